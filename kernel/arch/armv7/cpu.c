@@ -1,0 +1,50 @@
+/*
+ * kernel/arch/armv7/cpu.c -- decoding the Main ID Register for the banner.
+ */
+#include <kernel.h>
+#include <arch/cpu.h>
+
+#define IMPLEMENTER_ARM     0x41
+
+static const struct {
+    uint16_t part;
+    const char *name;
+} arm_parts[] = {
+    { 0xc05, "Cortex-A5" },
+    { 0xc07, "Cortex-A7" },
+    { 0xc08, "Cortex-A8" },
+    { 0xc09, "Cortex-A9" },
+    { 0xc0d, "Cortex-A12" },
+    { 0xc0e, "Cortex-A17" },
+    { 0xc0f, "Cortex-A15" },
+};
+
+static const char *implementer_name(uint8_t imp)
+{
+    switch (imp) {
+    case IMPLEMENTER_ARM: return "ARM";
+    case 0x51: return "Qualcomm";
+    case 0x56: return "Marvell";
+    case 0x69: return "Intel";
+    default:   return "unknown implementer";
+    }
+}
+
+void cpu_identify(uint32_t midr, struct cpu_id *id)
+{
+    id->midr = midr;
+    id->implementer = midr >> 24;
+    id->variant = (midr >> 20) & 0xf;
+    id->architecture = (midr >> 16) & 0xf;
+    id->part = (midr >> 4) & 0xfff;
+    id->revision = midr & 0xf;
+    id->implementer_name = implementer_name(id->implementer);
+    id->part_name = "unknown part";
+    if (id->implementer == IMPLEMENTER_ARM) {
+        for (size_t i = 0; i < ARRAY_SIZE(arm_parts); i++) {
+            if (arm_parts[i].part == id->part) {
+                id->part_name = arm_parts[i].name;
+            }
+        }
+    }
+}

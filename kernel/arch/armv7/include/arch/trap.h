@@ -1,0 +1,48 @@
+/*
+ * kernel/arch/armv7/include/arch/trap.h -- the register frame an exception
+ * entry stub saves, and the exception types it reports.
+ */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+/* Exception types passed to exception_dispatch() (vector order). */
+#define EXC_UNDEF       1
+#define EXC_SVC         2
+#define EXC_PABT        3
+#define EXC_DABT        4
+#define EXC_IRQ         6
+#define EXC_FIQ         7
+
+/* Byte offsets into struct trap_frame, for the assembly stubs. */
+#define TF_R0           0
+#define TF_SP           52
+#define TF_LR           56
+#define TF_PC           60
+#define TF_CPSR         64
+#define TF_SIZE         68
+
+#ifndef __ASSEMBLY__
+#include <types.h>
+
+/*
+ * The interrupted context.  The layout (r0-r12, sp, lr, pc, cpsr) matches the
+ * order the stubs push it and is also the layout of a dispatcher save area.
+ * For an abort or undefined instruction, pc is the faulting instruction.
+ */
+struct trap_frame {
+    uint32_t r[13];
+    uint32_t sp;
+    uint32_t lr;
+    uint32_t pc;
+    uint32_t cpsr;
+};
+STATIC_ASSERT(sizeof(struct trap_frame) == TF_SIZE, "trap frame layout");
+
+void exception_dispatch(struct trap_frame *tf, unsigned type);
+void trap_frame_dump(const struct trap_frame *tf);
+
+/* A one-line description of a short-descriptor fault status (DFSR/IFSR). */
+const char *fault_status_name(uint32_t fsr);
+#endif
+
+#endif

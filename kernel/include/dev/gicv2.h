@@ -1,0 +1,28 @@
+/*
+ * kernel/include/dev/gicv2.h -- the ARM Generic Interrupt Controller v2
+ * (distributor + CPU interface), as in the Cortex-A9 MPCore, the OMAP4460
+ * and QEMU's virt board.  Reference: ARM IHI 0048B, "GIC Architecture
+ * Specification v2".
+ */
+#ifndef DEV_GICV2_H
+#define DEV_GICV2_H
+
+#include <types.h>
+
+/* Interrupt ID ranges (IHI 0048B 2.2.1). */
+#define GIC_SGI_BASE        0       /* 0-15: software-generated */
+#define GIC_PPI_BASE        16      /* 16-31: private peripheral */
+#define GIC_SPI_BASE        32      /* 32-1019: shared peripheral */
+#define GIC_SPURIOUS        1023    /* "no pending interrupt" */
+
+/* dist and cpu are the (already mapped) register bases. */
+void gic_init(volatile void *dist, volatile void *cpu);
+void gic_enable(unsigned irq);
+void gic_disable(unsigned irq);
+/* Acknowledge the highest-priority pending interrupt: returns its ID, or
+ * GIC_SPURIOUS. */
+unsigned gic_ack(void);
+void gic_eoi(unsigned irq);
+unsigned gic_num_irqs(void);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * kernel/plat/vexpress-a9/platform.h -- physical addresses and interrupt
+ * numbers of the devices Sprat uses on the Versatile Express A9 as QEMU
+ * models it (QEMU hw/arm/vexpress.c, "legacy" motherboard map, and the
+ * CoreTile Express A9x4 TRM, ARM DUI 0448).
+ */
+#ifndef PLAT_VEXPRESS_A9_H
+#define PLAT_VEXPRESS_A9_H
+
+/* Motherboard UART 0 (PL011); its reference clock is 24 MHz
+ * (Motherboard Express uATX TRM, ARM DUI 0447, "Clock architecture"). */
+#define VEXPRESS_UART0_PA       0x10009000
+#define VEXPRESS_UART0_IRQ      37              /* SPI 5 */
+#define VEXPRESS_UART_CLOCK_HZ  24000000
+#define CONSOLE_BAUD            115200
+
+/* Cortex-A9 MPCore private memory region (PERIPHBASE) and the offsets of
+ * its blocks (Cortex-A9 MPCore TRM, ARM DDI 0407G, table 1-3). */
+#define A9_PERIPHBASE_PA        0x1e000000
+#define A9_PERIPH_SIZE          0x2000
+#define A9_GIC_CPU_OFFSET       0x0100
+#define A9_GIC_DIST_OFFSET      0x1000
+
+/* The private and global timers run at PERIPHCLK.  QEMU's model counts
+ * them at 100 MHz with a prescaler of 0 (hw/timer/arm_mptimer.c: 10 ns per
+ * tick); under -icount shift=0 that is one tick per 10 instructions. */
+#define VEXPRESS_PERIPHCLK_HZ   100000000
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * kernel/timer.c -- the kernel tick: counts timer interrupts.  (The
+ * scheduler hangs its time slices off this.)
+ */
+#include <kernel.h>
+#include <irq.h>
+#include <plat.h>
+#include <timer.h>
+
+volatile uint64_t kernel_ticks;
+
+static void timer_irq(unsigned irq, void *arg)
+{
+    (void)irq;
+    (void)arg;
+    plat_timer_ack();
+    kernel_ticks++;
+}
+
+void timer_start(uint32_t hz)
+{
+    irq_register(plat_timer_irq(), timer_irq, NULL);
+    plat_timer_start(hz);
+}
+
+void timer_stop(void)
+{
+    plat_timer_stop();
+    irq_unregister(plat_timer_irq());
+}

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""scripts/testrun.py -- run Sprat's tests and print one summary line.
+
+Runs host unit-test programs and QEMU test images, each with a wall-clock
+timeout, reads their TAP output ("ok N - name" / "not ok N - name") and ends
+with the line "N passed, N failed" summed over everything.  Exits non-zero
+if anything failed.
+
+A QEMU image run fails as a whole (and counts as one failed test) when it
+times out, panics, ends without its TAP plan ("1..N"), reports a different
+number of results than its plan, or QEMU exits non-zero.
+
+Per-image settings come from tests/qemu/<name>.cfg when it exists, as
+"key = value" lines:
+    timeout = 60            wall-clock seconds (default 120)
+    expect = <regex>        a line matching it must appear; may repeat.
+                            Each expect counts as one test.
+    mode = tap | expect     tap (default): run to the end, read TAP.
+                            expect: stop QEMU once every expect matched
+                            (for images that never exit, e.g. release).
+    input = <text>          bytes typed on the serial console once the
+                            line matching input_after appears (\\n, \\r ok)
+    input_after = <regex>
+    kernel = <variant>      which kernel build (informational)
+
+Only the Python 3 standard library is used.
+"""
+import argparse
+import os
+import re
+import select
+import shlex
+import subprocess
+import sys
+import time
+
+TAP_RE = re.compile(r'^(not )?ok\b(?:\s+(\d+))?\s*-?\s*(.*)$')
+PLAN_RE = re.compile(r'^1\.\.(\d+)\s*$')
+PANIC_RE = re.compile(r'\bPANIC\b')
+
+
+class Totals:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+        self.failures = []
+
+    def result(self, ok, name):
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+            self.failures.append(name)
+
+
+def read_cfg(name):
+    cfg = {'timeout': '120', 'mode': 'tap', 'expect': []}
+    path = os.path.join('tests', 'qemu', name + '.cfg')
+    if not os.path.exists(path):
+        return cfg
+    with open(path) as f:
+        for raw in f:
+            line = raw.strip()
+            if not line or line.startswith('#'):
+                continue
+            key, _, value = line.partition('=')
+            key, value = key.strip(), value.strip()
+            if key == 'expect':
+                cfg['expect'].append(value)
+            else:
+                cfg[key] = value
+    return cfg
+
+
+def unescape(text):
+    return text.encode().decode('unicode_escape').encode('latin-1')
+
+
+def run_process(cmd, timeout, logpath, stop_when=None, feed=None):
+    """Run cmd, tee its output to logpath; return (lines, rc, timed_out).
+
+    stop_when(lines) -> True ends the run early (counts as a clean stop).
+    feed = (regex, bytes): write bytes to stdin after a line matches regex.
+    """
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    lines, buf = [], b''
+    deadline = time.monotonic() + timeout
+    timed_out = stopped = False
+    fed = feed is None
+    with open(logpath, 'wb') as log:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                timed_out = True
+                break
+            ready, _, _ = select.select([proc.stdout], [], [], min(left, 0.5))
+            if ready:
+                chunk = os.read(proc.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                log.write(chunk)
+                log.flush()
+                buf += chunk
+                while b'\n' in buf:
+                    raw, buf = buf.split(b'\n', 1)
+                    line = raw.decode('utf-8', 'replace').rstrip('\r')
+                    lines.append(line)
+                    if not fed and re.search(feed[0], line):
+                        proc.stdin.write(feed[1])
+                        proc.stdin.flush()
+                        fed = True
+                if stop_when is not None and stop_when(lines):
+                    stopped = True
+                    break
+            elif proc.poll() is not None:
+                break
+        if buf:
+            lines.append(buf.decode('utf-8', 'replace').rstrip('\r'))
+    if proc.poll() is None:
+        proc.kill()
+    rc = proc.wait()
+    return lines, (0 if stopped else rc), timed_out
+
+
+def check_tap(label, lines, totals, require_plan):
+    """Count TAP results; returns (results, plan, problems)."""
+    results, plan, problems = 0, None, []
+    for line in lines:
+        m = TAP_RE.match(line)
+        if m:
+            results += 1
+            ok = m.group(1) is None
+            name = m.group(3) or ('test %d' % results)
+            totals.result(ok, '%s: %s' % (label, name))
+            print('%s %d - %s: %s' % ('ok' if ok else 'not ok', results, label, name))
+            continue
+        m = PLAN_RE.match(line)
+        if m:
+            plan = int(m.group(1))
+    if require_plan:
+        if plan is None:
+            problems.append('no TAP plan (1..N): the run did not finish')
+        elif plan != results:
+            problems.append('plan says %d tests, saw %d results' % (plan, results))
+    return results, plan, problems
+
+
+def run_host(path, totals, logdir):
+    label = 'host/' + os.path.basename(path)
+    env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT='TAP')
+    logpath = os.path.join(logdir, os.path.basename(path) + '.log')
+    proc = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          env=env, timeout=300)
+    with open(logpath, 'wb') as f:
+        f.write(proc.stdout)
+    lines = proc.stdout.decode('utf-8', 'replace').splitlines()
+    _, _, problems = check_tap(label, lines, totals, require_plan=True)
+    if proc.returncode != 0:
+        problems.append('exit status %d' % proc.returncode)
+    report_problems(label, problems, lines, logpath, totals)
+
+
+def report_problems(label, problems, lines, logpath, totals):
+    for p in problems:
+        totals.result(False, '%s: %s' % (label, p))
+        print('not ok - %s: %s' % (label, p))
+    if problems:
+        print('# --- last lines of %s (full log: %s) ---' % (label, logpath))
+        for line in lines[-25:]:
+            print('#   ' + line)
+
+
+def run_qemu(name, image, qemu_cmd, totals, logdir):
+    label = 'qemu/' + name
+    cfg = read_cfg(name)
+    timeout = float(cfg['timeout'])
+    expects = [re.compile(e) for e in cfg['expect']]
+    mode = cfg['mode']
+    cmd = shlex.split(qemu_cmd) + [image]
+    feed = None
+    if 'input' in cfg:
+        feed = (cfg.get('input_after', '.'), unescape(cfg['input']))
+
+    def all_expects_seen(lines):
+        return mode == 'expect' and all(
+            any(e.search(l) for l in lines) for e in expects)
+
+    logpath = os.path.join(logdir, name + '.log')
+    t0 = time.monotonic()
+    lines, rc, timed_out = run_process(cmd, timeout, logpath,
+                                       stop_when=all_expects_seen, feed=feed)
+    elapsed = time.monotonic() - t0
+
+    problems = []
+    if mode == 'tap':
+        _, _, problems = check_tap(label, lines, totals, require_plan=True)
+    for e in expects:
+        ok = any(e.search(l) for l in lines)
+        totals.result(ok, '%s: output matches /%s/' % (label, e.pattern))
+        print('%s - %s: output matches /%s/' % ('ok' if ok else 'not ok',
+                                               label, e.pattern))
+    if timed_out:
+        problems.append('timed out after %.0f s' % timeout)
+    if any(PANIC_RE.search(l) for l in lines):
+        problems.append('kernel panic')
+    if mode == 'tap' and rc != 0 and not timed_out:
+        problems.append('QEMU exit status %d' % rc)
+    print('# %s: %.1f s' % (label, elapsed))
+    report_problems(label, problems, lines, logpath, totals)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--host', action='append', default=[], metavar='BINARY')
+    ap.add_argument('--qemu', action='append', default=[], metavar='NAME=IMAGE')
+    ap.add_argument('--qemu-cmd', default='', help='QEMU command; the image path is appended')
+    ap.add_argument('--logdir', default='build/test-logs')
+    args = ap.parse_args()
+
+    os.makedirs(args.logdir, exist_ok=True)
+    totals = Totals()
+    for path in args.host:
+        run_host(path, totals, args.logdir)
+    for spec in args.qemu:
+        name, _, image = spec.partition('=')
+        run_qemu(name, image, args.qemu_cmd, totals, args.logdir)
+
+    if totals.failures:
+        print('# failed:')
+        for f in totals.failures:
+            print('#   ' + f)
+    print('%d passed, %d failed' % (totals.passed, totals.failed))
+    return 1 if totals.failed else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
