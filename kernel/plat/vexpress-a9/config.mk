@@ -15,4 +15,5 @@ PLAT_SRCS := kernel/plat/vexpress-a9/platform.c \
 QEMU         := qemu-system-arm
 # (-audiodev none: the board has a PL041 sound chip; without a silent audio
 # backend QEMU complains about the host having no sound card.)
-QEMU_MACHINE := -M vexpress-a9 -cpu cortex-a9 -m 512M -audiodev none,id=snd0
+QEMU_MACHINE := -M vexpress-a9 -cpu cortex-a9 -m 512M \
+                -audiodev none,id=snd0 -global pl041.audiodev=snd0
