@@ -93,32 +93,100 @@ help:
 deps:
 	@scripts/deps.sh --quiet
 
-kernel: $(BUILD)/kernel.elf
+kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 
 # --- boot images ------------------------------------------------------------
-# A boot image is one kernel variant linked into one ELF.  The default image
-# is what `make qemu` boots; each QEMU test image is listed in QEMU_TESTS.
-# Each QEMU test is NAME=IMAGE; tests/qemu/NAME.cfg holds its settings.
-QEMU_TESTS := release=$(BUILD)/kernel.elf ktest=$(BUILD)/images/ktest.elf
+# A boot image is one kernel variant plus a bootfs archive of modules (the
+# boot list and the user programs it names), linked into one ELF file.
+#   $(call image_rule,NAME,KERNEL_VARIANT,BOOTLIST)
+# BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the first
+# word of every boot-list line that is not a comment or an "@" setting.
+bootlist_modules = $(sort init $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' $(1) | awk 'NF {print $$1}'))
+
+define image_rule
+$(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))
+$(BUILD)/images/$(1).bootfs: $(filter-out -,$(3)) $$(patsubst %,$(BUILD)/user/%.elf,$$($(1)_MODULES)) scripts/mkbootfs.py
+	@mkdir -p $$(dir $$@)
+	$(Q)$(PYTHON) scripts/mkbootfs.py -o $$@ --bootlist $(if $(filter -,$(3)),/dev/null,$(3)) \
+	    $$(foreach m,$$($(1)_MODULES),$$(m)=$(BUILD)/user/$$(m).elf)
+$(BUILD)/images/$(1).bootfs.o: $(BUILD)/images/$(1).bootfs linker/bootfs_blob.S
+	$(Q)$(CC) $(KERNEL_ASFLAGS) -DBOOTFS_FILE='"$$<"' -c linker/bootfs_blob.S -o $$@
+$(BUILD)/images/$(1).elf: $(call kobjs,$(2)) $(BUILD)/images/$(1).bootfs.o $(BUILD)/kernel.ld
+	@echo "  LD      $$@"
+	$(Q)$(CC) $(ARCH_FLAGS) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld -o $$@ \
+	    $(call kobjs,$(2)) $(BUILD)/images/$(1).bootfs.o -lgcc
+endef
+
+# The image `make qemu` boots.
+SPRAT_IMAGE := $(BUILD)/images/sprat.elf
+$(eval $(call image_rule,sprat,release,-))
+
+# QEMU test images: NAME=IMAGE; tests/qemu/NAME.cfg holds each one's settings.
+$(eval $(call image_rule,ktest,test,-))
+QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf
 TEST_IMAGES := $(foreach t,$(QEMU_TESTS),$(word 2,$(subst =, ,$(t))))
 
-images: $(TEST_IMAGES)
+images: $(SPRAT_IMAGE) $(TEST_IMAGES)
 
+# The kernel alone (no modules), e.g. for size checks.
 $(BUILD)/kernel.elf: $(call kobjs,release) $(BUILD)/kernel.ld
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ARCH_FLAGS) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld \
 	    -o $@ $(call kobjs,release) -lgcc
-	$(Q)$(OBJCOPY) -O binary $@ $(@:.elf=.bin)
-
-$(BUILD)/images/ktest.elf: $(call kobjs,test) $(BUILD)/kernel.ld
-	@echo "  LD      $@"
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ARCH_FLAGS) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld \
-	    -o $@ $(call kobjs,test) -lgcc
 
 $(BUILD)/kernel.ld: linker/kernel.ld.S Makefile kernel/plat/$(PLAT)/config.mk
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -E -P -x c -DKERNEL_PA=$(PLAT_KERNEL_PA) -DKERNEL_VA=$(KERNEL_VA) $< -o $@
+
+# --- user space ---------------------------------------------------------------
+# User programs are ordinary C programs linked with libsys (the Sprat
+# runtime, which provides the entry point) and picolibc (Debian's
+# picolibc-arm-none-eabi) as the C library.
+PICOLIBC_SPECS := /usr/lib/picolibc/arm-none-eabi/picolibc.specs
+USER_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) --specs=$(PICOLIBC_SPECS) \
+    -fno-common -ffunction-sections -fdata-sections -Iinclude -Ilibsys/include -MMD -MP
+USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLY__
+USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/user.ld \
+    -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+    -Wl,--no-warn-rwx-segments
+
+LIBSYS_SRCS := $(wildcard libsys/*.c libsys/*.S libsys/arch/armv7/*.c libsys/arch/armv7/*.S)
+LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS)))
+LIBSYS := $(BUILD)/libsys/libsys.a
+
+$(LIBSYS): $(LIBSYS_OBJS)
+	@echo "  AR      $@"
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
+
+# Every folder under user/ with C files is one program, named after it.
+USER_PROGS := $(sort $(patsubst user/%/,%,$(dir $(wildcard user/*/*.c))))
+define user_prog_rule
+$(1)_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard user/$(1)/*.c user/$(1)/*.S)))
+$(BUILD)/user/$(1).elf: $$($(1)_OBJS) $(LIBSYS) linker/user.ld
+	@echo "  LD      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$($(1)_OBJS) -Wl,--whole-archive $(LIBSYS) \
+	    -Wl,--no-whole-archive -lc -lgcc
+endef
+$(foreach p,$(USER_PROGS),$(eval $(call user_prog_rule,$(p))))
+
+$(BUILD)/libsys/%.o: libsys/%.c
+	@echo "  CC      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/libsys/%.o: libsys/%.S
+	@echo "  AS      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
+$(BUILD)/user/%.o: user/%.c
+	@echo "  CC      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/user/%.o: user/%.S
+	@echo "  AS      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
 
 # --- compiling kernel objects, per variant -----------------------------------
 define kernel_variant_rules
@@ -142,20 +210,20 @@ SEMIHOST := -semihosting-config enable=on,target=native
 qemu: deps
 	$(Q)$(MAKE) --no-print-directory kernel
 	@echo "Booting Sprat on $(PLAT). Quit QEMU with Ctrl-A then x."
-	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(BUILD)/kernel.elf
+	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(SPRAT_IMAGE)
 
 debug: deps
 	$(Q)$(MAKE) --no-print-directory kernel $(BUILD)/gdbinit
 	@echo "QEMU is halted at reset with a gdb stub on tcp::1234."
 	@echo "In another terminal run:  make gdb   (or gdb-multiarch -x $(BUILD)/gdbinit)"
-	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(BUILD)/kernel.elf -s -S
+	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(SPRAT_IMAGE) -s -S
 
 gdb: $(BUILD)/gdbinit
 	gdb-multiarch -x $(BUILD)/gdbinit
 
 $(BUILD)/gdbinit: scripts/gdbinit.in Makefile
 	@mkdir -p $(dir $@)
-	$(Q)sed -e 's|@KERNEL@|$(abspath $(BUILD)/kernel.elf)|' \
+	$(Q)sed -e 's|@KERNEL@|$(abspath $(SPRAT_IMAGE))|' \
 	        -e 's|@PHYS_OFFSET@|$(shell printf '0x%x' $$(( ($(PLAT_RAM_BASE) - $(KERNEL_VBASE)) & 0xffffffff )))|' \
 	        $< > $@
 
