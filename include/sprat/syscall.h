@@ -77,4 +77,16 @@
 /* The longest text SYS_DEBUG_PRINT accepts in one call. */
 #define DEBUG_PRINT_MAX     1024
 
+/*
+ * SYS_DEBUG_PRINT methods (bits 15:8 of the system call word):
+ *   DEBUG_PRINT_TEXT       print the text as it is
+ *   DEBUG_PRINT_TEST_OK    test builds: the text is a test name; the kernel
+ *   DEBUG_PRINT_TEST_FAIL  prints "ok N - name" / "not ok N - name",
+ *                          numbering user and in-kernel tests in one TAP
+ *                          stream.  (Release builds: SYS_ERR_ILLEGAL_SYSCALL.)
+ */
+#define DEBUG_PRINT_TEXT        0
+#define DEBUG_PRINT_TEST_OK     1
+#define DEBUG_PRINT_TEST_FAIL   2
+
 #endif
