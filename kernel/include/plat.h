@@ -36,6 +36,19 @@ void plat_timer_stop(void);
 unsigned plat_timer_irq(void);
 void plat_timer_ack(void);
 
+/*
+ * Devices user domains may drive: init receives a DevFrame capability for
+ * each region and can make IRQ capabilities for the listed interrupt.
+ * irq is 0 when the device has none.  The console UART is listed first.
+ */
+struct plat_device {
+    const char *name;
+    paddr_t base;
+    size_t bytes;
+    unsigned irq;
+};
+const struct plat_device *plat_devices(size_t *count);
+
 /* A free-running 64-bit counter for timestamps and benchmarks, and its
  * frequency in Hz. */
 uint64_t plat_timestamp(void);

@@ -36,6 +36,16 @@ const char *plat_board_name(void)
     return "pandaboard (PandaBoard ES, TI OMAP4460)";
 }
 
+static const struct plat_device devices[] = {
+    { "uart", OMAP4_UART3_PA, 0x1000, OMAP4_UART3_IRQ },
+};
+
+const struct plat_device *plat_devices(size_t *count)
+{
+    *count = ARRAY_SIZE(devices);
+    return devices;
+}
+
 paddr_t plat_ram_base(void) { return PLAT_RAM_BASE; }
 size_t plat_ram_size(void) { return PLAT_RAM_SIZE; }
 

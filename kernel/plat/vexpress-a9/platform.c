@@ -44,6 +44,16 @@ const char *plat_board_name(void)
     return "vexpress-a9 (ARM Versatile Express, CoreTile A9x4)";
 }
 
+static const struct plat_device devices[] = {
+    { "uart", VEXPRESS_UART0_PA, 0x1000, VEXPRESS_UART0_IRQ },
+};
+
+const struct plat_device *plat_devices(size_t *count)
+{
+    *count = ARRAY_SIZE(devices);
+    return devices;
+}
+
 paddr_t plat_ram_base(void) { return PLAT_RAM_BASE; }
 size_t plat_ram_size(void) { return PLAT_RAM_SIZE; }
 
