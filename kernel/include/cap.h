@@ -1,0 +1,221 @@
+/*
+ * kernel/include/cap.h -- capabilities, capability table entries (CTEs),
+ * the derivation database (MDB) and the capability operations.
+ *
+ * See docs/capabilities.md.  The code behind this header is pure C with no
+ * hardware access, so the same files are compiled into the kernel and into
+ * the host unit tests (tests/host/test_caps.c).
+ *
+ *   kernel/cap_types.c   the one table of per-type rules (size, alignment,
+ *                        what it may be retyped into)
+ *   kernel/mdb.c         the derivation database
+ *   kernel/cap.c         lookup, retype, copy, mint, delete, revoke, move
+ *   kernel/cnode.c       the CNode invocations (system call side)
+ */
+#ifndef SPRAT_CAP_H
+#define SPRAT_CAP_H
+
+#include <types.h>
+#include <sprat/caps.h>
+#include <sprat/errors.h>
+
+/*
+ * A capability: the type, the rights, and the object it names.
+ *
+ *   base, bytes   the object's physical memory.  Every type backed by memory
+ *                 has it (PhysAddr, RAM, Frame, DevFrame, CNodes, VNodes,
+ *                 Dispatcher).  An EndPoint carries its dispatcher's range
+ *                 (so that the dispatcher's memory stays "in use" while any
+ *                 endpoint to it exists).  Kernel, IRQTable, IRQ: 0, 0.
+ *   param1/2      type-specific: EndPoint = receive buffer offset and length
+ *                 in bytes inside the receiver's dispatcher frame (0, 0 until
+ *                 minted); IRQ = param1 is the interrupt number.
+ *
+ * Two capabilities are *copies* (name the same object) when type, base,
+ * bytes, param1 and param2 are equal; rights may differ.
+ */
+struct capability {
+    uint8_t  type;          /* enum objtype */
+    uint8_t  rights;        /* CAPRIGHTS_* */
+    uint16_t reserved;
+    paddr_t  base;
+    uint32_t bytes;
+    uint32_t param1;
+    uint32_t param2;
+};
+
+struct cte;
+
+/*
+ * The derivation database: one doubly linked list through every non-empty
+ * CTE in the system, in derivation order (a depth-first walk of the
+ * derivation tree).  A CTE's descendants are the run of entries after it
+ * (and after its copies) whose depth is greater than its own; its copies
+ * are the adjacent entries at the same depth naming the same object.
+ */
+struct mdb_node {
+    struct cte *prev;
+    struct cte *next;
+    uint32_t depth;         /* 0 for the capabilities the kernel creates at boot */
+};
+
+/*
+ * Where a capability is mapped (Frame, DevFrame: in an L2 table;
+ * VNode_ARM_l2: in an L1 table).  Each copy maps at most once; the page
+ * table keeps a back-pointer to this CTE per entry (its shadow half).
+ * table == 0 means "not mapped".
+ */
+struct mapping_info {
+    paddr_t  table;         /* physical address of the VNode object */
+    uint16_t entry;         /* first entry */
+    uint16_t count;         /* number of entries (pages) */
+    uint32_t offset;        /* byte offset into the object of the first page */
+};
+
+/* One capability slot.  A CNode object is an array of these. */
+struct cte {
+    struct capability cap;
+    struct mdb_node mdb;
+    struct mapping_info map;
+    uint32_t pad[4];
+};
+STATIC_ASSERT(sizeof(struct cte) == CTE_SIZE, "a CTE is one CNode slot");
+
+/* ---- the type table (kernel/cap_types.c) ----------------------------- */
+
+/*
+ * Per type: the object size rule and retype rules.
+ *   fixed_bytes     nonzero: every object of this type has this size
+ *   min_bytes       variable-size types: smallest object, and the size must
+ *                   be a multiple of it
+ *   align           alignment of the object's base
+ *   retype_to       bit mask of (1 << objtype): what this type may be
+ *                   retyped into
+ *   zero_on_create  retype clears the object's memory
+ */
+struct cap_type_info {
+    const char *name;
+    uint32_t fixed_bytes;
+    uint32_t min_bytes;
+    uint32_t align;
+    uint32_t retype_to;
+    bool zero_on_create;
+};
+const struct cap_type_info *cap_type_info(unsigned type);
+const char *cap_type_name(unsigned type);
+
+/* ---- memory access (the only thing the host tests replace) ------------ */
+
+/* A kernel pointer to physical address pa (in the kernel's linear map of
+ * RAM).  Host tests define it over an arena of their own. */
+void *cap_phys_to_kptr(paddr_t pa);
+
+/* ---- lookup ----------------------------------------------------------- */
+
+/*
+ * Resolve a capability address in the CSpace whose root is the L1CNode
+ * capability root.  level 2 names a slot in an L2 CNode, level 1 a slot of
+ * the root (which holds an L2CNode capability).  On success *slot is the
+ * CTE (possibly empty: type Null) and, if cnode is not NULL, *cnode is the
+ * CNode capability that holds the slot (for the write-right check).
+ * Errors: SYS_ERR_CAP_LOOKUP_DEPTH (level not 1 or 2; level 0 is taken
+ * as 2 by the system call layer before calling this),
+ * SYS_ERR_L1_INDEX_OUT_OF_RANGE, SYS_ERR_CNODE_NOT_FOUND (empty L1 slot),
+ * SYS_ERR_CNODE_TYPE (root not an L1CNode, or the L1 slot not an L2CNode).
+ */
+errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
+                         unsigned level, struct cte **slot,
+                         const struct capability **cnode);
+
+/* As cap_lookup_slot, but the slot must hold a capability
+ * (else SYS_ERR_CAP_NOT_FOUND). */
+errval_t cap_lookup(const struct capability *root, capaddr_t addr,
+                    unsigned level, struct cte **ret);
+
+/* The n-th slot of a CNode capability (L1CNode or L2CNode), or NULL if n
+ * is past its end. */
+struct cte *cnode_slot(const struct capability *cnode, uint32_t n);
+uint32_t cnode_slots(const struct capability *cnode);
+
+/* ---- operations ------------------------------------------------------- */
+
+/*
+ * Retype: make count objects of type, each objsize bytes (ignored for
+ * fixed-size types, pass 0), from the source's memory starting at offset,
+ * into count consecutive empty slots of dest_cnode starting at dest_slot.
+ * The new capabilities are children of src in the MDB, with src's rights.
+ * Errors: SYS_ERR_ILLEGAL_DEST_TYPE, SYS_ERR_RETYPE_INVALID_SIZE,
+ * SYS_ERR_RETYPE_MISALIGNED, SYS_ERR_RETYPE_OUT_OF_RANGE,
+ * SYS_ERR_RETYPE_INVALID_COUNT, SYS_ERR_RETYPE_OVERLAP (the range overlaps
+ * a live descendant of src), SYS_ERR_DEST_RANGE, SYS_ERR_SLOT_IN_USE,
+ * SYS_ERR_INSUFFICIENT_RIGHTS (src lacks WRITE).
+ * Dispatcher -> EndPoint makes unminted endpoints (param1 = param2 = 0).
+ */
+errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
+                    uint32_t objsize, uint32_t count,
+                    const struct capability *dest_cnode, uint32_t dest_slot);
+
+/*
+ * Copy src into the empty slot dest with rights (src.rights & rights) --
+ * asking for a right src lacks is SYS_ERR_RIGHTS_ESCALATION.  The copy is
+ * placed next to src in the MDB (same depth).
+ */
+errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights);
+
+/*
+ * Mint: a copy with new type-specific parameters.  EndPoint: param1/param2
+ * are the buffer offset and length (validated against the dispatcher frame
+ * layout of <sprat/dispatcher.h> and <sprat/lmp.h>: offset in the LMP area,
+ * 4-byte aligned, length >= LMP_ENDPOINT_MIN_BYTES, inside the frame; else
+ * SYS_ERR_INVALID_MINT_PARAMS).  A mint that changes the object's identity
+ * (an endpoint's buffer) makes a child of src; otherwise it is a copy.
+ * Types without parameters accept only 0, 0.
+ */
+errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
+                  uint32_t param1, uint32_t param2);
+
+/*
+ * Delete the capability in slot cte (which becomes Null).  If it was the
+ * last copy of its object, the object is destroyed: a CNode's slots are
+ * deleted (recursively, without unbounded kernel recursion), other types
+ * through cap_hook_destroy().  Descendants of a destroyed object are not
+ * deleted: they stay in the MDB as descendants of its parent.
+ */
+errval_t cap_delete(struct cte *cte);
+
+/* Delete every descendant of cte and every copy of it except cte itself. */
+errval_t cap_revoke(struct cte *cte);
+
+/* Move a capability to the empty slot dest (src becomes Null); MDB links
+ * and mapping back-pointers follow it. */
+void cap_move(struct cte *dest, struct cte *src);
+
+/* Create a root capability (MDB depth 0) in an empty slot: the kernel uses
+ * it at boot for the caps it hands init. */
+void cap_create_root(struct cte *dest, const struct capability *cap);
+
+/* MDB queries (kernel/mdb.c). */
+bool mdb_has_copies(const struct cte *cte);
+bool mdb_has_descendants(const struct cte *cte);
+bool cap_is_copy(const struct capability *a, const struct capability *b);
+/* For tests and assertions: check the whole list's invariants. */
+bool mdb_check_invariants(void);
+
+/* ---- hooks into the rest of the kernel --------------------------------
+ * Implemented by the kernel (kernel/dispatch.c, kernel/vnode.c, ...) and by
+ * stubs in the host tests. */
+
+/* A mapped capability (cte->map.table != 0) is leaving its slot: remove its
+ * page-table entries and clear cte->map. */
+void cap_hook_unmap(struct cte *cte);
+
+/* A capability moved from one slot to another: fix the page table's
+ * back-pointer if it is mapped (dest->map.table != 0). */
+void cap_hook_moved(struct cte *dest, struct cte *src);
+
+/* The last copy of an object of these types was deleted: Dispatcher (stop
+ * it for good), VNode_ARM_l1/l2 (unmap every entry), IRQ (disconnect).
+ * Called with the capability's value; the slot is already empty. */
+void cap_hook_destroy(const struct capability *cap);
+
+#endif

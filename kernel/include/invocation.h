@@ -1,0 +1,33 @@
+/*
+ * kernel/include/invocation.h -- one capability invocation, as the system
+ * call layer (kernel/syscall.c) hands it to the handler of the invoked
+ * capability's type.
+ */
+#ifndef SPRAT_INVOCATION_H
+#define SPRAT_INVOCATION_H
+
+#include <cap.h>
+
+#define INVOKE_ARGS 11          /* r2..r12 */
+
+struct dcb;
+
+struct invocation {
+    struct dcb *caller;         /* the invoking dispatcher */
+    struct capability *root;    /* the caller's CSpace root (an L1CNode) */
+    struct cte *cte;            /* the invoked capability's slot */
+    uint32_t word;              /* the system call word (r0) */
+    uint32_t method;            /* its method field */
+    uint32_t args[INVOKE_ARGS]; /* r2..r12 on entry */
+    uint32_t ret[3];            /* r1..r3 on return (zeroed before the call) */
+};
+
+/* Handlers, one per capability type that has invocations. */
+errval_t cnode_invoke(struct invocation *inv);       /* kernel/cnode.c */
+errval_t vnode_invoke(struct invocation *inv);       /* kernel/vnode.c */
+errval_t dispatcher_invoke(struct invocation *inv);  /* kernel/dispatch.c */
+errval_t kernel_invoke(struct invocation *inv);      /* kernel/syscall.c */
+errval_t irq_invoke(struct invocation *inv);         /* kernel/irqcap.c */
+errval_t lmp_invoke(struct invocation *inv);         /* kernel/lmp.c */
+
+#endif
