@@ -73,7 +73,7 @@ KVARIANT_test_DEFS    := -DCONFIG_TEST=1
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c) \
                $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S) \
-               $(PLAT_SRCS)
+               $(PLAT_SRCS) libsys/elf.c
 KERNEL_TEST_SRCS := $(wildcard kernel/tests/*.c kernel/tests/*.S)
 
 kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
@@ -119,7 +119,7 @@ endef
 
 # The image `make qemu` boots.
 SPRAT_IMAGE := $(BUILD)/images/sprat.elf
-$(eval $(call image_rule,sprat,release,-))
+$(eval $(call image_rule,sprat,release,boot/default.bootlist))
 
 # QEMU test images: NAME=IMAGE; tests/qemu/NAME.cfg holds each one's settings.
 $(eval $(call image_rule,ktest,test,-))

@@ -7,6 +7,8 @@
 #include <timer.h>
 #include <arch/cp15.h>
 #include <arch/cpu.h>
+#include <startup.h>
+#include <dispatch.h>
 #ifdef CONFIG_TEST
 #include <ktest.h>
 #endif
@@ -38,13 +40,16 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
     timer_start(KERNEL_TICK_HZ);
 
 #ifdef CONFIG_TEST
-    ktest_run_all();            /* ends QEMU with the result */
+    ktest_run_all();
 #endif
-
-    kprintf("kernel: no user domains to start yet; idling\n");
-    for (;;) {
-        irq_enable();
-        wfi();
-        irq_disable();
+    bool have_init = startup_init();
+#ifdef CONFIG_TEST
+    if (!have_init) {
+        ktap_finish();          /* a kernel-only test image: done */
     }
+#endif
+    if (!have_init) {
+        kprintf("kernel: no init module in this image; idling\n");
+    }
+    sched_start();
 }

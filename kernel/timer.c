@@ -1,11 +1,13 @@
 /*
- * kernel/timer.c -- the kernel tick: counts timer interrupts.  (The
- * scheduler hangs its time slices off this.)
+ * kernel/timer.c -- the kernel tick: counts timer interrupts, ends time
+ * slices, and retries interrupt messages that found a full buffer.
  */
 #include <kernel.h>
 #include <irq.h>
 #include <plat.h>
 #include <timer.h>
+#include <dispatch.h>
+#include <irqcap.h>
 
 volatile uint64_t kernel_ticks;
 
@@ -15,6 +17,8 @@ static void timer_irq(unsigned irq, void *arg)
     (void)arg;
     plat_timer_ack();
     kernel_ticks++;
+    sched_tick();
+    irqcap_retry();
 }
 
 void timer_start(uint32_t hz)

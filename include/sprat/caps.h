@@ -104,7 +104,9 @@ enum cnode_cmd {
 
 enum vnode_cmd {
     /* L1: entry, l2_vnode_cap, l2_level
-     * L2: entry, frame_cap, frame_level, page_offset, page_count, flags */
+     * L2: entry, frame_cap, frame_level, offset, page_count, flags
+     *     (offset: bytes into the frame, page aligned; the pages go into
+     *     entries [entry, entry + page_count) of this one table) */
     VNodeCmd_Map = 1,
     /* L1: entry            L2: entry, page_count */
     VNodeCmd_Unmap,

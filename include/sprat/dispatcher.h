@@ -59,8 +59,8 @@ struct dispatcher_shared {
     uint32_t run_entry;             /* upcall entry points (user addresses) */
     uint32_t pagefault_entry;
     uint32_t trap_entry;
-    uint32_t crit_pc_low;           /* [low, high): code that counts as */
-    uint32_t crit_pc_high;          /*   disabled even with disabled == 0 */
+    uint32_t crit_pc_low;           /* libsys only (the kernel ignores them): */
+    uint32_t crit_pc_high;          /*   its thread-resume window, see docs */
     uint32_t stack_top;             /* user address of the upcall stack top */
 
     /* ---- written by the kernel ---- */

@@ -77,7 +77,7 @@ struct cte {
     struct capability cap;
     struct mdb_node mdb;
     struct mapping_info map;
-    uint32_t pad[4];
+    uint32_t pad[5];
 };
 STATIC_ASSERT(sizeof(struct cte) == CTE_SIZE, "a CTE is one CNode slot");
 

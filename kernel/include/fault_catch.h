@@ -30,6 +30,10 @@ struct fault_info {
     const char *cause;      /* decoded status, e.g. "translation fault (section)" */
 };
 
+/* Decode the fault the exception of type took at tf. */
+void fault_describe(const struct trap_frame *tf, unsigned type,
+                    struct fault_info *fi);
+
 /* Print "data abort at pc ...: cause, address ..." for fi. */
 void fault_report(const struct fault_info *fi);
 

@@ -22,6 +22,10 @@ struct invocation {
     uint32_t ret[3];            /* r1..r3 on return (zeroed before the call) */
 };
 
+/* After a root CNode resize: make root the caller's CSpace root
+ * (kernel/dispatch.c). */
+errval_t cnode_replace_root(struct dcb *caller, struct cte *root);
+
 /* Handlers, one per capability type that has invocations. */
 errval_t cnode_invoke(struct invocation *inv);       /* kernel/cnode.c */
 errval_t vnode_invoke(struct invocation *inv);       /* kernel/vnode.c */

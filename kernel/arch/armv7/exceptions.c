@@ -14,6 +14,8 @@
 #include <arch/armv7.h>
 #include <arch/cp15.h>
 #include <arch/trap.h>
+#include <dispatch.h>
+#include <syscall.h>
 
 /*
  * Short-descriptor fault status encodings: FS[4] is FSR bit 10, FS[3:0]
@@ -92,7 +94,7 @@ void trap_frame_dump(const struct trap_frame *tf)
 }
 
 /* Fill in the cause of a fault: its kind, address and status. */
-static void describe_fault(const struct trap_frame *tf, unsigned type,
+void fault_describe(const struct trap_frame *tf, unsigned type,
                            struct fault_info *fi)
 {
     fi->type = type;
@@ -157,10 +159,7 @@ static void kernel_fault(struct trap_frame *tf, unsigned type)
 {
     struct fault_info fi;
 
-    if (type == EXC_UNDEF && (tf->cpsr & PSR_T)) {
-        tf->pc += 2;            /* the stub assumed a 4-byte ARM instruction */
-    }
-    describe_fault(tf, type, &fi);
+    fault_describe(tf, type, &fi);
     kprintf("\nkernel %s\n", exception_name(type));
     fault_report(&fi);
     trap_frame_dump(tf);
@@ -172,15 +171,23 @@ static void kernel_fault(struct trap_frame *tf, unsigned type)
 
 void exception_dispatch(struct trap_frame *tf, unsigned type)
 {
+    bool from_user = (tf->cpsr & MODE_MASK) == MODE_USR;
+
+    if (type == EXC_UNDEF && (tf->cpsr & PSR_T)) {
+        tf->pc += 2;            /* the stub assumed a 4-byte ARM instruction */
+    }
+
     if (type == EXC_IRQ) {
         irq_handle();
-        return;
-    }
-    if ((tf->cpsr & MODE_MASK) != MODE_USR) {
+    } else if (!from_user) {
         kernel_fault(tf, type);
-        return;
+        return;                 /* a test caught it: resume the kernel */
+    } else if (type == EXC_SVC) {
+        syscall_handle(tf);
+    } else {
+        dispatch_fault(tf, type);
     }
-    /* User mode: system calls and user faults belong to the dispatcher
-     * code, which is not here yet. */
-    kernel_fault(tf, type);
+    /* Whatever happened, decide who runs next: tf is rewritten if it is
+     * not the dispatcher (or idle loop) that entered. */
+    sched_exit(tf);
 }

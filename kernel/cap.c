@@ -1,0 +1,380 @@
+/*
+ * kernel/cap.c -- the capability operations: lookup, retype, copy, mint,
+ * delete, revoke and move (docs/capabilities.md).
+ *
+ * Pure C over CTEs in memory: the only outside services are
+ * cap_phys_to_kptr() and the cap_hook_* functions, so the host tests
+ * compile this file unchanged.
+ */
+#include <cap.h>
+#include <mdb.h>
+#include <sprat/dispatcher.h>
+#include <sprat/lmp.h>
+#ifdef HOST_TEST
+#include <string.h>
+#else
+#include <kernel.h>
+#endif
+
+#define T(type) (1u << (type))
+
+/* ---- CNodes and lookup ------------------------------------------------ */
+
+uint32_t cnode_slots(const struct capability *cnode)
+{
+    return cnode->bytes / CTE_SIZE;
+}
+
+struct cte *cnode_slot(const struct capability *cnode, uint32_t n)
+{
+    if (n >= cnode_slots(cnode)) {
+        return NULL;
+    }
+    return (struct cte *)cap_phys_to_kptr(cnode->base) + n;
+}
+
+errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
+                         unsigned level, struct cte **slot,
+                         const struct capability **cnode)
+{
+    if (root->type != ObjType_L1CNode) {
+        return SYS_ERR_CNODE_TYPE;
+    }
+    if (level != CAP_LEVEL_L1 && level != CAP_LEVEL_L2) {
+        return SYS_ERR_CAP_LOOKUP_DEPTH;
+    }
+    struct cte *l1 = cnode_slot(root, CAPADDR_L1(addr));
+    if (l1 == NULL) {
+        return SYS_ERR_L1_INDEX_OUT_OF_RANGE;
+    }
+    if (level == CAP_LEVEL_L1) {
+        *slot = l1;
+        if (cnode) {
+            *cnode = root;
+        }
+        return SYS_ERR_OK;
+    }
+    if (l1->cap.type == ObjType_Null) {
+        return SYS_ERR_CNODE_NOT_FOUND;
+    }
+    if (l1->cap.type != ObjType_L2CNode) {
+        return SYS_ERR_CNODE_TYPE;
+    }
+    *slot = cnode_slot(&l1->cap, CAPADDR_L2(addr));   /* always in range */
+    if (cnode) {
+        *cnode = &l1->cap;
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t cap_lookup(const struct capability *root, capaddr_t addr,
+                    unsigned level, struct cte **ret)
+{
+    errval_t err = cap_lookup_slot(root, addr, level, ret, NULL);
+    if (err_is_ok(err) && (*ret)->cap.type == ObjType_Null) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    return err;
+}
+
+/* ---- creating capabilities -------------------------------------------- */
+
+static void cte_set(struct cte *dest, const struct capability *cap)
+{
+    memset(dest, 0, sizeof(*dest));
+    dest->cap = *cap;
+}
+
+void cap_create_root(struct cte *dest, const struct capability *cap)
+{
+    cte_set(dest, cap);
+    mdb_insert_root(dest);
+}
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+/* Does [base, base + bytes) overlap a live descendant of src's object? */
+static bool overlaps_descendant(struct cte *src, uint64_t base, uint64_t bytes)
+{
+    uint32_t depth = src->mdb.depth;
+    for (struct cte *d = mdb_first_descendant(src); d != NULL;
+         d = mdb_next_in_run(d, depth)) {
+        if (d->cap.bytes != 0 &&
+            ranges_overlap(base, bytes, d->cap.base, d->cap.bytes)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Check a retype request; on success *size is each object's size. */
+static errval_t retype_check(const struct cte *src, uint32_t offset,
+                             unsigned type, uint32_t objsize, uint32_t count,
+                             uint32_t *size)
+{
+    const struct cap_type_info *from = cap_type_info(src->cap.type);
+    const struct cap_type_info *to = cap_type_info(type);
+
+    if (to == NULL || !(from->retype_to & T(type))) {
+        return SYS_ERR_ILLEGAL_DEST_TYPE;
+    }
+    if (!(src->cap.rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_INSUFFICIENT_RIGHTS;
+    }
+    if (count == 0 || count > L2_CNODE_SLOTS) {
+        return SYS_ERR_RETYPE_INVALID_COUNT;
+    }
+    if (type == ObjType_EndPoint) {
+        *size = 0;              /* endpoints name the dispatcher: no memory */
+        return SYS_ERR_OK;
+    }
+    if (to->fixed_bytes != 0) {
+        if (objsize != 0 && objsize != to->fixed_bytes) {
+            return SYS_ERR_RETYPE_INVALID_SIZE;
+        }
+        *size = to->fixed_bytes;
+    } else {
+        if (objsize == 0 || objsize % to->min_bytes != 0) {
+            return SYS_ERR_RETYPE_INVALID_SIZE;
+        }
+        *size = objsize;
+    }
+    if ((src->cap.base + offset) % to->align != 0 || *size % to->align != 0) {
+        return SYS_ERR_RETYPE_MISALIGNED;
+    }
+    uint64_t end = (uint64_t)offset + (uint64_t)count * *size;
+    if (end > src->cap.bytes) {
+        return SYS_ERR_RETYPE_OUT_OF_RANGE;
+    }
+    if (overlaps_descendant((struct cte *)src, (uint64_t)src->cap.base + offset,
+                            (uint64_t)count * *size)) {
+        return SYS_ERR_RETYPE_OVERLAP;
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
+                    uint32_t objsize, uint32_t count,
+                    const struct capability *dest_cnode, uint32_t dest_slot)
+{
+    uint32_t size;
+    errval_t err = retype_check(src, offset, type, objsize, count, &size);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (dest_slot >= cnode_slots(dest_cnode) ||
+        count > cnode_slots(dest_cnode) - dest_slot) {
+        return SYS_ERR_DEST_RANGE;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        if (cnode_slot(dest_cnode, dest_slot + i)->cap.type != ObjType_Null) {
+            return SYS_ERR_SLOT_IN_USE;
+        }
+    }
+    bool zero = cap_type_info(type)->zero_on_create;
+    for (uint32_t i = 0; i < count; i++) {
+        struct capability cap = {
+            .type = type, .rights = src->cap.rights,
+            .base = src->cap.base + offset + i * size, .bytes = size,
+        };
+        if (type == ObjType_EndPoint) {
+            cap.base = src->cap.base;
+            cap.bytes = src->cap.bytes;
+        } else if (zero) {
+            memset(cap_phys_to_kptr(cap.base), 0, size);
+        }
+        struct cte *dest = cnode_slot(dest_cnode, dest_slot + i);
+        cte_set(dest, &cap);
+        mdb_insert_child(src, dest);
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights)
+{
+    if (src->cap.type == ObjType_Null) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    if (dest->cap.type != ObjType_Null) {
+        return SYS_ERR_SLOT_IN_USE;
+    }
+    if (rights & ~src->cap.rights) {
+        return SYS_ERR_RIGHTS_ESCALATION;
+    }
+    struct capability cap = src->cap;
+    cap.rights = rights;
+    cte_set(dest, &cap);
+    mdb_insert_copy(src, dest);
+    return SYS_ERR_OK;
+}
+
+/* An endpoint's buffer must lie in the LMP area of the dispatcher frame. */
+static bool ep_buffer_valid(uint32_t offset, uint32_t bytes)
+{
+    return offset >= DISP_LMP_AREA_OFFSET && offset % 4 == 0 && bytes % 4 == 0 &&
+           bytes >= LMP_ENDPOINT_MIN_BYTES && offset <= DISPATCHER_FRAME_BYTES &&
+           bytes <= DISPATCHER_FRAME_BYTES - offset;
+}
+
+errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
+                  uint32_t param1, uint32_t param2)
+{
+    if (src->cap.type == ObjType_Null) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    bool same = param1 == src->cap.param1 && param2 == src->cap.param2;
+    if (src->cap.type != ObjType_EndPoint || same) {
+        if (!same) {
+            return SYS_ERR_INVALID_MINT_PARAMS;  /* no parameters to set */
+        }
+        return cap_copy(dest, src, rights);
+    }
+    /* A new endpoint: a buffer for an unminted one. */
+    if (src->cap.param2 != 0 || !ep_buffer_valid(param1, param2)) {
+        return SYS_ERR_INVALID_MINT_PARAMS;
+    }
+    if (dest->cap.type != ObjType_Null) {
+        return SYS_ERR_SLOT_IN_USE;
+    }
+    if (rights & ~src->cap.rights) {
+        return SYS_ERR_RIGHTS_ESCALATION;
+    }
+    struct capability cap = src->cap;
+    cap.rights = rights;
+    cap.param1 = param1;
+    cap.param2 = param2;
+    cte_set(dest, &cap);
+    mdb_insert_child(src, dest);
+    return SYS_ERR_OK;
+}
+
+/* ---- deleting ------------------------------------------------------------- */
+
+/*
+ * CNodes whose last capability went away and whose slots still have to be
+ * emptied.  Instead of recursing (a chain of CNodes is as deep as a user
+ * makes it), each such CNode is pushed on a list threaded through the
+ * spare words of its own slot 0 -- its memory is ours until the system
+ * call ends -- and the outermost cap_delete drains the list.
+ */
+static struct cte *cnode_work;
+static bool draining;
+
+/* The link (a pointer: 4 bytes here, 8 in the host tests) in pad[0..1],
+ * the CNode's slot count in pad[2]. */
+static struct cte *work_next(const struct cte *c)
+{
+    struct cte *next;
+    memcpy(&next, c->pad, sizeof(next));
+    return next;
+}
+
+static void set_work_next(struct cte *c, struct cte *next)
+{
+    memcpy(c->pad, &next, sizeof(next));
+}
+
+static void cnode_push(const struct capability *cnode)
+{
+    struct cte *first = cnode_slot(cnode, 0);
+    set_work_next(first, cnode_work);
+    first->pad[2] = cnode_slots(cnode);
+    cnode_work = first;
+}
+
+static errval_t delete_one(struct cte *cte);
+
+static void cnode_drain(void)
+{
+    if (draining) {
+        return;                 /* the outer call is already draining */
+    }
+    draining = true;
+    while (cnode_work != NULL) {
+        struct cte *slots = cnode_work;
+        uint32_t n = slots->pad[2];
+        cnode_work = work_next(slots);
+        set_work_next(slots, NULL);
+        slots->pad[2] = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            if (slots[i].cap.type != ObjType_Null) {
+                delete_one(&slots[i]);
+            }
+        }
+    }
+    draining = false;
+}
+
+static void destroy_object(const struct capability *cap)
+{
+    if (cap->type == ObjType_L1CNode || cap->type == ObjType_L2CNode) {
+        cnode_push(cap);
+    } else {
+        cap_hook_destroy(cap);
+    }
+}
+
+static errval_t delete_one(struct cte *cte)
+{
+    if (cte->cap.type == ObjType_Null) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    if (cte->map.table != 0) {
+        cap_hook_unmap(cte);
+    }
+    struct capability cap = cte->cap;
+    bool last = !mdb_has_copies(cte);
+    if (last) {
+        mdb_adopt_descendants(cte);
+    }
+    mdb_remove(cte);
+    memset(cte, 0, sizeof(*cte));
+    if (last) {
+        destroy_object(&cap);
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t cap_delete(struct cte *cte)
+{
+    errval_t err = delete_one(cte);
+    cnode_drain();
+    return err;
+}
+
+errval_t cap_revoke(struct cte *cte)
+{
+    if (cte->cap.type == ObjType_Null) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    /* Every other copy... */
+    while (cte->mdb.prev && mdb_has_copies(cte) &&
+           cap_is_copy(&cte->mdb.prev->cap, &cte->cap) &&
+           cte->mdb.prev->mdb.depth == cte->mdb.depth) {
+        cap_delete(cte->mdb.prev);
+    }
+    while (mdb_has_copies(cte)) {
+        cap_delete(cte->mdb.next);
+    }
+    /* ...then every descendant, first to last.  A deletion may destroy
+     * more (a CNode's contents), so the first one is looked up afresh each
+     * time; cte itself may vanish if it lived in such a CNode. */
+    struct cte *d;
+    while (cte->cap.type != ObjType_Null && (d = mdb_first_descendant(cte)) != NULL) {
+        cap_delete(d);
+    }
+    return SYS_ERR_OK;
+}
+
+void cap_move(struct cte *dest, struct cte *src)
+{
+    *dest = *src;
+    mdb_relink(dest, src);
+    memset(src, 0, sizeof(*src));
+    if (dest->map.table != 0) {
+        cap_hook_moved(dest, src);
+    }
+}

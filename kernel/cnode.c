@@ -1,0 +1,203 @@
+/*
+ * kernel/cnode.c -- the CNode invocations: the system-call side of the
+ * capability operations in kernel/cap.c.  Arguments name capabilities by
+ * address in the caller's CSpace (include/sprat/caps.h lists them).
+ */
+#include <cap.h>
+#include <invocation.h>
+#ifdef HOST_TEST
+#include <string.h>
+#else
+#include <kernel.h>
+#endif
+
+static unsigned level_arg(uint32_t level)
+{
+    return level == 0 ? CAP_LEVEL_L2 : level;
+}
+
+/* The capability at (addr, level), which must not be empty. */
+static errval_t lookup_src(struct invocation *inv, uint32_t addr, uint32_t level,
+                           struct cte **ret)
+{
+    return cap_lookup(inv->root, addr, level_arg(level), ret);
+}
+
+/* A slot the caller may change: the CNode holding it needs WRITE. */
+static errval_t lookup_writable_slot(struct invocation *inv, uint32_t addr,
+                                     uint32_t level, struct cte **ret)
+{
+    const struct capability *cnode;
+    errval_t err = cap_lookup_slot(inv->root, addr, level_arg(level), ret, &cnode);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    return (cnode->rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_INSUFFICIENT_RIGHTS;
+}
+
+/* A destination CNode capability (any slot of it may be written). */
+static errval_t lookup_dest_cnode(struct invocation *inv, uint32_t addr,
+                                  uint32_t level, const struct capability **ret)
+{
+    struct cte *cte;
+    errval_t err = lookup_src(inv, addr, level, &cte);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (cte->cap.type != ObjType_L1CNode && cte->cap.type != ObjType_L2CNode) {
+        return SYS_ERR_CNODE_TYPE;
+    }
+    if (!(cte->cap.rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_INSUFFICIENT_RIGHTS;
+    }
+    *ret = &cte->cap;
+    return SYS_ERR_OK;
+}
+
+/* Destination (cnode, level, slot) for copy and mint: an empty slot. */
+static errval_t lookup_dest_slot(struct invocation *inv, const uint32_t *a,
+                                 struct cte **ret)
+{
+    const struct capability *cnode;
+    errval_t err = lookup_dest_cnode(inv, a[0], a[1], &cnode);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    *ret = cnode_slot(cnode, a[2]);
+    if (*ret == NULL) {
+        return SYS_ERR_L2_INDEX_OUT_OF_RANGE;
+    }
+    return (*ret)->cap.type == ObjType_Null ? SYS_ERR_OK : SYS_ERR_SLOT_IN_USE;
+}
+
+static errval_t invoke_retype(struct invocation *inv)
+{
+    uint32_t *a = inv->args;
+    struct cte *src;
+    const struct capability *dest;
+    errval_t err;
+
+    if ((err = lookup_src(inv, a[0], a[1], &src)) ||
+        (err = lookup_dest_cnode(inv, a[6], a[7], &dest))) {
+        return err;
+    }
+    return cap_retype(src, a[2], a[3], a[4], a[5], dest, a[8]);
+}
+
+static errval_t invoke_copy_mint(struct invocation *inv, bool mint)
+{
+    uint32_t *a = inv->args;
+    struct cte *src, *dest;
+    errval_t err;
+
+    if ((err = lookup_src(inv, a[3], a[4], &src)) ||
+        (err = lookup_dest_slot(inv, a, &dest))) {
+        return err;
+    }
+    if (a[5] & ~CAPRIGHTS_ALLRIGHTS) {
+        return SYS_ERR_RIGHTS_ESCALATION;
+    }
+    if (mint) {
+        return cap_mint(dest, src, a[5], a[6], a[7]);
+    }
+    return cap_copy(dest, src, a[5]);
+}
+
+static errval_t invoke_delete_revoke(struct invocation *inv, bool revoke)
+{
+    struct cte *cte;
+    errval_t err = lookup_writable_slot(inv, inv->args[0], inv->args[1], &cte);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (cte->cap.type == ObjType_Null) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    return revoke ? cap_revoke(cte) : cap_delete(cte);
+}
+
+static errval_t invoke_identify(struct invocation *inv)
+{
+    struct cte *cte;
+    errval_t err = lookup_src(inv, inv->args[0], inv->args[1], &cte);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    inv->ret[0] = cte->cap.type | (uint32_t)cte->cap.rights << 8;
+    if (cte->cap.type == ObjType_EndPoint) {
+        inv->ret[1] = cte->cap.param1;
+        inv->ret[2] = cte->cap.param2;
+    } else {
+        inv->ret[1] = cte->cap.base;
+        inv->ret[2] = cte->cap.bytes;
+    }
+    return SYS_ERR_OK;
+}
+
+/*
+ * Resize the caller's root CNode: move every slot of it into the larger,
+ * empty new L1 CNode, which then takes the old one's place (in the task
+ * CNode's ROOTCN slot and as the dispatcher's CSpace); the old root object,
+ * now empty, ends up in retslot for the caller to delete or reuse.
+ * L2 CNodes do not move, so addresses stay valid.
+ */
+static errval_t invoke_resize(struct invocation *inv)
+{
+    uint32_t *a = inv->args;
+    struct cte *old = inv->cte, *new_root, *ret;
+    errval_t err;
+
+    if (old->cap.type != ObjType_L1CNode || !cap_is_copy(&old->cap, inv->root)) {
+        return SYS_ERR_ILLEGAL_INVOCATION;      /* only one's own root */
+    }
+    if ((err = lookup_src(inv, a[0], a[1], &new_root))) {
+        return err;
+    }
+    if (new_root->cap.type != ObjType_L1CNode) {
+        return SYS_ERR_CNODE_TYPE;
+    }
+    if (cnode_slots(&new_root->cap) <= cnode_slots(&old->cap)) {
+        return SYS_ERR_CNODE_RESIZE;
+    }
+    for (uint32_t i = 0; i < cnode_slots(&new_root->cap); i++) {
+        if (cnode_slot(&new_root->cap, i)->cap.type != ObjType_Null) {
+            return SYS_ERR_SLOT_IN_USE;
+        }
+    }
+    uint32_t d[3] = { a[2], a[3], a[4] };
+    if ((err = lookup_dest_slot(inv, d, &ret))) {
+        return err;
+    }
+    for (uint32_t i = 0; i < cnode_slots(&old->cap); i++) {
+        struct cte *from = cnode_slot(&old->cap, i);
+        if (from->cap.type != ObjType_Null) {
+            cap_move(cnode_slot(&new_root->cap, i), from);
+        }
+    }
+    /* The swap: old root -> retslot, new root -> where the old one was. */
+    cap_move(ret, old);
+    cap_move(old, new_root);
+    return cnode_replace_root(inv->caller, old);
+}
+
+errval_t cnode_invoke(struct invocation *inv)
+{
+    switch (inv->method) {
+    case CNodeCmd_Retype:
+        return invoke_retype(inv);
+    case CNodeCmd_Copy:
+        return invoke_copy_mint(inv, false);
+    case CNodeCmd_Mint:
+        return invoke_copy_mint(inv, true);
+    case CNodeCmd_Delete:
+        return invoke_delete_revoke(inv, false);
+    case CNodeCmd_Revoke:
+        return invoke_delete_revoke(inv, true);
+    case CNodeCmd_Identify:
+        return invoke_identify(inv);
+    case CNodeCmd_Resize:
+        return invoke_resize(inv);
+    default:
+        return SYS_ERR_ILLEGAL_INVOCATION;
+    }
+}

@@ -1,0 +1,284 @@
+/*
+ * kernel/dispatch.c -- dispatchers: set-up, upcalls, faults, stopping and
+ * tear-down, and the Dispatcher capability's invocations.
+ *
+ * The upcall discipline (docs/dispatch.md, after Barrelfish):
+ *   - resuming a dispatcher that is *disabled* restores its disabled save
+ *     area exactly where it was (no upcall);
+ *   - resuming an *enabled* one sets disabled = 1 and enters run(udisp) on
+ *     the dispatcher stack; the user-level scheduler finds the interrupted
+ *     thread in the enabled save area;
+ *   - a fault while enabled, with a handler registered, saves the context
+ *     in the enabled area and enters pagefault()/trap() disabled;
+ *   - anything else that faults is stopped and reported.
+ */
+#include <kernel.h>
+#include <dispatch.h>
+#include <lmp.h>
+#include <vnode.h>
+#include <invocation.h>
+#include <fault_catch.h>
+#include <arch/armv7.h>
+#include <arch/cp15.h>
+#include <arch/vm.h>
+
+static uint32_t next_dcb_id = 1;
+static struct dcb *reap_list;
+
+/* Only the condition flags, GE bits and the Thumb bit survive from a saved
+ * CPSR: a dispatcher cannot make itself privileged, mask interrupts or
+ * switch endianness by editing its save area. */
+#define PSR_USER_BITS   (0xf8000000u /* NZCVQ */ | 0x000f0000u /* GE */ | PSR_T)
+
+uint32_t dispatch_sanitize_cpsr(uint32_t cpsr)
+{
+    return (cpsr & PSR_USER_BITS) | MODE_USR;
+}
+
+void dispatch_switch_vspace(struct dcb *d)
+{
+    /* ASID first, then TTBR0, with an isb between, so no walk can mix the
+     * new table with the old ASID (ARM ARM B3.10.4, "synchronization of
+     * changes of ASID and TTBR"). */
+    cp15_write_contextidr(d->asid);
+    isb();
+    cp15_write_ttbr0(d->ttbr0 | TTBR_WALK_WBWA);
+    isb();
+}
+
+/* Enter a user-level upcall: entry(a0, a1, a2, a3) on the dispatcher stack. */
+static void upcall(struct dcb *d, struct trap_frame *tf, uint32_t entry,
+                   uint32_t a1, uint32_t a2, uint32_t a3)
+{
+    struct dispatcher_shared *sh = d->shared;
+
+    memset(tf, 0, sizeof(*tf));
+    tf->r[0] = sh->udisp;
+    tf->r[1] = a1;
+    tf->r[2] = a2;
+    tf->r[3] = a3;
+    tf->sp = sh->stack_top;
+    tf->pc = entry & ~1u;                   /* bit 0 set: a Thumb function */
+    tf->cpsr = MODE_USR | ((entry & 1) ? PSR_T : 0);
+}
+
+void dispatch_resume(struct dcb *d, struct trap_frame *tf)
+{
+    struct dispatcher_shared *sh = d->shared;
+
+    if (sh->disabled) {
+        memcpy(tf, &sh->disabled_area, sizeof(*tf));
+        tf->cpsr = dispatch_sanitize_cpsr(tf->cpsr);
+    } else {
+        sh->disabled = 1;
+        upcall(d, tf, sh->run_entry, 0, 0, 0);
+    }
+    dispatch_switch_vspace(d);
+}
+
+void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
+{
+    if (d->state == DCB_STOPPED || d->state == DCB_NEW) {
+        return;
+    }
+    sched_remove(d);
+    d->state = DCB_STOPPED;
+    d->reason = reason;
+    d->exit_status = status;
+    if (d == dcb_current) {
+        dcb_current = NULL;             /* its registers are not kept */
+    }
+    if (d->death_ep.cap.type == ObjType_EndPoint) {
+        uint32_t msg[5] = { LMP_KMSG_DEATH, d->death_badge, reason, status, pc };
+        errval_t err = lmp_deliver(&d->death_ep.cap, msg, 5, NULL, false);
+        if (err_is_fail(err)) {
+            kprintf("kernel: could not tell %.32s's creator it stopped "
+                    "(error %u)\n", d->shared->name, (unsigned)err);
+        }
+    }
+}
+
+void dispatch_fault(struct trap_frame *tf, unsigned type)
+{
+    struct dcb *d = dcb_current;
+    struct dispatcher_shared *sh = d->shared;
+    struct fault_info fi;
+
+    fault_describe(tf, type, &fi);
+    bool disabled = sh->disabled != 0;
+    uint32_t entry = type == EXC_UNDEF ? sh->trap_entry : sh->pagefault_entry;
+
+    if (!disabled && entry != 0) {
+        memcpy(&sh->enabled_area, tf, sizeof(*tf));
+        sh->disabled = 1;
+        if (type == EXC_UNDEF) {
+            upcall(d, tf, entry, type, fi.pc, 0);
+        } else {
+            upcall(d, tf, entry, fi.address, fi.status, fi.pc);
+        }
+        return;
+    }
+    memcpy(&sh->trap_area, tf, sizeof(*tf));
+    d->faults++;
+    kprintf("kernel: domain '%.32s' (dispatcher %u) faulted%s and is stopped: ",
+            sh->name, (unsigned)d->id,
+            disabled ? " while disabled" : " with no handler");
+    fault_report(&fi);
+    dispatch_stop(d, DEATH_FAULT, fi.address, fi.pc);
+}
+
+errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
+                        struct cte *frame, struct cte *death_ep, uint32_t badge)
+{
+    errval_t err;
+
+    if (d->state != DCB_NEW) {
+        return SYS_ERR_DISP_ALREADY_SET_UP;
+    }
+    if (cspace->cap.type != ObjType_L1CNode) {
+        return SYS_ERR_DISP_CSPACE_TYPE;
+    }
+    if (vspace->cap.type != ObjType_VNode_ARM_l1) {
+        return SYS_ERR_DISP_VSPACE_TYPE;
+    }
+    if (frame->cap.type != ObjType_Frame) {
+        return SYS_ERR_WRONG_CAP_TYPE;
+    }
+    if (frame->cap.bytes < DISPATCHER_FRAME_BYTES) {
+        return SYS_ERR_DISP_FRAME_SIZE;
+    }
+    if ((frame->cap.rights & CAPRIGHTS_READ_WRITE) != CAPRIGHTS_READ_WRITE) {
+        return SYS_ERR_INSUFFICIENT_RIGHTS;
+    }
+    if (death_ep != NULL) {
+        if (death_ep->cap.type != ObjType_EndPoint) {
+            return SYS_ERR_WRONG_CAP_TYPE;
+        }
+        if (death_ep->cap.param2 == 0) {
+            return SYS_ERR_LMP_EP_NOT_MINTED;
+        }
+    }
+    uint32_t asid;
+    err = vnode_l1_asid(&vspace->cap, &asid);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    /* Nothing can fail from here on: take the copies. */
+    cap_copy(&d->cspace, cspace, cspace->cap.rights);
+    cap_copy(&d->vspace, vspace, vspace->cap.rights);
+    cap_copy(&d->frame, frame, frame->cap.rights);
+    if (death_ep != NULL) {
+        cap_copy(&d->death_ep, death_ep, death_ep->cap.rights);
+    }
+    d->death_badge = badge;
+    d->frame_kva = (lvaddr_t)cap_phys_to_kptr(frame->cap.base);
+    d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
+    d->ttbr0 = vspace->cap.base;
+    d->asid = asid;
+    d->id = next_dcb_id++;
+    d->state = DCB_READY;
+    return SYS_ERR_OK;
+}
+
+/* ---- tear-down -------------------------------------------------------- */
+
+/*
+ * The last Dispatcher capability was deleted (cap_hook_destroy).  The DCB's
+ * own capability copies cannot be deleted right here -- we are inside
+ * cap_delete -- so the DCB is queued and dispatch_reap() finishes the job
+ * at the end of the system call, before anything else can use the memory.
+ */
+void dispatch_destroy(struct dcb *d)
+{
+    if (d->destroyed) {
+        return;
+    }
+    if (d->state != DCB_NEW) {
+        dispatch_stop(d, DEATH_DELETED, 0, 0);
+    }
+    d->destroyed = true;
+    d->reap_next = reap_list;
+    reap_list = d;
+}
+
+void dispatch_reap(void)
+{
+    while (reap_list != NULL) {
+        struct dcb *d = reap_list;
+        reap_list = d->reap_next;
+        /* Deleting these may destroy further objects (and queue further
+         * DCBs); the loop picks those up. */
+        cap_delete(&d->death_ep);
+        cap_delete(&d->frame);
+        cap_delete(&d->vspace);
+        cap_delete(&d->cspace);
+    }
+}
+
+errval_t cnode_replace_root(struct dcb *d, struct cte *root)
+{
+    cap_delete(&d->cspace);         /* the old root: retslot still has it */
+    return cap_copy(&d->cspace, root, root->cap.rights);
+}
+
+/* ---- invocations -------------------------------------------------------- */
+
+static errval_t lookup_arg(struct invocation *inv, capaddr_t addr,
+                           struct cte **ret)
+{
+    return cap_lookup(inv->root, addr, CAP_LEVEL_L2, ret);
+}
+
+static errval_t invoke_setup(struct invocation *inv, struct dcb *d)
+{
+    struct cte *cspace, *vspace, *frame, *ep = NULL;
+    errval_t err;
+
+    if ((err = lookup_arg(inv, inv->args[0], &cspace)) ||
+        (err = lookup_arg(inv, inv->args[1], &vspace)) ||
+        (err = lookup_arg(inv, inv->args[2], &frame))) {
+        return err;
+    }
+    if (inv->args[3] != CPTR_NULL && (err = lookup_arg(inv, inv->args[3], &ep))) {
+        return err;
+    }
+    return dispatch_setup(d, cspace, vspace, frame, ep, inv->args[4]);
+}
+
+errval_t dispatcher_invoke(struct invocation *inv)
+{
+    struct dcb *d = dcb_from_cap(&inv->cte->cap);
+
+    if (!(inv->cte->cap.rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_INSUFFICIENT_RIGHTS;
+    }
+    switch (inv->method) {
+    case DispatcherCmd_Setup:
+        return invoke_setup(inv, d);
+    case DispatcherCmd_Run:
+        if (d->state == DCB_NEW) {
+            return SYS_ERR_DISP_NOT_SET_UP;
+        }
+        if (d->state == DCB_STOPPED) {
+            return SYS_ERR_DISP_DEAD;
+        }
+        sched_make_runnable(d);
+        return SYS_ERR_OK;
+    case DispatcherCmd_Stop:
+        if (d->state == DCB_NEW) {
+            return SYS_ERR_DISP_NOT_SET_UP;
+        }
+        if (d->state == DCB_STOPPED) {
+            return SYS_ERR_DISP_DEAD;
+        }
+        dispatch_stop(d, DEATH_EXIT, inv->args[0], 0);
+        return SYS_ERR_OK;
+    case DispatcherCmd_Query:
+        inv->ret[0] = d->state;
+        inv->ret[1] = d->faults;
+        inv->ret[2] = d->exit_status;
+        return SYS_ERR_OK;
+    default:
+        return SYS_ERR_ILLEGAL_INVOCATION;
+    }
+}

@@ -1,0 +1,93 @@
+/*
+ * kernel/include/dispatch.h -- dispatcher control blocks and the scheduler
+ * (see docs/dispatch.md).
+ *
+ * A DCB lives in the memory of a Dispatcher object (a user retyped RAM into
+ * it), so the kernel allocates nothing.  It holds copies of the capabilities
+ * the dispatcher runs with -- its CSpace root, its L1 page table, its frame
+ * and its death endpoint -- as CTEs that take part in the derivation
+ * database, so none of those objects can disappear while the DCB uses them.
+ */
+#ifndef SPRAT_DISPATCH_H
+#define SPRAT_DISPATCH_H
+
+#include <cap.h>
+#include <sprat/dispatcher.h>
+#include <arch/trap.h>
+
+enum dcb_state {
+    DCB_NEW = 0,        /* retyped, not set up */
+    DCB_READY,          /* set up, not yet made runnable */
+    DCB_RUNNABLE,       /* on the run queue (or running) */
+    DCB_BLOCKED,        /* yielded with nothing to do; a message wakes it */
+    DCB_STOPPED,        /* exited or faulted; never runs again */
+};
+
+struct dcb {
+    struct cte cspace;          /* L1CNode: the dispatcher's CSpace root */
+    struct cte vspace;          /* VNode_ARM_l1: its address space */
+    struct cte frame;           /* Frame: its dispatcher frame */
+    struct cte death_ep;        /* EndPoint told when it stops (or Null) */
+    uint32_t death_badge;
+
+    uint32_t state;             /* enum dcb_state */
+    struct dcb *rq_next;        /* run queue: circular, doubly linked */
+    struct dcb *rq_prev;
+    struct dcb *reap_next;      /* on the list of DCBs to tear down */
+
+    struct dispatcher_shared *shared;   /* kernel pointer into the frame */
+    lvaddr_t frame_kva;         /* kernel address of the whole frame */
+    paddr_t ttbr0;              /* physical address of the L1 table */
+    uint32_t asid;
+
+    uint32_t id;                /* a number for reports (unique per boot) */
+    uint32_t faults;            /* unhandled faults (0 or 1: it stops) */
+    uint32_t exit_status;
+    uint32_t reason;            /* DEATH_* once stopped */
+    bool destroyed;             /* its last capability was deleted */
+};
+STATIC_ASSERT(sizeof(struct dcb) <= OBJSIZE_DISPATCHER, "DCB fits its object");
+
+/* The dispatcher whose registers are in the current trap frame (NULL while
+ * the kernel idles). */
+extern struct dcb *dcb_current;
+
+static inline struct dcb *dcb_from_cap(const struct capability *cap)
+{
+    return (struct dcb *)cap_phys_to_kptr(cap->base);
+}
+
+/* Scheduler (kernel/sched.c). */
+void sched_make_runnable(struct dcb *d);
+void sched_remove(struct dcb *d);
+void sched_tick(void);                      /* from the timer interrupt */
+/* Save the current dispatcher's registers from tf (enabled/disabled rule);
+ * afterwards dcb_current is NULL. */
+void sched_save_current(struct trap_frame *tf);
+/* Load the next dispatcher to run (d, or the round robin's choice if d is
+ * NULL or not runnable) into tf, or the idle loop if none is runnable. */
+void sched_dispatch(struct trap_frame *tf, struct dcb *d);
+/* End of every kernel entry: keep running dcb_current or pick another. */
+void sched_exit(struct trap_frame *tf);
+extern bool sched_need_resched;
+
+/* Dispatcher life cycle (kernel/dispatch.c). */
+void dispatch_fault(struct trap_frame *tf, unsigned type);
+void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status,
+                   uint32_t pc);
+void dispatch_destroy(struct dcb *d);       /* its last cap was deleted */
+void dispatch_reap(void);                   /* free DCBs whose caps died */
+/* Make d's registers the ones in tf, entering through run() if enabled. */
+void dispatch_resume(struct dcb *d, struct trap_frame *tf);
+/* The user-mode CPSR a dispatcher may have: flags and Thumb bit only. */
+uint32_t dispatch_sanitize_cpsr(uint32_t cpsr);
+void dispatch_switch_vspace(struct dcb *d);
+/* Set up d (DispatcherCmd_Setup's work, also used at boot for init). */
+errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
+                        struct cte *frame, struct cte *death_ep,
+                        uint32_t badge);
+
+/* Idle loop (kernel/arch/armv7/idle.S): runs in SVC mode with IRQs on. */
+void idle_loop(void);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * kernel/mdb.c -- the derivation database (docs/capabilities.md).
+ *
+ * One doubly linked list through every non-empty CTE, in derivation order
+ * (a depth-first walk of the derivation tree), each entry with its depth:
+ *
+ *     RAM(0)  Frame(1)  Frame(1)  RAM(1)  Dispatcher(2)  EndPoint(3) ...
+ *
+ *   - copies of a capability are adjacent and have equal depth;
+ *   - an entry's descendants are the run of entries after it (and after
+ *     its copies) that are deeper than it.
+ * So every question the capability operations ask looks at neighbours or
+ * walks only the descendants in question, never the whole list.
+ */
+#include <cap.h>
+#include <mdb.h>
+
+static struct cte *mdb_head;
+
+bool cap_is_copy(const struct capability *a, const struct capability *b)
+{
+    return a->type == b->type && a->base == b->base && a->bytes == b->bytes &&
+           a->param1 == b->param1 && a->param2 == b->param2;
+}
+
+/* Is n a copy of c sitting at the same depth (i.e. in c's copy group)? */
+static bool same_group(const struct cte *n, const struct cte *c)
+{
+    return n != NULL && n->mdb.depth == c->mdb.depth && cap_is_copy(&n->cap, &c->cap);
+}
+
+struct cte *mdb_group_last(struct cte *c)
+{
+    while (same_group(c->mdb.next, c)) {
+        c = c->mdb.next;
+    }
+    return c;
+}
+
+bool mdb_has_copies(const struct cte *c)
+{
+    return same_group(c->mdb.prev, c) || same_group(c->mdb.next, c);
+}
+
+/* The first descendant of c's object, or NULL. */
+struct cte *mdb_first_descendant(struct cte *c)
+{
+    struct cte *n = mdb_group_last(c)->mdb.next;
+    return (n != NULL && n->mdb.depth > c->mdb.depth) ? n : NULL;
+}
+
+/* The entry after d within the descendant run of an entry at depth, or NULL. */
+struct cte *mdb_next_in_run(struct cte *d, uint32_t depth)
+{
+    struct cte *n = d->mdb.next;
+    return (n != NULL && n->mdb.depth > depth) ? n : NULL;
+}
+
+bool mdb_has_descendants(const struct cte *c)
+{
+    return mdb_first_descendant((struct cte *)c) != NULL;
+}
+
+static void link_after(struct cte *pos, struct cte *n)
+{
+    n->mdb.prev = pos;
+    n->mdb.next = pos->mdb.next;
+    if (pos->mdb.next) {
+        pos->mdb.next->mdb.prev = n;
+    }
+    pos->mdb.next = n;
+}
+
+void mdb_insert_copy(struct cte *src, struct cte *n)
+{
+    n->mdb.depth = src->mdb.depth;
+    link_after(src, n);
+}
+
+/* Children go at the end of the source's copy group, before its existing
+ * descendants: the run after the group stays "everything deeper". */
+void mdb_insert_child(struct cte *src, struct cte *n)
+{
+    n->mdb.depth = src->mdb.depth + 1;
+    link_after(mdb_group_last(src), n);
+}
+
+void mdb_insert_root(struct cte *n)
+{
+    n->mdb.depth = 0;
+    n->mdb.prev = NULL;
+    n->mdb.next = mdb_head;
+    if (mdb_head) {
+        mdb_head->mdb.prev = n;
+    }
+    mdb_head = n;
+}
+
+void mdb_remove(struct cte *c)
+{
+    if (c->mdb.prev) {
+        c->mdb.prev->mdb.next = c->mdb.next;
+    } else if (mdb_head == c) {
+        mdb_head = c->mdb.next;
+    }
+    if (c->mdb.next) {
+        c->mdb.next->mdb.prev = c->mdb.prev;
+    }
+    c->mdb.prev = c->mdb.next = NULL;
+}
+
+/* The last copy of c's object is going: its descendants move up one level,
+ * becoming descendants of c's parent (the list order already says so). */
+void mdb_adopt_descendants(struct cte *c)
+{
+    uint32_t depth = c->mdb.depth;
+    for (struct cte *d = mdb_first_descendant(c); d != NULL;
+         d = mdb_next_in_run(d, depth)) {
+        d->mdb.depth--;
+    }
+}
+
+/* A moved CTE: its neighbours must point at the new place. */
+void mdb_relink(struct cte *dest, struct cte *src)
+{
+    if (dest->mdb.prev) {
+        dest->mdb.prev->mdb.next = dest;
+    } else if (mdb_head == src) {
+        mdb_head = dest;
+    }
+    if (dest->mdb.next) {
+        dest->mdb.next->mdb.prev = dest;
+    }
+}
+
+bool mdb_check_invariants(void)
+{
+    const struct cte *prev = NULL;
+    for (const struct cte *c = mdb_head; c != NULL; c = c->mdb.next) {
+        if (c->mdb.prev != prev || c->cap.type == ObjType_Null) {
+            return false;
+        }
+        /* Depth rises by at most one step: a child follows its parent's
+         * group or a sibling's subtree. */
+        uint32_t prev_depth = prev ? prev->mdb.depth : 0;
+        if (c->mdb.depth > prev_depth + 1 || (prev == NULL && c->mdb.depth != 0)) {
+            return false;
+        }
+        prev = c;
+    }
+    return true;
+}
+
+struct cte *mdb_first(void)
+{
+    return mdb_head;
+}
+
+#ifdef HOST_TEST
+void mdb_reset(void)
+{
+    mdb_head = NULL;
+}
+#endif

@@ -1,0 +1,144 @@
+/*
+ * kernel/sched.c -- the scheduler: a round robin over runnable dispatchers
+ * with a timer-driven time slice, directed yield, and an idle loop.
+ *
+ * The kernel has one stack and never keeps a kernel context across a
+ * switch (docs/architecture.md): "switching" means saving the trap frame
+ * at the top of the stack into the current dispatcher's frame, loading the
+ * next dispatcher's registers into it, and leaving through
+ * exception_return.  When nothing is runnable, the frame is loaded with the
+ * idle loop's context instead (SVC mode, interrupts on).
+ */
+#include <kernel.h>
+#include <dispatch.h>
+#include <timer.h>
+#include <startup.h>
+#include <arch/armv7.h>
+
+struct dcb *dcb_current;
+bool sched_need_resched;
+
+static struct dcb *rq_head;     /* the next dispatcher the round robin picks */
+
+/* Time slice in kernel ticks (KERNEL_TICK_HZ per second). */
+#define TIME_SLICE_TICKS 1
+static unsigned slice_left = TIME_SLICE_TICKS;
+
+void sched_make_runnable(struct dcb *d)
+{
+    if (d->state == DCB_RUNNABLE || d->state == DCB_STOPPED) {
+        return;
+    }
+    d->state = DCB_RUNNABLE;
+    if (rq_head == NULL) {
+        d->rq_next = d->rq_prev = d;
+        rq_head = d;
+    } else {
+        /* Insert just before the head: it runs after everyone queued. */
+        d->rq_next = rq_head;
+        d->rq_prev = rq_head->rq_prev;
+        rq_head->rq_prev->rq_next = d;
+        rq_head->rq_prev = d;
+    }
+}
+
+/* Take d off the run queue (it blocks or stops); the caller sets state. */
+void sched_remove(struct dcb *d)
+{
+    if (d->state != DCB_RUNNABLE) {
+        return;
+    }
+    if (d->rq_next == d) {
+        rq_head = NULL;
+    } else {
+        d->rq_prev->rq_next = d->rq_next;
+        d->rq_next->rq_prev = d->rq_prev;
+        if (rq_head == d) {
+            rq_head = d->rq_next;
+        }
+    }
+    d->rq_next = d->rq_prev = NULL;
+    d->state = DCB_READY;
+}
+
+void sched_tick(void)
+{
+    if (--slice_left == 0) {
+        sched_need_resched = true;
+    }
+}
+
+void sched_save_current(struct trap_frame *tf)
+{
+    struct dcb *d = dcb_current;
+
+    if (d == NULL) {
+        return;
+    }
+    struct dispatcher_shared *sh = d->shared;
+    if (d->state == DCB_STOPPED) {
+        /* its registers are not kept */
+    } else if (sh->disabled) {
+        memcpy(&sh->disabled_area, tf, sizeof(*tf));
+    } else {
+        memcpy(&sh->enabled_area, tf, sizeof(*tf));
+    }
+    dcb_current = NULL;
+}
+
+static void load_idle(struct trap_frame *tf)
+{
+    extern char svc_stack_top[];
+
+    memset(tf, 0, sizeof(*tf));
+    tf->pc = (uint32_t)idle_loop;
+    tf->sp = (uint32_t)svc_stack_top;  /* exception_return leaves sp here */
+    tf->cpsr = MODE_SVC | PSR_A | PSR_F; /* IRQs on: wfi wakes to handle one */
+}
+
+void sched_dispatch(struct trap_frame *tf, struct dcb *d)
+{
+    if (d == NULL || d->state != DCB_RUNNABLE) {
+        d = rq_head;
+        if (d != NULL) {
+            rq_head = d->rq_next;       /* round robin */
+        }
+    }
+    slice_left = TIME_SLICE_TICKS;
+    sched_need_resched = false;
+    if (d == NULL) {
+        load_idle(tf);
+        return;
+    }
+    dcb_current = d;
+    dispatch_resume(d, tf);
+}
+
+void sched_exit(struct trap_frame *tf)
+{
+    dispatch_reap();
+    struct dcb *d = dcb_current;
+    if (d != NULL && d->state == DCB_RUNNABLE && !sched_need_resched) {
+        return;                         /* keep running it */
+    }
+    if (d == NULL && (tf->cpsr & MODE_MASK) != MODE_USR && rq_head == NULL) {
+        return;                         /* idle, and still nothing to do */
+    }
+    if (d != NULL && d->state == DCB_RUNNABLE && d->rq_next == d) {
+        /* The only runnable dispatcher: a new slice, no switch. */
+        slice_left = TIME_SLICE_TICKS;
+        sched_need_resched = false;
+        return;
+    }
+    sched_save_current(tf);
+    sched_dispatch(tf, NULL);
+}
+
+/* Called by sched_start (idle.S) with the trap frame it placed at the top
+ * of the SVC stack: fill it with the first dispatcher to run. */
+void sched_dispatch_first(struct trap_frame *tf);
+void sched_dispatch_first(struct trap_frame *tf)
+{
+    dcb_current = NULL;
+    sched_dispatch(tf, NULL);
+}

@@ -1,0 +1,249 @@
+/*
+ * kernel/syscall.c -- the system call layer: decode the system call word,
+ * find the invoked capability, and hand the invocation to its type's
+ * handler (docs/syscalls.md).
+ *
+ * Results go back into the trap frame: r0 = errval_t, r1-r3 = values of
+ * invocations that return some.  Every other register is left alone.
+ */
+#include <kernel.h>
+#include <syscall.h>
+#include <dispatch.h>
+#include <invocation.h>
+#include <lmp.h>
+#include <plat.h>
+#include <timer.h>
+#include <arch/cp15.h>
+#include <arch/vm.h>
+#ifdef CONFIG_TEST
+#include <ktest.h>
+#endif
+
+/* ---- user memory ----------------------------------------------------- */
+
+/* Ask the MMU whether the current user mode may read (write) va: the
+ * ATS1CUR/ATS1CUW operations translate va with user permissions and set
+ * PAR.F (bit 0) if the access would fault (ARM ARM B4.2.4). */
+static bool user_page_accessible(vaddr_t va, bool for_write)
+{
+    uint32_t par;
+
+    if (for_write) {
+        __asm__ volatile("mcr p15, 0, %0, c7, c8, 3" :: "r"(va));   /* ATS1CUW */
+    } else {
+        __asm__ volatile("mcr p15, 0, %0, c7, c8, 2" :: "r"(va));   /* ATS1CUR */
+    }
+    isb();
+    __asm__ volatile("mrc p15, 0, %0, c7, c4, 0" : "=r"(par));      /* PAR */
+    return (par & 1) == 0;
+}
+
+errval_t user_access_ok(vaddr_t uaddr, size_t len, bool for_write)
+{
+    if (len == 0) {
+        return SYS_ERR_OK;
+    }
+    if (uaddr >= USER_VLIMIT) {
+        return SYS_ERR_KERNEL_ADDRESS;
+    }
+    if (len > USER_VLIMIT - uaddr) {
+        return SYS_ERR_ADDRESS_RANGE;
+    }
+    for (vaddr_t page = ALIGN_DOWN(uaddr, BASE_PAGE_SIZE); page < uaddr + len;
+         page += BASE_PAGE_SIZE) {
+        if (!user_page_accessible(page, for_write)) {
+            return SYS_ERR_BAD_USER_POINTER;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+/* ---- SYS_DEBUG_PRINT --------------------------------------------------- */
+
+static errval_t sys_debug_print(struct trap_frame *tf, unsigned method)
+{
+    vaddr_t text = tf->r[1];
+    size_t len = tf->r[2];
+
+    if (len > DEBUG_PRINT_MAX) {
+        return SYS_ERR_ADDRESS_RANGE;
+    }
+    errval_t err = user_access_ok(text, len, false);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    const char *s = (const char *)text;     /* checked: readable user memory */
+    switch (method) {
+    case DEBUG_PRINT_TEXT:
+        for (size_t i = 0; i < len; i++) {
+            console_putc(s[i]);
+        }
+        return SYS_ERR_OK;
+#ifdef CONFIG_TEST
+    case DEBUG_PRINT_TEST_OK:
+    case DEBUG_PRINT_TEST_FAIL: {
+        char name[128];
+        size_t n = MIN(len, sizeof(name) - 1);
+        for (size_t i = 0; i < n; i++) {
+            name[i] = (s[i] == '\n') ? ' ' : s[i];  /* one TAP line */
+        }
+        name[n] = '\0';
+        ktap_report(method == DEBUG_PRINT_TEST_OK, name);
+        return SYS_ERR_OK;
+    }
+#endif
+    default:
+        return SYS_ERR_ILLEGAL_SYSCALL;
+    }
+}
+
+/* ---- SYS_YIELD -------------------------------------------------------------- */
+
+/*
+ * Yield from disabled code means "nothing to do until a message comes":
+ * the context is dropped (the next dispatch is a run() upcall) and, unless
+ * the dispatcher says it has work or a message is already waiting, it
+ * blocks.  Yield from enabled code keeps the thread's context in the
+ * enabled area; the dispatcher stays runnable.
+ */
+static void sys_yield(struct trap_frame *tf)
+{
+    struct dcb *d = dcb_current;
+    struct dispatcher_shared *sh = d->shared;
+    struct dcb *target = NULL;
+
+    if (tf->r[1] != CPTR_NULL) {
+        struct cte *cte;
+        errval_t err = cap_lookup(&d->cspace.cap, tf->r[1], CAP_LEVEL_L2, &cte);
+        if (err_is_fail(err)) {
+            tf->r[0] = err;
+            return;
+        }
+        if (cte->cap.type != ObjType_Dispatcher) {
+            tf->r[0] = SYS_ERR_WRONG_CAP_TYPE;
+            return;
+        }
+        target = dcb_from_cap(&cte->cap);
+        if (target->state != DCB_RUNNABLE) {
+            tf->r[0] = SYS_ERR_YIELD_TARGET;
+            return;
+        }
+    }
+    tf->r[0] = SYS_ERR_OK;
+    if (sh->disabled) {
+        sh->disabled = 0;
+        dcb_current = NULL;                 /* context dropped */
+        if (!sh->haswork && sh->lmp_pending == 0) {
+            sched_remove(d);
+            d->state = DCB_BLOCKED;
+        }
+    } else {
+        sched_save_current(tf);
+    }
+    sched_dispatch(tf, target);
+}
+
+/* ---- the Kernel capability ---------------------------------------------- */
+
+errval_t kernel_invoke(struct invocation *inv)
+{
+    switch (inv->method) {
+    case KernelCmd_Shutdown:
+#ifdef CONFIG_TEST
+        kprintf("kernel: shutdown requested (status %u)\n", (unsigned)inv->args[0]);
+        if (inv->args[0] != 0) {
+            ktap_report(false, "init reported failure");
+        }
+        ktap_finish();
+#else
+        return SYS_ERR_KERNEL_OP;
+#endif
+    case KernelCmd_Info:
+        inv->ret[0] = plat_ram_size();
+        inv->ret[1] = (uint32_t)kernel_ticks;
+        return SYS_ERR_OK;
+    default:
+        return SYS_ERR_KERNEL_OP;
+    }
+}
+
+/* ---- SYS_INVOKE ------------------------------------------------------------- */
+
+static errval_t invoke_by_type(struct invocation *inv)
+{
+    switch (inv->cte->cap.type) {
+    case ObjType_L1CNode:
+    case ObjType_L2CNode:
+        return cnode_invoke(inv);
+    case ObjType_VNode_ARM_l1:
+    case ObjType_VNode_ARM_l2:
+        return vnode_invoke(inv);
+    case ObjType_Dispatcher:
+        return dispatcher_invoke(inv);
+    case ObjType_Kernel:
+        return kernel_invoke(inv);
+    case ObjType_IRQTable:
+    case ObjType_IRQ:
+        return irq_invoke(inv);
+    default:
+        return SYS_ERR_ILLEGAL_INVOCATION;
+    }
+}
+
+static void sys_invoke(struct trap_frame *tf)
+{
+    uint32_t word = tf->r[0];
+    unsigned level = (word >> SYSW_LEVEL_SHIFT) & SYSW_LEVEL_MASK;
+    struct cte *cte;
+
+    errval_t err = cap_lookup(&dcb_current->cspace.cap, tf->r[1],
+                              level ? level : CAP_LEVEL_L2, &cte);
+    if (err_is_fail(err)) {
+        tf->r[0] = err;
+        return;
+    }
+    if (cte->cap.type == ObjType_EndPoint) {
+        lmp_send(tf, cte);          /* sets r0 only; may switch */
+        return;
+    }
+    struct invocation inv = {
+        .caller = dcb_current,
+        .root = &dcb_current->cspace.cap,
+        .cte = cte,
+        .word = word,
+        .method = (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK,
+    };
+    memcpy(inv.args, &tf->r[2], sizeof(inv.args));
+    err = invoke_by_type(&inv);
+    tf->r[0] = err;
+    tf->r[1] = inv.ret[0];
+    tf->r[2] = inv.ret[1];
+    tf->r[3] = inv.ret[2];
+}
+
+void syscall_handle(struct trap_frame *tf)
+{
+    uint32_t word = tf->r[0];
+
+    if (word & SYSW_RESERVED_MASK) {
+        tf->r[0] = SYS_ERR_INVARGS_SYSCALL;
+        return;
+    }
+    switch ((word >> SYSW_SYS_SHIFT) & SYSW_SYS_MASK) {
+    case SYS_NOP:
+        tf->r[0] = SYS_ERR_OK;
+        break;
+    case SYS_INVOKE:
+        sys_invoke(tf);
+        break;
+    case SYS_YIELD:
+        sys_yield(tf);
+        break;
+    case SYS_DEBUG_PRINT:
+        tf->r[0] = sys_debug_print(tf, (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK);
+        break;
+    default:
+        tf->r[0] = SYS_ERR_ILLEGAL_SYSCALL;
+        break;
+    }
+}

@@ -1,0 +1,79 @@
+/*
+ * libsys/include/sys/cspace.h -- naming capability slots, the slot
+ * allocator, and the capability operations (invocations of the domain's
+ * root CNode; docs/capabilities.md).
+ */
+#ifndef LIBSYS_CSPACE_H
+#define LIBSYS_CSPACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sprat/bootinfo.h>
+#include <sprat/caps.h>
+#include <sprat/errors.h>
+
+/*
+ * A slot: slot `slot` of the L2 CNode in root slot `cnode` (a level-2
+ * address), or, with cnode == ROOT_CNODE, slot `slot` of the root CNode
+ * itself (a level-1 address: where L2 CNodes live).
+ */
+struct capref {
+    uint32_t cnode;
+    uint32_t slot;
+};
+
+#define ROOT_CNODE  0xffffffffu
+#define NULL_CAP ((struct capref){ 0, 0 })
+
+static inline capaddr_t capref_addr(struct capref c)
+{
+    return c.cnode == ROOT_CNODE ? CAPADDR(c.slot, 0) : CAPADDR(c.cnode, c.slot);
+}
+static inline unsigned capref_level(struct capref c)
+{
+    return c.cnode == ROOT_CNODE ? CAP_LEVEL_L1 : CAP_LEVEL_L2;
+}
+static inline bool capref_is_null(struct capref c)
+{
+    return c.cnode == 0 && c.slot == 0;
+}
+static inline struct capref taskcn_cap(uint32_t slot)
+{
+    return (struct capref){ ROOTCN_SLOT_TASKCN, slot };
+}
+
+/* What identify tells about a capability. */
+struct capability_info {
+    unsigned type;          /* enum objtype */
+    unsigned rights;
+    uint32_t base;          /* EndPoint: buffer offset */
+    uint32_t bytes;         /* EndPoint: buffer length */
+};
+
+/* ---- operations -------------------------------------------------------- */
+
+/* count objects of type (objsize bytes each; 0 for fixed-size types) from
+ * src at byte offset, into slots dest.slot, dest.slot + 1, ... */
+errval_t cap_retype(struct capref dest, struct capref src, uint32_t offset,
+                    unsigned type, uint32_t objsize, uint32_t count);
+errval_t cap_copy(struct capref dest, struct capref src);
+errval_t cap_copy_rights(struct capref dest, struct capref src, unsigned rights);
+errval_t cap_mint(struct capref dest, struct capref src, unsigned rights,
+                  uint32_t param1, uint32_t param2);
+errval_t cap_delete(struct capref cap);
+errval_t cap_revoke(struct capref cap);
+errval_t cap_identify(struct capref cap, struct capability_info *info);
+
+/* ---- slot allocation ----------------------------------------------------- */
+
+/* Initialise from the CNodes the domain was given (called at start-up). */
+void slot_alloc_init(void);
+errval_t slot_alloc(struct capref *ret);
+void slot_free(struct capref slot);
+/* A free slot of the root CNode (for an L2 CNode the domain adds). */
+errval_t root_slot_alloc(uint32_t *ret);
+void root_slot_free(uint32_t slot);
+/* Free slots left (for tests and statistics). */
+uint32_t slot_alloc_free_count(void);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * libsys/include/sys/ram.h -- getting memory objects: RAM capabilities
+ * and the objects retyped from them (docs/libsys.md).
+ *
+ * A domain owns a few "RAM sources": big RAM capabilities (from its
+ * creator, or from the memory server) each with a free-range allocator.
+ * An object is retyped straight from a source at a free, suitably aligned
+ * offset; freeing it deletes the capability and returns the range.
+ */
+#ifndef LIBSYS_RAM_H
+#define LIBSYS_RAM_H
+
+#include <stddef.h>
+#include <sys/cspace.h>
+
+/* Add a RAM capability to the sources (start-up, or memory from a server). */
+errval_t ram_add_source(struct capref ram);
+
+/* A new object of type (bytes for variable-size types) in a new slot. */
+errval_t mem_retype(unsigned type, size_t bytes, struct capref *ret);
+/* The same, into the given empty slot. */
+errval_t mem_retype_at(struct capref dest, unsigned type, size_t bytes);
+/* Delete an object made by mem_retype and give its memory back. */
+errval_t mem_free(struct capref cap);
+
+/* Convenience: a RAM / Frame capability of bytes (a multiple of 4 KiB). */
+errval_t ram_alloc(struct capref *ret, size_t bytes);
+errval_t frame_alloc(struct capref *ret, size_t bytes);
+
+/* Bytes still free in all sources. */
+size_t ram_free_bytes(void);
+
+/* Start-up: the RAM the domain was given. */
+void ram_init(void);
+
+/* Called when the sources run dry: may add a source (memory server). */
+extern errval_t (*ram_refill_hook)(size_t bytes);
+
+#endif

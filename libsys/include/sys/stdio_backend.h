@@ -1,0 +1,20 @@
+/*
+ * libsys/include/sys/stdio_backend.h -- where stdout goes and stdin comes
+ * from: the kernel's debug print until the serial driver takes over.
+ */
+#ifndef LIBSYS_STDIO_BACKEND_H
+#define LIBSYS_STDIO_BACKEND_H
+
+#include <stddef.h>
+
+struct stdio_backend {
+    void (*write)(const char *buf, size_t len);   /* one whole line */
+    int (*read_char)(void);                          /* -1: no input */
+};
+
+/* NULL restores the kernel's debug print. */
+void stdio_set_backend(const struct stdio_backend *b);
+void libsys_stdio_init(void);
+void libsys_stdio_flush(void);
+
+#endif

@@ -1,0 +1,239 @@
+/*
+ * libsys/ram.c -- memory objects from RAM capabilities (sys/ram.h).
+ *
+ * Each RAM source is one RAM capability with a bitmap of its 4 KiB pages.
+ * An object is retyped straight out of the source at a free, aligned
+ * offset; the kernel's derivation database guarantees no two objects
+ * overlap, the bitmap only spares us asking it to find out.
+ */
+#include <string.h>
+#include <sys/ram.h>
+#include <sys/threads.h>
+#include <sprat/bootinfo.h>
+
+#define MAX_SOURCES         16
+#define PAGE                4096u
+/* Bitmap space for all sources: one bit per page, 768 MiB in all. */
+#define BITMAP_WORDS        (768u * 1024 * 1024 / PAGE / 32)
+
+struct ram_source {
+    struct capref cap;
+    uint32_t base;
+    uint32_t pages;
+    uint32_t free_pages;
+    uint32_t hint;              /* no free page below this index */
+    uint32_t *bitmap;           /* 1 = in use */
+};
+
+static struct ram_source sources[MAX_SOURCES];
+static unsigned num_sources;
+static uint32_t bitmap_pool[BITMAP_WORDS];
+static uint32_t bitmap_used;
+
+errval_t (*ram_refill_hook)(size_t bytes);
+
+static bool page_used(const struct ram_source *s, uint32_t i)
+{
+    return s->bitmap[i / 32] & (1u << (i % 32));
+}
+
+static void mark(struct ram_source *s, uint32_t first, uint32_t n, bool used)
+{
+    for (uint32_t i = first; i < first + n; i++) {
+        if (used) {
+            s->bitmap[i / 32] |= 1u << (i % 32);
+        } else {
+            s->bitmap[i / 32] &= ~(1u << (i % 32));
+        }
+    }
+    if (used) {
+        s->free_pages -= n;
+        if (first == s->hint) {
+            s->hint = first + n;
+        }
+    } else {
+        s->free_pages += n;
+        if (first < s->hint) {
+            s->hint = first;
+        }
+    }
+}
+
+errval_t ram_add_source(struct capref ram)
+{
+    struct capability_info info;
+    errval_t err = cap_identify(ram, &info);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (info.type != ObjType_RAM) {
+        return SYS_ERR_WRONG_CAP_TYPE;
+    }
+    uint32_t pages = info.bytes / PAGE;
+    uint32_t words = (pages + 31) / 32;
+    thread_lock_libsys();
+    if (num_sources == MAX_SOURCES || bitmap_used + words > BITMAP_WORDS) {
+        thread_unlock_libsys();
+        return LIB_ERR_RAM_ALLOC;
+    }
+    struct ram_source *s = &sources[num_sources++];
+    s->cap = ram;
+    s->base = info.base;
+    s->pages = pages;
+    s->free_pages = pages;
+    s->hint = 0;
+    s->bitmap = &bitmap_pool[bitmap_used];
+    bitmap_used += words;
+    thread_unlock_libsys();
+    return SYS_ERR_OK;
+}
+
+/* A run of n free pages whose physical address is a multiple of align. */
+static bool find_run(struct ram_source *s, uint32_t n, uint32_t align,
+                     uint32_t *first)
+{
+    uint32_t step = align / PAGE;
+    uint32_t i = s->hint;
+    uint32_t mis = ((s->base / PAGE) + i) % step;
+    if (mis) {
+        i += step - mis;
+    }
+    for (; i + n <= s->pages; i += step) {
+        uint32_t j = 0;
+        while (j < n && !page_used(s, i + j)) {
+            j++;
+        }
+        if (j == n) {
+            *first = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint32_t object_align(unsigned type)
+{
+    return type == ObjType_VNode_ARM_l1 ? 16384u : PAGE;
+}
+
+static uint32_t object_bytes(unsigned type, size_t bytes)
+{
+    switch (type) {
+    case ObjType_L2CNode:      return OBJSIZE_L2CNODE;
+    case ObjType_VNode_ARM_l1: return OBJSIZE_VNODE_ARM_L1;
+    case ObjType_VNode_ARM_l2: return OBJSIZE_VNODE_ARM_L2;
+    case ObjType_Dispatcher:   return OBJSIZE_DISPATCHER;
+    default:                   return (uint32_t)bytes;
+    }
+}
+
+static errval_t retype_from_sources(struct capref dest, unsigned type, size_t bytes)
+{
+    uint32_t size = object_bytes(type, bytes);
+    uint32_t pages = (size + PAGE - 1) / PAGE;
+    uint32_t first;
+
+    if (size == 0 || (type != ObjType_VNode_ARM_l2 && type != ObjType_Dispatcher &&
+                      size % PAGE != 0)) {
+        return SYS_ERR_RETYPE_INVALID_SIZE;
+    }
+    for (unsigned i = 0; i < num_sources; i++) {
+        struct ram_source *s = &sources[i];
+        if (s->free_pages < pages || !find_run(s, pages, object_align(type), &first)) {
+            continue;
+        }
+        bool fixed = type != ObjType_RAM && type != ObjType_Frame &&
+                     type != ObjType_L1CNode;
+        errval_t err = cap_retype(dest, s->cap, first * PAGE, type,
+                                  fixed ? 0 : size, 1);
+        if (err_is_ok(err)) {
+            mark(s, first, pages, true);
+        }
+        return err;
+    }
+    return LIB_ERR_RAM_ALLOC;
+}
+
+errval_t mem_retype_at(struct capref dest, unsigned type, size_t bytes)
+{
+    thread_lock_libsys();
+    errval_t err = retype_from_sources(dest, type, bytes);
+    thread_unlock_libsys();
+    if (err == LIB_ERR_RAM_ALLOC && ram_refill_hook && !disp_is_disabled()) {
+        size_t want = bytes < 4 * 1024 * 1024 ? 4 * 1024 * 1024 : bytes;
+        if (err_is_ok(ram_refill_hook(want))) {
+            thread_lock_libsys();
+            err = retype_from_sources(dest, type, bytes);
+            thread_unlock_libsys();
+        }
+    }
+    return err;
+}
+
+errval_t mem_retype(unsigned type, size_t bytes, struct capref *ret)
+{
+    errval_t err = slot_alloc(ret);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = mem_retype_at(*ret, type, bytes);
+    if (err_is_fail(err)) {
+        slot_free(*ret);
+    }
+    return err;
+}
+
+errval_t mem_free(struct capref cap)
+{
+    struct capability_info info;
+    errval_t err = cap_identify(cap, &info);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = cap_delete(cap);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    slot_free(cap);
+    thread_lock_libsys();
+    for (unsigned i = 0; i < num_sources; i++) {
+        struct ram_source *s = &sources[i];
+        if (info.base >= s->base && info.base - s->base < s->pages * PAGE) {
+            uint32_t first = (info.base - s->base) / PAGE;
+            uint32_t n = (info.bytes + PAGE - 1) / PAGE;
+            mark(s, first, n, false);
+            break;
+        }
+    }
+    thread_unlock_libsys();
+    return SYS_ERR_OK;
+}
+
+errval_t ram_alloc(struct capref *ret, size_t bytes)
+{
+    return mem_retype(ObjType_RAM, bytes, ret);
+}
+
+errval_t frame_alloc(struct capref *ret, size_t bytes)
+{
+    return mem_retype(ObjType_Frame, bytes, ret);
+}
+
+size_t ram_free_bytes(void)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < num_sources; i++) {
+        n += (size_t)sources[i].free_pages * PAGE;
+    }
+    return n;
+}
+
+/* The domain's first RAM: what its creator put in BASE_PAGE_CN slot 0,
+ * or, for init, the kernel's RAM capability in SUPERCN slot 0. */
+void ram_init(void)
+{
+    struct capref given = { ROOTCN_SLOT_BASE_PAGE_CN, 0 };
+    if (err_is_fail(ram_add_source(given))) {
+        ram_add_source((struct capref){ ROOTCN_SLOT_SUPERCN, 0 });
+    }
+}
