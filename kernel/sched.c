@@ -14,6 +14,7 @@
 #include <timer.h>
 #include <startup.h>
 #include <arch/armv7.h>
+#include <arch/cp15.h>
 
 struct dcb *dcb_current;
 bool sched_need_resched;
@@ -114,9 +115,9 @@ void sched_dispatch(struct trap_frame *tf, struct dcb *d)
     dispatch_resume(d, tf);
 }
 
-void sched_exit(struct trap_frame *tf)
+/* Decide who runs after this kernel entry; tf is rewritten on a switch. */
+static void sched_choose(struct trap_frame *tf)
 {
-    dispatch_reap();
     struct dcb *d = dcb_current;
     if (d != NULL && d->state == DCB_RUNNABLE && !sched_need_resched) {
         return;                         /* keep running it */
@@ -132,6 +133,15 @@ void sched_exit(struct trap_frame *tf)
     }
     sched_save_current(tf);
     sched_dispatch(tf, NULL);
+}
+
+void sched_exit(struct trap_frame *tf)
+{
+    dispatch_reap();
+    sched_choose(tf);
+    if (dcb_current != NULL) {
+        cp15_write_tpidruro(dcb_current->shared->thread_pointer);
+    }
 }
 
 /* Called by sched_start (idle.S) with the trap frame it placed at the top

@@ -67,3 +67,15 @@ errval_t cap_identify(struct capref cap, struct capability_info *info)
     }
     return r.err;
 }
+
+errval_t cap_copy_into(capaddr_t cnode, unsigned level, uint32_t slot,
+                       struct capref src)
+{
+    struct capability_info info;
+    errval_t err = cap_identify(src, &info);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    return cap_invoke(ROOTCN_CAP, CNodeCmd_Copy, 6, cnode, level, slot,
+                      SRC(src), info.rights).err;
+}

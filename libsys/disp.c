@@ -16,6 +16,7 @@
 #include <sys/cspace.h>
 #include <sys/ram.h>
 #include <sys/paging.h>
+#include <sys/lmp_endpoint.h>
 #include <sprat/bootinfo.h>
 #include <sprat/vm_layout.h>
 
@@ -43,6 +44,7 @@ uint32_t disp_domain_id(void)
 
 void disp_poll_events(void)
 {
+    lmp_endpoints_poll();
     if (disp_poll_hook) {
         disp_poll_hook();
     }

@@ -28,12 +28,9 @@ struct thread {
     struct thread_queue joiners;
     void *stack;                    /* malloc'd; NULL for the main thread */
     void *tls;                      /* malloc'd TLS block */
-    uint32_t tp;                    /* thread pointer for __aeabi_read_tp */
+    uint32_t tp;                    /* its thread pointer (TPIDRURO) */
     uint32_t id;
 };
-
-/* Read by __aeabi_read_tp (arch/armv7/syscall.S). */
-uint32_t thread_tp;
 
 static struct thread *thread_current;
 static struct thread_queue runq;
@@ -128,6 +125,18 @@ static uint32_t tls_setup(void *mem)
     return tp;
 }
 
+/* picolibc reads the thread pointer from TPIDRURO, which only the kernel
+ * can write: publish it in the dispatcher frame and make a null system
+ * call, on whose way out the kernel loads it (only when it changes). */
+static void set_thread_pointer(uint32_t tp)
+{
+    struct dispatcher_shared *sh = disp_shared();
+    if (sh->thread_pointer != tp) {
+        sh->thread_pointer = tp;
+        sys_nop();
+    }
+}
+
 /* ---- switching ----------------------------------------------------------------- */
 
 /* Nothing to run: give the CPU back until a message arrives.  The kernel
@@ -149,7 +158,7 @@ static void __attribute__((noreturn)) schedule_disabled(void)
         disp_sleep();
     }
     thread_current = t;
-    thread_tp = t->tp;
+    set_thread_pointer(t->tp);
     disp_resume(&t->regs, &disp_shared()->disabled);
 }
 

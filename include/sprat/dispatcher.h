@@ -62,11 +62,16 @@ struct dispatcher_shared {
     uint32_t crit_pc_low;           /* libsys only (the kernel ignores them): */
     uint32_t crit_pc_high;          /*   its thread-resume window, see docs */
     uint32_t stack_top;             /* user address of the upcall stack top */
+    /* The running thread's TLS pointer: the kernel loads it into TPIDRURO
+     * (which user code can read but not write) whenever it returns to this
+     * dispatcher, so libsys sets it and makes a null system call when it
+     * switches threads. */
+    volatile uint32_t thread_pointer;
 
     /* ---- written by the kernel ---- */
     volatile uint32_t lmp_pending;  /* bit (id % 32) per endpoint with news */
     volatile uint32_t lmp_delivered;/* messages delivered, ever (statistics) */
-    uint32_t reserved[5];
+    uint32_t reserved[4];
 
     /* ---- identity, set up by whoever creates the dispatcher ---- */
     char name[DISP_NAME_LEN];       /* shown in fault reports */

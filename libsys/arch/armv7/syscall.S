@@ -41,18 +41,3 @@ lmp_ep_send_raw:
     svc     #0
     pop     {r4-r11, pc}
     .size   lmp_ep_send_raw, . - lmp_ep_send_raw
-
-/*
- * __aeabi_read_tp -- the thread pointer for thread-local storage (picolibc
- * keeps errno there).  Threads are user-level, so the pointer lives in
- * memory (libsys/threads.c) rather than in TPIDRURO, which user code
- * cannot write.  AEABI contract: returns the pointer in r0 and preserves
- * every other register.
- */
-    .global __aeabi_read_tp
-    .type   __aeabi_read_tp, %function
-__aeabi_read_tp:
-    ldr     r0, =thread_tp
-    ldr     r0, [r0]
-    bx      lr
-    .size   __aeabi_read_tp, . - __aeabi_read_tp

@@ -64,6 +64,11 @@ errval_t cap_delete(struct capref cap);
 errval_t cap_revoke(struct capref cap);
 errval_t cap_identify(struct capref cap, struct capability_info *info);
 
+/* The same with the destination CNode named by address and level (e.g. an
+ * L1 CNode of another domain held in one of our slots). */
+errval_t cap_copy_into(capaddr_t cnode, unsigned level, uint32_t slot,
+                       struct capref src);
+
 /* ---- slot allocation ----------------------------------------------------- */
 
 /* Initialise from the CNodes the domain was given (called at start-up). */

@@ -1,0 +1,60 @@
+/*
+ * libsys/include/sys/lmp_endpoint.h -- the receiving end of LMP: a ring
+ * buffer in this dispatcher's frame that the kernel writes (docs/lmp.md).
+ */
+#ifndef LIBSYS_LMP_ENDPOINT_H
+#define LIBSYS_LMP_ENDPOINT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sprat/lmp.h>
+#include <sys/cspace.h>
+#include <sys/threads.h>
+
+#define LMP_ENDPOINTS_MAX       32      /* one lmp_pending bit each */
+#define LMP_DEFAULT_BUF_WORDS   ((LMP_MSG_WORDS + 1) * 8)
+
+struct lmp_recv_msg {
+    uint32_t len;                       /* payload words */
+    uint32_t words[LMP_MSG_WORDS];
+    bool has_cap;                       /* a capability came with it */
+};
+
+struct lmp_endpoint {
+    struct lmp_endpoint_kern *kern;     /* the buffer in the frame */
+    uint32_t buf_offset;                /* ... as an offset in the frame */
+    uint32_t buf_bytes;
+    uint32_t id;                        /* its lmp_pending bit */
+    struct capref recv_slot;            /* where an incoming cap lands */
+    struct thread_queue waiters;        /* threads in lmp_endpoint_wait */
+    void (*notify)(struct lmp_endpoint *ep, void *arg);  /* waitset hook */
+    void *notify_arg;
+    bool in_use;
+};
+
+/*
+ * A new endpoint with room for buf_words words (header words included) and
+ * a minted EndPoint capability to it in *ep_cap (a fresh slot), which may
+ * be given to senders.
+ */
+errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
+                             struct capref *ep_cap);
+void lmp_endpoint_destroy(struct lmp_endpoint *ep);
+
+/* Take the next message, if any (LIB_ERR_LMP_NO_MESSAGE).  A capability
+ * that came with it is left in *cap (the old receive slot) and a new empty
+ * receive slot is set up. */
+errval_t lmp_endpoint_recv(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
+                           struct capref *cap);
+bool lmp_endpoint_has_message(struct lmp_endpoint *ep);
+/* Block the calling thread until a message is waiting. */
+void lmp_endpoint_wait(struct lmp_endpoint *ep);
+
+/* Give the endpoint a slot for the next incoming capability. */
+errval_t lmp_endpoint_alloc_recv_slot(struct lmp_endpoint *ep);
+
+/* Called by disp_poll_events (disabled): wake waiters of endpoints with
+ * news. */
+void lmp_endpoints_poll(void);
+
+#endif

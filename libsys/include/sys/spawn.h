@@ -1,0 +1,46 @@
+/*
+ * libsys/include/sys/spawn.h -- starting a new domain from an ELF image
+ * (docs/spawning.md).
+ */
+#ifndef LIBSYS_SPAWN_H
+#define LIBSYS_SPAWN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/cspace.h>
+
+/* RAM a new domain gets for its own use (heap, threads) unless asked. */
+#define SPAWN_DEFAULT_RAM   (4u * 1024 * 1024)
+
+struct spawninfo {
+    char name[32];
+    uint32_t domain_id;
+    struct capref child_ram;    /* every object of the domain came from it */
+    struct capref dispatcher;   /* our copy of its dispatcher capability */
+};
+
+/* Optional capabilities to place in the child's task CNode. */
+struct spawn_caps {
+    struct capref init_ep;      /* -> TASKCN_SLOT_INITEP */
+    struct capref memserv_ep;   /* -> TASKCN_SLOT_MEMSERV_EP */
+    struct capref serial_ep;    /* -> TASKCN_SLOT_SERIAL_EP */
+    struct capref death_ep;     /* told when it stops; badge = domain_id */
+};
+
+/*
+ * Build a domain from the ELF image (in our address space) with the
+ * command line argv[0..argc), ready to run.  ram_bytes: its own RAM
+ * (0: SPAWN_DEFAULT_RAM).  Errors in the image are returned, not fatal.
+ */
+errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
+                    const char *const *argv, uint32_t domain_id,
+                    const struct spawn_caps *caps, size_t ram_bytes,
+                    struct spawninfo *si);
+errval_t spawn_run(struct spawninfo *si);
+/* After it stopped: destroy every object of the domain, free its memory. */
+errval_t spawn_cleanup(struct spawninfo *si);
+
+/* init only: the boot module called name (mapped read-only), or NULL. */
+const void *spawn_find_module(const char *name, size_t *bytes);
+
+#endif

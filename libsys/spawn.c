@@ -1,0 +1,500 @@
+/*
+ * libsys/spawn.c -- building a new domain (docs/spawning.md).
+ *
+ * Every kernel object of the child -- CNodes, page tables, dispatcher,
+ * frames, and the RAM it gets for itself -- is retyped from one RAM
+ * capability, child_ram.  Revoking child_ram therefore destroys the whole
+ * domain, and deleting it gives the memory back: that is all cleanup does.
+ *
+ * To fill the child's CNodes the parent needs to *address* them: a slot
+ * address reaches only L2 CNodes that sit in the caller's own root CNode.
+ * So the child's L2 CNodes are made in free slots of our root first (and
+ * copied into the child's root), used there while building, and our
+ * copies deleted at the end.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/spawn.h>
+#include <sys/invoke.h>
+#include <sys/paging.h>
+#include <sys/ram.h>
+#include <sprat/args.h>
+#include <sprat/bootinfo.h>
+#include <sprat/dispatcher.h>
+#include <sprat/elf.h>
+#include <sprat/vm_layout.h>
+
+#define PAGE                4096u
+#define MIB                 (1u << 20)
+#define CHILD_STACK_BYTES   (64u * 1024)
+#define NUM_CHILD_CNODES    ROOTCN_SLOTS_USER
+
+struct build {
+    struct spawninfo *si;
+    uint32_t ram_base;          /* physical base of child_ram */
+    uint32_t ram_bytes;
+    uint32_t next;              /* bump offset into child_ram */
+    struct capref root;         /* our copy of the child's root CNode */
+    uint32_t cn[NUM_CHILD_CNODES];  /* our root slots holding its L2 CNodes */
+    uint32_t pagecn_next;
+    uint32_t segcn_next;
+    struct spawn_args *args;    /* its arguments page, mapped here */
+    uint32_t args_vaddr;
+};
+
+static struct capref child_slot(struct build *b, uint32_t cnode, uint32_t slot)
+{
+    return (struct capref){ b->cn[cnode], slot };
+}
+
+/* The next aligned piece of child_ram, as an offset. */
+static errval_t bump(struct build *b, uint32_t bytes, uint32_t align, uint32_t *off)
+{
+    uint32_t pa = (b->ram_base + b->next + align - 1) & ~(align - 1);
+    uint32_t o = pa - b->ram_base;
+    if (o > b->ram_bytes || bytes > b->ram_bytes - o) {
+        return LIB_ERR_RAM_ALLOC;
+    }
+    *off = o;
+    b->next = o + bytes;
+    return SYS_ERR_OK;
+}
+
+/* Retype one object of type into dest from child_ram. */
+static errval_t make(struct build *b, struct capref dest, unsigned type,
+                     uint32_t bytes, uint32_t align)
+{
+    uint32_t off;
+    errval_t err = bump(b, bytes, align, &off);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    bool fixed = type == ObjType_L2CNode || type == ObjType_VNode_ARM_l1 ||
+                 type == ObjType_VNode_ARM_l2 || type == ObjType_Dispatcher;
+    return cap_retype(dest, b->si->child_ram, off, type, fixed ? 0 : bytes, 1);
+}
+
+/* ---- the child's address space ------------------------------------------- */
+
+static errval_t child_l2(struct build *b, uint32_t l1_index, struct capref *ret)
+{
+    struct spawn_args *a = b->args;
+    for (uint32_t i = 0; i < a->num_l2; i++) {
+        if (a->l2[i].l1_index == l1_index) {
+            *ret = child_slot(b, ROOTCN_SLOT_PAGECN, a->l2[i].pagecn_slot);
+            return SYS_ERR_OK;
+        }
+    }
+    if (a->num_l2 == SPAWN_MAX_L2 || b->pagecn_next == L2_CNODE_SLOTS) {
+        return LIB_ERR_VREGION_NO_SPACE;
+    }
+    uint32_t slot = b->pagecn_next++;
+    struct capref l2 = child_slot(b, ROOTCN_SLOT_PAGECN, slot);
+    errval_t err = make(b, l2, ObjType_VNode_ARM_l2, OBJSIZE_VNODE_ARM_L2, 1024);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
+    err = cap_invoke(capref_addr(l1), VNodeCmd_Map, 3, l1_index,
+                     capref_addr(l2), CAP_LEVEL_L2).err;
+    if (err_is_fail(err)) {
+        return err;
+    }
+    a->l2[a->num_l2].l1_index = l1_index;
+    a->l2[a->num_l2].pagecn_slot = slot;
+    a->num_l2++;
+    *ret = l2;
+    return SYS_ERR_OK;
+}
+
+/* Map a whole frame (inside one MiB) at vaddr in the child. */
+static errval_t child_map(struct build *b, uint32_t vaddr, struct capref frame,
+                          uint32_t bytes, uint32_t flags)
+{
+    struct capref l2;
+    errval_t err = child_l2(b, vaddr / MIB, &l2);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    return cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, (vaddr / PAGE) % 256,
+                      capref_addr(frame), CAP_LEVEL_L2, 0, bytes / PAGE, flags).err;
+}
+
+static errval_t add_vregion(struct build *b, uint32_t base, uint32_t bytes)
+{
+    struct spawn_args *a = b->args;
+    if (a->num_vregions == SPAWN_MAX_VREGIONS) {
+        return LIB_ERR_VREGION_NO_SPACE;
+    }
+    a->vregions[a->num_vregions].base = base;
+    a->vregions[a->num_vregions].bytes = bytes;
+    a->num_vregions++;
+    return SYS_ERR_OK;
+}
+
+/* Map a copy of frame here, let fill() write it, unmap it again. */
+static errval_t with_frame_mapped(struct capref frame, uint32_t bytes,
+                                  void (*fill)(void *mem, void *arg), void *arg)
+{
+    struct capref copy;
+    uint32_t va;
+    errval_t err;
+
+    if ((err = slot_alloc(&copy))) {
+        return err;
+    }
+    if ((err = cap_copy(copy, frame)) ||
+        (err = paging_map_frame(&va, copy, bytes, VREGION_FLAGS_READ_WRITE))) {
+        cap_delete(copy);
+        slot_free(copy);
+        return err;
+    }
+    fill((void *)va, arg);
+    paging_unmap(va, bytes);
+    cap_delete(copy);
+    slot_free(copy);
+    return SYS_ERR_OK;
+}
+
+struct chunk_fill {
+    const uint8_t *elf;
+    const struct elf_segment *seg;
+    uint32_t chunk_va;          /* page-aligned start of this chunk */
+    uint32_t chunk_bytes;
+};
+
+static void fill_chunk(void *mem, void *arg)
+{
+    struct chunk_fill *c = arg;
+    uint32_t file_lo = c->seg->vaddr;
+    uint32_t file_hi = c->seg->vaddr + c->seg->filesz;
+    uint32_t lo = c->chunk_va > file_lo ? c->chunk_va : file_lo;
+    uint32_t hi = c->chunk_va + c->chunk_bytes < file_hi ? c->chunk_va + c->chunk_bytes
+                                                           : file_hi;
+    if (lo < hi) {
+        memcpy((uint8_t *)mem + (lo - c->chunk_va),
+               c->elf + c->seg->offset + (lo - c->seg->vaddr), hi - lo);
+    }
+}
+
+static uint32_t seg_flags(uint32_t f)
+{
+    return ((f & PF_R) ? VREGION_FLAGS_READ : 0) |
+           ((f & PF_W) ? VREGION_FLAGS_WRITE : 0) |
+           ((f & PF_X) ? VREGION_FLAGS_EXECUTE : 0);
+}
+
+/* Each segment, in pieces that do not cross a MiB (one L2 table each). */
+static errval_t load_segments(struct build *b, const uint8_t *elf,
+                              const struct elf_info *info)
+{
+    for (unsigned i = 0; i < info->num_segments; i++) {
+        const struct elf_segment *seg = &info->segments[i];
+        uint32_t start = seg->vaddr & ~(PAGE - 1);
+        uint32_t end = (seg->vaddr + seg->memsz + PAGE - 1) & ~(PAGE - 1);
+        for (uint32_t va = start; va < end;) {
+            uint32_t chunk_end = (va / MIB + 1) * MIB;
+            uint32_t bytes = (end < chunk_end ? end : chunk_end) - va;
+            struct capref frame = child_slot(b, ROOTCN_SLOT_SEGCN, b->segcn_next++);
+            errval_t err;
+            if (b->segcn_next > L2_CNODE_SLOTS) {
+                return LIB_ERR_SLOT_ALLOC_FULL;
+            }
+            if ((err = make(b, frame, ObjType_Frame, bytes, PAGE))) {
+                return err;
+            }
+            struct chunk_fill c = { elf, seg, va, bytes };
+            if ((err = with_frame_mapped(frame, bytes, fill_chunk, &c)) ||
+                (err = child_map(b, va, frame, bytes, seg_flags(seg->flags)))) {
+                return err;
+            }
+            va += bytes;
+        }
+        errval_t err = add_vregion(b, start, end - start);
+        if (err_is_fail(err)) {
+            return err;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+/* ---- the CSpace ------------------------------------------------------------ */
+
+static errval_t make_cspace(struct build *b)
+{
+    errval_t err;
+
+    if ((err = slot_alloc(&b->root)) ||
+        (err = make(b, b->root, ObjType_L1CNode, L1_CNODE_MIN_SLOTS * CTE_SIZE, PAGE))) {
+        return err;
+    }
+    for (uint32_t i = 0; i < NUM_CHILD_CNODES; i++) {
+        if ((err = root_slot_alloc(&b->cn[i]))) {
+            return err;
+        }
+        struct capref here = { ROOT_CNODE, b->cn[i] };
+        if ((err = make(b, here, ObjType_L2CNode, OBJSIZE_L2CNODE, PAGE)) ||
+            (err = cap_copy_into(capref_addr(b->root), CAP_LEVEL_L2, i, here))) {
+            return err;
+        }
+    }
+    struct capref task0 = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_TASKCN);
+    struct capref rootcn = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN);
+    if ((err = cap_copy(task0, (struct capref){ ROOT_CNODE, b->cn[ROOTCN_SLOT_TASKCN] })) ||
+        (err = cap_copy(rootcn, b->root))) {
+        return err;
+    }
+    return SYS_ERR_OK;
+}
+
+static errval_t give_cap(struct build *b, uint32_t slot, struct capref cap)
+{
+    if (capref_is_null(cap)) {
+        return SYS_ERR_OK;
+    }
+    return cap_copy(child_slot(b, ROOTCN_SLOT_TASKCN, slot), cap);
+}
+
+/* ---- putting it together ------------------------------------------------------ */
+
+static void fill_args(struct build *b, int argc, const char *const *argv)
+{
+    struct spawn_args *a = b->args;
+    uint32_t pos = 0;
+
+    a->magic = SPAWN_ARGS_MAGIC;
+    a->domain_id = b->si->domain_id;
+    memcpy(a->name, b->si->name, sizeof(a->name) - 1);
+    a->argc = 0;
+    for (int i = 0; i < argc && i < SPAWN_MAX_ARGS; i++) {
+        size_t n = strlen(argv[i]) + 1;
+        if (pos + n > SPAWN_ARGS_STRINGS) {
+            break;
+        }
+        memcpy(a->strings + pos, argv[i], n);
+        a->argv_offset[a->argc++] = pos;
+        pos += n;
+    }
+}
+
+static uint32_t needed_bytes(const struct elf_info *info, size_t ram_bytes)
+{
+    uint32_t n = L1_CNODE_MIN_SLOTS * CTE_SIZE + NUM_CHILD_CNODES * OBJSIZE_L2CNODE +
+                 OBJSIZE_VNODE_ARM_L1 + 16 * 1024 +          /* its alignment */
+                 16 * PAGE +                                 /* L2 tables */
+                 PAGE + DISPATCHER_FRAME_BYTES + PAGE + CHILD_STACK_BYTES;
+    for (unsigned i = 0; i < info->num_segments; i++) {
+        n += info->segments[i].memsz + 2 * PAGE;
+    }
+    return ((n + PAGE - 1) & ~(PAGE - 1)) + (uint32_t)ram_bytes;
+}
+
+static errval_t build_domain(struct build *b, const uint8_t *elf,
+                             const struct elf_info *info, int argc,
+                             const char *const *argv,
+                             const struct spawn_caps *caps, size_t ram_bytes)
+{
+    struct spawninfo *si = b->si;
+    struct capref task_slot;
+    errval_t err;
+
+    if ((err = make_cspace(b))) {
+        return err;
+    }
+    /* Dispatcher, its endpoint, its frame, the arguments page. */
+    struct capref disp = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPATCHER);
+    struct capref frame = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPFRAME);
+    struct capref argsf = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ARGSPAGE);
+    struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
+    if ((err = make(b, disp, ObjType_Dispatcher, OBJSIZE_DISPATCHER, 1024)) ||
+        (err = cap_retype(child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_SELFEP),
+                          disp, 0, ObjType_EndPoint, 0, 1)) ||
+        (err = make(b, frame, ObjType_Frame, DISPATCHER_FRAME_BYTES, PAGE)) ||
+        (err = make(b, argsf, ObjType_Frame, PAGE, PAGE)) ||
+        (err = make(b, l1, ObjType_VNode_ARM_l1, OBJSIZE_VNODE_ARM_L1, 16384))) {
+        return err;
+    }
+    /* Its arguments page stays mapped here while we build. */
+    if ((err = slot_alloc(&task_slot)) || (err = cap_copy(task_slot, argsf)) ||
+        (err = paging_map_frame(&b->args_vaddr, task_slot, PAGE,
+                                VREGION_FLAGS_READ_WRITE))) {
+        return err;
+    }
+    b->args = (struct spawn_args *)b->args_vaddr;
+    b->pagecn_next = 1;
+    fill_args(b, argc, argv);
+
+    /* The address space. */
+    struct capref stack = child_slot(b, ROOTCN_SLOT_SEGCN, b->segcn_next++);
+    if ((err = load_segments(b, elf, info)) ||
+        (err = make(b, stack, ObjType_Frame, CHILD_STACK_BYTES, PAGE)) ||
+        (err = child_map(b, USER_STACK_TOP - CHILD_STACK_BYTES, stack,
+                         CHILD_STACK_BYTES, VREGION_FLAGS_READ_WRITE)) ||
+        (err = add_vregion(b, USER_STACK_TOP - USER_STACK_BYTES, USER_STACK_BYTES)) ||
+        (err = child_map(b, DISPATCHER_VADDR, frame, DISPATCHER_FRAME_BYTES,
+                         VREGION_FLAGS_READ_WRITE)) ||
+        (err = add_vregion(b, DISPATCHER_VADDR, DISPATCHER_FRAME_BYTES)) ||
+        (err = child_map(b, ARGS_VADDR, argsf, PAGE, VREGION_FLAGS_READ_WRITE)) ||
+        (err = add_vregion(b, ARGS_VADDR, PAGE))) {
+        return err;
+    }
+    b->args->stack_mapped_bytes = CHILD_STACK_BYTES;
+
+    /* Its own RAM, and the endpoints it starts with. */
+    struct capref ram = child_slot(b, ROOTCN_SLOT_BASE_PAGE_CN, 0);
+    if ((err = make(b, ram, ObjType_RAM, (uint32_t)ram_bytes, PAGE)) ||
+        (err = give_cap(b, TASKCN_SLOT_INITEP, caps->init_ep)) ||
+        (err = give_cap(b, TASKCN_SLOT_MEMSERV_EP, caps->memserv_ep)) ||
+        (err = give_cap(b, TASKCN_SLOT_SERIAL_EP, caps->serial_ep))) {
+        return err;
+    }
+    b->args->pagecn_free = b->pagecn_next;
+    b->args->segcn_free = b->segcn_next;
+    b->args->taskcn_free = TASKCN_SLOTS_FREE;
+    paging_unmap(b->args_vaddr, PAGE);
+    cap_delete(task_slot);
+    slot_free(task_slot);
+
+    /* The dispatcher's shared part: name, entry points, stack. */
+    struct capref fcopy;
+    uint32_t fva;
+    if ((err = slot_alloc(&fcopy)) || (err = cap_copy(fcopy, frame)) ||
+        (err = paging_map_frame(&fva, fcopy, DISPATCHER_FRAME_BYTES,
+                                VREGION_FLAGS_READ_WRITE))) {
+        return err;
+    }
+    struct dispatcher_shared *sh = (void *)(fva + DISP_SHARED_OFFSET);
+    sh->udisp = DISPATCHER_VADDR;
+    sh->run_entry = info->entry;
+    sh->stack_top = DISPATCHER_VADDR + DISP_STACK_TOP;
+    sh->domain_id = si->domain_id;
+    memcpy(sh->name, si->name, DISP_NAME_LEN - 1);
+    paging_unmap(fva, DISPATCHER_FRAME_BYTES);
+    cap_delete(fcopy);
+    slot_free(fcopy);
+
+    /* Hand it to the kernel. */
+    capaddr_t death = capref_is_null(caps->death_ep) ? CPTR_NULL
+                                                      : capref_addr(caps->death_ep);
+    if ((err = cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5,
+                          capref_addr(b->root), capref_addr(l1), capref_addr(frame),
+                          death, si->domain_id).err)) {
+        return err;
+    }
+    if ((err = slot_alloc(&si->dispatcher)) || (err = cap_copy(si->dispatcher, disp))) {
+        return err;
+    }
+    return SYS_ERR_OK;
+}
+
+/* Drop the scaffolding: our copies of its CNodes. */
+static void release_build(struct build *b)
+{
+    for (uint32_t i = 0; i < NUM_CHILD_CNODES; i++) {
+        if (b->cn[i]) {
+            cap_delete((struct capref){ ROOT_CNODE, b->cn[i] });
+            root_slot_free(b->cn[i]);
+        }
+    }
+    if (!capref_is_null(b->root)) {
+        cap_delete(b->root);
+        slot_free(b->root);
+    }
+}
+
+errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
+                    const char *const *argv, uint32_t domain_id,
+                    const struct spawn_caps *caps, size_t ram_bytes,
+                    struct spawninfo *si)
+{
+    struct elf_info info;
+    struct build b;
+    errval_t err;
+
+    err = elf_parse(elf, elf_bytes, USER_VADDR_LIMIT, &info);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (ram_bytes == 0) {
+        ram_bytes = SPAWN_DEFAULT_RAM;
+    }
+    ram_bytes = (ram_bytes + PAGE - 1) & ~(PAGE - 1);
+    memset(si, 0, sizeof(*si));
+    snprintf(si->name, sizeof(si->name), "%s", argc > 0 ? argv[0] : "?");
+    si->domain_id = domain_id;
+
+    memset(&b, 0, sizeof(b));
+    b.si = si;
+    b.ram_bytes = needed_bytes(&info, ram_bytes);
+    struct capability_info ri;
+    if ((err = ram_alloc(&si->child_ram, b.ram_bytes))) {
+        return err;
+    }
+    if ((err = cap_identify(si->child_ram, &ri))) {
+        mem_free(si->child_ram);
+        return err;
+    }
+    b.ram_base = ri.base;
+    err = build_domain(&b, elf, &info, argc, argv, caps, ram_bytes);
+    release_build(&b);
+    if (err_is_fail(err)) {
+        spawn_cleanup(si);
+    }
+    return err;
+}
+
+errval_t spawn_run(struct spawninfo *si)
+{
+    return cap_invoke(capref_addr(si->dispatcher), DispatcherCmd_Run, 0).err;
+}
+
+errval_t spawn_cleanup(struct spawninfo *si)
+{
+    errval_t err = cap_revoke(si->child_ram);
+    if (!capref_is_null(si->dispatcher)) {
+        slot_free(si->dispatcher);      /* emptied by the revoke */
+        si->dispatcher = NULL_CAP;
+    }
+    if (err_is_ok(err)) {
+        err = mem_free(si->child_ram);
+    }
+    return err;
+}
+
+/* ---- boot modules (init) ---------------------------------------------------- */
+
+const void *spawn_find_module(const char *name, size_t *bytes)
+{
+    const struct bootinfo *bi = (const struct bootinfo *)BOOTINFO_VADDR;
+
+    for (uint32_t i = 0; i < bi->num_regions && i < BOOTINFO_MAX_REGIONS; i++) {
+        const struct mem_region *r = &bi->regions[i];
+        if (r->type != RegionType_Module ||
+            strncmp(r->name, name, BOOTINFO_NAME_LEN) != 0) {
+            continue;
+        }
+        /* Map it once and keep it: modules are read-only and small. */
+        static struct { capaddr_t cap; uint32_t va; } mapped[BOOTINFO_MAX_MODULES];
+        for (unsigned j = 0; j < BOOTINFO_MAX_MODULES; j++) {
+            if (mapped[j].cap == r->cap) {
+                *bytes = r->bytes;
+                return (const void *)mapped[j].va;
+            }
+            if (mapped[j].cap == 0) {
+                struct capref c = { CAPADDR_L1(r->cap), CAPADDR_L2(r->cap) };
+                uint32_t va;
+                uint32_t len = (r->bytes + PAGE - 1) & ~(PAGE - 1);
+                if (err_is_fail(paging_map_frame(&va, c, len ? len : PAGE,
+                                                 VREGION_FLAGS_READ))) {
+                    return NULL;
+                }
+                mapped[j].cap = r->cap;
+                mapped[j].va = va;
+                *bytes = r->bytes;
+                return (const void *)va;
+            }
+        }
+        return NULL;
+    }
+    return NULL;
+}
