@@ -100,8 +100,10 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # boot list and the user programs it names), linked into one ELF file.
 #   $(call image_rule,NAME,KERNEL_VARIANT,BOOTLIST)
 # BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the first
-# word of every boot-list line that is not a comment or an "@" setting.
-bootlist_modules = $(sort init $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' $(1) | awk 'NF {print $$1}'))
+# word of every boot-list line that is not a comment or an "@" setting (a
+# leading "!" marks a domain expected to fault), and the program of @memtest.
+bootlist_modules = $(sort init $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*!//' $(1) | awk 'NF {print $$1}') \
+    $(shell sed -n 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
 
 define image_rule
 $(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))
@@ -123,7 +125,9 @@ $(eval $(call image_rule,sprat,release,boot/default.bootlist))
 
 # QEMU test images: NAME=IMAGE; tests/qemu/NAME.cfg holds each one's settings.
 $(eval $(call image_rule,ktest,test,-))
-QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf
+$(eval $(call image_rule,usertest,test,boot/tests/usertest.bootlist))
+QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
+              usertest=$(BUILD)/images/usertest.elf
 TEST_IMAGES := $(foreach t,$(QEMU_TESTS),$(word 2,$(subst =, ,$(t))))
 
 images: $(SPRAT_IMAGE) $(TEST_IMAGES)

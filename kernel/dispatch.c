@@ -24,6 +24,7 @@
 
 static uint32_t next_dcb_id = 1;
 static struct dcb *reap_list;
+static struct dcb *death_list;
 
 /* Only the condition flags, GE bits and the Thumb bit survive from a saved
  * CPSR: a dispatcher cannot make itself privileged, mask interrupts or
@@ -76,6 +77,39 @@ void dispatch_resume(struct dcb *d, struct trap_frame *tf)
     dispatch_switch_vspace(d);
 }
 
+/* Send d's death notice; false if the buffer was full (retry later). */
+static bool death_deliver(struct dcb *d)
+{
+    if (d->death_ep.cap.type != ObjType_EndPoint) {
+        return true;                    /* nobody to tell */
+    }
+    errval_t err = lmp_deliver(&d->death_ep.cap, d->death_msg, 5, NULL, false);
+    return err != SYS_ERR_LMP_BUF_OVERFLOW;
+}
+
+static void death_list_remove(struct dcb *d)
+{
+    for (struct dcb **p = &death_list; *p; p = &(*p)->death_next) {
+        if (*p == d) {
+            *p = d->death_next;
+            break;
+        }
+    }
+    d->death_pending = false;
+}
+
+void dispatch_retry_deaths(void)
+{
+    struct dcb *d = death_list;
+    while (d != NULL) {
+        struct dcb *next = d->death_next;
+        if (death_deliver(d)) {
+            death_list_remove(d);
+        }
+        d = next;
+    }
+}
+
 void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
 {
     if (d->state == DCB_STOPPED || d->state == DCB_NEW) {
@@ -88,13 +122,14 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
     if (d == dcb_current) {
         dcb_current = NULL;             /* its registers are not kept */
     }
-    if (d->death_ep.cap.type == ObjType_EndPoint) {
-        uint32_t msg[5] = { LMP_KMSG_DEATH, d->death_badge, reason, status, pc };
-        errval_t err = lmp_deliver(&d->death_ep.cap, msg, 5, NULL, false);
-        if (err_is_fail(err)) {
-            kprintf("kernel: could not tell %.32s's creator it stopped "
-                    "(error %u)\n", d->shared->name, (unsigned)err);
-        }
+    uint32_t msg[5] = { LMP_KMSG_DEATH, d->death_badge, reason, status, pc };
+    memcpy(d->death_msg, msg, sizeof(msg));
+    if (!death_deliver(d)) {
+        /* The creator's buffer is full: a death notice must not be lost,
+         * so try again on every tick until it fits. */
+        d->death_pending = true;
+        d->death_next = death_list;
+        death_list = d;
     }
 }
 
@@ -206,6 +241,9 @@ void dispatch_reap(void)
     while (reap_list != NULL) {
         struct dcb *d = reap_list;
         reap_list = d->reap_next;
+        if (d->death_pending) {
+            death_list_remove(d);
+        }
         /* Deleting these may destroy further objects (and queue further
          * DCBs); the loop picks those up. */
         cap_delete(&d->death_ep);

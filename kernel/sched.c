@@ -125,12 +125,9 @@ static void sched_choose(struct trap_frame *tf)
     if (d == NULL && (tf->cpsr & MODE_MASK) != MODE_USR && rq_head == NULL) {
         return;                         /* idle, and still nothing to do */
     }
-    if (d != NULL && d->state == DCB_RUNNABLE && d->rq_next == d) {
-        /* The only runnable dispatcher: a new slice, no switch. */
-        slice_left = TIME_SLICE_TICKS;
-        sched_need_resched = false;
-        return;
-    }
+    /* Even the only runnable dispatcher goes through save and resume at the
+     * end of its slice: an enabled one gets its run() upcall, which is how
+     * its user-level threads are time-sliced. */
     sched_save_current(tf);
     sched_dispatch(tf, NULL);
 }

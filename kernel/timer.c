@@ -19,6 +19,7 @@ static void timer_irq(unsigned irq, void *arg)
     kernel_ticks++;
     sched_tick();
     irqcap_retry();
+    dispatch_retry_deaths();
 }
 
 void timer_start(uint32_t hz)

@@ -86,9 +86,17 @@ static void libsys_init(void)
     threads_init(main_thread);
 }
 
+static volatile uint32_t run_upcalls;
+
+uint32_t disp_run_count(void)
+{
+    return run_upcalls;
+}
+
 void _start(uint32_t udisp)
 {
     (void)udisp;
+    run_upcalls++;
     if (!started) {
         started = true;
         libsys_init();

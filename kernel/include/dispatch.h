@@ -34,6 +34,9 @@ struct dcb {
     struct dcb *rq_next;        /* run queue: circular, doubly linked */
     struct dcb *rq_prev;
     struct dcb *reap_next;      /* on the list of DCBs to tear down */
+    struct dcb *death_next;     /* on the list of undelivered death notices */
+    bool death_pending;
+    uint32_t death_msg[5];
 
     struct dispatcher_shared *shared;   /* kernel pointer into the frame */
     lvaddr_t frame_kva;         /* kernel address of the whole frame */
@@ -77,6 +80,7 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status,
                    uint32_t pc);
 void dispatch_destroy(struct dcb *d);       /* its last cap was deleted */
 void dispatch_reap(void);                   /* free DCBs whose caps died */
+void dispatch_retry_deaths(void);           /* from the timer tick */
 /* Make d's registers the ones in tf, entering through run() if enabled. */
 void dispatch_resume(struct dcb *d, struct trap_frame *tf);
 /* The user-mode CPSR a dispatcher may have: flags and Thumb bit only. */

@@ -230,7 +230,7 @@ int main(int argc, char **argv)
     (void)argv;
     printf("init: started, %u MiB of RAM to hand out\n",
            (unsigned)(ram_free_bytes() >> 20));
-    errval_t err = lmp_endpoint_create(&death_ep, LMP_DEFAULT_BUF_WORDS, &death_cap);
+    errval_t err = lmp_endpoint_create(&death_ep, 64 * 6, &death_cap);
     if (err_is_fail(err)) {
         DEBUG_ERR(err, "creating the death endpoint");
         return 1;

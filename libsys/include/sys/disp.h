@@ -20,6 +20,9 @@ static inline const struct spawn_args *disp_args(void)
 const char *disp_name(void);
 uint32_t disp_domain_id(void);
 
+/* How many times the kernel entered run() (for tests). */
+uint32_t disp_run_count(void);
+
 /* End the domain with status (its creator is told). */
 void disp_exit(int status) __attribute__((noreturn));
 

@@ -1,0 +1,37 @@
+/*
+ * user/t_fault -- a domain that does something fatal (argv[1] says what),
+ * for the test that the kernel reports and removes it while the rest of
+ * the system goes on.  "trap" instead handles its own undefined
+ * instruction through the trap upcall and exits normally.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/disp.h>
+#include <sys/systest.h>
+
+static int skip_instruction(struct save_area *ctx)
+{
+    ctx->pc += (ctx->cpsr & (1u << 5)) ? 2 : 4;
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "null";
+
+    printf("t_fault: about to %s\n", what);
+    if (strcmp(what, "null") == 0) {
+        *(volatile int *)0 = 1;
+    } else if (strcmp(what, "undef") == 0) {
+        __asm__ volatile(".word 0xe7f000f0");       /* permanently undefined */
+    } else if (strcmp(what, "rotext") == 0) {
+        *(volatile int *)(void *)main = 0;
+    } else if (strcmp(what, "trap") == 0) {
+        disp_set_trap_handler(skip_instruction);
+        __asm__ volatile(".word 0xe7f000f0");
+        return test_report(true, "trap upcall: the domain handled its undefined instruction")
+                   ? 0 : 1;
+    }
+    printf("t_fault: still alive?\n");
+    return 1;
+}

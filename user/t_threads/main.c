@@ -1,0 +1,126 @@
+/*
+ * user/t_threads -- user-level threads: a mutex-protected counter shared
+ * by 8 threads, a bounded buffer with condition variables, join results,
+ * and preemption between threads of one domain.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/threads.h>
+#include <sys/systest.h>
+
+#define NTHREADS    8
+#define NINCS       2000
+
+static struct thread_mutex lock = THREAD_MUTEX_INITIALIZER;
+static volatile int counter;
+
+static int incrementer(void *arg)
+{
+    for (int i = 0; i < NINCS; i++) {
+        thread_mutex_lock(&lock);
+        int v = counter;
+        if (i % 64 == 0) {
+            thread_yield();         /* invite a race the mutex must stop */
+        }
+        counter = v + 1;
+        thread_mutex_unlock(&lock);
+    }
+    return (int)(intptr_t)arg;
+}
+
+#define SLOTS 4
+static int buffer[SLOTS], head, tail, count;
+static struct thread_mutex blk = THREAD_MUTEX_INITIALIZER;
+static struct thread_cond not_full = THREAD_COND_INITIALIZER;
+static struct thread_cond not_empty = THREAD_COND_INITIALIZER;
+
+static int producer(void *arg)
+{
+    for (int i = 1; i <= 1000; i++) {
+        thread_mutex_lock(&blk);
+        while (count == SLOTS) {
+            thread_cond_wait(&not_full, &blk);
+        }
+        buffer[tail] = i;
+        tail = (tail + 1) % SLOTS;
+        count++;
+        thread_cond_signal(&not_empty);
+        thread_mutex_unlock(&blk);
+    }
+    (void)arg;
+    return 0;
+}
+
+static int consumer(void *arg)
+{
+    long sum = 0;
+    for (int i = 0; i < 500; i++) {
+        thread_mutex_lock(&blk);
+        while (count == 0) {
+            thread_cond_wait(&not_empty, &blk);
+        }
+        sum += buffer[head];
+        head = (head + 1) % SLOTS;
+        count--;
+        thread_cond_signal(&not_full);
+        thread_mutex_unlock(&blk);
+    }
+    *(long *)arg = sum;
+    return 0;
+}
+
+static volatile int flag;
+
+/* Spins without yielding: only preemption lets the setter run. */
+static int spinner(void *arg)
+{
+    (void)arg;
+    while (!flag) {
+    }
+    return 7;
+}
+
+static int setter(void *arg)
+{
+    (void)arg;
+    flag = 1;
+    return 0;
+}
+
+int main(void)
+{
+    struct thread *t[NTHREADS];
+    int sum_ret = 0, ok = 1;
+
+    for (int i = 0; i < NTHREADS; i++) {
+        t[i] = thread_create(incrementer, (void *)(intptr_t)(i + 1));
+        ok &= t[i] != NULL;
+    }
+    for (int i = 0; i < NTHREADS; i++) {
+        int r = 0;
+        ok &= thread_join(t[i], &r) == SYS_ERR_OK;
+        sum_ret += r;
+    }
+    test_report(ok && counter == NTHREADS * NINCS,
+                "8 threads x %d increments under a mutex: %d", NINCS, counter);
+    test_report(sum_ret == NTHREADS * (NTHREADS + 1) / 2, "join returns each thread's result");
+
+    long s1 = 0, s2 = 0;
+    struct thread *p = thread_create(producer, NULL);
+    struct thread *c1 = thread_create(consumer, &s1);
+    struct thread *c2 = thread_create(consumer, &s2);
+    thread_join(p, NULL);
+    thread_join(c1, NULL);
+    thread_join(c2, NULL);
+    test_report(s1 + s2 == 1000 * 1001 / 2, "condition variables: bounded buffer sum %ld",
+                s1 + s2);
+
+    struct thread *sp = thread_create(spinner, NULL);
+    struct thread *st = thread_create(setter, NULL);
+    int r = 0;
+    thread_join(sp, &r);
+    thread_join(st, NULL);
+    test_report(r == 7 && flag, "a spinning thread is preempted so another can run");
+    test_report(thread_count() == 1, "all threads gone after join");
+    return 0;
+}
