@@ -102,7 +102,7 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the first
 # word of every boot-list line that is not a comment or an "@" setting (a
 # leading "!" marks a domain expected to fault), and the program of @memtest.
-bootlist_modules = $(sort init $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*!//' $(1) | awk 'NF {print $$1}') \
+bootlist_modules = $(sort init memserv serial $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*!//' $(1) | awk 'NF {print $$1}') \
     $(shell sed -n 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
 
 define image_rule

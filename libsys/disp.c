@@ -17,6 +17,7 @@
 #include <sys/ram.h>
 #include <sys/paging.h>
 #include <sys/lmp_endpoint.h>
+#include <sys/rpc.h>
 #include <sprat/bootinfo.h>
 #include <sprat/vm_layout.h>
 
@@ -83,6 +84,7 @@ static void libsys_init(void)
     ram_init();
     paging_init();
     libsys_stdio_init();
+    rpc_client_init();
     threads_init(main_thread);
 }
 

@@ -345,7 +345,9 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     if ((err = make(b, ram, ObjType_RAM, (uint32_t)ram_bytes, PAGE)) ||
         (err = give_cap(b, TASKCN_SLOT_INITEP, caps->init_ep)) ||
         (err = give_cap(b, TASKCN_SLOT_MEMSERV_EP, caps->memserv_ep)) ||
-        (err = give_cap(b, TASKCN_SLOT_SERIAL_EP, caps->serial_ep))) {
+        (err = give_cap(b, TASKCN_SLOT_SERIAL_EP, caps->serial_ep)) ||
+        (err = give_cap(b, TASKCN_SLOTS_FREE, caps->extra[0])) ||
+        (err = give_cap(b, TASKCN_SLOTS_FREE + 1, caps->extra[1]))) {
         return err;
     }
     b->args->pagecn_free = b->pagecn_next;

@@ -42,17 +42,19 @@ static void flush_line(void)
     }
 }
 
+/* One line at a time, whole: the line buffer has a lock of its own (the
+ * backend may be an RPC, which must not run disabled). */
+static struct thread_mutex line_lock = THREAD_MUTEX_INITIALIZER;
+
 static int sys_putc(char c, FILE *f)
 {
     (void)f;
-    bool was = disp_disable();      /* one line at a time, whole */
+    thread_mutex_lock(&line_lock);
     line[line_len++] = c;
     if (c == '\n' || line_len == LINE_MAX_BYTES) {
         flush_line();
     }
-    if (!was) {
-        disp_enable();
-    }
+    thread_mutex_unlock(&line_lock);
     return (unsigned char)c;
 }
 
@@ -84,9 +86,7 @@ void libsys_stdio_init(void)
 
 void libsys_stdio_flush(void)
 {
-    bool was = disp_disable();
+    thread_mutex_lock(&line_lock);
     flush_line();
-    if (!was) {
-        disp_enable();
-    }
+    thread_mutex_unlock(&line_lock);
 }

@@ -37,7 +37,7 @@ const char *plat_board_name(void)
 }
 
 static const struct plat_device devices[] = {
-    { "uart", OMAP4_UART3_PA, 0x1000, OMAP4_UART3_IRQ },
+    { "ns16550", OMAP4_UART3_PA, 0x1000, OMAP4_UART3_IRQ },
 };
 
 const struct plat_device *plat_devices(size_t *count)

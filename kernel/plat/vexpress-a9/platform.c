@@ -45,7 +45,7 @@ const char *plat_board_name(void)
 }
 
 static const struct plat_device devices[] = {
-    { "uart", VEXPRESS_UART0_PA, 0x1000, VEXPRESS_UART0_IRQ },
+    { "pl011", VEXPRESS_UART0_PA, 0x1000, VEXPRESS_UART0_IRQ },
 };
 
 const struct plat_device *plat_devices(size_t *count)

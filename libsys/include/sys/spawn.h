@@ -25,6 +25,7 @@ struct spawn_caps {
     struct capref memserv_ep;   /* -> TASKCN_SLOT_MEMSERV_EP */
     struct capref serial_ep;    /* -> TASKCN_SLOT_SERIAL_EP */
     struct capref death_ep;     /* told when it stops; badge = domain_id */
+    struct capref extra[2];     /* -> TASKCN_SLOTS_FREE, TASKCN_SLOTS_FREE + 1 */
 };
 
 /*

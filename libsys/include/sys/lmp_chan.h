@@ -1,0 +1,58 @@
+/*
+ * libsys/include/sys/lmp_chan.h -- an LMP channel: our endpoint (receive
+ * side) plus an endpoint capability to the other side (docs/messaging.md).
+ */
+#ifndef LIBSYS_LMP_CHAN_H
+#define LIBSYS_LMP_CHAN_H
+
+#include <stdbool.h>
+#include <sys/cspace.h>
+#include <sys/lmp_endpoint.h>
+#include <sys/waitset.h>
+
+struct lmp_chan {
+    struct lmp_endpoint *endpoint;      /* where we receive */
+    struct capref local_cap;            /* an endpoint cap to it, for the peer */
+    struct capref remote_cap;           /* the peer's endpoint */
+    struct waitset_chanstate recv_ws;   /* "a message is waiting" */
+    struct waitset_chanstate send_ws;   /* "try sending again" */
+};
+
+/* Set up the receive side (buf_words of buffer); remote may be NULL_CAP
+ * and filled in later. */
+errval_t lmp_chan_accept(struct lmp_chan *lc, uint32_t buf_words,
+                         struct capref remote);
+void lmp_chan_destroy(struct lmp_chan *lc);
+
+/*
+ * Send len (<= LMP_MSG_WORDS) words and optionally a capability
+ * (send_cap not null; moved if flags has LMP_FLAG_GIVEAWAY, else copied).
+ * flags: LMP_SEND_FLAGS_DEFAULT (sync: yield to the receiver) or
+ * LMP_FLAG_NONBLOCK.  A full receive buffer is transient
+ * (lmp_err_is_transient): retry after yielding or register_send.
+ */
+errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_cap,
+                       uint32_t len, const uint32_t *words);
+/* The same, retrying (and yielding) while the buffer is full. */
+errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
+                             struct capref send_cap, uint32_t len,
+                             const uint32_t *words);
+static inline bool lmp_err_is_transient(errval_t err)
+{
+    return err == SYS_ERR_LMP_BUF_OVERFLOW;
+}
+
+/* Take the next message (LIB_ERR_LMP_NO_MESSAGE if none); an incoming
+ * capability is returned in *cap (else NULL_CAP). */
+errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *msg,
+                       struct capref *cap);
+bool lmp_chan_can_recv(struct lmp_chan *lc);
+
+/* One-shot event registrations (sys/waitset.h). */
+errval_t lmp_chan_register_recv(struct lmp_chan *lc, struct waitset *ws,
+                                struct event_closure closure);
+errval_t lmp_chan_register_send(struct lmp_chan *lc, struct waitset *ws,
+                                struct event_closure closure);
+errval_t lmp_chan_deregister_recv(struct lmp_chan *lc);
+
+#endif

@@ -1,0 +1,130 @@
+/*
+ * libsys/lmp_chan.c -- LMP channels (sys/lmp_chan.h).
+ */
+#include <sys/lmp_chan.h>
+#include <sys/invoke.h>
+#include <sys/disp.h>
+
+/* The endpoint's messages trigger the channel's receive registration. */
+static void endpoint_notify(struct lmp_endpoint *ep, void *arg)
+{
+    struct lmp_chan *lc = arg;
+    (void)ep;
+    if (lc->recv_ws.state == CHAN_IDLE) {
+        waitset_chan_trigger(&lc->recv_ws);
+    }
+}
+
+errval_t lmp_chan_accept(struct lmp_chan *lc, uint32_t buf_words,
+                         struct capref remote)
+{
+    errval_t err = lmp_endpoint_create(&lc->endpoint, buf_words, &lc->local_cap);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    lc->remote_cap = remote;
+    waitset_chanstate_init(&lc->recv_ws);
+    waitset_chanstate_init(&lc->send_ws);
+    lc->endpoint->notify_arg = lc;
+    lc->endpoint->notify = endpoint_notify;
+    return SYS_ERR_OK;
+}
+
+void lmp_chan_destroy(struct lmp_chan *lc)
+{
+    if (lc->recv_ws.state != CHAN_UNREGISTERED) {
+        waitset_chan_deregister(&lc->recv_ws);
+    }
+    if (lc->send_ws.state != CHAN_UNREGISTERED) {
+        waitset_chan_deregister(&lc->send_ws);
+    }
+    cap_delete(lc->local_cap);
+    slot_free(lc->local_cap);
+    lmp_endpoint_destroy(lc->endpoint);
+}
+
+errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_cap,
+                       uint32_t len, const uint32_t *words)
+{
+    uint32_t buf[LMP_MSG_WORDS] = { 0 };
+    if (len > LMP_MSG_WORDS) {
+        return SYS_ERR_LMP_PAYLOAD_TOO_LONG;
+    }
+    for (uint32_t i = 0; i < len; i++) {
+        buf[i] = words[i];
+    }
+    uint32_t word = SYSW(SYS_INVOKE, 0, 0) | (len << SYSW_LEN_SHIFT) |
+                    (flags & (SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK | SYSW_FLAG_GIVEAWAY));
+    capaddr_t cap = 0;
+    if (!capref_is_null(send_cap)) {
+        word |= SYSW_FLAG_CAP;
+        cap = capref_addr(send_cap);
+    }
+    return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, buf);
+}
+
+errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
+                             struct capref send_cap, uint32_t len,
+                             const uint32_t *words)
+{
+    for (;;) {
+        errval_t err = lmp_chan_send(lc, flags, send_cap, len, words);
+        if (!lmp_err_is_transient(err)) {
+            return err;
+        }
+        /* Give the receiver the CPU so it can drain its buffer. */
+        thread_yield();
+        sys_yield(CPTR_NULL);
+    }
+}
+
+errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *msg,
+                       struct capref *cap)
+{
+    struct capref got = NULL_CAP;
+    errval_t err = lmp_endpoint_recv(lc->endpoint, msg, &got);
+    if (cap) {
+        *cap = msg->has_cap && err_is_ok(err) ? got : NULL_CAP;
+    }
+    return err;
+}
+
+bool lmp_chan_can_recv(struct lmp_chan *lc)
+{
+    return lmp_endpoint_has_message(lc->endpoint);
+}
+
+errval_t lmp_chan_register_recv(struct lmp_chan *lc, struct waitset *ws,
+                                struct event_closure closure)
+{
+    bool was = disp_disable();
+    errval_t err = waitset_chan_register(ws, &lc->recv_ws, closure);
+    /* A message may already be waiting: then the event has happened. */
+    if (err_is_ok(err) && lmp_chan_can_recv(lc)) {
+        waitset_chan_trigger(&lc->recv_ws);
+    }
+    if (!was) {
+        disp_enable();
+    }
+    return err;
+}
+
+errval_t lmp_chan_deregister_recv(struct lmp_chan *lc)
+{
+    return waitset_chan_deregister(&lc->recv_ws);
+}
+
+/* The sender cannot see the receiver's buffer, so "may send again" is a
+ * polled event that fires at the next dispatch, after others have run. */
+static bool send_poll(struct waitset_chanstate *cs)
+{
+    (void)cs;
+    return true;
+}
+
+errval_t lmp_chan_register_send(struct lmp_chan *lc, struct waitset *ws,
+                                struct event_closure closure)
+{
+    lc->send_ws.poll = send_poll;
+    return waitset_chan_register_polled(ws, &lc->send_ws, closure);
+}

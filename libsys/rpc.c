@@ -1,0 +1,359 @@
+/*
+ * libsys/rpc.c -- the RPC layer (sys/rpc.h, docs/rpc.md).
+ *
+ *   client                                server
+ *   rpc_call ---- request (fragments) ---> waitset event -> rpc_recv_event
+ *     waits on its endpoint                 reassemble, handlers[method]()
+ *            <--- response (fragments) ---  rpc_send(RESPONSE, same seq)
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/rpc.h>
+#include <sys/disp.h>
+#include <sys/paging.h>
+#include <sys/ram.h>
+
+#define CHAN_BUF_WORDS  ((LMP_MSG_WORDS + 1) * 16)
+#define PAGE            4096u
+
+errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote)
+{
+    memset(rc, 0, sizeof(*rc));
+    thread_mutex_init(&rc->call_lock);
+    rpc_reasm_init(&rc->rx, malloc, free);
+    return lmp_chan_accept(&rc->lc, CHAN_BUF_WORDS, remote);
+}
+
+void rpc_payload_free(struct rpc_payload *p)
+{
+    free(p->bytes);
+    p->bytes = NULL;
+}
+
+/* ---- sending ---------------------------------------------------------- */
+
+/* Put a large payload in a fresh frame (kept until our next send, when
+ * the peer has certainly read it). */
+static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload *p,
+                                   struct capref *frame)
+{
+    uint32_t bytes = (p->len + PAGE - 1) & ~(PAGE - 1);
+    uint32_t va;
+    errval_t err = frame_alloc(frame, bytes);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = paging_map_frame(&va, *frame, bytes, VREGION_FLAGS_READ_WRITE);
+    if (err_is_fail(err)) {
+        mem_free(*frame);
+        return err;
+    }
+    memcpy((void *)va, p->bytes, p->len);
+    paging_unmap(va, bytes);
+    rc->last_frame = *frame;
+    return SYS_ERR_OK;
+}
+
+errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
+                  uint16_t seq, const struct rpc_payload *p)
+{
+    struct rpc_msg msg = {
+        .method = m, .kind = kind, .seq = seq, .bytes = p->bytes, .len = p->len,
+    };
+    struct capref cap = p->cap;
+    errval_t err;
+
+    /* Responses carry the server's verdict as their first scalar. */
+    uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
+    if (p->nscalar + base > RPC_MAX_SCALARS) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    if (base) {
+        msg.scalar[0] = p->err;
+    }
+    memcpy(&msg.scalar[base], p->scalar, p->nscalar * sizeof(uint32_t));
+    msg.nscalar = p->nscalar + base;
+
+    if (!capref_is_null(rc->last_frame)) {
+        mem_free(rc->last_frame);
+        rc->last_frame = NULL_CAP;
+    }
+    if (p->len > RPC_FRAME_THRESHOLD) {
+        if (!capref_is_null(cap)) {
+            return LIB_ERR_RPC_TOO_LARGE;   /* one capability per message */
+        }
+        if ((err = make_payload_frame(rc, p, &cap))) {
+            return err;
+        }
+        msg.large = true;
+    }
+    unsigned n = rpc_wire_count(&msg);
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t words[LMP_MSG_WORDS];
+        uint32_t nw = rpc_wire_encode(&msg, i, words);
+        /* Only the last fragment yields to the receiver: the others just
+         * fill its buffer. */
+        uint32_t flags = i + 1 == n ? LMP_SEND_FLAGS_DEFAULT : LMP_FLAG_NONBLOCK;
+        err = lmp_chan_send_retry(&rc->lc, flags, i == 0 ? cap : NULL_CAP, nw, words);
+        if (err_is_fail(err)) {
+            return err == SYS_ERR_LMP_TARGET_DEAD ? LIB_ERR_RPC_PEER_DEAD : err;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+/* ---- receiving ---------------------------------------------------------------- */
+
+/* A large payload: copy it out of the frame that came with the message. */
+static errval_t read_payload_frame(struct rpc_msg *msg, struct capref frame)
+{
+    uint32_t bytes = (msg->len + PAGE - 1) & ~(PAGE - 1);
+    uint32_t va;
+    errval_t err = LIB_ERR_RPC_BAD_MESSAGE;
+
+    msg->bytes = malloc(msg->len + 1);
+    if (msg->bytes == NULL) {
+        err = LIB_ERR_MALLOC_FAIL;
+    } else if (!capref_is_null(frame) && bytes > 0 &&
+               err_is_ok(err = paging_map_frame(&va, frame, bytes, VREGION_FLAGS_READ))) {
+        memcpy(msg->bytes, (void *)va, msg->len);
+        msg->bytes[msg->len] = 0;
+        paging_unmap(va, bytes);
+    }
+    if (!capref_is_null(frame)) {
+        cap_delete(frame);
+        slot_free(frame);
+    }
+    if (err_is_fail(err)) {
+        free(msg->bytes);
+        msg->bytes = NULL;
+    }
+    return err;
+}
+
+/* Feed every waiting LMP message to the reassembler; true when msg is
+ * complete (then *cap holds the capability that came with it). */
+static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg *msg,
+                        struct capref *cap, bool *done)
+{
+    *done = false;
+    while (lmp_chan_can_recv(&rc->lc)) {
+        struct lmp_recv_msg lm;
+        struct capref c;
+        errval_t err = lmp_chan_recv(&rc->lc, &lm, &c);
+        if (err_is_fail(err)) {
+            return err;
+        }
+        if (!capref_is_null(c)) {
+            rc->rx_cap = c;
+        }
+        err = rpc_wire_decode(&rc->rx, lm.words, lm.len, done);
+        if (err_is_fail(err)) {
+            if (!capref_is_null(rc->rx_cap)) {
+                cap_delete(rc->rx_cap);
+                slot_free(rc->rx_cap);
+                rc->rx_cap = NULL_CAP;
+            }
+            return err;
+        }
+        if (*done) {
+            *msg = rc->rx.msg;
+            *cap = rc->rx_cap;
+            rc->rx_cap = NULL_CAP;
+            rc->rx.msg.bytes = NULL;
+            if (msg->large) {
+                err = read_payload_frame(msg, *cap);
+                *cap = NULL_CAP;
+            }
+            return err;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t rpc_recv(struct rpc_chan *rc, struct rpc_msg *msg, struct capref *cap)
+{
+    for (;;) {
+        bool done;
+        errval_t err = rx_pump(rc, msg, cap, &done);
+        if (err_is_fail(err) || done) {
+            return err;
+        }
+        lmp_endpoint_wait(rc->lc.endpoint);
+    }
+}
+
+static void msg_to_payload(const struct rpc_msg *msg, struct capref cap,
+                           uint32_t skip, struct rpc_payload *p)
+{
+    p->nscalar = msg->nscalar > skip ? msg->nscalar - skip : 0;
+    memcpy(p->scalar, &msg->scalar[skip], p->nscalar * sizeof(uint32_t));
+    p->bytes = msg->bytes;
+    p->len = msg->len;
+    p->cap = cap;
+}
+
+/* ---- client -------------------------------------------------------------------- */
+
+errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
+                  const struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_msg msg;
+    struct capref cap;
+    errval_t err;
+
+    memset(resp, 0, sizeof(*resp));
+    if (rc == NULL || rc->dead) {
+        return LIB_ERR_RPC_PEER_DEAD;
+    }
+    thread_mutex_lock(&rc->call_lock);
+    uint16_t seq = ++rc->seq;
+    err = rpc_send(rc, m, RPC_KIND_REQUEST, seq, req);
+    while (err_is_ok(err)) {
+        err = rpc_recv(rc, &msg, &cap);
+        if (err_is_fail(err)) {
+            break;
+        }
+        if (msg.kind == RPC_KIND_RESPONSE && msg.seq == seq && msg.method == m &&
+            msg.nscalar >= 1) {
+            msg_to_payload(&msg, cap, 1, resp);
+            resp->err = msg.scalar[0];
+            break;
+        }
+        free(msg.bytes);            /* a stale or foreign message */
+        if (!capref_is_null(cap)) {
+            cap_delete(cap);
+            slot_free(cap);
+        }
+    }
+    if (err == LIB_ERR_RPC_PEER_DEAD) {
+        rc->dead = true;
+    }
+    thread_mutex_unlock(&rc->call_lock);
+    return err_is_fail(err) ? err : resp->err;
+}
+
+/* ---- server ---------------------------------------------------------------------- */
+
+static void rpc_recv_event(void *arg);
+
+static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref cap)
+{
+    struct rpc_payload req, resp;
+    memset(&req, 0, sizeof(req));
+    memset(&resp, 0, sizeof(resp));
+    msg_to_payload(msg, cap, 0, &req);
+    if (msg->kind != RPC_KIND_REQUEST) {
+        rpc_payload_free(&req);
+        return;
+    }
+    rpc_handler_fn h = msg->method < RPC_METHOD_COUNT ? rc->handlers[msg->method] : NULL;
+    if (h == NULL) {
+        resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
+    } else {
+        h(rc, &req, &resp);
+    }
+    if (resp.err != LIB_ERR_RPC_DEFERRED) {
+        rpc_send(rc, msg->method, RPC_KIND_RESPONSE, msg->seq, &resp);
+        rpc_payload_free(&resp);
+    }
+    rpc_payload_free(&req);
+}
+
+static void rpc_recv_event(void *arg)
+{
+    struct rpc_chan *rc = arg;
+    struct rpc_msg msg;
+    struct capref cap;
+    bool done = true;
+
+    while (done) {
+        errval_t err = rx_pump(rc, &msg, &cap, &done);
+        if (err_is_fail(err)) {
+            break;              /* a malformed message is dropped */
+        }
+        if (done) {
+            rc->cur_seq = msg.seq;
+            rc->cur_method = msg.method;
+            serve_one(rc, &msg, cap);
+        }
+    }
+    if (!rc->dead) {
+        lmp_chan_register_recv(&rc->lc, rc->ws, MKCLOSURE(rpc_recv_event, rc));
+    }
+}
+
+errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
+                   struct waitset *ws)
+{
+    rc->handlers = handlers;
+    rc->ws = ws;
+    return lmp_chan_register_recv(&rc->lc, ws, MKCLOSURE(rpc_recv_event, rc));
+}
+
+errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
+                   struct rpc_payload *resp)
+{
+    errval_t err = rpc_send(rc, m, RPC_KIND_RESPONSE, seq, resp);
+    rpc_payload_free(resp);
+    return err;
+}
+
+/* ---- binding to a server's public endpoint ---------------------------------------- */
+
+/*
+ * The listener side: a BIND request carries the client's endpoint; we make
+ * a private channel for that client, serve it with the listener's handler
+ * table, and answer BIND on the new channel with its endpoint.
+ */
+void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
+                     struct rpc_payload *resp)
+{
+    resp->err = LIB_ERR_RPC_DEFERRED;       /* answered on the new channel */
+    if (capref_is_null(req->cap)) {
+        return;
+    }
+    struct rpc_chan *rc = malloc(sizeof(*rc));
+    if (rc == NULL || err_is_fail(rpc_chan_init(rc, req->cap))) {
+        free(rc);
+        return;
+    }
+    rc->client_id = req->nscalar > 0 ? req->scalar[0] : 0;
+    if (listener->on_bind) {
+        listener->on_bind(rc);
+    }
+    rc->on_bind = listener->on_bind;
+    rpc_serve(rc, listener->handlers, listener->ws);
+    struct rpc_payload ok = { .cap = rc->lc.local_cap };
+    rpc_send(rc, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &ok);
+}
+
+errval_t rpc_bind(struct capref server_ep, struct rpc_chan **ret)
+{
+    struct rpc_chan *rc = malloc(sizeof(*rc));
+    struct rpc_payload req = { .nscalar = 1, .scalar = { disp_domain_id() } };
+    struct rpc_payload resp;
+    errval_t err;
+
+    if (rc == NULL) {
+        return LIB_ERR_MALLOC_FAIL;
+    }
+    if ((err = rpc_chan_init(rc, server_ep))) {
+        free(rc);
+        return err;
+    }
+    req.cap = rc->lc.local_cap;
+    err = rpc_call(rc, RPC_BIND, &req, &resp);
+    if (err_is_ok(err) && capref_is_null(resp.cap)) {
+        err = LIB_ERR_LMP_CHAN_INIT;
+    }
+    if (err_is_fail(err)) {
+        lmp_chan_destroy(&rc->lc);
+        free(rc);
+        return err;
+    }
+    rc->lc.remote_cap = resp.cap;       /* from now on: the private channel */
+    rpc_payload_free(&resp);
+    *ret = rc;
+    return SYS_ERR_OK;
+}

@@ -1,0 +1,254 @@
+/*
+ * libsys/waitset.c -- waitsets (sys/waitset.h, TN-011 §4.1).
+ *
+ * Every state change happens with the dispatcher disabled, which is the
+ * thread library's lock (sys/threads.h): a trigger from the message poll
+ * in run() and a thread in get_next_event never interleave.
+ */
+#include <stddef.h>
+#include <sys/waitset.h>
+#include <sys/disp.h>
+
+/* ---- circular doubly linked queues --------------------------------- */
+
+static void q_add(struct waitset_chanstate **q, struct waitset_chanstate *cs)
+{
+    if (*q == NULL) {
+        cs->next = cs->prev = cs;
+        *q = cs;
+    } else {
+        cs->next = *q;
+        cs->prev = (*q)->prev;
+        (*q)->prev->next = cs;
+        (*q)->prev = cs;
+    }
+}
+
+static void q_remove(struct waitset_chanstate **q, struct waitset_chanstate *cs)
+{
+    if (cs->next == cs) {
+        *q = NULL;
+    } else {
+        cs->prev->next = cs->next;
+        cs->next->prev = cs->prev;
+        if (*q == cs) {
+            *q = cs->next;
+        }
+    }
+    cs->next = cs->prev = NULL;
+}
+
+static struct waitset_chanstate **queue_of(struct waitset *ws, enum ws_chanstate s)
+{
+    switch (s) {
+    case CHAN_IDLE:    return &ws->idle;
+    case CHAN_POLLED:  return &ws->polled;
+    case CHAN_PENDING: return &ws->pending;
+    default:           return NULL;
+    }
+}
+
+/* ---- waitsets ------------------------------------------------------------- */
+
+void waitset_init(struct waitset *ws)
+{
+    ws->idle = ws->polled = ws->pending = NULL;
+    ws->waiting.head = ws->waiting.tail = NULL;
+}
+
+errval_t waitset_destroy(struct waitset *ws)
+{
+    bool was = disp_disable();
+    bool busy = ws->idle || ws->polled || ws->pending || ws->waiting.head;
+    if (!was) {
+        disp_enable();
+    }
+    return busy ? LIB_ERR_WAITSET_IN_USE : SYS_ERR_OK;
+}
+
+struct waitset *get_default_waitset(void)
+{
+    static struct waitset ws;
+    static bool initialised;
+    if (!initialised) {
+        waitset_init(&ws);
+        initialised = true;
+    }
+    return &ws;
+}
+
+void waitset_chanstate_init(struct waitset_chanstate *cs)
+{
+    cs->state = CHAN_UNREGISTERED;
+    cs->waitset = NULL;
+    cs->closure = MKCLOSURE(NULL, NULL);
+    cs->poll = NULL;
+    cs->next = cs->prev = NULL;
+}
+
+static errval_t do_register(struct waitset *ws, struct waitset_chanstate *cs,
+                            struct event_closure closure, enum ws_chanstate s)
+{
+    bool was = disp_disable();
+    errval_t err = SYS_ERR_OK;
+    if (cs->state != CHAN_UNREGISTERED) {
+        err = LIB_ERR_WAITSET_CHAN_REGISTERED;
+    } else {
+        cs->waitset = ws;
+        cs->closure = closure;
+        cs->state = s;
+        q_add(queue_of(ws, s), cs);
+        if (s == CHAN_POLLED) {
+            thread_wake_one_disabled(&ws->waiting);     /* someone must poll */
+        }
+    }
+    if (!was) {
+        disp_enable();
+    }
+    return err;
+}
+
+errval_t waitset_chan_register(struct waitset *ws, struct waitset_chanstate *cs,
+                               struct event_closure closure)
+{
+    return do_register(ws, cs, closure, CHAN_IDLE);
+}
+
+errval_t waitset_chan_register_polled(struct waitset *ws,
+                                      struct waitset_chanstate *cs,
+                                      struct event_closure closure)
+{
+    return do_register(ws, cs, closure, CHAN_POLLED);
+}
+
+errval_t waitset_chan_deregister(struct waitset_chanstate *cs)
+{
+    bool was = disp_disable();
+    errval_t err = SYS_ERR_OK;
+    if (cs->state == CHAN_UNREGISTERED) {
+        err = LIB_ERR_WAITSET_CHAN_NOT_REGISTERED;
+    } else {
+        q_remove(queue_of(cs->waitset, cs->state), cs);
+        cs->state = CHAN_UNREGISTERED;
+        cs->waitset = NULL;
+    }
+    if (!was) {
+        disp_enable();
+    }
+    return err;
+}
+
+/* Called disabled. */
+static void make_pending(struct waitset_chanstate *cs)
+{
+    struct waitset *ws = cs->waitset;
+    q_remove(queue_of(ws, cs->state), cs);
+    cs->state = CHAN_PENDING;
+    q_add(&ws->pending, cs);
+    thread_wake_one_disabled(&ws->waiting);
+}
+
+errval_t waitset_chan_trigger(struct waitset_chanstate *cs)
+{
+    bool was = disp_disable();
+    errval_t err = SYS_ERR_OK;
+    if (cs->state == CHAN_IDLE || cs->state == CHAN_POLLED) {
+        make_pending(cs);
+    } else if (cs->state == CHAN_UNREGISTERED) {
+        err = LIB_ERR_WAITSET_CHAN_NOT_REGISTERED;
+    }
+    if (!was) {
+        disp_enable();
+    }
+    return err;
+}
+
+/* Called disabled: take the first pending channel's closure, if any. */
+static bool take_pending(struct waitset *ws, struct event_closure *ret)
+{
+    struct waitset_chanstate *cs = ws->pending;
+    if (cs == NULL) {
+        return false;
+    }
+    q_remove(&ws->pending, cs);
+    cs->state = CHAN_UNREGISTERED;
+    cs->waitset = NULL;
+    *ret = cs->closure;
+    return true;
+}
+
+/* Called disabled: poll each polled channel once. */
+static void poll_channels(struct waitset *ws)
+{
+    unsigned n = 0;
+    struct waitset_chanstate *cs = ws->polled;
+    if (cs == NULL) {
+        return;
+    }
+    do {
+        n++;
+        cs = cs->next;
+    } while (cs != ws->polled);
+    cs = ws->polled;
+    while (n-- > 0) {
+        struct waitset_chanstate *next = cs->next;
+        if (cs->poll == NULL || cs->poll(cs)) {
+            make_pending(cs);
+        }
+        cs = next;
+    }
+}
+
+errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
+{
+    bool was = disp_disable();
+    disp_poll_events();             /* messages that arrived meanwhile */
+    poll_channels(ws);
+    bool got = take_pending(ws, ret);
+    if (!was) {
+        disp_enable();
+    }
+    return got ? SYS_ERR_OK : LIB_ERR_NO_EVENT;
+}
+
+errval_t get_next_event(struct waitset *ws, struct event_closure *ret)
+{
+    disp_disable();
+    for (;;) {
+        disp_poll_events();
+        poll_channels(ws);
+        if (take_pending(ws, ret)) {
+            break;
+        }
+        if (ws->polled) {
+            /* Keep polling, but let other threads run between rounds. */
+            disp_enable();
+            thread_yield();
+            disp_disable();
+            continue;
+        }
+        thread_block_disabled(&ws->waiting);
+    }
+    disp_enable();
+    return SYS_ERR_OK;
+}
+
+errval_t event_dispatch(struct waitset *ws)
+{
+    struct event_closure c;
+    errval_t err = get_next_event(ws, &c);
+    if (err_is_ok(err) && c.handler) {
+        c.handler(c.arg);
+    }
+    return err;
+}
+
+errval_t event_dispatch_non_block(struct waitset *ws)
+{
+    struct event_closure c;
+    errval_t err = get_next_event_non_block(ws, &c);
+    if (err_is_ok(err) && c.handler) {
+        c.handler(c.arg);
+    }
+    return err;
+}
