@@ -102,12 +102,12 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the first
 # word of every boot-list line that is not a comment or an "@" setting (a
 # leading "!" marks a domain expected to fault), and the program of @memtest.
-bootlist_modules = $(sort init memserv serial $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*!//' $(1) | awk 'NF {print $$1}') \
+bootlist_modules = $(sort init memserv serial hello $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*[!&]//' $(1) | awk 'NF {print $$1}') \
     $(shell sed -n 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
 
 define image_rule
 $(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))
-$(BUILD)/images/$(1).bootfs: $(filter-out -,$(3)) $$(patsubst %,$(BUILD)/user/%.elf,$$($(1)_MODULES)) scripts/mkbootfs.py
+$(BUILD)/images/$(1).bootfs: $(filter-out -,$(3)) $$(patsubst %,$(BUILD)/user/%.elf,$$($(1)_MODULES)) scripts/mkbootfs.py Makefile
 	@mkdir -p $$(dir $$@)
 	$(Q)$(PYTHON) scripts/mkbootfs.py -o $$@ --bootlist $(if $(filter -,$(3)),/dev/null,$(3)) \
 	    $$(foreach m,$$($(1)_MODULES),$$(m)=$(BUILD)/user/$$(m).elf)
@@ -126,8 +126,9 @@ $(eval $(call image_rule,sprat,release,boot/default.bootlist))
 # QEMU test images: NAME=IMAGE; tests/qemu/NAME.cfg holds each one's settings.
 $(eval $(call image_rule,ktest,test,-))
 $(eval $(call image_rule,usertest,test,boot/tests/usertest.bootlist))
+$(eval $(call image_rule,msgtest,test,boot/tests/msgtest.bootlist))
 QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
-              usertest=$(BUILD)/images/usertest.elf
+              usertest=$(BUILD)/images/usertest.elf msgtest=$(BUILD)/images/msgtest.elf
 TEST_IMAGES := $(foreach t,$(QEMU_TESTS),$(word 2,$(subst =, ,$(t))))
 
 images: $(SPRAT_IMAGE) $(TEST_IMAGES)

@@ -104,6 +104,9 @@ static bool overlaps_descendant(struct cte *src, uint64_t base, uint64_t bytes)
          d = mdb_next_in_run(d, depth)) {
         if (d->cap.bytes != 0 &&
             ranges_overlap(base, bytes, d->cap.base, d->cap.bytes)) {
+#ifndef HOST_TEST
+            kprintf("DEBUG overlap: want %x+%x, have type %u %x+%x depth %u\n", (unsigned)base, (unsigned)bytes, d->cap.type, (unsigned)d->cap.base, (unsigned)d->cap.bytes, (unsigned)d->mdb.depth);
+#endif
             return true;
         }
     }

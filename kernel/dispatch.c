@@ -26,10 +26,13 @@ static uint32_t next_dcb_id = 1;
 static struct dcb *reap_list;
 static struct dcb *death_list;
 
-/* Only the condition flags, GE bits and the Thumb bit survive from a saved
- * CPSR: a dispatcher cannot make itself privileged, mask interrupts or
- * switch endianness by editing its save area. */
-#define PSR_USER_BITS   (0xf8000000u /* NZCVQ */ | 0x000f0000u /* GE */ | PSR_T)
+/* Only the condition flags, GE bits, the Thumb bit and the Thumb IT
+ * state survive from a saved CPSR: a dispatcher cannot make itself
+ * privileged, mask interrupts or switch endianness by editing its save
+ * area.  The IT bits must survive: a thread preempted inside a Thumb-2
+ * IT block resumes with the rest of the block still conditional. */
+#define PSR_USER_BITS   (0xf8000000u /* NZCVQ */ | 0x000f0000u /* GE */ | \
+                         PSR_IT_MASK | PSR_T)
 
 uint32_t dispatch_sanitize_cpsr(uint32_t cpsr)
 {

@@ -13,6 +13,7 @@
 #include <lmp.h>
 #include <plat.h>
 #include <timer.h>
+#include <arch/armv7.h>
 #include <arch/cp15.h>
 #include <arch/vm.h>
 #ifdef CONFIG_TEST
@@ -143,6 +144,29 @@ static void sys_yield(struct trap_frame *tf)
     sched_dispatch(tf, target);
 }
 
+/* ---- SYS_RESUME ----------------------------------------------------------- */
+
+/*
+ * Leave disabled mode into a saved thread context, restoring what user
+ * code cannot restore itself (the Thumb IT state).  libsys uses it only
+ * for such contexts; others it resumes without entering the kernel.
+ */
+static void sys_resume(struct trap_frame *tf)
+{
+    vaddr_t area = tf->r[1];
+    errval_t err = user_access_ok(area, sizeof(struct trap_frame), false);
+    if (err_is_fail(err) || area % 4 != 0) {
+        tf->r[0] = err_is_fail(err) ? err : SYS_ERR_MISALIGNED;
+        return;
+    }
+    memcpy(tf, (const void *)area, sizeof(*tf));
+    tf->cpsr = dispatch_sanitize_cpsr(tf->cpsr);
+    if (tf->cpsr & PSR_T) {
+        tf->pc &= ~1u;                  /* the interworking bit, if set */
+    }
+    dcb_current->shared->disabled = 0;
+}
+
 /* ---- the Kernel capability ---------------------------------------------- */
 
 errval_t kernel_invoke(struct invocation *inv)
@@ -238,6 +262,9 @@ void syscall_handle(struct trap_frame *tf)
         break;
     case SYS_YIELD:
         sys_yield(tf);
+        break;
+    case SYS_RESUME:
+        sys_resume(tf);
         break;
     case SYS_DEBUG_PRINT:
         tf->r[0] = sys_debug_print(tf, (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK);

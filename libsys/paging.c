@@ -30,6 +30,32 @@ static uint32_t faults_served;
 
 static const struct capref l1_table = { ROOTCN_SLOT_PAGECN, 0 };
 
+/* The extra capability copies a mapping across several MiB needed (one
+ * per further L2 table); paging_unmap deletes them again. */
+#define MAX_SPLIT_MAPPINGS  32
+#define MAX_EXTRA_COPIES    8
+static struct split_mapping {
+    uint32_t vaddr;
+    unsigned n;
+    struct capref copies[MAX_EXTRA_COPIES];
+} splits[MAX_SPLIT_MAPPINGS];
+
+static struct split_mapping *split_find(uint32_t vaddr, bool make)
+{
+    for (unsigned i = 0; i < MAX_SPLIT_MAPPINGS; i++) {
+        if (splits[i].n > 0 && splits[i].vaddr == vaddr) {
+            return &splits[i];
+        }
+    }
+    for (unsigned i = 0; make && i < MAX_SPLIT_MAPPINGS; i++) {
+        if (splits[i].n == 0) {
+            splits[i].vaddr = vaddr;
+            return &splits[i];
+        }
+    }
+    return NULL;
+}
+
 void paging_init(void)
 {
     const struct spawn_args *a = disp_args();
@@ -97,9 +123,14 @@ static errval_t map_locked(uint32_t vaddr, struct capref frame, size_t bytes,
             return err;
         }
         if (offset != 0) {          /* another L2 table: another copy */
+            struct split_mapping *sm = split_find(vaddr, true);
+            if (sm == NULL || sm->n == MAX_EXTRA_COPIES) {
+                return LIB_ERR_VREGION_NO_SPACE;
+            }
             if ((err = slot_alloc(&cap)) || (err = cap_copy(cap, frame))) {
                 return err;
             }
+            sm->copies[sm->n++] = cap;
         }
         err = cap_invoke(l2, VNodeCmd_Map, 6, entry, capref_addr(cap),
                          CAP_LEVEL_L2, offset, count, flags).err;
@@ -159,6 +190,12 @@ errval_t paging_unmap(uint32_t vaddr, size_t bytes)
         err = l2 ? cap_invoke(l2, VNodeCmd_Unmap, 2, entry, count).err
                  : SYS_ERR_VNODE_NOT_MAPPED;
         off += count * PAGE;
+    }
+    struct split_mapping *sm = split_find(vaddr, false);
+    while (sm && sm->n > 0) {
+        sm->n--;
+        cap_delete(sm->copies[sm->n]);
+        slot_free(sm->copies[sm->n]);
     }
     vregion_free(&vspace, vaddr);
     thread_unlock_libsys();

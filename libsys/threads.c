@@ -137,6 +137,19 @@ static void set_thread_pointer(uint32_t tp)
     }
 }
 
+/* Jump into a saved context, enabling the dispatcher on the way.  A
+ * context inside a Thumb IT block needs the kernel to restore its IT
+ * state; everything else is resumed without a system call. */
+static void __attribute__((noreturn)) resume_regs(struct save_area *regs)
+{
+    if (regs->cpsr & PSR_IT_MASK) {
+        for (;;) {
+            sys_raw(SYSW(SYS_RESUME, 0, 0), (uint32_t)regs, 0, 0);
+        }
+    }
+    disp_resume(regs, &disp_shared()->disabled);
+}
+
 /* ---- switching ----------------------------------------------------------------- */
 
 /* Nothing to run: give the CPU back until a message arrives.  The kernel
@@ -159,7 +172,7 @@ static void __attribute__((noreturn)) schedule_disabled(void)
     }
     thread_current = t;
     set_thread_pointer(t->tp);
-    disp_resume(&t->regs, &disp_shared()->disabled);
+    resume_regs(&t->regs);
 }
 
 /* Leave the current thread (whose state the caller set) for another;
@@ -201,7 +214,7 @@ void thread_resume_enabled_area(void)
     if (t->regs.cpsr & (1u << 5)) {
         t->regs.pc |= 1;
     }
-    disp_resume(&t->regs, &sh->disabled);
+    resume_regs(&t->regs);
 }
 
 void thread_block_disabled(struct thread_queue *q)

@@ -15,6 +15,8 @@ Per-image settings come from tests/qemu/<name>.cfg when it exists, as
     timeout = 60            wall-clock seconds (default 120)
     expect = <regex>        a line matching it must appear; may repeat.
                             Each expect counts as one test.
+    reject = <regex>        no line may match it; may repeat.  Each
+                            reject counts as one test.
     mode = tap | expect     tap (default): run to the end, read TAP.
                             expect: stop QEMU once every expect matched
                             (for images that never exit, e.g. release).
@@ -54,7 +56,7 @@ class Totals:
 
 
 def read_cfg(name):
-    cfg = {'timeout': '120', 'mode': 'tap', 'expect': []}
+    cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': []}
     path = os.path.join('tests', 'qemu', name + '.cfg')
     if not os.path.exists(path):
         return cfg
@@ -65,8 +67,8 @@ def read_cfg(name):
                 continue
             key, _, value = line.partition('=')
             key, value = key.strip(), value.strip()
-            if key == 'expect':
-                cfg['expect'].append(value)
+            if key in ('expect', 'reject'):
+                cfg[key].append(value)
             else:
                 cfg[key] = value
     return cfg
@@ -200,6 +202,13 @@ def run_qemu(name, image, qemu_cmd, totals, logdir):
         totals.result(ok, '%s: output matches /%s/' % (label, e.pattern))
         print('%s - %s: output matches /%s/' % ('ok' if ok else 'not ok',
                                                label, e.pattern))
+    for r in [re.compile(r) for r in cfg['reject']]:
+        bad = [l for l in lines if r.search(l)]
+        totals.result(not bad, '%s: no line matches /%s/' % (label, r.pattern))
+        print('%s - %s: no line matches /%s/' % ('not ok' if bad else 'ok',
+                                                 label, r.pattern))
+        for l in bad[:5]:
+            print('#   ' + l)
     if timed_out:
         problems.append('timed out after %.0f s' % timeout)
     if any(PANIC_RE.search(l) for l in lines):

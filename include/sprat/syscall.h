@@ -7,6 +7,7 @@
  *   r1       SYS_INVOKE: address of the invoked capability
  *            SYS_YIELD:  address of the target dispatcher cap, or CPTR_NULL
  *            SYS_DEBUG_PRINT: user pointer to the text
+ *            SYS_RESUME: user pointer to a struct save_area
  *   r2-r12   arguments: up to 11 words (an LMP send puts the address of a
  *            capability to transfer in r2 and the payload in r3-r12)
  *
@@ -44,7 +45,13 @@
 #define SYS_INVOKE          1   /* invoke the capability in r1 */
 #define SYS_YIELD           2   /* give up the CPU, optionally to r1 */
 #define SYS_DEBUG_PRINT     3   /* print r2 bytes at user address r1 */
-#define SYS_COUNT           4
+#define SYS_RESUME          4   /* enable, and load the struct save_area at r1 */
+#define SYS_COUNT           5
+
+/* The Thumb IT state in a saved CPSR (bits 26:25 and 15:10).  User code
+ * cannot restore it itself, so a context that has it is resumed with
+ * SYS_RESUME, the way a signal return works elsewhere. */
+#define PSR_IT_MASK         0x0600fc00u
 
 #define SYSW_SYS_SHIFT      0
 #define SYSW_SYS_MASK       0xfu

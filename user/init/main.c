@@ -9,6 +9,7 @@
  * Boot list (the "bootlist" module, boot/<name>.bootlist):
  *   name arg...     spawn module `name` with argv = name arg...
  *   !name arg...    the same, but the domain is expected to fault
+ *   &name arg...    the same, and it gets the terminal (serial input)
  *   @wait           wait until every domain started so far has ended
  *   @test           test image: report each domain's end as a test result
  *                   and shut the machine down at the end
@@ -512,6 +513,16 @@ static void memtest(int n, int argc, char **argv)
     test_report(after == before, "%d x %s: free memory back where it started", n, argv[0]);
 }
 
+static void set_foreground(uint32_t id)
+{
+    struct rpc_chan *s = get_serial_rpc();
+    if (s) {
+        struct rpc_payload q = { .nscalar = 1, .scalar = { id } }, r;
+        rpc_call(s, RPC_SERIAL_SET_FOREGROUND, &q, &r);
+        rpc_payload_free(&r);
+    }
+}
+
 /* Run each line of the boot list; settings (@...) first pass only if
  * first_pass, everything else on the second. */
 static void run_bootlist(bool first_pass)
@@ -549,6 +560,14 @@ static void run_bootlist(bool first_pass)
         } else if (argv[0][0] == '!') {
             argv[0]++;
             failures += err_is_fail(start_domain(argc, argv, true, NULL, 0, NULL));
+        } else if (argv[0][0] == '&') {
+            uint32_t id;
+            argv[0]++;
+            errval_t err = start_domain(argc, argv, false, NULL, 0, &id);
+            failures += err_is_fail(err);
+            if (err_is_ok(err)) {
+                set_foreground(id);
+            }
         } else {
             failures += err_is_fail(start_domain(argc, argv, false, NULL, 0, NULL));
         }
@@ -557,16 +576,6 @@ static void run_bootlist(bool first_pass)
 }
 
 /* ---- the prompt -------------------------------------------------------------------- */
-
-static void set_foreground(uint32_t id)
-{
-    struct rpc_chan *s = get_serial_rpc();
-    if (s) {
-        struct rpc_payload q = { .nscalar = 1, .scalar = { id } }, r;
-        rpc_call(s, RPC_SERIAL_SET_FOREGROUND, &q, &r);
-        rpc_payload_free(&r);
-    }
-}
 
 static bool read_line(char *buf, size_t size)
 {

@@ -36,6 +36,20 @@ struct client {
     bool active;
 };
 
+/* The private channels clients bound, to close when their domain dies. */
+#define MAX_CHANNELS 128
+static struct rpc_chan *channels[MAX_CHANNELS];
+
+static void on_bind(struct rpc_chan *rc)
+{
+    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
+        if (channels[i] == NULL) {
+            channels[i] = rc;
+            return;
+        }
+    }
+}
+
 static struct grant grants[MAX_GRANTS];
 static struct client clients[MAX_CLIENTS];
 static uint32_t default_quota = DEFAULT_QUOTA;
@@ -112,6 +126,14 @@ static void handle_domain_died(struct rpc_chan *rc, struct rpc_payload *req,
             clients[i].active = false;
         }
     }
+    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
+        if (channels[i] && channels[i]->client_id == domain && channels[i] != rc) {
+            channels[i]->dead = true;
+            lmp_chan_destroy(&channels[i]->lc);
+            free(channels[i]);
+            channels[i] = NULL;
+        }
+    }
     resp->err = SYS_ERR_OK;
 }
 
@@ -162,6 +184,7 @@ int main(int argc, char **argv)
     total_bytes = ram_free_bytes();
     /* The public endpoint clients BIND on; init publishes it. */
     if ((err = rpc_chan_init(&listener, NULL_CAP)) ||
+        (listener.on_bind = on_bind, false) ||
         (err = rpc_serve(&listener, handlers, ws)) ||
         (err = rpc_name_register(get_init_rpc(), "memserv", listener.lc.local_cap))) {
         DEBUG_ERR(err, "memserv start-up");

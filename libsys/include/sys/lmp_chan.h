@@ -28,8 +28,8 @@ void lmp_chan_destroy(struct lmp_chan *lc);
  * Send len (<= LMP_MSG_WORDS) words and optionally a capability
  * (send_cap not null; moved if flags has LMP_FLAG_GIVEAWAY, else copied).
  * flags: LMP_SEND_FLAGS_DEFAULT (sync: yield to the receiver) or
- * LMP_FLAG_NONBLOCK.  A full receive buffer is transient
- * (lmp_err_is_transient): retry after yielding or register_send.
+ * LMP_FLAG_NONBLOCK.  A full receive buffer (or receive slot) is
+ * transient (lmp_err_is_transient): retry after yielding or register_send.
  */
 errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_cap,
                        uint32_t len, const uint32_t *words);
@@ -37,9 +37,11 @@ errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_c
 errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
                              struct capref send_cap, uint32_t len,
                              const uint32_t *words);
+/* Errors that go away once the receiver has run: its buffer is full, or
+ * it has not yet taken the last capability out of its receive slot. */
 static inline bool lmp_err_is_transient(errval_t err)
 {
-    return err == SYS_ERR_LMP_BUF_OVERFLOW;
+    return err == SYS_ERR_LMP_BUF_OVERFLOW || err == SYS_ERR_LMP_CAPTRANSFER_DST_FULL;
 }
 
 /* Take the next message (LIB_ERR_LMP_NO_MESSAGE if none); an incoming

@@ -22,6 +22,9 @@
 #define PSR_I           (1 << 7)    /* IRQ masked */
 #define PSR_A           (1 << 8)    /* asynchronous abort masked */
 #define PSR_E           (1 << 9)    /* big-endian data */
+/* Thumb IT state: IT[1:0] in bits 26:25, IT[7:2] in bits 15:10
+ * (PSR_IT_MASK, shared with user space in <sprat/syscall.h>). */
+#include <sprat/syscall.h>
 
 /* SCTLR, System Control Register (ARM ARM B4.1.130) */
 #define SCTLR_M         (1 << 0)    /* MMU enable */
