@@ -68,8 +68,11 @@ KERNEL_VA := $(shell printf '0x%x' $$(( $(PLAT_KERNEL_PA) - $(PLAT_RAM_BASE) + $
 # Kernel variants, each built into its own object tree:
 #   release   what `make qemu` and real hardware boot
 #   test      + ARM semihosting (to end QEMU with a status) + in-kernel tests
-KVARIANT_release_DEFS :=
-KVARIANT_test_DEFS    := -DCONFIG_TEST=1
+#   testslow  the same with the LMP fast path turned off (the whole QEMU
+#             suite runs both ways: the two paths must behave the same)
+KVARIANT_release_DEFS  :=
+KVARIANT_test_DEFS     := -DCONFIG_TEST=1
+KVARIANT_testslow_DEFS := -DCONFIG_TEST=1 -DCONFIG_NO_LMP_FASTPATH=1
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c) \
                $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S) \
@@ -82,7 +85,7 @@ kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
 # ---------------------------------------------------------------------------
 # Top-level targets
 # ---------------------------------------------------------------------------
-.PHONY: all kernel images qemu debug gdb test host-tests qemu-tests clean deps help
+.PHONY: all kernel images qemu debug gdb test host-tests qemu-tests clean deps help bench
 .DEFAULT_GOAL := all
 
 all: kernel images
@@ -127,8 +130,19 @@ $(eval $(call image_rule,sprat,release,boot/default.bootlist))
 $(eval $(call image_rule,ktest,test,-))
 $(eval $(call image_rule,usertest,test,boot/tests/usertest.bootlist))
 $(eval $(call image_rule,msgtest,test,boot/tests/msgtest.bootlist))
+$(eval $(call image_rule,usertest-slow,testslow,boot/tests/usertest.bootlist))
+$(eval $(call image_rule,msgtest-slow,testslow,boot/tests/msgtest.bootlist))
+$(eval $(call image_rule,benchsmoke,test,boot/tests/benchsmoke.bootlist))
 QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
-              usertest=$(BUILD)/images/usertest.elf msgtest=$(BUILD)/images/msgtest.elf
+              usertest=$(BUILD)/images/usertest.elf msgtest=$(BUILD)/images/msgtest.elf \
+              usertest-slow=$(BUILD)/images/usertest-slow.elf \
+              msgtest-slow=$(BUILD)/images/msgtest-slow.elf \
+              benchsmoke=$(BUILD)/images/benchsmoke.elf
+
+# make bench: the benchmark image with the fast path and without it.
+$(eval $(call image_rule,bench,test,boot/bench/bench.bootlist))
+$(eval $(call image_rule,bench-slow,testslow,boot/bench/bench.bootlist))
+BENCH_IMAGES := $(BUILD)/images/bench.elf $(BUILD)/images/bench-slow.elf
 TEST_IMAGES := $(foreach t,$(QEMU_TESTS),$(word 2,$(subst =, ,$(t))))
 
 images: $(SPRAT_IMAGE) $(TEST_IMAGES)
@@ -204,7 +218,7 @@ $(BUILD)/$(1)/%.o: %.S
 	@mkdir -p $$(dir $$@)
 	$(Q)$(CC) $(KERNEL_ASFLAGS) $(KVARIANT_$(1)_DEFS) -c $$< -o $$@
 endef
-$(foreach v,release test,$(eval $(call kernel_variant_rules,$(v))))
+$(foreach v,release test testslow,$(eval $(call kernel_variant_rules,$(v))))
 
 # --- running in QEMU ----------------------------------------------------------
 # The flags that make a run deterministic: one guest instruction is one
@@ -237,12 +251,17 @@ $(BUILD)/gdbinit: scripts/gdbinit.in Makefile
 # build machine with AddressSanitizer and UBSan, driven by cmocka.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -idirafter kernel/include -MMD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MMD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are
 # listed in HOST_TEST_<name>_SRCS.
 HOST_TEST_printf_SRCS := kernel/lib/printf.c
+HOST_TEST_caps_SRCS := kernel/cap_types.c kernel/mdb.c kernel/cap.c kernel/cnode.c
+HOST_TEST_elf_SRCS := libsys/elf.c
+HOST_TEST_vregion_SRCS := libsys/vregion.c
+HOST_TEST_waitset_SRCS := libsys/waitset.c
+HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c libsys/err.c
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
@@ -268,6 +287,11 @@ test: deps
 	    $(foreach t,$(HOST_TEST_BINS),--host $(t)) \
 	    $(foreach t,$(QEMU_TESTS),--qemu $(t)) \
 	    --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel"
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory $(BENCH_IMAGES)
+	$(Q)$(PYTHON) scripts/bench.py --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel" \
+	    fast=$(BUILD)/images/bench.elf slow=$(BUILD)/images/bench-slow.elf
 
 clean:
 	rm -rf build

@@ -22,7 +22,7 @@
 
 uint32_t cnode_slots(const struct capability *cnode)
 {
-    return cnode->bytes / CTE_SIZE;
+    return cnode->bytes / sizeof(struct cte);
 }
 
 struct cte *cnode_slot(const struct capability *cnode, uint32_t n)
@@ -60,7 +60,10 @@ errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
     if (l1->cap.type != ObjType_L2CNode) {
         return SYS_ERR_CNODE_TYPE;
     }
-    *slot = cnode_slot(&l1->cap, CAPADDR_L2(addr));   /* always in range */
+    *slot = cnode_slot(&l1->cap, CAPADDR_L2(addr));
+    if (*slot == NULL) {
+        return SYS_ERR_L2_INDEX_OUT_OF_RANGE;
+    }
     if (cnode) {
         *cnode = &l1->cap;
     }
@@ -104,9 +107,6 @@ static bool overlaps_descendant(struct cte *src, uint64_t base, uint64_t bytes)
          d = mdb_next_in_run(d, depth)) {
         if (d->cap.bytes != 0 &&
             ranges_overlap(base, bytes, d->cap.base, d->cap.bytes)) {
-#ifndef HOST_TEST
-            kprintf("DEBUG overlap: want %x+%x, have type %u %x+%x depth %u\n", (unsigned)base, (unsigned)bytes, d->cap.type, (unsigned)d->cap.base, (unsigned)d->cap.bytes, (unsigned)d->mdb.depth);
-#endif
             return true;
         }
     }
@@ -144,6 +144,11 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
             return SYS_ERR_RETYPE_INVALID_SIZE;
         }
         *size = objsize;
+    }
+    /* A child of the same type covering all of its source would name the
+     * same memory the same way: indistinguishable from a copy. */
+    if (type == src->cap.type && count == 1 && *size == src->cap.bytes) {
+        return SYS_ERR_RETYPE_INVALID_SIZE;
     }
     if ((src->cap.base + offset) % to->align != 0 || *size % to->align != 0) {
         return SYS_ERR_RETYPE_MISALIGNED;
@@ -266,25 +271,25 @@ errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
 static struct cte *cnode_work;
 static bool draining;
 
-/* The link (a pointer: 4 bytes here, 8 in the host tests) in pad[0..1],
- * the CNode's slot count in pad[2]. */
+/* The link (a pointer: 4 bytes here, 8 in the host tests) in work[0..1],
+ * the CNode's slot count in work[2]. */
 static struct cte *work_next(const struct cte *c)
 {
     struct cte *next;
-    memcpy(&next, c->pad, sizeof(next));
+    memcpy(&next, c->work, sizeof(next));
     return next;
 }
 
 static void set_work_next(struct cte *c, struct cte *next)
 {
-    memcpy(c->pad, &next, sizeof(next));
+    memcpy(c->work, &next, sizeof(next));
 }
 
 static void cnode_push(const struct capability *cnode)
 {
     struct cte *first = cnode_slot(cnode, 0);
     set_work_next(first, cnode_work);
-    first->pad[2] = cnode_slots(cnode);
+    first->work[2] = cnode_slots(cnode);
     cnode_work = first;
 }
 
@@ -298,10 +303,10 @@ static void cnode_drain(void)
     draining = true;
     while (cnode_work != NULL) {
         struct cte *slots = cnode_work;
-        uint32_t n = slots->pad[2];
+        uint32_t n = slots->work[2];
         cnode_work = work_next(slots);
         set_work_next(slots, NULL);
-        slots->pad[2] = 0;
+        slots->work[2] = 0;
         for (uint32_t i = 0; i < n; i++) {
             if (slots[i].cap.type != ObjType_Null) {
                 delete_one(&slots[i]);

@@ -21,9 +21,7 @@ bool sched_need_resched;
 
 static struct dcb *rq_head;     /* the next dispatcher the round robin picks */
 
-/* Time slice in kernel ticks (KERNEL_TICK_HZ per second). */
-#define TIME_SLICE_TICKS 1
-static unsigned slice_left = TIME_SLICE_TICKS;
+unsigned sched_slice_left = TIME_SLICE_TICKS;
 
 void sched_make_runnable(struct dcb *d)
 {
@@ -64,7 +62,7 @@ void sched_remove(struct dcb *d)
 
 void sched_tick(void)
 {
-    if (--slice_left == 0) {
+    if (--sched_slice_left == 0) {
         sched_need_resched = true;
     }
 }
@@ -105,7 +103,7 @@ void sched_dispatch(struct trap_frame *tf, struct dcb *d)
             rq_head = d->rq_next;       /* round robin */
         }
     }
-    slice_left = TIME_SLICE_TICKS;
+    sched_slice_left = TIME_SLICE_TICKS;
     sched_need_resched = false;
     if (d == NULL) {
         load_idle(tf);

@@ -43,7 +43,9 @@ struct sysret sys_raw(uint32_t word, uint32_t r1, uint32_t r2, uint32_t r3)
 
 errval_t sys_nop(void)
 {
-    return sys_raw(SYSW(SYS_NOP, 0, 0), 0, 0, 0).err;
+    register uint32_t r0 __asm__("r0") = SYSW(SYS_NOP, 0, 0);
+    __asm__ volatile("svc #0" : "+r"(r0) :: "memory");
+    return r0;
 }
 
 errval_t sys_yield(capaddr_t target)
@@ -55,4 +57,13 @@ errval_t sys_debug_print(const char *text, size_t len)
 {
     return sys_raw(SYSW(SYS_DEBUG_PRINT, 0, DEBUG_PRINT_TEXT),
                    (uint32_t)text, len, 0).err;
+}
+
+uint64_t sys_timestamp(uint32_t *hz)
+{
+    struct sysret r = sys_raw(SYSW(SYS_NOP, 0, NOP_TIMESTAMP), 0, 0, 0);
+    if (hz) {
+        *hz = r.v[2];
+    }
+    return (uint64_t)r.v[1] << 32 | r.v[0];
 }

@@ -46,12 +46,13 @@ void lmp_chan_destroy(struct lmp_chan *lc)
 errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_cap,
                        uint32_t len, const uint32_t *words)
 {
-    uint32_t buf[LMP_MSG_WORDS] = { 0 };
+    uint32_t buf[LMP_MSG_WORDS];
     if (len > LMP_MSG_WORDS) {
         return SYS_ERR_LMP_PAYLOAD_TOO_LONG;
     }
-    for (uint32_t i = 0; i < len; i++) {
-        buf[i] = words[i];
+    /* The send loads all ten payload registers: pad with zeros. */
+    for (uint32_t i = 0; i < LMP_MSG_WORDS; i++) {
+        buf[i] = i < len ? words[i] : 0;
     }
     uint32_t word = SYSW(SYS_INVOKE, 0, 0) | (len << SYSW_LEN_SHIFT) |
                     (flags & (SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK | SYSW_FLAG_GIVEAWAY));

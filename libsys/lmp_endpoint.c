@@ -57,14 +57,14 @@ errval_t lmp_endpoint_alloc_recv_slot(struct lmp_endpoint *ep)
 errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
                              struct capref *ep_cap)
 {
-    uint32_t bytes = LMP_ENDPOINT_HEADER_BYTES + 4 * buf_words;
     struct lmp_endpoint *ep = NULL;
     errval_t err;
 
-    if (bytes < LMP_ENDPOINT_MIN_BYTES) {
-        bytes = LMP_ENDPOINT_MIN_BYTES;
-    }
-    bytes = (bytes + 3) & ~3u;
+    /* A power-of-two ring lets the kernel's fast path index it with a
+     * mask (the Cortex-A9 has no divide instruction). */
+    uint32_t words = buf_words > LMP_MSG_WORDS + 1 ? buf_words : LMP_MSG_WORDS + 1;
+    words = 1u << (32 - __builtin_clz(words - 1));     /* next power of two */
+    uint32_t bytes = LMP_ENDPOINT_HEADER_BYTES + 4 * words;
     thread_lock_libsys();
     for (uint32_t i = 0; i < LMP_ENDPOINTS_MAX; i++) {
         if (!endpoints[i].in_use) {
@@ -119,20 +119,20 @@ errval_t lmp_endpoint_recv(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
                            struct capref *cap)
 {
     volatile struct lmp_endpoint_kern *k = ep->kern;
-    uint32_t size = ring_words(ep);
+    uint32_t mask = ring_words(ep) - 1;         /* a power of two */
     uint32_t c = k->consumed;
 
     if (k->delivered == c) {
         return LIB_ERR_LMP_NO_MESSAGE;
     }
-    uint32_t hdr = k->buf[c % size];
+    uint32_t hdr = k->buf[c & mask];
     msg->len = hdr & LMP_HDR_LEN_MASK;
     msg->has_cap = (hdr & LMP_HDR_CAP) != 0;
     if (msg->len > LMP_MSG_WORDS) {
         msg->len = LMP_MSG_WORDS;   /* cannot happen: the kernel checks */
     }
     for (uint32_t i = 0; i < msg->len; i++) {
-        msg->words[i] = k->buf[(c + 1 + i) % size];
+        msg->words[i] = k->buf[(c + 1 + i) & mask];
     }
     __asm__ volatile("" ::: "memory");
     k->consumed = c + 1 + (hdr & LMP_HDR_LEN_MASK);

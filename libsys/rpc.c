@@ -13,7 +13,9 @@
 #include <sys/paging.h>
 #include <sys/ram.h>
 
-#define CHAN_BUF_WORDS  ((LMP_MSG_WORDS + 1) * 16)
+#define CHAN_BUF_WORDS  256
+
+uint32_t rpc_frame_threshold = RPC_FRAME_THRESHOLD_DEFAULT;
 #define PAGE            4096u
 
 errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote)
@@ -78,7 +80,7 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
         mem_free(rc->last_frame);
         rc->last_frame = NULL_CAP;
     }
-    if (p->len > RPC_FRAME_THRESHOLD) {
+    if (p->len > rpc_frame_threshold) {
         if (!capref_is_null(cap)) {
             return LIB_ERR_RPC_TOO_LARGE;   /* one capability per message */
         }

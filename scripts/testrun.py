@@ -58,6 +58,9 @@ class Totals:
 def read_cfg(name):
     cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': []}
     path = os.path.join('tests', 'qemu', name + '.cfg')
+    if not os.path.exists(path) and '-' in name:
+        # A variant of an image ("msgtest-slow") shares its settings.
+        path = os.path.join('tests', 'qemu', name.rsplit('-', 1)[0] + '.cfg')
     if not os.path.exists(path):
         return cfg
     with open(path) as f:

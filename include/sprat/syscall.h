@@ -40,8 +40,20 @@
 #ifndef SPRAT_SYSCALL_H
 #define SPRAT_SYSCALL_H
 
+/* Constants here are also used by assembly (the kernel's fast path),
+ * where an unsigned suffix is not allowed. */
+#ifdef __ASSEMBLY__
+#define SPRAT_U(x)  x
+#else
+#define SPRAT_U(x)  x##u
+#endif
+
 /* System call numbers (bits 3:0). */
-#define SYS_NOP             0   /* returns SYS_ERR_OK at once (benchmarks) */
+#define SYS_NOP             0   /* returns SYS_ERR_OK at once (benchmarks);
+                                   method NOP_TIMESTAMP: r1/r2 = the low and
+                                   high word of the board's timestamp counter,
+                                   r3 = its frequency in Hz */
+#define NOP_TIMESTAMP       1
 #define SYS_INVOKE          1   /* invoke the capability in r1 */
 #define SYS_YIELD           2   /* give up the CPU, optionally to r1 */
 #define SYS_DEBUG_PRINT     3   /* print r2 bytes at user address r1 */
@@ -51,21 +63,21 @@
 /* The Thumb IT state in a saved CPSR (bits 26:25 and 15:10).  User code
  * cannot restore it itself, so a context that has it is resumed with
  * SYS_RESUME, the way a signal return works elsewhere. */
-#define PSR_IT_MASK         0x0600fc00u
+#define PSR_IT_MASK         SPRAT_U(0x0600fc00)
 
 #define SYSW_SYS_SHIFT      0
-#define SYSW_SYS_MASK       0xfu
+#define SYSW_SYS_MASK       SPRAT_U(0xf)
 #define SYSW_LEVEL_SHIFT    4
-#define SYSW_LEVEL_MASK     0xfu
+#define SYSW_LEVEL_MASK     SPRAT_U(0xf)
 #define SYSW_METHOD_SHIFT   8
-#define SYSW_METHOD_MASK    0xffu
+#define SYSW_METHOD_MASK    SPRAT_U(0xff)
 #define SYSW_LEN_SHIFT      16
-#define SYSW_LEN_MASK       0xfu
-#define SYSW_FLAG_CAP       (1u << 20)
-#define SYSW_FLAG_SYNC      (1u << 21)
-#define SYSW_FLAG_NONBLOCK  (1u << 22)
-#define SYSW_FLAG_GIVEAWAY  (1u << 23)
-#define SYSW_RESERVED_MASK  0xff000000u
+#define SYSW_LEN_MASK       SPRAT_U(0xf)
+#define SYSW_FLAG_CAP       (SPRAT_U(1) << 20)
+#define SYSW_FLAG_SYNC      (SPRAT_U(1) << 21)
+#define SYSW_FLAG_NONBLOCK  (SPRAT_U(1) << 22)
+#define SYSW_FLAG_GIVEAWAY  (SPRAT_U(1) << 23)
+#define SYSW_RESERVED_MASK  SPRAT_U(0xff000000)
 
 /* Build a system call word. */
 #define SYSW(sys, level, method) \

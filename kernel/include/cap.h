@@ -77,9 +77,16 @@ struct cte {
     struct capability cap;
     struct mdb_node mdb;
     struct mapping_info map;
-    uint32_t pad[5];
+    uint32_t work[3];           /* CNode destruction's work list (cap.c) */
+#ifndef HOST_TEST
+    uint32_t pad[2];            /* to CTE_SIZE */
+#endif
 };
+/* On the target a CTE is exactly one CTE_SIZE slot.  The host tests have
+ * 64-bit pointers, so their CTEs are larger and a CNode holds fewer. */
+#ifndef HOST_TEST
 STATIC_ASSERT(sizeof(struct cte) == CTE_SIZE, "a CTE is one CNode slot");
+#endif
 
 /* ---- the type table (kernel/cap_types.c) ----------------------------- */
 
@@ -133,7 +140,7 @@ errval_t cap_lookup(const struct capability *root, capaddr_t addr,
                     unsigned level, struct cte **ret);
 
 /* The n-th slot of a CNode capability (L1CNode or L2CNode), or NULL if n
- * is past its end. */
+ * is past its end (slots: bytes / sizeof(struct cte)). */
 struct cte *cnode_slot(const struct capability *cnode, uint32_t n);
 uint32_t cnode_slots(const struct capability *cnode);
 
@@ -150,6 +157,8 @@ uint32_t cnode_slots(const struct capability *cnode);
  * a live descendant of src), SYS_ERR_DEST_RANGE, SYS_ERR_SLOT_IN_USE,
  * SYS_ERR_INSUFFICIENT_RIGHTS (src lacks WRITE).
  * Dispatcher -> EndPoint makes unminted endpoints (param1 = param2 = 0).
+ * A single object of the source's own type and size is refused
+ * (SYS_ERR_RETYPE_INVALID_SIZE): it would be indistinguishable from a copy.
  */
 errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
                     uint32_t objsize, uint32_t count,

@@ -73,6 +73,10 @@ void sched_dispatch(struct trap_frame *tf, struct dcb *d);
 /* End of every kernel entry: keep running dcb_current or pick another. */
 void sched_exit(struct trap_frame *tf);
 extern bool sched_need_resched;
+/* Time slice in kernel ticks (KERNEL_TICK_HZ per second), and what is
+ * left of the current one. */
+#define TIME_SLICE_TICKS 1
+extern unsigned sched_slice_left;
 
 /* Dispatcher life cycle (kernel/dispatch.c). */
 void dispatch_fault(struct trap_frame *tf, unsigned type);

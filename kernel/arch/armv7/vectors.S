@@ -63,8 +63,16 @@ undef_entry:
 
 svc_entry:
     @ lr_svc = the instruction after the svc: where the caller resumes.
+    @ The null system call (r0 == 0: SYS_NOP, method 0, no flags) needs no
+    @ state at all: return SYS_ERR_OK (= 0, already in r0) at once.
+    cmp     r0, #0
+    movseq  pc, lr                      @ back to the caller, SPSR -> CPSR
     ENTRY_FRAME EXC_SVC
+#ifdef CONFIG_NO_LMP_FASTPATH
     b       exception_common
+#else
+    b       lmp_fastpath                @ falls back to exception_common
+#endif
 
 pabt_entry:
     sub     lr, lr, #4                  @ lr_abt = faulting instruction + 4
@@ -96,6 +104,7 @@ reset_entry:
  * exception_common -- call the C handler, then return through the frame.
  *   in:  r0 = frame (= sp), r1 = type
  */
+    .global exception_common
 exception_common:
     bl      exception_dispatch
     @ fall through

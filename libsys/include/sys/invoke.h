@@ -32,6 +32,8 @@ struct sysret cap_invoke_l(capaddr_t cap, unsigned level, unsigned method,
 struct sysret cap_invoke(capaddr_t cap, unsigned method, unsigned n, ...);
 
 errval_t sys_nop(void);
+/* The board's timestamp counter and its frequency (benchmarks). */
+uint64_t sys_timestamp(uint32_t *hz);
 errval_t sys_yield(capaddr_t target);           /* CPTR_NULL: anyone */
 errval_t sys_debug_print(const char *text, size_t len);
 /* Raw system call word, for the tests of bad input. */
