@@ -237,12 +237,17 @@ $(BUILD)/gdbinit: scripts/gdbinit.in Makefile
 # build machine with AddressSanitizer and UBSan, driven by cmocka.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -idirafter kernel/include -MMD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -idirafter kernel/include \
+    -idirafter libsys/include -MMD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are
 # listed in HOST_TEST_<name>_SRCS.
 HOST_TEST_printf_SRCS := kernel/lib/printf.c
+HOST_TEST_elf_SRCS := libsys/elf.c
+HOST_TEST_vregion_SRCS := libsys/vregion.c
+HOST_TEST_err_SRCS := libsys/err.c
+HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
