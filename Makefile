@@ -260,8 +260,9 @@ HOST_TEST_printf_SRCS := kernel/lib/printf.c
 HOST_TEST_caps_SRCS := kernel/cap_types.c kernel/mdb.c kernel/cap.c kernel/cnode.c
 HOST_TEST_elf_SRCS := libsys/elf.c
 HOST_TEST_vregion_SRCS := libsys/vregion.c
+HOST_TEST_err_SRCS := libsys/err.c
 HOST_TEST_waitset_SRCS := libsys/waitset.c
-HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c libsys/err.c
+HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))

@@ -1,52 +1,86 @@
 /*
- * libsys/rpc_wire.c -- RPC messages <-> LMP messages (sys/rpc_wire.h).
+ * libsys/rpc_wire.c -- RPC messages <-> LMP messages (sys/rpc_wire.h has
+ * the format).  No allocation of its own: the reassembler uses the
+ * caller's allocator or buffer.
+ *
+ * The receiver checks every word count exactly against the length in the
+ * first message: a sender that follows the format never trips a check,
+ * so anything else is corruption, a foreign sender or a lost message.
  */
 #include <string.h>
 #include <sys/rpc_wire.h>
 
-static uint32_t first_capacity(const struct rpc_msg *m)
+static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
+static uint32_t words_for(uint32_t bytes) { return (bytes + 3) / 4; }
+
+/* Payload bytes that fit in a first message with nscalar scalars. */
+static uint32_t first_capacity(uint32_t nscalar)
 {
-    return m->large ? 0 : 4 * (LMP_MSG_WORDS - 2 - m->nscalar);
+    return 4 * (LMP_MSG_WORDS - RPC_FIRST_WORDS - nscalar);
+}
+
+/* Inline payload bytes carried by the first message. */
+static uint32_t first_bytes(const struct rpc_msg *m)
+{
+    return m->large ? 0 : min_u32(m->len, first_capacity(m->nscalar));
+}
+
+errval_t rpc_wire_check(const struct rpc_msg *m)
+{
+    if (m->kind != RPC_KIND_REQUEST && m->kind != RPC_KIND_RESPONSE) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    if (m->nscalar > RPC_MAX_SCALARS || m->len > RPC_MAX_BYTES) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    if (!m->large && m->len > 0 && m->bytes == NULL) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    return SYS_ERR_OK;
 }
 
 unsigned rpc_wire_count(const struct rpc_msg *m)
 {
-    uint32_t first = first_capacity(m);
-    if (m->large || m->len <= first) {
-        return 1;
+    if (rpc_wire_check(m) != SYS_ERR_OK) {
+        return 0;
     }
-    return 1 + (m->len - first + RPC_FRAG_BYTES - 1) / RPC_FRAG_BYTES;
+    uint32_t rest = m->large ? 0 : m->len - first_bytes(m);
+    return 1 + (rest + RPC_FRAG_BYTES - 1) / RPC_FRAG_BYTES;
 }
 
-/* Copy up to max bytes of the payload from offset into words. */
-static uint32_t put_bytes(const struct rpc_msg *m, uint32_t offset, uint32_t max,
+/* Copy n payload bytes from offset into words, zero-padding the last
+ * word (no stale stack contents go out on the wire). */
+static uint32_t put_bytes(const struct rpc_msg *m, uint32_t offset, uint32_t n,
                           uint32_t *words)
 {
-    uint32_t n = m->len - offset < max ? m->len - offset : max;
-    memset(words, 0, (max + 3) / 4 * 4);
-    memcpy(words, m->bytes + offset, n);
-    return (n + 3) / 4;
+    uint32_t nw = words_for(n);
+    if (nw > 0) {
+        words[nw - 1] = 0;
+        memcpy(words, m->bytes + offset, n);
+    }
+    return nw;
 }
 
 uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
                          uint32_t words[LMP_MSG_WORDS])
 {
+    unsigned count = rpc_wire_count(m);
+    uint32_t last = i + 1 == count ? RPC_HDR_LAST_BIT : 0;
+
     if (i == 0) {
-        words[0] = RPC_HDR(m->method, m->kind, m->large, m->nscalar, m->seq);
+        words[0] = RPC_HDR(m->method, m->kind, m->large, m->nscalar, m->seq) | last;
         words[1] = m->len;
-        for (uint32_t s = 0; s < m->nscalar; s++) {
-            words[2 + s] = m->scalar[s];
-        }
-        uint32_t n = 2 + m->nscalar;
-        if (!m->large && m->len > 0) {
-            n += put_bytes(m, 0, first_capacity(m), &words[n]);
-        }
-        return n;
+        memcpy(&words[RPC_FIRST_WORDS], m->scalar, 4 * m->nscalar);
+        uint32_t n = RPC_FIRST_WORDS + m->nscalar;
+        return n + put_bytes(m, 0, first_bytes(m), &words[n]);
     }
-    uint32_t offset = first_capacity(m) + (i - 1) * RPC_FRAG_BYTES;
-    words[0] = RPC_HDR(m->method, RPC_KIND_FRAG, 0, 0, m->seq);
-    return 1 + put_bytes(m, offset, RPC_FRAG_BYTES, &words[1]);
+    uint32_t offset = first_bytes(m) + (i - 1) * RPC_FRAG_BYTES;
+    uint32_t chunk = min_u32(m->len - offset, RPC_FRAG_BYTES);
+    words[0] = RPC_HDR(m->method, RPC_KIND_FRAG, 0, i & 0xf, m->seq) | last;
+    return 1 + put_bytes(m, offset, chunk, &words[1]);
 }
+
+/* ---- reassembly ------------------------------------------------------------ */
 
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
                     void (*release)(void *))
@@ -56,76 +90,126 @@ void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
     r->release = release;
 }
 
+void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes)
+{
+    memset(r, 0, sizeof(*r));
+    r->buf = buf;
+    r->buf_bytes = bytes;
+}
+
+/* Drop the message in progress; return err. */
 static errval_t fail(struct rpc_reasm *r, errval_t err)
 {
-    if (r->msg.bytes) {
+    if (r->msg.bytes && r->alloc) {
         r->release(r->msg.bytes);
-        r->msg.bytes = NULL;
     }
+    r->msg.bytes = NULL;
     r->active = false;
     return err;
 }
 
-static void take_bytes(struct rpc_reasm *r, const uint32_t *words, uint32_t nwords)
+/* Storage for a payload of len bytes. */
+static errval_t get_storage(struct rpc_reasm *r, uint32_t len)
 {
-    uint32_t room = r->msg.len - r->got;
-    uint32_t n = 4 * nwords < room ? 4 * nwords : room;
-    memcpy(r->msg.bytes + r->got, words, n);
-    r->got += n;
+    if (r->alloc == NULL) {
+        if (r->buf == NULL || len > r->buf_bytes) {
+            return LIB_ERR_RPC_TOO_LARGE;
+        }
+        r->msg.bytes = r->buf;
+        if (len < r->buf_bytes) {
+            r->msg.bytes[len] = 0;
+        }
+        return SYS_ERR_OK;
+    }
+    r->msg.bytes = r->alloc((size_t)len + 1);       /* +1: room for a NUL */
+    if (r->msg.bytes == NULL) {
+        return LIB_ERR_MALLOC_FAIL;
+    }
+    r->msg.bytes[len] = 0;
+    return SYS_ERR_OK;
+}
+
+/* Take the payload words of one LMP message: exactly the words the
+ * remaining length calls for, with LAST set exactly when they end it. */
+static errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *words,
+                           uint32_t nwords, uint32_t capacity)
+{
+    uint32_t chunk = min_u32(r->msg.len - r->got, capacity);
+    bool last = r->got + chunk == r->msg.len;
+    if (nwords != words_for(chunk) || RPC_HDR_LAST(h) != last) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    memcpy(r->msg.bytes + r->got, words, chunk);
+    r->got += chunk;
+    return SYS_ERR_OK;
+}
+
+static errval_t decode_first(struct rpc_reasm *r, const uint32_t *words, uint32_t n)
+{
+    uint32_t h = words[0];
+    uint32_t ns = RPC_HDR_NSCALAR(h);
+    if (RPC_HDR_KIND(h) > RPC_KIND_RESPONSE || ns > RPC_MAX_SCALARS ||
+        n < RPC_FIRST_WORDS + ns) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    if (words[1] > RPC_MAX_BYTES) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    memset(&r->msg, 0, sizeof(r->msg));
+    r->msg.method = RPC_HDR_METHOD(h);
+    r->msg.kind = RPC_HDR_KIND(h);
+    r->msg.large = RPC_HDR_LARGE(h);
+    r->msg.seq = RPC_HDR_SEQ(h);
+    r->msg.nscalar = ns;
+    r->msg.len = words[1];
+    memcpy(r->msg.scalar, &words[RPC_FIRST_WORDS], 4 * ns);
+    r->got = 0;
+    r->next_frag = 1;
+    if (r->msg.large) {                 /* the bytes come in a frame */
+        bool ok = n == RPC_FIRST_WORDS + ns && RPC_HDR_LAST(h);
+        return ok ? SYS_ERR_OK : LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    r->active = true;
+    errval_t err = get_storage(r, r->msg.len);
+    if (err != SYS_ERR_OK) {
+        return err;
+    }
+    return take_bytes(r, h, &words[RPC_FIRST_WORDS + ns], n - RPC_FIRST_WORDS - ns,
+                      first_capacity(ns));
+}
+
+static errval_t decode_frag(struct rpc_reasm *r, const uint32_t *words, uint32_t n)
+{
+    uint32_t h = words[0];
+    if (!r->active || RPC_HDR_SEQ(h) != r->msg.seq ||
+        RPC_HDR_METHOD(h) != r->msg.method || RPC_HDR_LARGE(h) ||
+        RPC_HDR_FRAGNO(h) != (r->next_frag & 0xf)) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    r->next_frag++;
+    return take_bytes(r, h, &words[1], n - 1, RPC_FRAG_BYTES);
 }
 
 errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
                          uint32_t n, bool *done)
 {
+    errval_t err;
     *done = false;
-    if (n == 0) {
+    if (n == 0 || n > LMP_MSG_WORDS) {
         return fail(r, LIB_ERR_RPC_BAD_MESSAGE);
     }
-    uint32_t h = words[0];
-    if (RPC_HDR_KIND(h) == RPC_KIND_FRAG) {
-        if (!r->active || RPC_HDR_SEQ(h) != r->msg.seq ||
-            RPC_HDR_METHOD(h) != r->msg.method) {
-            return fail(r, LIB_ERR_RPC_BAD_MESSAGE);
-        }
-        take_bytes(r, &words[1], n - 1);
+    if (RPC_HDR_KIND(words[0]) == RPC_KIND_FRAG) {
+        err = decode_frag(r, words, n);
+    } else if (r->active) {
+        /* The message in progress was cut short (its sender gave up). */
+        return fail(r, LIB_ERR_RPC_BAD_MESSAGE);
     } else {
-        if (r->active) {                /* the previous one was cut short */
-            fail(r, LIB_ERR_RPC_BAD_MESSAGE);
-            return LIB_ERR_RPC_BAD_MESSAGE;
-        }
-        uint32_t ns = RPC_HDR_NSCALAR(h);
-        if (RPC_HDR_KIND(h) > RPC_KIND_RESPONSE || ns > RPC_MAX_SCALARS ||
-            n < 2 + ns) {
-            return fail(r, LIB_ERR_RPC_BAD_MESSAGE);
-        }
-        if (words[1] > RPC_MAX_BYTES) {
-            return fail(r, LIB_ERR_RPC_TOO_LARGE);
-        }
-        memset(&r->msg, 0, sizeof(r->msg));
-        r->msg.method = RPC_HDR_METHOD(h);
-        r->msg.kind = RPC_HDR_KIND(h);
-        r->msg.large = RPC_HDR_LARGE(h);
-        r->msg.seq = RPC_HDR_SEQ(h);
-        r->msg.nscalar = ns;
-        r->msg.len = words[1];
-        for (uint32_t s = 0; s < ns; s++) {
-            r->msg.scalar[s] = words[2 + s];
-        }
-        r->got = 0;
-        r->active = true;
-        if (r->msg.large) {
-            *done = true;               /* the bytes come in a frame */
-            r->active = false;
-            return SYS_ERR_OK;
-        }
-        r->msg.bytes = r->alloc(r->msg.len + 1);     /* +1: room for a NUL */
-        if (r->msg.bytes == NULL) {
-            return fail(r, LIB_ERR_MALLOC_FAIL);
-        }
-        r->msg.bytes[r->msg.len] = 0;
-        take_bytes(r, &words[2 + ns], n - 2 - ns);
+        err = decode_first(r, words, n);
     }
-    if (r->got == r->msg.len) {
+    if (err != SYS_ERR_OK) {
+        return fail(r, err);
+    }
+    if (r->msg.large || r->got == r->msg.len) {
         r->active = false;
         *done = true;
     }

@@ -10,12 +10,22 @@
 #include <sprat/errors.h>
 
 #define EI_NIDENT       16
-#define ELFMAG0         0x7f
+#define EI_CLASS        4       /* e_ident[EI_CLASS]: ELFCLASS32/64 */
+#define EI_DATA         5       /* e_ident[EI_DATA]: byte order */
+#define EI_VERSION      6
+#define ELFMAG0         0x7f    /* then 'E', 'L', 'F' */
 #define ELFCLASS32      1
+#define ELFCLASS64      2
 #define ELFDATA2LSB     1
+#define ELFDATA2MSB     2
+#define EV_CURRENT      1
 #define ET_EXEC         2
+#define ET_DYN          3
 #define EM_ARM          40
+#define PT_NULL         0
 #define PT_LOAD         1
+#define PT_NOTE         4
+#define PT_ARM_EXIDX    0x70000001u
 #define PF_X            1
 #define PF_W            2
 #define PF_R            4
@@ -66,9 +76,23 @@ struct elf_info {
 
 /*
  * Check an executable of `bytes` bytes at image (4-byte aligned) and list
- * its loadable segments.  Every segment must lie in [USER_NULL_GUARD,
- * limit).  Errors: LIB_ERR_ELF_TRUNCATED, _MAGIC, _CLASS, _MACHINE, _TYPE,
- * _PHDR, _SEGMENT, _SEGMENT_KERNEL, _OVERLAP (at page granularity).
+ * its loadable segments (PT_LOAD with memsz > 0, in file order) and entry
+ * point.  Every segment must lie in [USER_NULL_GUARD, limit); pass
+ * USER_VADDR_LIMIT.  Nothing is read outside [image, image + bytes).
+ * Errors, checked in this order (docs/libsys.md):
+ *   LIB_ERR_ELF_TRUNCATED      shorter than the ELF header or the phdr table
+ *   LIB_ERR_ELF_MAGIC          not "\x7fELF"
+ *   LIB_ERR_ELF_CLASS          not 32-bit little-endian
+ *   LIB_ERR_ELF_MACHINE        not EM_ARM
+ *   LIB_ERR_ELF_TYPE           not ET_EXEC
+ *   LIB_ERR_ELF_PHDR           bad phentsize/phnum/phoff, misaligned image,
+ *                              more than ELF_MAX_SEGMENTS segments
+ *   LIB_ERR_ELF_SEGMENT        filesz > memsz, file bytes outside the file,
+ *                              vaddr + memsz past 4 GiB, no segment at all
+ *   LIB_ERR_ELF_SEGMENT_KERNEL below USER_NULL_GUARD or reaching limit
+ *   LIB_ERR_ELF_OVERLAP        two segments share a page
+ * On failure *out is not meaningful.  The entry point is not checked: a
+ * bad one only faults the new domain.
  */
 errval_t elf_parse(const void *image, size_t bytes, uint32_t limit,
                    struct elf_info *out);

@@ -1,22 +1,41 @@
 /*
  * libsys/include/sys/rpc_wire.h -- how an RPC message travels as LMP
- * messages of LMP_MSG_WORDS words (docs/rpc.md).  Pure functions: the host
- * tests run them with random lengths and contents.
+ * messages of LMP_MSG_WORDS (10) words (docs/libsys.md, docs/rpc.md).
+ * Pure functions: the host tests run them with random lengths and
+ * contents (tests/host/test_rpc_wire.c).
  *
- * First message of a request or response:
+ * An RPC message is (method, kind, seq, up to RPC_MAX_SCALARS scalar
+ * words, a byte payload of any length up to RPC_MAX_BYTES).  It becomes
+ * one first LMP message and as many fragments as the bytes need:
  *
- *   word 0   header: method[7:0] kind[9:8] LARGE[10] nscalar[15:12] seq[31:16]
- *   word 1   length of the byte payload
- *   word 2.. nscalar scalar arguments (at most RPC_MAX_SCALARS)
- *   rest     the first bytes of the payload (little-endian, packed)
+ *   first message                         fragment k (k = 1, 2, ...)
+ *   +--------------------------------+    +--------------------------------+
+ *  0| header (kind REQUEST/RESPONSE) |   0| header (kind FRAG, index k%16) |
+ *  1| payload length in bytes        |   1| payload bytes                  |
+ *  2| scalar 0                       |   .|   RPC_FRAG_BYTES (36) of them, |
+ *  .| ... nscalar scalars            |   .|   fewer in the last fragment   |
+ *  .| first payload bytes:           |   9|                                |
+ *  9|   4 * (8 - nscalar) at most    |    +--------------------------------+
+ *   +--------------------------------+
  *
- * Then as many continuation messages as the bytes need:
+ *   header word:
+ *    31            16 15    12 11   10   9  8 7          0
+ *   +----------------+--------+----+-----+----+------------+
+ *   |      seq       | nscalar|LAST|LARGE|kind|   method   |
+ *   |                |  / frag|    |     |    |            |
+ *   |                |  index |    |     |    |            |
+ *   +----------------+--------+----+-----+----+------------+
  *
- *   word 0   header with kind = FRAG and the same seq
- *   word 1.. RPC_FRAG_BYTES of payload
- *
- * A LARGE message carries its bytes in a Frame capability sent with the
- * first message instead (the RPC layer decides, by size).
+ * - Bytes are packed little-endian (memcpy), the last word zero-padded;
+ *   every message carries exactly the words its bytes need, no more.
+ * - LAST is set on the final LMP message of an RPC message (on the first
+ *   message when everything fits in it).
+ * - Fragments repeat method and seq and count 1, 2, ... (mod 16) in bits
+ *   15:12, so the receiver can tell a foreign, repeated or skipped
+ *   fragment from the one it expects.
+ * - LARGE: the bytes travel in a Frame capability sent with the first
+ *   message (the channel layer decides by size, rpc.c); word 1 still gives
+ *   their length and no fragments follow.
  */
 #ifndef LIBSYS_RPC_WIRE_H
 #define LIBSYS_RPC_WIRE_H
@@ -29,18 +48,23 @@
 
 #define RPC_KIND_REQUEST    0
 #define RPC_KIND_RESPONSE   1
-#define RPC_KIND_FRAG       2
-#define RPC_MAX_SCALARS     8
+#define RPC_KIND_FRAG       2       /* wire only: a continuation */
+#define RPC_MAX_SCALARS     8       /* words 2..9 of the first message */
+#define RPC_FIRST_WORDS     2       /* header + length */
 #define RPC_FRAG_BYTES      (4 * (LMP_MSG_WORDS - 1))
 #define RPC_MAX_BYTES       (4u * 1024 * 1024)
 
+#define RPC_HDR_LARGE_BIT   (1u << 10)
+#define RPC_HDR_LAST_BIT    (1u << 11)
 #define RPC_HDR(method, kind, large, nscalar, seq) \
     ((uint32_t)(method) | (uint32_t)(kind) << 8 | (uint32_t)(large) << 10 | \
-     (uint32_t)(nscalar) << 12 | (uint32_t)(seq) << 16)
+     ((uint32_t)(nscalar) & 0xf) << 12 | (uint32_t)(seq) << 16)
 #define RPC_HDR_METHOD(h)   ((h) & 0xff)
 #define RPC_HDR_KIND(h)     (((h) >> 8) & 3)
 #define RPC_HDR_LARGE(h)    (((h) >> 10) & 1)
+#define RPC_HDR_LAST(h)     (((h) >> 11) & 1)
 #define RPC_HDR_NSCALAR(h)  (((h) >> 12) & 0xf)
+#define RPC_HDR_FRAGNO(h)   (((h) >> 12) & 0xf)     /* fragments */
 #define RPC_HDR_SEQ(h)      ((h) >> 16)
 
 struct rpc_msg {
@@ -54,28 +78,54 @@ struct rpc_msg {
     uint32_t len;
 };
 
-/* Number of LMP messages m takes. */
+/* ---- sending ---------------------------------------------------------- */
+
+/* SYS_ERR_OK if m can be encoded: LIB_ERR_RPC_BAD_MESSAGE (kind, or no
+ * bytes for a non-zero inline length), LIB_ERR_RPC_TOO_LARGE (nscalar >
+ * RPC_MAX_SCALARS or len > RPC_MAX_BYTES). */
+errval_t rpc_wire_check(const struct rpc_msg *m);
+/* Number of LMP messages m takes; 0 if rpc_wire_check refuses it. */
 unsigned rpc_wire_count(const struct rpc_msg *m);
-/* Message number i (0-based) of m into words; returns its word count. */
+/* LMP message number i (0 <= i < rpc_wire_count(m)) of m into words;
+ * returns its word count (what to send). */
 uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
                          uint32_t words[LMP_MSG_WORDS]);
+
+/* ---- receiving -------------------------------------------------------- */
 
 /* Reassembly of one incoming message from its LMP messages. */
 struct rpc_reasm {
     bool active;                /* a first message came, more expected */
-    struct rpc_msg msg;         /* bytes: allocated with the allocator */
+    struct rpc_msg msg;         /* the message being assembled */
     uint32_t got;               /* payload bytes received so far */
-    void *(*alloc)(size_t);     /* malloc in libsys */
+    uint8_t next_frag;          /* index the next fragment must carry */
+    void *(*alloc)(size_t);     /* malloc in libsys; NULL: use buf */
     void (*release)(void *);
+    uint8_t *buf;               /* caller's buffer (when alloc is NULL) */
+    size_t buf_bytes;
 };
 
+/* Payload bytes of each message are allocated with alloc(len + 1) and
+ * NUL-terminated; a completed message's bytes belong to the caller. */
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
                     void (*release)(void *));
+/* Payload bytes go into buf (no allocation): a message longer than
+ * bytes is refused with LIB_ERR_RPC_TOO_LARGE; it is NUL-terminated if
+ * there is room.  The next message overwrites it. */
+void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes);
+
 /*
- * Feed one LMP message.  *done is set when r->msg is complete (its bytes
- * then belong to the caller).  Errors (the partial message is dropped):
- * LIB_ERR_RPC_BAD_MESSAGE (malformed, out of order, foreign sequence),
- * LIB_ERR_RPC_TOO_LARGE, LIB_ERR_MALLOC_FAIL.
+ * Feed one LMP message of n words.  *done is set when r->msg is complete.
+ * Errors (the partial message, if any, is dropped and r is idle again):
+ *   LIB_ERR_RPC_BAD_MESSAGE  malformed header or word count, a fragment
+ *                            with no message in progress, of another
+ *                            method or seq, or out of order, LAST set
+ *                            early or missing -- and a first message
+ *                            arriving while one is in progress: that
+ *                            one was cut short.  The new first message
+ *                            is not consumed; feeding it again starts it.
+ *   LIB_ERR_RPC_TOO_LARGE    length over RPC_MAX_BYTES or the buffer
+ *   LIB_ERR_MALLOC_FAIL
  */
 errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
                          uint32_t n, bool *done);
