@@ -282,11 +282,17 @@ $(HOSTBUILD)/obj/%.o: %.c
 
 host-tests: $(HOST_TEST_BINS)
 
+# TESTS=... runs only the named tests, e.g. `make test TESTS="msgtest caps"`
+# (QEMU image names and host test names, without the test_ prefix).
+TESTS ?=
+run_host_tests = $(if $(TESTS),$(filter $(patsubst %,$(HOSTBUILD)/test_%,$(TESTS)),$(HOST_TEST_BINS)),$(HOST_TEST_BINS))
+run_qemu_tests = $(if $(TESTS),$(filter $(addsuffix =%,$(TESTS)),$(QEMU_TESTS)),$(QEMU_TESTS))
+
 test: deps
 	$(Q)$(MAKE) --no-print-directory host-tests images
 	$(Q)$(PYTHON) scripts/testrun.py --logdir $(BUILD)/test-logs \
-	    $(foreach t,$(HOST_TEST_BINS),--host $(t)) \
-	    $(foreach t,$(QEMU_TESTS),--qemu $(t)) \
+	    $(foreach t,$(run_host_tests),--host $(t)) \
+	    $(foreach t,$(run_qemu_tests),--qemu $(t)) \
 	    --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel"
 
 bench: deps

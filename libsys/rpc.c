@@ -90,6 +90,9 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
         msg.large = true;
     }
     unsigned n = rpc_wire_count(&msg);
+    if (n == 0) {
+        return LIB_ERR_RPC_TOO_LARGE;       /* rpc_wire_check refused it */
+    }
     for (unsigned i = 0; i < n; i++) {
         uint32_t words[LMP_MSG_WORDS];
         uint32_t nw = rpc_wire_encode(&msg, i, words);
@@ -133,6 +136,15 @@ static errval_t read_payload_frame(struct rpc_msg *msg, struct capref frame)
     return err;
 }
 
+static void drop_rx_cap(struct rpc_chan *rc)
+{
+    if (!capref_is_null(rc->rx_cap)) {
+        cap_delete(rc->rx_cap);
+        slot_free(rc->rx_cap);
+        rc->rx_cap = NULL_CAP;
+    }
+}
+
 /* Feed every waiting LMP message to the reassembler; true when msg is
  * complete (then *cap holds the capability that came with it). */
 static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg *msg,
@@ -146,17 +158,25 @@ static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg *msg,
         if (err_is_fail(err)) {
             return err;
         }
-        if (!capref_is_null(c)) {
-            rc->rx_cap = c;
-        }
+        bool was_active = rc->rx.active;
         err = rpc_wire_decode(&rc->rx, lm.words, lm.len, done);
+        if (err_is_fail(err) && was_active &&
+            RPC_HDR_KIND(lm.words[0]) != RPC_KIND_FRAG) {
+            /* The previous message was cut short and dropped; this one is
+             * the start of a new message: decode it afresh. */
+            drop_rx_cap(rc);
+            err = rpc_wire_decode(&rc->rx, lm.words, lm.len, done);
+        }
         if (err_is_fail(err)) {
-            if (!capref_is_null(rc->rx_cap)) {
-                cap_delete(rc->rx_cap);
-                slot_free(rc->rx_cap);
-                rc->rx_cap = NULL_CAP;
+            drop_rx_cap(rc);
+            if (!capref_is_null(c)) {
+                cap_delete(c);
+                slot_free(c);
             }
             return err;
+        }
+        if (!capref_is_null(c)) {
+            rc->rx_cap = c;
         }
         if (*done) {
             *msg = rc->rx.msg;

@@ -46,13 +46,16 @@ static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
     req->bytes = NULL;
 }
 
-/* The client is finished: so are we. */
+/* The client is finished: so are we, once this call's response is out
+ * (exiting here would leave the client waiting for it forever). */
+static bool finished;
+
 static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
     (void)req;
     (void)resp;
-    exit(0);
+    finished = true;
 }
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
@@ -131,9 +134,10 @@ static int __attribute__((noreturn)) server(void)
     rpc_serve(&listener, handlers, ws);
     rpc_name_register(get_init_rpc(), "benchrpc", listener.lc.local_cap);
     thread_create(lmp_responder, &ch);
-    for (;;) {
+    while (!finished) {
         event_dispatch(ws);
     }
+    exit(0);
 }
 
 /* ---- the client --------------------------------------------------------- */
