@@ -76,7 +76,7 @@ KVARIANT_testslow_DEFS := -DCONFIG_TEST=1 -DCONFIG_NO_LMP_FASTPATH=1
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c) \
                $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S) \
-               $(PLAT_SRCS) libsys/elf.c
+               $(PLAT_SRCS) libsys/elf.c libsys/arch/armv7/string.S
 KERNEL_TEST_SRCS := $(wildcard kernel/tests/*.c kernel/tests/*.S)
 
 kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
@@ -162,8 +162,12 @@ $(BUILD)/kernel.ld: linker/kernel.ld.S Makefile kernel/plat/$(PLAT)/config.mk
 # runtime, which provides the entry point) and picolibc (Debian's
 # picolibc-arm-none-eabi) as the C library.
 PICOLIBC_SPECS := /usr/lib/picolibc/arm-none-eabi/picolibc.specs
+# (-fno-tree-loop-distribute-patterns: GCC would turn the message paths'
+# loops of one or two words into memcpy calls, several times their cost;
+# code that copies a lot calls memcpy itself.)
 USER_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) --specs=$(PICOLIBC_SPECS) \
-    -fno-common -ffunction-sections -fdata-sections -Iinclude -Ilibsys/include -MMD -MP
+    -fno-common -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
+    -Iinclude -Ilibsys/include -MMD -MP
 USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/user.ld \
     -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \

@@ -43,27 +43,6 @@ void lmp_chan_destroy(struct lmp_chan *lc)
     lmp_endpoint_destroy(lc->endpoint);
 }
 
-errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_cap,
-                       uint32_t len, const uint32_t *words)
-{
-    uint32_t buf[LMP_MSG_WORDS];
-    if (len > LMP_MSG_WORDS) {
-        return SYS_ERR_LMP_PAYLOAD_TOO_LONG;
-    }
-    /* The send loads all ten payload registers: pad with zeros. */
-    for (uint32_t i = 0; i < LMP_MSG_WORDS; i++) {
-        buf[i] = i < len ? words[i] : 0;
-    }
-    uint32_t word = SYSW(SYS_INVOKE, 0, 0) | (len << SYSW_LEN_SHIFT) |
-                    (flags & (SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK | SYSW_FLAG_GIVEAWAY));
-    capaddr_t cap = 0;
-    if (!capref_is_null(send_cap)) {
-        word |= SYSW_FLAG_CAP;
-        cap = capref_addr(send_cap);
-    }
-    return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, buf);
-}
-
 errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
                              struct capref send_cap, uint32_t len,
                              const uint32_t *words)
@@ -77,22 +56,6 @@ errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
         thread_yield();
         sys_yield(CPTR_NULL);
     }
-}
-
-errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *msg,
-                       struct capref *cap)
-{
-    struct capref got = NULL_CAP;
-    errval_t err = lmp_endpoint_recv(lc->endpoint, msg, &got);
-    if (cap) {
-        *cap = msg->has_cap && err_is_ok(err) ? got : NULL_CAP;
-    }
-    return err;
-}
-
-bool lmp_chan_can_recv(struct lmp_chan *lc)
-{
-    return lmp_endpoint_has_message(lc->endpoint);
 }
 
 errval_t lmp_chan_register_recv(struct lmp_chan *lc, struct waitset *ws,

@@ -81,6 +81,7 @@ errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
     thread_unlock_libsys();
 
     ep->buf_bytes = bytes;
+    ep->ring_mask = words - 1;
     ep->kern = (struct lmp_endpoint_kern *)(DISPATCHER_VADDR + ep->buf_offset);
     memset((void *)ep->kern, 0, bytes);
     ep->kern->id = ep->id;
@@ -105,42 +106,68 @@ void lmp_endpoint_destroy(struct lmp_endpoint *ep)
     thread_unlock_libsys();
 }
 
-static uint32_t ring_words(const struct lmp_endpoint *ep)
-{
-    return (ep->buf_bytes - LMP_ENDPOINT_HEADER_BYTES) / 4;
-}
-
 bool lmp_endpoint_has_message(struct lmp_endpoint *ep)
 {
     return ep->kern->delivered != ep->kern->consumed;
 }
 
+/* A capability came with the message just taken: hand it over (or
+ * delete it, if the caller does not want it). */
+static errval_t __attribute__((noinline))
+recv_cap(struct lmp_endpoint *ep, struct capref *cap)
+{
+    if (cap == NULL) {
+        return cap_delete(ep->recv_slot);   /* the slot is reused */
+    }
+    *cap = ep->recv_slot;                   /* the caller's now */
+    lmp_endpoint_alloc_recv_slot(ep);
+    return SYS_ERR_OK;
+}
+
+/*
+ * The receive path is short because it runs once per message: the ring
+ * mask is precomputed, a message that does not wrap past the end of the
+ * ring (most of them) is copied without masking every index, and the rare
+ * capability is handled out of line.  Only the two counters are read and
+ * written as volatile: `consumed` is advanced after the words are copied
+ * (the barrier keeps the compiler from moving it earlier), and until then
+ * the kernel will not reuse their space.
+ */
 errval_t lmp_endpoint_recv(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
                            struct capref *cap)
 {
-    volatile struct lmp_endpoint_kern *k = ep->kern;
-    uint32_t mask = ring_words(ep) - 1;         /* a power of two */
+    struct lmp_endpoint_kern *k = ep->kern;
     uint32_t c = k->consumed;
 
     if (k->delivered == c) {
         return LIB_ERR_LMP_NO_MESSAGE;
     }
-    uint32_t hdr = k->buf[c & mask];
-    msg->len = hdr & LMP_HDR_LEN_MASK;
-    msg->has_cap = (hdr & LMP_HDR_CAP) != 0;
-    if (msg->len > LMP_MSG_WORDS) {
-        msg->len = LMP_MSG_WORDS;   /* cannot happen: the kernel checks */
+    uint32_t mask = ep->ring_mask;
+    uint32_t at = c & mask;
+    uint32_t hdr = k->buf[at];
+    uint32_t len = hdr & LMP_HDR_LEN_MASK;
+    if (len > LMP_MSG_WORDS) {
+        len = LMP_MSG_WORDS;        /* cannot happen: the kernel checks */
     }
-    for (uint32_t i = 0; i < msg->len; i++) {
-        msg->words[i] = k->buf[(c + 1 + i) & mask];
+    msg->len = len;
+    msg->has_cap = (hdr & LMP_HDR_CAP) != 0;
+    const uint32_t *src = &k->buf[at + 1];
+    if (at + len <= mask) {
+        for (uint32_t i = 0; i < len; i++) {
+            msg->words[i] = src[i];
+        }
+    } else {
+        for (uint32_t i = 0; i < len; i++) {
+            msg->words[i] = k->buf[(at + 1 + i) & mask];
+        }
     }
     __asm__ volatile("" ::: "memory");
     k->consumed = c + 1 + (hdr & LMP_HDR_LEN_MASK);
-    if (msg->has_cap) {
-        if (cap) {
-            *cap = ep->recv_slot;
-        }
-        lmp_endpoint_alloc_recv_slot(ep);
+    if (hdr & LMP_HDR_CAP) {
+        return recv_cap(ep, cap);
+    }
+    if (cap) {
+        *cap = NULL_CAP;
     }
     return SYS_ERR_OK;
 }
@@ -159,13 +186,12 @@ void lmp_endpoints_poll(void)
     struct dispatcher_shared *sh = disp_shared();
     uint32_t pending = sh->lmp_pending;
 
-    if (pending == 0) {
-        return;
-    }
     sh->lmp_pending = 0;            /* clear first: nothing is lost */
-    for (uint32_t i = 0; i < LMP_ENDPOINTS_MAX; i++) {
+    while (pending != 0) {          /* only the endpoints with news */
+        uint32_t i = __builtin_ctz(pending);
+        pending &= pending - 1;
         struct lmp_endpoint *ep = &endpoints[i];
-        if (!(pending & (1u << i)) || !ep->in_use) {
+        if (!ep->in_use) {
             continue;
         }
         while (thread_wake_one_disabled(&ep->waiters)) {

@@ -28,8 +28,10 @@ errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote)
 
 void rpc_payload_free(struct rpc_payload *p)
 {
-    free(p->bytes);
-    p->bytes = NULL;
+    if (p->bytes != NULL) {         /* most payloads have none: skip the call */
+        free(p->bytes);
+        p->bytes = NULL;
+    }
 }
 
 /* ---- sending ---------------------------------------------------------- */
@@ -56,12 +58,35 @@ static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload
     return SYS_ERR_OK;
 }
 
+/*
+ * The last LMP message of an RPC message hands the CPU to the receiver
+ * (a sync send), and is sent with this dispatcher *disabled*.  The kernel
+ * then keeps our registers in the disabled save area, and when the peer
+ * answers with a sync send of its own -- the response, or the next
+ * request -- it resumes us right after the system call, with the answer
+ * already in our ring: no run() upcall, no thread switch, which is most
+ * of the cost of a round trip otherwise (docs/rpc.md, "Performance").
+ * Should the answer not be there yet, rpc_recv blocks the thread as
+ * usual.  Only the one attempt runs disabled: retrying may yield.
+ */
+static errval_t send_last(struct rpc_chan *rc, struct capref cap, uint32_t nw,
+                          const uint32_t *words)
+{
+    bool was = disp_disable();
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words);
+    if (!was) {
+        disp_enable();
+    }
+    if (lmp_err_is_transient(err)) {
+        err = lmp_chan_send_retry(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words);
+    }
+    return err;
+}
+
 errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p)
 {
-    struct rpc_msg msg = {
-        .method = m, .kind = kind, .seq = seq, .bytes = p->bytes, .len = p->len,
-    };
+    struct rpc_msg msg;             /* every field set below (no memset: hot) */
     struct capref cap = p->cap;
     errval_t err;
 
@@ -70,10 +95,16 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
     if (p->nscalar + base > RPC_MAX_SCALARS) {
         return LIB_ERR_RPC_TOO_LARGE;
     }
-    if (base) {
-        msg.scalar[0] = p->err;
+    msg.method = m;
+    msg.kind = kind;
+    msg.large = false;
+    msg.seq = seq;
+    msg.bytes = p->bytes;
+    msg.len = p->len;
+    msg.scalar[0] = p->err;
+    for (uint32_t i = 0; i < p->nscalar; i++) {
+        msg.scalar[base + i] = p->scalar[i];
     }
-    memcpy(&msg.scalar[base], p->scalar, p->nscalar * sizeof(uint32_t));
     msg.nscalar = p->nscalar + base;
 
     if (!capref_is_null(rc->last_frame)) {
@@ -96,10 +127,13 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
     for (unsigned i = 0; i < n; i++) {
         uint32_t words[LMP_MSG_WORDS];
         uint32_t nw = rpc_wire_encode(&msg, i, words);
-        /* Only the last fragment yields to the receiver: the others just
-         * fill its buffer. */
-        uint32_t flags = i + 1 == n ? LMP_SEND_FLAGS_DEFAULT : LMP_FLAG_NONBLOCK;
-        err = lmp_chan_send_retry(&rc->lc, flags, i == 0 ? cap : NULL_CAP, nw, words);
+        struct capref c = i == 0 ? cap : NULL_CAP;
+        if (i + 1 < n) {
+            /* Fragments before the last only fill the receiver's buffer. */
+            err = lmp_chan_send_retry(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words);
+        } else {
+            err = send_last(rc, c, nw, words);
+        }
         if (err_is_fail(err)) {
             return err == SYS_ERR_LMP_TARGET_DEAD ? LIB_ERR_RPC_PEER_DEAD : err;
         }
@@ -145,27 +179,32 @@ static void drop_rx_cap(struct rpc_chan *rc)
     }
 }
 
-/* Feed every waiting LMP message to the reassembler; true when msg is
- * complete (then *cap holds the capability that came with it). */
-static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg *msg,
-                        struct capref *cap, bool *done)
+/*
+ * Feed waiting LMP messages to the reassembler until an RPC message is
+ * complete.  Then *done points to it (rc->rx.msg: valid until the next
+ * pump; its bytes, and the capability in *cap, are the caller's);
+ * *done is NULL when the ring ran dry first.
+ */
+static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg **done, struct capref *cap)
 {
-    *done = false;
-    while (lmp_chan_can_recv(&rc->lc)) {
-        struct lmp_recv_msg lm;
-        struct capref c;
+    struct lmp_recv_msg lm;
+    struct capref c;
+    bool complete;
+
+    *done = NULL;
+    for (;;) {
         errval_t err = lmp_chan_recv(&rc->lc, &lm, &c);
         if (err_is_fail(err)) {
-            return err;
+            return err == LIB_ERR_LMP_NO_MESSAGE ? SYS_ERR_OK : err;
         }
         bool was_active = rc->rx.active;
-        err = rpc_wire_decode(&rc->rx, lm.words, lm.len, done);
+        err = rpc_wire_decode(&rc->rx, lm.words, lm.len, &complete);
         if (err_is_fail(err) && was_active &&
             RPC_HDR_KIND(lm.words[0]) != RPC_KIND_FRAG) {
             /* The previous message was cut short and dropped; this one is
              * the start of a new message: decode it afresh. */
             drop_rx_cap(rc);
-            err = rpc_wire_decode(&rc->rx, lm.words, lm.len, done);
+            err = rpc_wire_decode(&rc->rx, lm.words, lm.len, &complete);
         }
         if (err_is_fail(err)) {
             drop_rx_cap(rc);
@@ -178,41 +217,54 @@ static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg *msg,
         if (!capref_is_null(c)) {
             rc->rx_cap = c;
         }
-        if (*done) {
-            *msg = rc->rx.msg;
+        if (complete) {
+            struct rpc_msg *msg = &rc->rx.msg;
             *cap = rc->rx_cap;
             rc->rx_cap = NULL_CAP;
-            rc->rx.msg.bytes = NULL;
             if (msg->large) {
                 err = read_payload_frame(msg, *cap);
                 *cap = NULL_CAP;
             }
+            *done = msg;
             return err;
         }
     }
-    return SYS_ERR_OK;
 }
 
-errval_t rpc_recv(struct rpc_chan *rc, struct rpc_msg *msg, struct capref *cap)
+/* The next whole message, waiting for it if need be (see rx_pump). */
+static errval_t rpc_recv(struct rpc_chan *rc, struct rpc_msg **msg, struct capref *cap)
 {
     for (;;) {
-        bool done;
-        errval_t err = rx_pump(rc, msg, cap, &done);
-        if (err_is_fail(err) || done) {
+        errval_t err = rx_pump(rc, msg, cap);
+        if (err_is_fail(err) || *msg != NULL) {
             return err;
         }
         lmp_endpoint_wait(rc->lc.endpoint);
     }
 }
 
+/* Every field of p but err (which the caller sets). */
 static void msg_to_payload(const struct rpc_msg *msg, struct capref cap,
                            uint32_t skip, struct rpc_payload *p)
 {
     p->nscalar = msg->nscalar > skip ? msg->nscalar - skip : 0;
-    memcpy(p->scalar, &msg->scalar[skip], p->nscalar * sizeof(uint32_t));
+    for (uint32_t i = 0; i < p->nscalar; i++) {
+        p->scalar[i] = msg->scalar[skip + i];
+    }
     p->bytes = msg->bytes;
     p->len = msg->len;
     p->cap = cap;
+}
+
+/* An empty payload (cheaper than a memset of the whole structure: the
+ * scalars beyond nscalar mean nothing). */
+static void payload_clear(struct rpc_payload *p)
+{
+    p->nscalar = 0;
+    p->bytes = NULL;
+    p->len = 0;
+    p->cap = NULL_CAP;
+    p->err = SYS_ERR_OK;
 }
 
 /* ---- client -------------------------------------------------------------------- */
@@ -220,11 +272,11 @@ static void msg_to_payload(const struct rpc_msg *msg, struct capref cap,
 errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
                   const struct rpc_payload *req, struct rpc_payload *resp)
 {
-    struct rpc_msg msg;
+    struct rpc_msg *msg;
     struct capref cap;
     errval_t err;
 
-    memset(resp, 0, sizeof(*resp));
+    payload_clear(resp);
     if (rc == NULL || rc->dead) {
         return LIB_ERR_RPC_PEER_DEAD;
     }
@@ -236,13 +288,13 @@ errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
         if (err_is_fail(err)) {
             break;
         }
-        if (msg.kind == RPC_KIND_RESPONSE && msg.seq == seq && msg.method == m &&
-            msg.nscalar >= 1) {
-            msg_to_payload(&msg, cap, 1, resp);
-            resp->err = msg.scalar[0];
+        if (msg->kind == RPC_KIND_RESPONSE && msg->seq == seq && msg->method == m &&
+            msg->nscalar >= 1) {
+            msg_to_payload(msg, cap, 1, resp);
+            resp->err = msg->scalar[0];
             break;
         }
-        free(msg.bytes);            /* a stale or foreign message */
+        free(msg->bytes);           /* a stale or foreign message */
         if (!capref_is_null(cap)) {
             cap_delete(cap);
             slot_free(cap);
@@ -262,8 +314,8 @@ static void rpc_recv_event(void *arg);
 static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref cap)
 {
     struct rpc_payload req, resp;
-    memset(&req, 0, sizeof(req));
-    memset(&resp, 0, sizeof(resp));
+    payload_clear(&req);
+    payload_clear(&resp);
     msg_to_payload(msg, cap, 0, &req);
     if (msg->kind != RPC_KIND_REQUEST) {
         rpc_payload_free(&req);
@@ -285,20 +337,17 @@ static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref ca
 static void rpc_recv_event(void *arg)
 {
     struct rpc_chan *rc = arg;
-    struct rpc_msg msg;
+    struct rpc_msg *msg;
     struct capref cap;
-    bool done = true;
 
-    while (done) {
-        errval_t err = rx_pump(rc, &msg, &cap, &done);
-        if (err_is_fail(err)) {
-            break;              /* a malformed message is dropped */
+    for (;;) {
+        errval_t err = rx_pump(rc, &msg, &cap);
+        if (err_is_fail(err) || msg == NULL) {
+            break;              /* (a malformed message is dropped) */
         }
-        if (done) {
-            rc->cur_seq = msg.seq;
-            rc->cur_method = msg.method;
-            serve_one(rc, &msg, cap);
-        }
+        rc->cur_seq = msg->seq;
+        rc->cur_method = msg->method;
+        serve_one(rc, msg, cap);
     }
     if (!rc->dead) {
         lmp_chan_register_recv(&rc->lc, rc->ws, MKCLOSURE(rpc_recv_event, rc));

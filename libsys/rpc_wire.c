@@ -13,39 +13,12 @@
 static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
 static uint32_t words_for(uint32_t bytes) { return (bytes + 3) / 4; }
 
-/* Payload bytes that fit in a first message with nscalar scalars. */
-static uint32_t first_capacity(uint32_t nscalar)
+/* n words; a loop, because most copies here are of a word or two. */
+static void copy_words(uint32_t *dst, const uint32_t *src, uint32_t n)
 {
-    return 4 * (LMP_MSG_WORDS - RPC_FIRST_WORDS - nscalar);
-}
-
-/* Inline payload bytes carried by the first message. */
-static uint32_t first_bytes(const struct rpc_msg *m)
-{
-    return m->large ? 0 : min_u32(m->len, first_capacity(m->nscalar));
-}
-
-errval_t rpc_wire_check(const struct rpc_msg *m)
-{
-    if (m->kind != RPC_KIND_REQUEST && m->kind != RPC_KIND_RESPONSE) {
-        return LIB_ERR_RPC_BAD_MESSAGE;
+    for (uint32_t i = 0; i < n; i++) {
+        dst[i] = src[i];
     }
-    if (m->nscalar > RPC_MAX_SCALARS || m->len > RPC_MAX_BYTES) {
-        return LIB_ERR_RPC_TOO_LARGE;
-    }
-    if (!m->large && m->len > 0 && m->bytes == NULL) {
-        return LIB_ERR_RPC_BAD_MESSAGE;
-    }
-    return SYS_ERR_OK;
-}
-
-unsigned rpc_wire_count(const struct rpc_msg *m)
-{
-    if (rpc_wire_check(m) != SYS_ERR_OK) {
-        return 0;
-    }
-    uint32_t rest = m->large ? 0 : m->len - first_bytes(m);
-    return 1 + (rest + RPC_FRAG_BYTES - 1) / RPC_FRAG_BYTES;
 }
 
 /* Copy n payload bytes from offset into words, zero-padding the last
@@ -64,17 +37,17 @@ static uint32_t put_bytes(const struct rpc_msg *m, uint32_t offset, uint32_t n,
 uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
                          uint32_t words[LMP_MSG_WORDS])
 {
-    unsigned count = rpc_wire_count(m);
+    unsigned count = rpc_wire_count_checked(m);    /* the caller checked m */
     uint32_t last = i + 1 == count ? RPC_HDR_LAST_BIT : 0;
 
     if (i == 0) {
         words[0] = RPC_HDR(m->method, m->kind, m->large, m->nscalar, m->seq) | last;
         words[1] = m->len;
-        memcpy(&words[RPC_FIRST_WORDS], m->scalar, 4 * m->nscalar);
+        copy_words(&words[RPC_FIRST_WORDS], m->scalar, m->nscalar);
         uint32_t n = RPC_FIRST_WORDS + m->nscalar;
-        return n + put_bytes(m, 0, first_bytes(m), &words[n]);
+        return n + put_bytes(m, 0, rpc_wire_first_bytes(m), &words[n]);
     }
-    uint32_t offset = first_bytes(m) + (i - 1) * RPC_FRAG_BYTES;
+    uint32_t offset = rpc_wire_first_bytes(m) + (i - 1) * RPC_FRAG_BYTES;
     uint32_t chunk = min_u32(m->len - offset, RPC_FRAG_BYTES);
     words[0] = RPC_HDR(m->method, RPC_KIND_FRAG, 0, i & 0xf, m->seq) | last;
     return 1 + put_bytes(m, offset, chunk, &words[1]);
@@ -97,10 +70,11 @@ void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes)
     r->buf_bytes = bytes;
 }
 
-/* Drop the message in progress; return err. */
+/* Drop the message in progress, if any; return err.  Only a message in
+ * progress owns its bytes: a completed one's are the caller's. */
 static errval_t fail(struct rpc_reasm *r, errval_t err)
 {
-    if (r->msg.bytes && r->alloc) {
+    if (r->active && r->msg.bytes && r->alloc) {
         r->release(r->msg.bytes);
     }
     r->msg.bytes = NULL;
@@ -121,6 +95,10 @@ static errval_t get_storage(struct rpc_reasm *r, uint32_t len)
         }
         return SYS_ERR_OK;
     }
+    if (len == 0) {
+        r->msg.bytes = NULL;        /* no payload: nothing to allocate */
+        return SYS_ERR_OK;
+    }
     r->msg.bytes = r->alloc((size_t)len + 1);       /* +1: room for a NUL */
     if (r->msg.bytes == NULL) {
         return LIB_ERR_MALLOC_FAIL;
@@ -131,7 +109,8 @@ static errval_t get_storage(struct rpc_reasm *r, uint32_t len)
 
 /* Take the payload words of one LMP message: exactly the words the
  * remaining length calls for, with LAST set exactly when they end it. */
-static errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *words,
+static inline __attribute__((always_inline))
+errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *words,
                            uint32_t nwords, uint32_t capacity)
 {
     uint32_t chunk = min_u32(r->msg.len - r->got, capacity);
@@ -139,8 +118,10 @@ static errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *word
     if (nwords != words_for(chunk) || RPC_HDR_LAST(h) != last) {
         return LIB_ERR_RPC_BAD_MESSAGE;
     }
-    memcpy(r->msg.bytes + r->got, words, chunk);
-    r->got += chunk;
+    if (chunk > 0) {
+        memcpy(r->msg.bytes + r->got, words, chunk);
+        r->got += chunk;
+    }
     return SYS_ERR_OK;
 }
 
@@ -155,14 +136,14 @@ static errval_t decode_first(struct rpc_reasm *r, const uint32_t *words, uint32_
     if (words[1] > RPC_MAX_BYTES) {
         return LIB_ERR_RPC_TOO_LARGE;
     }
-    memset(&r->msg, 0, sizeof(r->msg));
     r->msg.method = RPC_HDR_METHOD(h);
     r->msg.kind = RPC_HDR_KIND(h);
     r->msg.large = RPC_HDR_LARGE(h);
     r->msg.seq = RPC_HDR_SEQ(h);
     r->msg.nscalar = ns;
+    r->msg.bytes = NULL;
     r->msg.len = words[1];
-    memcpy(r->msg.scalar, &words[RPC_FIRST_WORDS], 4 * ns);
+    copy_words(r->msg.scalar, &words[RPC_FIRST_WORDS], ns);
     r->got = 0;
     r->next_frag = 1;
     if (r->msg.large) {                 /* the bytes come in a frame */
@@ -175,7 +156,7 @@ static errval_t decode_first(struct rpc_reasm *r, const uint32_t *words, uint32_
         return err;
     }
     return take_bytes(r, h, &words[RPC_FIRST_WORDS + ns], n - RPC_FIRST_WORDS - ns,
-                      first_capacity(ns));
+                      rpc_wire_first_capacity(ns));
 }
 
 static errval_t decode_frag(struct rpc_reasm *r, const uint32_t *words, uint32_t n)

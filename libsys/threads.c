@@ -39,33 +39,6 @@ static struct thread main_thread;
 static uint32_t next_thread_id = 1;
 static unsigned num_threads;
 
-/* ---- the dispatcher flag ------------------------------------------------ */
-
-struct dispatcher_shared *disp_shared(void)
-{
-    return (struct dispatcher_shared *)(DISPATCHER_VADDR + DISP_SHARED_OFFSET);
-}
-
-bool disp_disable(void)
-{
-    struct dispatcher_shared *sh = disp_shared();
-    bool was = sh->disabled != 0;
-    sh->disabled = 1;
-    __asm__ volatile("" ::: "memory");
-    return was;
-}
-
-void disp_enable(void)
-{
-    __asm__ volatile("" ::: "memory");
-    disp_shared()->disabled = 0;
-}
-
-bool disp_is_disabled(void)
-{
-    return disp_shared()->disabled != 0;
-}
-
 /* ---- queues ----------------------------------------------------------------- */
 
 static void enqueue(struct thread_queue *q, struct thread *t)

@@ -2,57 +2,11 @@
  * kernel/lib/string.c -- the few string and memory routines the kernel uses.
  *
  * GCC may emit calls to memcpy/memset/memmove/memcmp itself (for structure
- * copies), so these four must exist under their standard names.
+ * copies), so these must exist under their standard names.  memcpy,
+ * memmove and memset are the assembly ones libsys/arch/armv7/string.S
+ * provides to the kernel and to user programs alike.
  */
 #include <kernel.h>
-
-void *memset(void *dst, int c, size_t n)
-{
-    uint8_t *d = dst;
-    uint32_t word = (uint8_t)c * 0x01010101u;
-
-    while (n > 0 && ((uintptr_t)d & 3) != 0) {
-        *d++ = (uint8_t)c;
-        n--;
-    }
-    for (; n >= 4; n -= 4, d += 4) {
-        *(uint32_t *)(void *)d = word;
-    }
-    while (n-- > 0) {
-        *d++ = (uint8_t)c;
-    }
-    return dst;
-}
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    if ((((uintptr_t)d | (uintptr_t)s) & 3) == 0) {
-        for (; n >= 4; n -= 4, d += 4, s += 4) {
-            *(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
-        }
-    }
-    while (n-- > 0) {
-        *d++ = *s++;
-    }
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    uint8_t *d = dst;
-    const uint8_t *s = src;
-
-    if (d <= s || d >= s + n) {
-        return memcpy(dst, src, n);
-    }
-    while (n-- > 0) {
-        d[n] = s[n];
-    }
-    return dst;
-}
 
 int memcmp(const void *a, const void *b, size_t n)
 {

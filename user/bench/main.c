@@ -40,7 +40,9 @@ static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
 {
     (void)rc;
     resp->nscalar = req->nscalar;
-    memcpy(resp->scalar, req->scalar, sizeof(req->scalar));
+    for (uint32_t i = 0; i < req->nscalar; i++) {
+        resp->scalar[i] = req->scalar[i];
+    }
     resp->bytes = req->bytes;
     resp->len = req->len;
     req->bytes = NULL;

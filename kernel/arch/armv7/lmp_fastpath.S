@@ -2,34 +2,44 @@
  * kernel/arch/armv7/lmp_fastpath.S -- the LMP send fast path
  * (docs/lmp.md, "The fast path block by block").
  *
- * Reached from svc_entry (vectors.S) with the caller's registers already
- * saved as a trap frame.  It handles exactly the common case:
+ * svc_entry (vectors.S) jumps here with the caller's registers saved as a
+ * trap frame and still in r0-r12.  This file handles exactly the common
+ * case of an LMP send:
  *
- *   - SYS_INVOKE with no capability to transfer, reserved bits clear, at
- *     most LMP_MSG_WORDS words, address level 0/2, and either the sync
- *     flag (switch to the receiver) or the non-blocking flag (stay);
- *   - the capability is found by the two-level lookup and is a minted
- *     EndPoint with the write right;
+ *   - SYS_INVOKE at address level 0 or 2, no capability to transfer,
+ *     reserved bits clear, at most LMP_MSG_WORDS payload words;
+ *   - the capability is found by the two-level lookup and is an EndPoint
+ *     with the write right, minted with a power-of-two ring (the ring
+ *     index is then a mask: the Cortex-A9 has no divide instruction);
  *   - the receiver is another dispatcher, runnable or blocked;
- *   - the receiver's ring has room, and its size is a power of two (so the
- *     ring index is a mask, not a division: the Cortex-A9 has no divider);
- *   - no reschedule is due (the C path would switch at the end of it).
+ *   - its ring has room for the message without wrapping past its end
+ *     (a message that wraps is copied word by word, still here).
  *
- * It then does what the C slow path (kernel/lmp.c, lmp_send) does for that
- * case, with the same visible result: the message and its header in the
- * ring, the receiver's pending bit and counter, r0 = SYS_ERR_OK for the
- * sender, and for a sync send the sender's registers in its enabled or
- * disabled save area and the receiver resumed -- from its disabled save
- * area if it is disabled, else through run(udisp) with every other
- * register zero.  Anything else branches to exception_common, untouched,
- * and the C code handles it.
+ * It does what the C slow path (kernel/lmp.c, lmp_send) does for that
+ * case, with the same visible result: the header and the payload in the
+ * ring, the ring's delivered count, the receiver's pending bit and message
+ * counter, a blocked receiver made runnable, r0 = SYS_ERR_OK for the
+ * sender.  With the sync flag (and not the non-blocking flag) the sender's
+ * registers then go to its enabled or disabled save area and the receiver
+ * runs at once, for the rest of the sender's time slice: from its disabled
+ * save area if it is disabled, else through run(udisp) with every other
+ * register zero.  Anything else branches to `slow` before it has changed
+ * a thing, and the C code handles it from the untouched frame.
  *
- * Register use (everything is saved in the frame, so all are scratch):
- *   sp   the trap frame (struct trap_frame)
- *   r4   system call word          r5   payload length
- *   r6   the endpoint capability   r7   receiver DCB
- *   r8   receiver's ring (lmp_endpoint_kern)   r9  ring mask (size - 1)
- *   r10  sender DCB                r11  delivered count
+ * Two facts about the kernel make the path short:
+ *   - sched_need_resched is never set while a dispatcher runs (the timer
+ *     interrupt that sets it always ends in sched_choose, which switches
+ *     and clears it), so the fast path need not look at it;
+ *   - LMP is local to one core and the kernel is not preemptible: nobody
+ *     can look at the ring between our stores, so their order is free.
+ *
+ * Register contract:
+ *   in:  sp = trap frame (struct trap_frame) of a user-mode caller,
+ *        r0-r12 = the caller's r0-r12, lr = scratch (its value is in the
+ *        frame's pc slot); IRQs masked, SVC mode
+ *   out: leaves to user mode (the sender or the receiver) with sp back at
+ *        the top of the SVC stack, or branches to exception_common with
+ *        r0 = sp = the untouched frame and r1 = EXC_SVC
  */
 #include <arch/armv7.h>
 #include <arch/trap.h>
@@ -39,210 +49,264 @@
     .syntax unified
     .arm
 
-/* The system call word must be exactly: INVOKE, SYNC, no CAP/NB/GV,
- * reserved zero.  Method bits are ignored for endpoints, as in C. */
-#define WORD_MUST_MASK  (SYSW_RESERVED_MASK | SYSW_FLAG_CAP | SYSW_FLAG_GIVEAWAY | \
-                         SYSW_SYS_MASK)
-#define WORD_MUST_BE    SYS_INVOKE
+/* The system call word must have sys = SYS_INVOKE, level bits 4, 6 and 7
+ * clear (level 0 or 2), no CAP flag and no reserved bits.  The method
+ * bits mean nothing to an endpoint and the flags are decided later. */
+#define WORD_MUST_MASK  (SYSW_RESERVED_MASK | SYSW_FLAG_CAP | 0xd0 | SYSW_SYS_MASK)
+/* An EndPoint capability we may send on: type and write right, as the
+ * halfword at the start of struct capability reads them. */
+#define EP_TYPE_RIGHT   (ASM_TYPE_ENDPOINT | (ASM_CAPRIGHTS_WRITE << 8))
+#define OTHER_RIGHTS    ((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
+/* Physical to kernel virtual: all of RAM is mapped linearly (vm.h). */
 #define KVA_OFFSET      (ASM_KERNEL_VBASE - PLAT_RAM_BASE)
 /* The user-settable CPSR bits: NZCVQ, GE, IT and T (dispatch.c). */
 #define PSR_USER_BITS_  (0xf8000000 | 0x000f0000 | PSR_IT_MASK | PSR_T)
 
+/* Add the physical-to-kernel offset (nothing on boards where RAM is
+ * already at the kernel's virtual base). */
+.macro KVA reg
+.if KVA_OFFSET
+    add     \reg, \reg, #KVA_OFFSET
+.endif
+.endm
+
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
-    /* ---- 1. the system call word ---------------------------------- */
-    ldr     r4, [sp, #TF_R0]
+    /* ---- 1. the system call word (r0): an LMP send we can do here ---- */
     ldr     r2, =WORD_MUST_MASK
-    and     r2, r4, r2
-    ldr     r3, =WORD_MUST_BE
-    cmp     r2, r3
+    and     r2, r0, r2
+    cmp     r2, #SYS_INVOKE
     bne     slow
-    tst     r4, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
-    beq     slow                                @ neither: C decides
-    ldr     r2, =sched_need_resched
-    ldrb    r2, [r2]
-    cmp     r2, #0
-    bne     slow                                @ a switch is due anyway
-    ubfx    r5, r4, #SYSW_LEN_SHIFT, #4         @ payload words
+    ubfx    r5, r0, #SYSW_LEN_SHIFT, #4         @ r5 = payload words
     cmp     r5, #LMP_MSG_WORDS
-    bhi     slow
-    ubfx    r2, r4, #SYSW_LEVEL_SHIFT, #4       @ level 0 or 2 only
-    cmp     r2, #0
-    cmpne   r2, #2
-    bne     slow
+    bhi     slow                                @ C: PAYLOAD_TOO_LONG
 
-    /* ---- 2. look up the endpoint: root -> L2 CNode -> slot ------------ */
-    ldr     r2, =dcb_current
-    ldr     r10, [r2]                           @ sender
-    ldr     r2, [sp, #TF_R0 + 4]                @ r1: the capability address
-    lsr     r3, r2, #8                          @ L1 index
+    /* ---- 2. look up r1 (L1 index . L2 index) in the sender's CSpace ----
+     * as cap_lookup does: the L1 index within the root CNode, an
+     * L2CNode there, any L2 index (an L2 CNode always has 256 slots). */
+    ldr     r10, =dcb_current
+    ldr     r10, [r10]                          @ r10 = sender DCB
     ldr     r12, [r10, #DCB_CSPACE + CAP_BYTES]
-    cmp     r3, r12, lsr #CTE_SIZE_SHIFT        @ within the root CNode?
+    lsr     r3, r1, #ASM_L2_CNODE_BITS              @ L1 index
+    cmp     r3, r12, lsr #CTE_SIZE_SHIFT        @ ... < number of root slots?
     bhs     slow
     ldr     r12, [r10, #DCB_CSPACE + CAP_BASE]
-    ldr     r0, =KVA_OFFSET
-    add     r12, r12, r0                        @ root slots (kernel address)
+    KVA     r12
     add     r12, r12, r3, lsl #CTE_SIZE_SHIFT   @ the L1 slot
     ldrb    r3, [r12, #CAP_TYPE]
     cmp     r3, #ASM_TYPE_L2CNODE
     bne     slow
     ldr     r12, [r12, #CAP_BASE]
-    add     r12, r12, r0
-    and     r2, r2, #0xff                       @ L2 index
-    add     r6, r12, r2, lsl #CTE_SIZE_SHIFT    @ the endpoint's slot
+    KVA     r12
+    uxtb    r3, r1                              @ L2 index
+    add     r6, r12, r3, lsl #CTE_SIZE_SHIFT    @ r6 = the endpoint's CTE
 
-    /* ---- 3. a minted endpoint we may write to ------------------------- */
-    ldrb    r3, [r6, #CAP_TYPE]
-    cmp     r3, #ASM_TYPE_ENDPOINT
+    /* ---- 3. an EndPoint with the write right --------------------------- */
+    ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
+    bic     r3, r3, #OTHER_RIGHTS
+    movw    r2, #EP_TYPE_RIGHT
+    cmp     r3, r2
     bne     slow
-    ldrb    r3, [r6, #CAP_RIGHTS]
-    tst     r3, #ASM_CAPRIGHTS_WRITE
-    beq     slow
-    ldr     r9, [r6, #CAP_PARAM2]               @ buffer bytes
-    cmp     r9, #0
-    beq     slow
 
     /* ---- 4. the receiver: another dispatcher, runnable or blocked ------ */
-    ldr     r7, [r6, #CAP_BASE]
-    add     r7, r7, r0                          @ receiver DCB
-    cmp     r7, r10
-    beq     slow
-    ldr     r3, [r7, #DCB_STATE]
+    ldr     lr, [r6, #CAP_BASE]
+    KVA     lr                                  @ lr = receiver DCB
+    cmp     lr, r10
+    beq     slow                                @ to itself: C (no switch)
+    ldr     r3, [lr, #DCB_STATE]
     cmp     r3, #ASM_DCB_RUNNABLE
     cmpne   r3, #ASM_DCB_BLOCKED
+    bne     slow                                @ C: dead, not set up, ...
+
+    /* ---- 5. the ring: minted, a power of two, with room ------------------
+     * param1 = the buffer's offset in the receiver's frame, param2 = its
+     * bytes (0: not minted, which fails the power-of-two test too). */
+    ldr     r2, [lr, #DCB_FRAME_KVA]
+    ldrd    r0, r1, [r6, #CAP_PARAM1]
+    add     r2, r2, r0                          @ r2 = struct lmp_endpoint_kern
+    sub     r1, r1, #LEP_BUF
+    lsr     r9, r1, #2                          @ r9 = ring size in words
+    sub     r11, r9, #1                         @ r11 = index mask
+    tst     r9, r11
     bne     slow
+    ldrd    r0, r1, [r2, #LEP_DELIVERED]        @ r0 = delivered, r1 = consumed
+    sub     r1, r0, r1                          @ words in use
+    cmp     r1, r9
+    bhi     slow                                @ corrupt counters: C refuses
+    sub     r1, r9, r1                          @ free words
+    add     r4, r5, #1                          @ r4 = words needed (header too)
+    cmp     r1, r4
+    blo     slow                                @ C: BUF_OVERFLOW
+    and     r3, r0, r11                         @ r3 = index of the header
+    add     r12, r3, r4
+    cmp     r12, r9
+    bhi     wrap                                @ it would cross the end
 
-    /* ---- 5. room in a power-of-two ring -------------------------------- */
-    sub     r9, r9, #LEP_BUF                    @ ring bytes
-    lsr     r9, r9, #2                          @ ring words
-    sub     r3, r9, #1
-    tst     r9, r3
-    bne     slow                                @ not a power of two
-    mov     r9, r3                              @ r9 = mask
-    ldr     r8, [r7, #DCB_FRAME_KVA]
-    ldr     r3, [r6, #CAP_PARAM1]
-    add     r8, r8, r3                          @ the ring
-    ldr     r11, [r8, #LEP_DELIVERED]
-    ldr     r3, [r8, #LEP_CONSUMED]
-    sub     r3, r11, r3                         @ words in use
-    add     r2, r9, #1                          @ size
-    cmp     r3, r2
-    bhi     slow                                @ counters corrupted: C decides
-    sub     r2, r2, r3                          @ free words
-    add     r3, r5, #1                          @ needed: header + payload
-    cmp     r2, r3
-    blo     slow
+    /* ---- 6. deliver: count, header, payload ----------------------------- */
+    add     r12, r0, r4
+    str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
+    add     r0, r2, r3, lsl #2
+    str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
+    lsl     r1, r5, #3                          @ table entries are 8 bytes
+    add     r3, sp, #TF_R0 + 12
+    ldm     r3, {r3-r12}                        @ the payload: saved r3-r12
+    add     pc, pc, r1                          @ pc reads 8 ahead: entry r5
+    nop
+    b       delivered                           @ 0 words
+    nop
+    stmib   r0, {r3}                            @ 1 word, after the header
+    b       delivered
+    stmib   r0, {r3-r4}
+    b       delivered
+    stmib   r0, {r3-r5}
+    b       delivered
+    stmib   r0, {r3-r6}
+    b       delivered
+    stmib   r0, {r3-r7}
+    b       delivered
+    stmib   r0, {r3-r8}
+    b       delivered
+    stmib   r0, {r3-r9}
+    b       delivered
+    stmib   r0, {r3-r10}
+    b       delivered
+    stmib   r0, {r3-r11}
+    b       delivered
+    stmib   r0, {r3-r12}                        @ 10 words
 
-    /* ---- 6. deliver: header, then r3.. from the frame ------------------- */
-    and     r2, r11, r9
-    add     r12, r8, #LEP_BUF
-    str     r5, [r12, r2, lsl #2]               @ header = length, no cap
-    add     r0, sp, #TF_R0 + 12                 @ the payload: saved r3...
-    mov     r1, #0
-1:  cmp     r1, r5
-    beq     2f
-    add     r2, r11, #1
-    add     r2, r2, r1
-    and     r2, r2, r9
-    ldr     r3, [r0, r1, lsl #2]
-    str     r3, [r12, r2, lsl #2]
-    add     r1, r1, #1
-    b       1b
-2:  add     r11, r11, r5
-    add     r11, r11, #1
-    str     r11, [r8, #LEP_DELIVERED]           @ publish after the words
-    ldr     r2, [r7, #DCB_SHARED]
-    ldr     r3, [r8, #LEP_ID]
+    /* ---- 7. tell the receiver: pending bit, counter, run queue ---------- *
+     * in: r2 = the ring, lr = receiver DCB */
+delivered:
+    ldr     r3, [r2, #LEP_ID]
+    ldr     r4, [lr, #DCB_SHARED]               @ receiver's dispatcher_shared
     and     r3, r3, #31
-    mov     r1, #1
-    ldr     r0, [r2, #DS_LMP_PENDING]
-    orr     r0, r0, r1, lsl r3
-    str     r0, [r2, #DS_LMP_PENDING]
-    ldr     r0, [r2, #DS_LMP_DELIVERED]
-    add     r0, r0, #1
-    str     r0, [r2, #DS_LMP_DELIVERED]
-
-    /* ---- 7. a blocked receiver joins the run queue ---------------------- */
-    ldr     r3, [r7, #DCB_STATE]
+    mov     r5, #1
+    ldrd    r0, r1, [r4, #DS_LMP_PENDING]       @ r0 = pending, r1 = delivered
+    orr     r0, r0, r5, lsl r3
+    add     r1, r1, #1
+    strd    r0, r1, [r4, #DS_LMP_PENDING]
+    ldr     r3, [lr, #DCB_STATE]
     cmp     r3, #ASM_DCB_BLOCKED
-    bne     3f
-    mov     r0, r7
-    bl      sched_make_runnable                 @ AAPCS: r4-r11 survive
-3:
-    /* ---- 8. the sender: r0 = OK; non-blocking: back to it --------------- */
-    mov     r0, #0
-    str     r0, [sp, #TF_R0]
-    tst     r4, #SYSW_FLAG_NONBLOCK
-    bne     exception_return
-    /* sync: its registers to the save area its mode calls for */
-    ldr     r2, [r10, #DCB_SHARED]
+    beq     wake
+woken:
+
+    /* ---- 8. the sender gets SYS_ERR_OK; switch only for a sync send ---- */
+    ldr     r3, [sp, #TF_R0]                    @ the system call word
+    and     r3, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
+    cmp     r3, #SYSW_FLAG_SYNC
+    bne     to_sender
+
+    /* ---- 9. sync: the sender's registers to the save area of its mode,
+     * and the receiver becomes current (it runs out the sender's slice).
+     * lr = receiver; the copy uses r0 and r2-r12. */
+    ldr     r1, =dcb_current
+    ldr     r2, [r1]
+    str     lr, [r1]
+    ldr     r2, [r2, #DCB_SHARED]
     ldr     r3, [r2, #DS_DISABLED]
     cmp     r3, #0
     addeq   r2, r2, #DS_ENABLED_AREA
     addne   r2, r2, #DS_DISABLED_AREA
-    mov     r3, sp
-    .rept   TF_SIZE / 4                         @ 17 words
-    ldr     r0, [r3], #4
-    str     r0, [r2], #4
-    .endr
+    add     r0, sp, #TF_R0 + 4
+    ldm     r0, {r4-r12}                        @ frame r1-r9
+    mov     r3, #0                              @ r0 = SYS_ERR_OK
+    stm     r2!, {r3-r12}                       @ save area r0-r9
+    add     r0, sp, #TF_R0 + 40
+    ldm     r0, {r3-r9}                         @ frame r10-r12, sp, lr, pc, cpsr
+    stm     r2, {r3-r9}
 
-    /* ---- 9. the receiver becomes current: a new time slice --------------- */
-    ldr     r2, =dcb_current
-    str     r7, [r2]
-    ldr     r2, =sched_slice_left
-    mov     r0, #ASM_TIME_SLICE
-    str     r0, [r2]
-    ldr     r2, [r7, #DCB_SHARED]
-    ldr     r0, [r2, #DS_DISABLED]
-    cmp     r0, #0
-    beq     4f
-    /* disabled: resume exactly where it was; only the flags, GE, IT and
-     * Thumb bits of its saved CPSR count (dispatch_sanitize_cpsr) */
-    add     r1, r2, #DS_DISABLED_AREA
-    mov     r3, sp
-    .rept   TF_SIZE / 4
-    ldr     r0, [r1], #4
-    str     r0, [r3], #4
-    .endr
-    ldr     r0, [sp, #TF_CPSR]
-    ldr     r1, =PSR_USER_BITS_
-    and     r0, r0, r1
-    orr     r0, r0, #MODE_USR
-    str     r0, [sp, #TF_CPSR]
-    b       5f
-4:  /* enabled: disabled from now on, entered through run(udisp) */
-    mov     r0, #1
-    str     r0, [r2, #DS_DISABLED]
-    mov     r0, #0                              @ every register zero ...
-    mov     r1, sp
-    .rept   TF_SIZE / 4
-    str     r0, [r1], #4
-    .endr
-    ldr     r0, [r2, #DS_UDISP]
-    str     r0, [sp, #TF_R0]                    @ ... but r0 = udisp,
-    ldr     r0, [r2, #DS_STACK_TOP]
-    str     r0, [sp, #TF_SP]                    @ sp = the upcall stack,
-    ldr     r0, [r2, #DS_RUN_ENTRY]
-    bic     r1, r0, #1
-    str     r1, [sp, #TF_PC]                    @ pc = run(),
-    and     r0, r0, #1                          @ Thumb if bit 0 was set
-    lsl     r0, r0, #5                          @ (PSR_T is bit 5)
-    orr     r0, r0, #MODE_USR
-    str     r0, [sp, #TF_CPSR]                  @ user mode, IRQs on
-
-    /* ---- 10. its address space and thread pointer ----------------------- */
-5:
-    ldr     r0, [r7, #DCB_ASID]
-    mcr     p15, 0, r0, c13, c0, 1              @ CONTEXTIDR: ASID first
+    /* ---- 10. the receiver's (lr) address space and thread pointer ------
+     * ASID before TTBR0, with an isb after each (dispatch_switch_vspace). */
+    ldr     r2, [lr, #DCB_SHARED]               @ r2 = receiver's shared page
+    ldr     r4, [lr, #DCB_TTBR0]
+    ldr     r5, [lr, #DCB_ASID]
+    mcr     p15, 0, r5, c13, c0, 1              @ CONTEXTIDR
     isb
-    ldr     r0, [r7, #DCB_TTBR0]
-    orr     r0, r0, #TTBR_WALK_WBWA
-    mcr     p15, 0, r0, c2, c0, 0               @ TTBR0
+    orr     r4, r4, #TTBR_WALK_WBWA
+    mcr     p15, 0, r4, c2, c0, 0               @ TTBR0
     isb
     ldr     r0, [r2, #DS_THREAD_POINTER]
     mcr     p15, 0, r0, c13, c0, 3              @ TPIDRURO
-    b       exception_return
+    ldr     r0, [r2, #DS_DISABLED]
+    cmp     r0, #0
+    beq     enter_run
+
+    /* ---- 11a. disabled: resume exactly where it was, from its disabled
+     * save area; only the user bits of its saved CPSR count ------------- */
+    add     r1, r2, #DS_DISABLED_AREA
+    ldr     r0, [r1, #TF_CPSR]
+    ldr     r3, =PSR_USER_BITS_
+    and     r0, r0, r3
+    orr     r0, r0, #MODE_USR
+    msr     spsr_fsxc, r0
+    ldr     lr, [r1, #TF_PC]
+    add     r0, r1, #TF_SP
+    ldm     r0, {sp, lr}^                       @ the user sp and lr
+    ldm     r1, {r0-r12}                        @ r1 is loaded last
+    add     sp, sp, #TF_SIZE                    @ the SVC stack is empty again
+    movs    pc, lr                              @ SPSR -> CPSR: user mode
+
+    /* ---- 11b. enabled: disabled from now on, entered through run(udisp)
+     * on its upcall stack, every other register zero --------------------- */
+enter_run:
+    mov     r0, #1
+    str     r0, [r2, #DS_DISABLED]
+    ldr     r0, [r2, #DS_RUN_ENTRY]
+    and     r1, r0, #1                          @ bit 0: a Thumb function
+    bic     lr, r0, #1                          @ lr_svc = run()
+    lsl     r1, r1, #5                          @ PSR_T is bit 5
+    orr     r1, r1, #MODE_USR
+    msr     spsr_fsxc, r1
+    ldr     r1, [r2, #DS_STACK_TOP]
+    mov     r3, #0
+    str     r1, [sp, #TF_SP]
+    str     r3, [sp, #TF_LR]
+    add     r1, sp, #TF_SP
+    ldm     r1, {sp, lr}^                       @ user sp = upcall stack, lr = 0
+    ldr     r0, [r2, #DS_UDISP]                 @ r0 = udisp
+    ldr     r12, =lmp_zero_words
+    ldm     r12, {r1-r12}                       @ r12 is loaded last
+    add     sp, sp, #TF_SIZE
+    movs    pc, lr
+
+    /* ---- back to the sender (non-blocking, or no sync flag) ------------ */
+to_sender:
+    mov     r0, #0
+    str     r0, [sp, #TF_R0]                    @ r0 = SYS_ERR_OK
+    add     r0, sp, #TF_SP
+    ldm     r0, {sp, lr}^
+    ldm     sp, {r0-r12}
+    add     sp, sp, #TF_PC
+    rfeia   sp!                                 @ pc, cpsr; sp = stack top
+
+    /* ---- 6'. the message crosses the end of the ring: word by word ------
+     * in: r0 = delivered, r2 = ring, r3 = index, r4 = words needed,
+     *     r5 = length, r11 = mask, lr = receiver */
+wrap:
+    add     r12, r0, r4
+    str     r12, [r2, #LEP_DELIVERED]
+    add     r0, r2, #LEP_BUF
+    str     r5, [r0, r3, lsl #2]                @ the header
+    add     r1, sp, #TF_R0 + 12                 @ the payload in the frame
+1:  subs    r5, r5, #1
+    blo     delivered
+    add     r3, r3, #1
+    and     r3, r3, r11
+    ldr     r12, [r1], #4
+    str     r12, [r0, r3, lsl #2]
+    b       1b
+
+    /* ---- 7'. a blocked receiver joins the run queue ------------------- */
+wake:
+    mov     r7, lr                              @ r4-r11 survive the call
+    mov     r0, lr
+    mov     r4, sp
+    bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
+    bl      sched_make_runnable
+    mov     sp, r4
+    mov     lr, r7
+    b       woken
 
 slow:
     mov     r0, sp
@@ -250,3 +314,11 @@ slow:
     b       exception_common
     .size   lmp_fastpath, . - lmp_fastpath
     .ltorg
+
+/* Twelve zero words: the registers an upcall starts with (11b). */
+    .section .rodata
+    .align  2
+lmp_zero_words:
+    .rept   12
+    .word   0
+    .endr

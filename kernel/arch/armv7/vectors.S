@@ -61,14 +61,27 @@ undef_entry:
     ENTRY_FRAME EXC_UNDEF
     b       exception_common
 
+/*
+ * svc_entry -- a system call.  Only user code makes them (the kernel never
+ * executes svc), so the frame is built in three instructions instead of
+ * ENTRY_FRAME's general case: srsdb pushes the return address and SPSR,
+ * one stm^ stores r0-r12 and the user-banked sp and lr below them.
+ *   in:  lr_svc = the instruction after the svc, SPSR = the caller's CPSR
+ *   out: the null system call returns at once; everything else reaches
+ *        lmp_fastpath (or exception_common) with sp = the frame and
+ *        r0-r12 still the caller's
+ */
 svc_entry:
-    @ lr_svc = the instruction after the svc: where the caller resumes.
     @ The null system call (r0 == 0: SYS_NOP, method 0, no flags) needs no
     @ state at all: return SYS_ERR_OK (= 0, already in r0) at once.
     cmp     r0, #0
     movseq  pc, lr                      @ back to the caller, SPSR -> CPSR
-    ENTRY_FRAME EXC_SVC
+    srsdb   sp!, #MODE_SVC              @ push {pc, cpsr}
+    stmdb   sp, {r0-lr}^                @ r0-r12, sp_usr, lr_usr below them
+    sub     sp, sp, #TF_PC              @ sp = the frame
 #ifdef CONFIG_NO_LMP_FASTPATH
+    mov     r0, sp
+    mov     r1, #EXC_SVC
     b       exception_common
 #else
     b       lmp_fastpath                @ falls back to exception_common
@@ -106,7 +119,10 @@ reset_entry:
  */
     .global exception_common
 exception_common:
+    mov     r4, sp                      @ the frame (r4 survives the call)
+    bic     sp, sp, #7                  @ AAPCS: calls want an 8-byte aligned sp
     bl      exception_dispatch
+    mov     sp, r4
     @ fall through
 
     .global exception_return

@@ -39,8 +39,9 @@ errval_t sys_debug_print(const char *text, size_t len);
 /* Raw system call word, for the tests of bad input. */
 struct sysret sys_raw(uint32_t word, uint32_t r1, uint32_t r2, uint32_t r3);
 
-/* LMP send in registers: word = SYS_INVOKE | flags; see lmp_chan.h. */
+/* LMP send in registers: word = SYS_INVOKE | len | flags (lmp_chan.h);
+ * words holds the len payload words. */
 errval_t lmp_ep_send_raw(uint32_t word, capaddr_t ep, capaddr_t send_cap,
-                         const uint32_t words[LMP_MSG_WORDS]);
+                         const uint32_t *words);
 
 #endif

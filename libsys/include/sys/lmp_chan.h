@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <sys/cspace.h>
+#include <sys/invoke.h>
 #include <sys/lmp_endpoint.h>
 #include <sys/waitset.h>
 
@@ -31,8 +32,24 @@ void lmp_chan_destroy(struct lmp_chan *lc);
  * LMP_FLAG_NONBLOCK.  A full receive buffer (or receive slot) is
  * transient (lmp_err_is_transient): retry after yielding or register_send.
  */
-errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags, struct capref send_cap,
-                       uint32_t len, const uint32_t *words);
+static inline errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags,
+                                     struct capref send_cap, uint32_t len,
+                                     const uint32_t *words)
+{
+    /* Inline: flags and send_cap are usually constants at the call site,
+     * and this is on the path of every message. */
+    if (len > LMP_MSG_WORDS) {
+        return SYS_ERR_LMP_PAYLOAD_TOO_LONG;
+    }
+    uint32_t word = SYSW(SYS_INVOKE, 0, 0) | (len << SYSW_LEN_SHIFT) |
+                    (flags & (SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK | SYSW_FLAG_GIVEAWAY));
+    capaddr_t cap = 0;
+    if (!capref_is_null(send_cap)) {
+        word |= SYSW_FLAG_CAP;
+        cap = capref_addr(send_cap);
+    }
+    return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
+}
 /* The same, retrying (and yielding) while the buffer is full. */
 errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
                              struct capref send_cap, uint32_t len,
@@ -45,10 +62,18 @@ static inline bool lmp_err_is_transient(errval_t err)
 }
 
 /* Take the next message (LIB_ERR_LMP_NO_MESSAGE if none); an incoming
- * capability is returned in *cap (else NULL_CAP). */
-errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *msg,
-                       struct capref *cap);
-bool lmp_chan_can_recv(struct lmp_chan *lc);
+ * capability is returned in *cap (else NULL_CAP), or deleted if cap is
+ * NULL. */
+static inline errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *msg,
+                                     struct capref *cap)
+{
+    return lmp_endpoint_recv(lc->endpoint, msg, cap);
+}
+
+static inline bool lmp_chan_can_recv(struct lmp_chan *lc)
+{
+    return lmp_endpoint_has_message(lc->endpoint);
+}
 
 /* One-shot event registrations (sys/waitset.h). */
 errval_t lmp_chan_register_recv(struct lmp_chan *lc, struct waitset *ws,

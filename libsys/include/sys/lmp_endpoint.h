@@ -24,6 +24,7 @@ struct lmp_endpoint {
     struct lmp_endpoint_kern *kern;     /* the buffer in the frame */
     uint32_t buf_offset;                /* ... as an offset in the frame */
     uint32_t buf_bytes;
+    uint32_t ring_mask;                 /* ring words - 1 (a power of two) */
     uint32_t id;                        /* its lmp_pending bit */
     struct capref recv_slot;            /* where an incoming cap lands */
     struct thread_queue waiters;        /* threads in lmp_endpoint_wait */
@@ -41,9 +42,10 @@ errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
                              struct capref *ep_cap);
 void lmp_endpoint_destroy(struct lmp_endpoint *ep);
 
-/* Take the next message, if any (LIB_ERR_LMP_NO_MESSAGE).  A capability
- * that came with it is left in *cap (the old receive slot) and a new empty
- * receive slot is set up. */
+/* Take the next message, if any (LIB_ERR_LMP_NO_MESSAGE).  *cap is the
+ * capability that came with it (the old receive slot, now the caller's; a
+ * new empty receive slot is set up) or NULL_CAP.  With cap == NULL, a
+ * capability that came is deleted. */
 errval_t lmp_endpoint_recv(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
                            struct capref *cap);
 bool lmp_endpoint_has_message(struct lmp_endpoint *ep);

@@ -36,7 +36,8 @@ extern uint32_t rpc_frame_threshold;
 struct rpc_payload {
     uint32_t nscalar;
     uint32_t scalar[RPC_MAX_SCALARS];
-    uint8_t *bytes;             /* received: malloc'd, NUL-terminated */
+    uint8_t *bytes;             /* received: malloc'd, NUL-terminated;
+                                 * NULL when len is 0 */
     uint32_t len;
     struct capref cap;          /* NULL_CAP if none */
     errval_t err;               /* responses: the server's verdict */
@@ -88,8 +89,6 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
 /* Raw send of one message (client requests or server responses). */
 errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p);
-/* Receive one whole message (blocking); the caller frees bytes. */
-errval_t rpc_recv(struct rpc_chan *rc, struct rpc_msg *msg, struct capref *cap);
 void rpc_payload_free(struct rpc_payload *p);
 
 /* ---- the well-known channels of a domain (libsys/rpc_client.c) ------ */

@@ -80,12 +80,50 @@ struct rpc_msg {
 
 /* ---- sending ---------------------------------------------------------- */
 
+/* (The small functions are inline: every RPC runs them.) */
+
+/* Payload bytes that fit in a first message with nscalar scalars. */
+static inline uint32_t rpc_wire_first_capacity(uint32_t nscalar)
+{
+    return 4 * (LMP_MSG_WORDS - RPC_FIRST_WORDS - nscalar);
+}
+
+/* Inline payload bytes the first message of m carries. */
+static inline uint32_t rpc_wire_first_bytes(const struct rpc_msg *m)
+{
+    uint32_t cap = rpc_wire_first_capacity(m->nscalar);
+    return m->large ? 0 : m->len < cap ? m->len : cap;
+}
+
 /* SYS_ERR_OK if m can be encoded: LIB_ERR_RPC_BAD_MESSAGE (kind, or no
  * bytes for a non-zero inline length), LIB_ERR_RPC_TOO_LARGE (nscalar >
  * RPC_MAX_SCALARS or len > RPC_MAX_BYTES). */
-errval_t rpc_wire_check(const struct rpc_msg *m);
+static inline errval_t rpc_wire_check(const struct rpc_msg *m)
+{
+    if (m->kind != RPC_KIND_REQUEST && m->kind != RPC_KIND_RESPONSE) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    if (m->nscalar > RPC_MAX_SCALARS || m->len > RPC_MAX_BYTES) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    if (!m->large && m->len > 0 && m->bytes == NULL) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    return SYS_ERR_OK;
+}
+
+/* Number of LMP messages of an m that passed rpc_wire_check. */
+static inline unsigned rpc_wire_count_checked(const struct rpc_msg *m)
+{
+    uint32_t rest = m->large ? 0 : m->len - rpc_wire_first_bytes(m);
+    return 1 + (rest + RPC_FRAG_BYTES - 1) / RPC_FRAG_BYTES;
+}
+
 /* Number of LMP messages m takes; 0 if rpc_wire_check refuses it. */
-unsigned rpc_wire_count(const struct rpc_msg *m);
+static inline unsigned rpc_wire_count(const struct rpc_msg *m)
+{
+    return rpc_wire_check(m) == SYS_ERR_OK ? rpc_wire_count_checked(m) : 0;
+}
 /* LMP message number i (0 <= i < rpc_wire_count(m)) of m into words;
  * returns its word count (what to send). */
 uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
@@ -106,7 +144,8 @@ struct rpc_reasm {
 };
 
 /* Payload bytes of each message are allocated with alloc(len + 1) and
- * NUL-terminated; a completed message's bytes belong to the caller. */
+ * NUL-terminated; a completed message's bytes belong to the caller.  A
+ * message with no bytes (len 0) allocates nothing: its bytes are NULL. */
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
                     void (*release)(void *));
 /* Payload bytes go into buf (no allocation): a message longer than

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sprat/dispatcher.h>
+#include <sprat/vm_layout.h>
 #include <sprat/errors.h>
 
 struct thread;
@@ -66,11 +67,41 @@ void thread_unlock_libsys(void);
 
 /* ---- for the dispatcher runtime and the waitset layer ---------------- */
 
-/* Disable / enable the dispatcher; disable returns whether it already was. */
+/* The dispatcher frame's shared part, and the disabled flag in it.
+ * Disable returns whether the dispatcher already was disabled.  These are
+ * inline: every lock, wait and wake uses them.  (The waitset host test
+ * supplies its own versions.) */
+#ifndef HOST_TEST
+static inline struct dispatcher_shared *disp_shared(void)
+{
+    return (struct dispatcher_shared *)(DISPATCHER_VADDR + DISP_SHARED_OFFSET);
+}
+
+static inline bool disp_disable(void)
+{
+    struct dispatcher_shared *sh = disp_shared();
+    bool was = sh->disabled != 0;
+    sh->disabled = 1;
+    __asm__ volatile("" ::: "memory");
+    return was;
+}
+
+static inline void disp_enable(void)
+{
+    __asm__ volatile("" ::: "memory");
+    disp_shared()->disabled = 0;
+}
+
+static inline bool disp_is_disabled(void)
+{
+    return disp_shared()->disabled != 0;
+}
+#else
 bool disp_disable(void);
 void disp_enable(void);
 bool disp_is_disabled(void);
 struct dispatcher_shared *disp_shared(void);
+#endif
 
 /* Block the current thread on q (called disabled; returns enabled... no:
  * returns disabled, once woken). */

@@ -48,6 +48,6 @@
 #define ASM_TYPE_ENDPOINT   10
 #define ASM_DCB_RUNNABLE    2
 #define ASM_DCB_BLOCKED     3
-#define ASM_TIME_SLICE      1
+#define ASM_L2_CNODE_BITS   8
 
 #endif
