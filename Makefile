@@ -301,7 +301,7 @@ test: deps
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_IMAGES)
-	$(Q)$(PYTHON) scripts/bench.py --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel" \
+	$(Q)$(PYTHON) scripts/bench.py --repeat --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel" \
 	    fast=$(BUILD)/images/bench.elf slow=$(BUILD)/images/bench-slow.elf
 
 clean:

@@ -46,7 +46,7 @@ void dispatch_switch_vspace(struct dcb *d)
      * changes of ASID and TTBR"). */
     cp15_write_contextidr(d->asid);
     isb();
-    cp15_write_ttbr0(d->ttbr0 | TTBR_WALK_WBWA);
+    cp15_write_ttbr0(d->ttbr0);
     isb();
 }
 
@@ -211,7 +211,7 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->death_badge = badge;
     d->frame_kva = (lvaddr_t)cap_phys_to_kptr(frame->cap.base);
     d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
-    d->ttbr0 = vspace->cap.base;
+    d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
     d->asid = asid;
     d->id = next_dcb_id++;
     d->state = DCB_READY;

@@ -35,6 +35,7 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
     struct boot_args args = { r0, r1, r2 };
 
     plat_init(&args);
+    cpu_pmu_enable();
     print_banner();
     plat_irq_init();
     timer_start(KERNEL_TICK_HZ);

@@ -133,8 +133,8 @@ recv_cap(struct lmp_endpoint *ep, struct capref *cap)
  * (the barrier keeps the compiler from moving it earlier), and until then
  * the kernel will not reuse their space.
  */
-errval_t lmp_endpoint_recv(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
-                           struct capref *cap)
+errval_t lmp_endpoint_recv_any(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
+                               struct capref *cap)
 {
     struct lmp_endpoint_kern *k = ep->kern;
     uint32_t c = k->consumed;

@@ -40,7 +40,8 @@ struct dcb {
 
     struct dispatcher_shared *shared;   /* kernel pointer into the frame */
     lvaddr_t frame_kva;         /* kernel address of the whole frame */
-    paddr_t ttbr0;              /* physical address of the L1 table */
+    paddr_t ttbr0;              /* TTBR0 value: the L1 table's physical
+                                 * address with the walk attributes */
     uint32_t asid;
 
     uint32_t id;                /* a number for reports (unique per boot) */

@@ -223,8 +223,7 @@ woken:
     ldr     r5, [lr, #DCB_ASID]
     mcr     p15, 0, r5, c13, c0, 1              @ CONTEXTIDR
     isb
-    orr     r4, r4, #TTBR_WALK_WBWA
-    mcr     p15, 0, r4, c2, c0, 0               @ TTBR0
+    mcr     p15, 0, r4, c2, c0, 0               @ TTBR0 (walk bits included)
     isb
     ldr     r0, [r2, #DS_THREAD_POINTER]
     mcr     p15, 0, r0, c13, c0, 3              @ TPIDRURO

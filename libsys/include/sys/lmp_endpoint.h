@@ -45,9 +45,46 @@ void lmp_endpoint_destroy(struct lmp_endpoint *ep);
 /* Take the next message, if any (LIB_ERR_LMP_NO_MESSAGE).  *cap is the
  * capability that came with it (the old receive slot, now the caller's; a
  * new empty receive slot is set up) or NULL_CAP.  With cap == NULL, a
- * capability that came is deleted. */
-errval_t lmp_endpoint_recv(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
-                           struct capref *cap);
+ * capability that came is deleted.  (The general case; the inline
+ * lmp_endpoint_recv below takes the common one itself.) */
+errval_t lmp_endpoint_recv_any(struct lmp_endpoint *ep, struct lmp_recv_msg *msg,
+                               struct capref *cap);
+
+/*
+ * lmp_endpoint_recv -- the same, with the common case inline: a message
+ * without a capability that does not wrap past the end of the ring is
+ * copied here, without a call; everything else goes to
+ * lmp_endpoint_recv_any, which does the same for it.  `consumed` is
+ * advanced after the words are copied (the barrier keeps the compiler
+ * from moving it earlier): until then the kernel will not reuse them.
+ */
+static inline errval_t lmp_endpoint_recv(struct lmp_endpoint *ep,
+                                         struct lmp_recv_msg *msg,
+                                         struct capref *cap)
+{
+    struct lmp_endpoint_kern *k = ep->kern;
+    uint32_t c = k->consumed;
+    if (k->delivered == c) {
+        return LIB_ERR_LMP_NO_MESSAGE;
+    }
+    uint32_t at = c & ep->ring_mask;
+    uint32_t len = k->buf[at];          /* the header: no cap bit, <= 10 */
+    if (len > LMP_MSG_WORDS || at + len > ep->ring_mask) {
+        return lmp_endpoint_recv_any(ep, msg, cap);
+    }
+    msg->len = len;
+    msg->has_cap = false;
+    for (uint32_t i = 0; i < len; i++) {
+        msg->words[i] = k->buf[at + 1 + i];
+    }
+    __asm__ volatile("" ::: "memory");
+    k->consumed = c + 1 + len;
+    if (cap) {
+        *cap = NULL_CAP;
+    }
+    return SYS_ERR_OK;
+}
+
 bool lmp_endpoint_has_message(struct lmp_endpoint *ep);
 /* Block the calling thread until a message is waiting. */
 void lmp_endpoint_wait(struct lmp_endpoint *ep);

@@ -1,5 +1,6 @@
 /*
- * kernel/arch/armv7/include/arch/cpu.h -- identifying the processor.
+ * kernel/arch/armv7/include/arch/cpu.h -- identifying the processor; its
+ * cycle counter.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -19,5 +20,7 @@ struct cpu_id {
 };
 
 void cpu_identify(uint32_t midr, struct cpu_id *id);
+/* Start the cycle counter and let user mode read it. */
+void cpu_pmu_enable(void);
 
 #endif
