@@ -4,10 +4,12 @@
 
 PLAT_RAM_BASE  := 0x80000000
 PLAT_RAM_SIZE  := 0x40000000
-# U-Boot's conventional kernel load address on OMAP4 (its loadaddr).
+# 32 KiB into RAM, where ARM Linux kernels traditionally run; below it,
+# at 0x80000100, is where U-Boot would put ATAGs.  U-Boot loads the uImage
+# at kernel_addr_r (0x82000000) and bootm copies the kernel down here.
 PLAT_KERNEL_PA := 0x80008000
 
-PLAT_SRCS := kernel/plat/pandaboard/platform.c \
+PLAT_SRCS := kernel/plat/pandaboard/platform.c kernel/plat/pandaboard/smc.S \
              kernel/dev/ns16550.c kernel/dev/gicv2.c kernel/dev/a9_timer.c
 
 # There is no QEMU model of the OMAP4; `make qemu` is for the QEMU boards.
