@@ -1,6 +1,7 @@
 # Board configuration: PandaBoard ES (TI OMAP4460, dual Cortex-A9, 1 GiB of
-# LPDDR2 at 0x80000000), booted by U-Boot.  Board support is minimal until
-# the real-hardware issue completes it (see docs/hardware.md when it lands).
+# LPDDR2 at 0x80000000), booted by U-Boot from an SD card.  See
+# docs/hardware.md for the memory map, the boot flow and what has been
+# verified where.
 
 PLAT_RAM_BASE  := 0x80000000
 PLAT_RAM_SIZE  := 0x40000000
@@ -15,3 +16,15 @@ PLAT_SRCS := kernel/plat/pandaboard/platform.c kernel/plat/pandaboard/smc.S \
 # There is no QEMU model of the OMAP4; `make qemu` is for the QEMU boards.
 QEMU         := false
 QEMU_MACHINE :=
+
+# U-Boot: `make uimage`, `make sdcard`.  The first two stages of the boot
+# loader come from Debian's u-boot-omap package (built for armhf, so
+# scripts/deps.sh enables that architecture to install it); give your own
+# with MLO=... UBOOT_IMG=...
+UBOOT_BOARD := yes
+MLO       ?= /usr/lib/u-boot/omap4_panda/MLO
+UBOOT_IMG ?= /usr/lib/u-boot/omap4_panda/u-boot.img
+BOOTLOADER_FILES := MLO=$(MLO) u-boot.img=$(UBOOT_IMG)
+
+# JTAG: OpenOCD's own board file (`make openocd`, `make jtag-gdb`).
+OPENOCD_BOARD := board/ti_pandaboard_es.cfg
