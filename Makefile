@@ -233,6 +233,10 @@ $(foreach v,release test testslow,$(eval $(call kernel_variant_rules,$(v))))
 # nanosecond of virtual time, and idle time is skipped instead of slept.
 ICOUNT := -icount shift=0,sleep=off,align=off -rtc clock=vm
 SEMIHOST := -semihosting-config enable=on,target=native
+# How tests and benchmarks run an image on machine $(1): deterministic, the
+# console on stdout, semihosting to end QEMU; the image path goes last.
+QEMU_TEST_FLAGS := -display none -monitor none -serial stdio -no-reboot
+qemu_test_cmd = $(QEMU) $(1) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) -kernel
 
 qemu: deps
 	$(Q)$(MAKE) --no-print-directory kernel
@@ -403,7 +407,6 @@ run_qemu_tests = $(if $(TESTS),$(filter $(addsuffix =%,$(TESTS)),$(QEMU_TESTS)),
 # prints one summary line.
 TEST_PLATS ?= vexpress-a9 virt pandaboard
 selected = $(if $(TESTS),$(filter $(1),$(TESTS)),$(1))
-QEMU_TEST_FLAGS := -display none -monitor none -serial stdio -no-reboot
 
 test: deps
 	$(Q)$(MAKE) --no-print-directory host-tests
@@ -416,28 +419,23 @@ test: deps
 
 test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
 
+# This board's harness arguments: its QEMU suite, ktest started in Hyp
+# mode, the boot through U-Boot, the check of its U-Boot images -- each
+# where the board has it and TESTS selects it.
+QEMU_RUN_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE))
+QEMU_HYP_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE_HYP))
+QEMU_UBOOT_TEST_CMD := $(QEMU_UBOOT_CMD) $(QEMU_TEST_FLAGS)
+TEST_ARGS = \
+    $(if $(QEMU_MACHINE),--board '$(PLAT)=$(QEMU_RUN_CMD)' \
+        $(foreach t,$(run_qemu_tests),--qemu '$(PLAT)/$(t)')) \
+    $(if $(and $(QEMU_MACHINE_HYP),$(call selected,ktest)),--board '$(PLAT)-hyp=$(QEMU_HYP_CMD)' \
+        --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
+    $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
+        --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
+    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)')
+
 test-args:
-ifneq ($(QEMU_MACHINE),)
-	@printf '%s\n' --board '$(PLAT)=$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) -kernel {image}' \
-	    $(foreach t,$(run_qemu_tests),--qemu '$(PLAT)/$(t)')
-endif
-ifneq ($(QEMU_MACHINE_HYP),)
-ifneq ($(call selected,ktest),)
-	@printf '%s\n' --board '$(PLAT)-hyp=$(QEMU) $(QEMU_MACHINE_HYP) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) -kernel {image}' \
-	    --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf'
-endif
-endif
-ifneq ($(UBOOT_QEMU_BIOS),)
-ifneq ($(call selected,uboot),)
-	@printf '%s\n' --board '$(PLAT)-uboot=$(QEMU_UBOOT_CMD) $(QEMU_TEST_FLAGS)' \
-	    --qemu '$(PLAT)-uboot/uboot=$(SDCARD)'
-endif
-endif
-ifneq ($(UBOOT_BOARD),)
-ifneq ($(call selected,bootimages),)
-	@printf '%s\n' --check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)'
-endif
-endif
+	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
 
 # The structure of a U-Boot board's images, checked without the board.
 BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
@@ -448,7 +446,7 @@ BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_IMAGES)
-	$(Q)$(PYTHON) scripts/bench.py --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel" \
+	$(Q)$(PYTHON) scripts/bench.py --qemu-cmd "$(call qemu_test_cmd,$(QEMU_MACHINE))" \
 	    fast=$(BUILD)/images/bench.elf slow=$(BUILD)/images/bench-slow.elf
 
 clean:

@@ -16,12 +16,12 @@
 #include <arch/pmu.h>
 #include <sprat/syscall.h>
 
-/* Measure the cycle counter over about 1 ms of board time and round the
+/* Measure the cycle counter over about 10 ms of board time and round the
  * result to whole MHz: clock rates are set by PLLs in MHz steps, and the
  * rounding hides the few cycles the measuring itself adds.  Each end of
  * the interval reads both counters back to back, so what matters is only
  * how far apart those two reads are, not when the interval starts. */
-#define MEASURE_PER_SECOND  1000
+#define MEASURE_PER_SECOND  100
 #define HZ_PER_MHZ          1000000u
 
 static bool use_cycles;

@@ -39,19 +39,15 @@ FOREIGN_PACKAGES="
 u-boot-omap:/usr/lib/u-boot/omap4_panda/MLO
 "
 
-missing=""
-for entry in $PACKAGES; do
-    pkg=${entry%%:*}
-    probe=${entry#*:}
-    [ -e "$probe" ] || missing="$missing $pkg"
-done
-foreign=""
-for entry in $FOREIGN_PACKAGES; do
-    pkg=${entry%%:*}
-    probe=${entry#*:}
-    [ -e "$probe" ] || foreign="$foreign $pkg:$FOREIGN_ARCH"
-done
-missing="$missing$foreign"
+# The packages of a "package:probe" list whose probe is missing, each
+# followed by $2 (an architecture qualifier, or nothing).
+missing_from() {
+    for entry in $1; do
+        [ -e "${entry#*:}" ] || printf ' %s%s' "${entry%%:*}" "$2"
+    done
+}
+foreign=$(missing_from "$FOREIGN_PACKAGES" ":$FOREIGN_ARCH")
+missing="$(missing_from "$PACKAGES" "")$foreign"
 
 if [ -z "$missing" ]; then
     [ "$1" = "--quiet" ] || echo "deps: all tools present"
