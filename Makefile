@@ -238,12 +238,19 @@ SEMIHOST := -semihosting-config enable=on,target=native
 QEMU_TEST_FLAGS := -display none -monitor none -serial stdio -no-reboot
 qemu_test_cmd = $(QEMU) $(1) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) -kernel
 
+define need_qemu_board
+	@if [ -z "$(QEMU_MACHINE)" ]; then \
+	    echo "PLAT=$(PLAT) has no QEMU model; see README.md for how it boots"; exit 1; fi
+endef
+
 qemu: deps
+	$(need_qemu_board)
 	$(Q)$(MAKE) --no-print-directory kernel
 	@echo "Booting Sprat on $(PLAT). Quit QEMU with Ctrl-A then x."
 	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(SPRAT_IMAGE)
 
 debug: deps
+	$(need_qemu_board)
 	$(Q)$(MAKE) --no-print-directory kernel $(BUILD)/gdbinit
 	@echo "QEMU is halted at reset with a gdb stub on tcp::1234."
 	@echo "In another terminal run:  make gdb   (or gdb-multiarch -x $(BUILD)/gdbinit)"

@@ -3,7 +3,7 @@
  * and as a fixed-frequency counter (ARM ARM, ARM DDI 0406C.d, chapter B8).
  *
  * We use the *virtual* timer and counter.  PL1 may always use them, while
- * the physical ones can be trapped to Hyp mode by CNTHCTL (B8.1.2); with no
+ * the physical ones can be trapped to Hyp mode by CNTHCTL; with no
  * hypervisor the virtual offset CNTVOFF is 0 and both count the same.
  *
  * The timer is a comparator, not a down-counter with reload: it raises its
@@ -15,7 +15,7 @@
 #include <dev/generic_timer.h>
 #include <arch/cp15.h>
 
-/* CNTV_CTL bits (ARM ARM B8.2.2 / B4.1.27). */
+/* CNTV_CTL bits (ARM ARM chapter B8 and the CNTV_CTL description in B4). */
 #define CNT_CTL_ENABLE      (1u << 0)
 #define CNT_CTL_IMASK       (1u << 1)   /* interrupt masked */
 
@@ -23,7 +23,8 @@ static uint32_t counter_hz;
 static uint64_t period;             /* counts per tick, 0 when stopped */
 static uint64_t next_deadline;      /* the CVAL of the next tick */
 
-/* CP15 encodings of the timer registers (ARM ARM table B8-3). */
+/* CP15 encodings of the timer registers (ARM ARM chapter B8, "Generic
+ * Timer registers summary"). */
 static inline uint32_t read_cntfrq(void)
 {
     uint32_t v;
@@ -68,7 +69,7 @@ void generic_timer_init(void)
     if (counter_hz == 0) {
         panic("generic timer: CNTFRQ is 0 (the boot firmware did not set it)");
     }
-    /* No user access to the counters or timers (CNTKCTL = 0, B4.1.26). */
+    /* No user access to the counters or timers (CNTKCTL = 0). */
     write_cntkctl(0);
     write_cntv_ctl(CNT_CTL_IMASK);
 }

@@ -47,10 +47,10 @@ _start:
     /* 1. SVC mode, interrupts masked.  A boot loader may start us in Hyp
      * mode on a CPU with the Virtualization Extensions (U-Boot does, where
      * it prepares for a hypervisor; so does QEMU's virt board with
-     * virtualization=on).  A cps cannot leave Hyp mode -- only an exception
-     * return can (ARM ARM B1.7, "Hyp mode") -- so return "from an
-     * exception" into SVC mode, interrupts masked, at label 1.  Never taken
-     * on the Cortex-A9, which has no Hyp mode. */
+     * virtualization=on).  A cps cannot leave Hyp mode -- only an
+     * exception return can (ARM ARM, the Virtualization Extensions) -- so
+     * return "from an exception" into SVC mode, interrupts masked, at
+     * label 1.  Never taken on the Cortex-A9, which has no Hyp mode. */
     mrs     r0, cpsr
     and     r0, r0, #MODE_MASK
     cmp     r0, #MODE_HYP

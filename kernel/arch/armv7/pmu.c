@@ -1,6 +1,8 @@
 /*
  * kernel/arch/armv7/pmu.c -- PMCCNTR, the CPU cycle counter, as a 64-bit
- * timestamp (ARM ARM, ARM DDI 0406C.d, C12.8 and C12.10).
+ * timestamp (ARM ARM, ARM DDI 0406C.d, chapter C12 "The Performance
+ * Monitors Extension", registers PMCR, PMCNTENSET, PMOVSR, PMCCNTR,
+ * PMUSERENR).
  *
  * Only the cycle counter is used, counting every cycle (no divide-by-64),
  * in every mode; user mode cannot read it (PMUSERENR = 0).
@@ -9,11 +11,11 @@
 #include <arch/cp15.h>
 #include <arch/pmu.h>
 
-/* PMCR (C12.10.6) */
+/* PMCR bits */
 #define PMCR_E          (1u << 0)   /* enable all counters */
 #define PMCR_C          (1u << 2)   /* reset the cycle counter to 0 */
 #define PMCR_D          (1u << 3)   /* count every 64th cycle */
-/* Bit 31 of PMCNTENSET and PMOVSR is the cycle counter (C12.10.1, .4). */
+/* Bit 31 of PMCNTENSET and PMOVSR is the cycle counter. */
 #define PMU_CYCLE_BIT   (1u << 31)
 
 /* A few hundred instructions take at least as many cycles on any core. */

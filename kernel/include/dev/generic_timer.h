@@ -12,7 +12,7 @@
 #include <types.h>
 
 /* The virtual timer's interrupt: PPI 11, interrupt ID 16 + 11 (ARM ARM
- * B8.1.4 leaves the number to the system; QEMU's virt board and Linux's
+ * leaves the number to the system; QEMU's virt board and Linux's
  * "arm,armv7-timer" binding use these). */
 #define GENERIC_TIMER_VIRT_IRQ  27
 

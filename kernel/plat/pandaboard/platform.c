@@ -100,7 +100,7 @@ static void console_init(void)
     /* Let U-Boot's last characters leave, then reset the module so that
      * nothing of its set-up survives; the module stays awake (no-idle)
      * whatever the clock domain does. */
-    wait_bits(uart, OMAP_UART_LSR, LSR_TX_FIFO_E, LSR_TX_FIFO_E);
+    wait_bits(uart, OMAP_UART_LSR, LSR_TX_SR_E, LSR_TX_SR_E);
     wr(uart, OMAP_UART_SYSC, SYSC_SOFTRESET);
     wait_bits(uart, OMAP_UART_SYSS, SYSS_RESETDONE, SYSS_RESETDONE);
     wr(uart, OMAP_UART_SYSC, SYSC_IDLEMODE_NOIDLE);

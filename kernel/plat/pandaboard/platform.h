@@ -36,8 +36,11 @@
 #define OMAP_UART_FCR           0x08    /* FIFO control (write) */
 #define   FCR_FIFO_EN_CLEAR     0x07    /* FIFOs on, both emptied */
 #define OMAP_UART_LSR           0x14    /* line status */
-#define   LSR_RX_FIFO_E         0x01    /* (inverted name) data ready */
+#define   LSR_RX_FIFO_E         0x01    /* set while the receive FIFO holds
+                                           data (the 16550's DR, despite
+                                           the TRM's name) */
 #define   LSR_TX_FIFO_E         0x20    /* transmit FIFO empty */
+#define   LSR_TX_SR_E           0x40    /* ... and the shift register too */
 #define OMAP_UART_SYSC          0x54    /* system configuration */
 #define   SYSC_SOFTRESET        (1u << 1)
 #define   SYSC_IDLEMODE_NOIDLE  (1u << 3)   /* IDLEMODE (bits 4:3) = 1 */
