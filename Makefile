@@ -3,10 +3,17 @@
 #   make                 build the kernel and the test images for $(PLAT)
 #   make qemu            build and boot in QEMU, console on this terminal
 #   make debug           boot QEMU halted with a gdb stub; see README
-#   make test            host unit tests + every QEMU test image, summary line
+#   make test            host unit tests, the QEMU suite on every QEMU board,
+#                        the U-Boot boot and boot-image checks; summary line
+#   make uimage          U-Boot kernel image and boot script (U-Boot boards)
+#   make sdcard          SD-card / disk image to boot from (U-Boot boards)
+#   make qemu-uboot      PLAT=virt: boot through Debian's U-Boot for QEMU
+#   make openocd         PLAT=pandaboard: JTAG server (OPENOCD_ADAPTER=...)
+#   make jtag-gdb        gdb-multiarch attached to that server
 #   make clean
 #
-# Variables: PLAT=vexpress-a9 (default) | pandaboard, V=1 shows commands.
+# Variables: PLAT=vexpress-a9 (default) | virt | pandaboard, V=1 shows
+# commands.  See README.md and docs/hardware.md.
 # Everything is built out of tree under build/<plat>/ (host tests under
 # build/host/).  Every object has a -MMD dependency file, so editing a header
 # rebuilds exactly what includes it.
@@ -85,13 +92,14 @@ kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
 # ---------------------------------------------------------------------------
 # Top-level targets
 # ---------------------------------------------------------------------------
-.PHONY: all kernel images qemu debug gdb test host-tests qemu-tests clean deps help bench
+.PHONY: all kernel images qemu debug gdb test host-tests qemu-tests clean deps help bench \
+        uimage sdcard qemu-uboot openocd jtag-gdb test-images test-args
 .DEFAULT_GOAL := all
 
 all: kernel images
 
 help:
-	@sed -n '2,12p' Makefile
+	@sed -n '2,20p' Makefile
 
 deps:
 	@scripts/deps.sh --quiet
@@ -229,13 +237,24 @@ $(foreach v,release test testslow,$(eval $(call kernel_variant_rules,$(v))))
 # nanosecond of virtual time, and idle time is skipped instead of slept.
 ICOUNT := -icount shift=0,sleep=off,align=off -rtc clock=vm
 SEMIHOST := -semihosting-config enable=on,target=native
+# How tests and benchmarks run an image on machine $(1): deterministic, the
+# console on stdout, semihosting to end QEMU; the image path goes last.
+QEMU_TEST_FLAGS := -display none -monitor none -serial stdio -no-reboot
+qemu_test_cmd = $(QEMU) $(1) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) -kernel
+
+define need_qemu_board
+	@if [ -z "$(QEMU_MACHINE)" ]; then \
+	    echo "PLAT=$(PLAT) has no QEMU model; see README.md for how it boots"; exit 1; fi
+endef
 
 qemu: deps
+	$(need_qemu_board)
 	$(Q)$(MAKE) --no-print-directory kernel
 	@echo "Booting Sprat on $(PLAT). Quit QEMU with Ctrl-A then x."
 	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(SPRAT_IMAGE)
 
 debug: deps
+	$(need_qemu_board)
 	$(Q)$(MAKE) --no-print-directory kernel $(BUILD)/gdbinit
 	@echo "QEMU is halted at reset with a gdb stub on tcp::1234."
 	@echo "In another terminal run:  make gdb   (or gdb-multiarch -x $(BUILD)/gdbinit)"
@@ -244,11 +263,109 @@ debug: deps
 gdb: $(BUILD)/gdbinit
 	gdb-multiarch -x $(BUILD)/gdbinit
 
-$(BUILD)/gdbinit: scripts/gdbinit.in Makefile
-	@mkdir -p $(dir $@)
+# gdb command files: for QEMU's gdb stub, and for OpenOCD's gdb server.
+#   $(call gdbinit_rule,FILE,TARGET_COMMAND)
+define gdbinit_rule
+$(1): scripts/gdbinit.in Makefile
+	@mkdir -p $$(dir $$@)
 	$(Q)sed -e 's|@KERNEL@|$(abspath $(SPRAT_IMAGE))|' \
 	        -e 's|@PHYS_OFFSET@|$(shell printf '0x%x' $$(( ($(PLAT_RAM_BASE) - $(KERNEL_VBASE)) & 0xffffffff )))|' \
-	        $< > $@
+	        -e 's|@TARGET@|$(2)|' \
+	        $$< > $$@
+endef
+$(eval $(call gdbinit_rule,$(BUILD)/gdbinit,target remote localhost:1234))
+$(eval $(call gdbinit_rule,$(BUILD)/gdbinit-jtag,target extended-remote localhost:3333))
+
+# --- U-Boot: uImage, boot script, boot disk ---------------------------------
+# On U-Boot boards (UBOOT_BOARD in config.mk) U-Boot starts Sprat from a
+# legacy "uImage": the release image's loadable bytes, from PLAT_KERNEL_PA
+# on (_start is the first instruction), behind a 64-byte header naming the
+# load and entry address.  OS type "linux" makes bootm hand over the Linux
+# way: caches and MMU cleaned and off, r0 = 0, r1 = machine type, r2 = the
+# device tree.  The boot script boot.cmd, compiled to boot.scr, loads and
+# starts it; the disk image holds both on a FAT32 partition, after the
+# board's own boot loader files (BOOTLOADER_FILES).  docs/hardware.md.
+UIMAGE   := $(BUILD)/uImage
+BOOT_SCR := $(BUILD)/boot.scr
+SDCARD   := $(BUILD)/sdcard.img
+SDCARD_MIB := 64
+# The PandaBoard's script; virt runs the very same one.
+UBOOT_SCRIPT ?= boot/pandaboard/boot.cmd
+BOOTLOADER_PATHS := $(foreach f,$(BOOTLOADER_FILES),$(lastword $(subst =, ,$(f))))
+# mkimage stamps its headers with SOURCE_DATE_EPOCH: the commit's time
+# makes the images reproducible.
+UBOOT_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+
+$(BUILD)/sprat.bin: $(SPRAT_IMAGE)
+	@echo "  BIN     $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+$(UIMAGE): $(BUILD)/sprat.bin
+	@echo "  UIMAGE  $@"
+	$(Q)SOURCE_DATE_EPOCH=$(UBOOT_EPOCH) mkimage -A arm -O linux -T kernel -C none \
+	    -a $(PLAT_KERNEL_PA) -e $(PLAT_KERNEL_PA) -n "Sprat $(PLAT)" -d $< $@ >/dev/null
+
+$(BOOT_SCR): $(UBOOT_SCRIPT)
+	@echo "  SCRIPT  $@"
+	@mkdir -p $(dir $@)
+	$(Q)SOURCE_DATE_EPOCH=$(UBOOT_EPOCH) mkimage -A arm -O linux -T script -C none \
+	    -n "Sprat boot script" -d $< $@ >/dev/null
+
+$(SDCARD): $(UIMAGE) $(BOOT_SCR) $(BOOTLOADER_PATHS) scripts/mkbootdisk.sh
+	@echo "  DISK    $@"
+	$(Q)scripts/mkbootdisk.sh $@ $(SDCARD_MIB) $(BOOTLOADER_FILES) \
+	    boot.scr=$(BOOT_SCR) uImage=$(UIMAGE)
+
+$(BOOTLOADER_PATHS):
+	@echo "Missing $@ (the board's boot loader)."
+	@echo "Install Debian's copy with scripts/deps.sh, or name your own, e.g."
+	@echo "    make PLAT=$(PLAT) sdcard MLO=path/to/MLO UBOOT_IMG=path/to/u-boot.img"
+	@exit 1
+
+define need_uboot_board
+	@if [ -z "$(UBOOT_BOARD)" ]; then \
+	    echo "PLAT=$(PLAT) does not boot through U-Boot; try PLAT=pandaboard or PLAT=virt"; \
+	    exit 1; fi
+endef
+
+uimage: deps
+	$(need_uboot_board)
+	$(Q)$(MAKE) --no-print-directory $(UIMAGE) $(BOOT_SCR)
+	@mkimage -l $(UIMAGE)
+
+sdcard: deps
+	$(need_uboot_board)
+	$(Q)$(MAKE) --no-print-directory $(SDCARD)
+	@echo "$(SDCARD) is ready: see README.md, \"Booting a PandaBoard\", to write it."
+
+# Debian's U-Boot for QEMU as the firmware (-bios), the disk image on a
+# virtio block device; U-Boot's own boot flow finds boot.scr on it.
+QEMU_UBOOT_CMD := $(QEMU) $(QEMU_MACHINE) -bios $(UBOOT_QEMU_BIOS) \
+    -drive if=none,format=raw,readonly=on,id=bootdisk,file={image} \
+    -device virtio-blk-device,drive=bootdisk
+
+qemu-uboot: deps
+	@if [ -z "$(UBOOT_QEMU_BIOS)" ]; then \
+	    echo "PLAT=$(PLAT) has no U-Boot in QEMU; use PLAT=virt"; exit 1; fi
+	$(Q)$(MAKE) --no-print-directory $(SDCARD)
+	@echo "Booting U-Boot, then Sprat from $(SDCARD). Quit QEMU with Ctrl-A then x."
+	$(subst {image},$(SDCARD),$(QEMU_UBOOT_CMD)) -nographic
+
+# --- JTAG ---------------------------------------------------------------------
+# OpenOCD with its own board file (OPENOCD_BOARD in config.mk) and the
+# adapter you have; the default is TI's XDS100v2, whose 14-pin connector
+# fits the PandaBoard's JTAG header.  jtag-gdb connects gdb-multiarch to it
+# with the symbols of the kernel on the SD card.
+OPENOCD_ADAPTER ?= interface/ftdi/xds100v2.cfg
+
+openocd: deps
+	@if [ -z "$(OPENOCD_BOARD)" ]; then \
+	    echo "PLAT=$(PLAT) has no JTAG set-up; try PLAT=pandaboard"; exit 1; fi
+	openocd -f $(OPENOCD_ADAPTER) -f $(OPENOCD_BOARD)
+
+jtag-gdb: deps
+	$(Q)$(MAKE) --no-print-directory $(SPRAT_IMAGE) $(BUILD)/gdbinit-jtag
+	gdb-multiarch -x $(BUILD)/gdbinit-jtag
 
 # --- tests --------------------------------------------------------------------
 # Host unit tests: the same C files the kernel and libsys use, compiled for the
@@ -267,6 +384,7 @@ HOST_TEST_vregion_SRCS := libsys/vregion.c
 HOST_TEST_err_SRCS := libsys/err.c
 HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
+HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
@@ -292,16 +410,54 @@ TESTS ?=
 run_host_tests = $(if $(TESTS),$(filter $(patsubst %,$(HOSTBUILD)/test_%,$(TESTS)),$(HOST_TEST_BINS)),$(HOST_TEST_BINS))
 run_qemu_tests = $(if $(TESTS),$(filter $(addsuffix =%,$(TESTS)),$(QEMU_TESTS)),$(QEMU_TESTS))
 
+# `make test` covers every board: the host tests once, then what each board
+# in TEST_PLATS can test here -- its QEMU suite (QEMU boards), a boot
+# through U-Boot (virt), the structure of its U-Boot images (U-Boot
+# boards).  Each board builds its part with `test-images` and prints its
+# harness arguments with `test-args`; the harness runs everything and
+# prints one summary line.
+TEST_PLATS ?= vexpress-a9 virt pandaboard
+selected = $(if $(TESTS),$(filter $(1),$(TESTS)),$(1))
+
 test: deps
-	$(Q)$(MAKE) --no-print-directory host-tests images
-	$(Q)$(PYTHON) scripts/testrun.py --logdir $(BUILD)/test-logs \
-	    $(foreach t,$(run_host_tests),--host $(t)) \
-	    $(foreach t,$(run_qemu_tests),--qemu $(t)) \
-	    --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel"
+	$(Q)$(MAKE) --no-print-directory host-tests
+	$(Q)for p in $(TEST_PLATS); do \
+	    $(MAKE) --no-print-directory PLAT=$$p test-images || exit 1; done
+	$(Q)for p in $(TEST_PLATS); do \
+	    $(MAKE) -s --no-print-directory PLAT=$$p test-args || exit 1; done > build/test-args
+	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
+	    $(foreach t,$(run_host_tests),--host $(t)) @build/test-args
+
+test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
+
+# This board's harness arguments: its QEMU suite, ktest started in Hyp
+# mode, the boot through U-Boot, the check of its U-Boot images -- each
+# where the board has it and TESTS selects it.
+QEMU_RUN_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE))
+QEMU_HYP_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE_HYP))
+QEMU_UBOOT_TEST_CMD := $(QEMU_UBOOT_CMD) $(QEMU_TEST_FLAGS)
+TEST_ARGS = \
+    $(if $(QEMU_MACHINE),--board '$(PLAT)=$(QEMU_RUN_CMD)' \
+        $(foreach t,$(run_qemu_tests),--qemu '$(PLAT)/$(t)')) \
+    $(if $(and $(QEMU_MACHINE_HYP),$(call selected,ktest)),--board '$(PLAT)-hyp=$(QEMU_HYP_CMD)' \
+        --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
+    $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
+        --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
+    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)')
+
+test-args:
+	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
+
+# The structure of a U-Boot board's images, checked without the board.
+BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
+    --elf $(SPRAT_IMAGE) --uimage $(UIMAGE) --load-address $(PLAT_KERNEL_PA) \
+    --script $(UBOOT_SCRIPT) --boot-scr $(BOOT_SCR) --disk $(SDCARD) \
+    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) uImage=$(UIMAGE),--file $(f)) \
+    $(if $(OPENOCD_BOARD),--openocd-board $(OPENOCD_BOARD))
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_IMAGES)
-	$(Q)$(PYTHON) scripts/bench.py --repeat --qemu-cmd "$(QEMU) $(QEMU_MACHINE) $(ICOUNT) $(SEMIHOST) -display none -monitor none -serial stdio -no-reboot -kernel" \
+	$(Q)$(PYTHON) scripts/bench.py --repeat --qemu-cmd "$(call qemu_test_cmd,$(QEMU_MACHINE))" \
 	    fast=$(BUILD)/images/bench.elf slow=$(BUILD)/images/bench-slow.elf
 
 clean:

@@ -7,6 +7,8 @@
 #include <timer.h>
 #include <arch/cp15.h>
 #include <arch/cpu.h>
+#include <arch/vm.h>
+#include <sprat/syscall.h>
 #include <startup.h>
 #include <dispatch.h>
 #ifdef CONFIG_TEST
@@ -15,7 +17,30 @@
 
 void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2);
 
-static void print_banner(void)
+/* What the boot loader's r2 points to: U-Boot's bootm passes a flattened
+ * device tree (it starts with the magic 0xd00dfeed, stored big-endian) or
+ * an ATAG list (its first tag, ATAG_CORE, has the tag 0x54410001 in its
+ * second word).  Sprat uses neither; the banner names it so that a first
+ * boot on new hardware shows the hand-over worked. */
+#define FDT_MAGIC_BE    0xedfe0dd0u     /* 0xd00dfeed read little-endian */
+#define ATAG_CORE       0x54410001u
+
+static const char *boot_data_kind(uint32_t r2)
+{
+    if (!IS_ALIGNED(r2, 4) || !phys_is_ram(r2, 8)) {
+        return "not in RAM";
+    }
+    const uint32_t *p = (const uint32_t *)phys_to_kva(r2);
+    if (p[0] == FDT_MAGIC_BE) {
+        return "device tree";
+    }
+    if (p[1] == ATAG_CORE) {
+        return "ATAG list";
+    }
+    return "neither a device tree nor ATAGs";
+}
+
+static void print_banner(const struct boot_args *args)
 {
     struct cpu_id id;
 
@@ -28,6 +53,13 @@ static void print_banner(void)
             (unsigned)id.midr, id.implementer, id.part, id.variant, id.revision);
     kprintf("ram:   %u MiB at %p\n", (unsigned)(plat_ram_size() >> 20),
             (void *)plat_ram_base());
+    kprintf("time:  timestamps count %s at %u Hz\n",
+            plat_timestamp_source() == TIMESTAMP_SRC_CYCLES
+                ? "CPU cycles (PMCCNTR)" : "the board timer",
+            (unsigned)plat_timestamp_hz());
+    kprintf("boot:  r0 0x%x, r1 0x%x (machine type), r2 0x%x (%s)\n",
+            (unsigned)args->r0, (unsigned)args->r1, (unsigned)args->r2,
+            boot_data_kind(args->r2));
 }
 
 void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
@@ -35,8 +67,8 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
     struct boot_args args = { r0, r1, r2 };
 
     plat_init(&args);
-    cpu_pmu_enable();
-    print_banner();
+    timestamp_init();
+    print_banner(&args);
     plat_irq_init();
     timer_start(KERNEL_TICK_HZ);
 

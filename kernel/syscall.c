@@ -255,11 +255,18 @@ void syscall_handle(struct trap_frame *tf)
     }
     switch ((word >> SYSW_SYS_SHIFT) & SYSW_SYS_MASK) {
     case SYS_NOP:
-        if (((word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK) == NOP_TIMESTAMP) {
+        switch ((word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK) {
+        case NOP_TIMESTAMP: {
             uint64_t t = plat_timestamp();
             tf->r[1] = (uint32_t)t;
             tf->r[2] = (uint32_t)(t >> 32);
             tf->r[3] = plat_timestamp_hz();
+            break;
+        }
+        case NOP_TIMESTAMP_SOURCE:
+            tf->r[1] = plat_timestamp_source();
+            tf->r[2] = plat_timestamp_hz();
+            break;
         }
         tf->r[0] = SYS_ERR_OK;
         break;

@@ -17,6 +17,7 @@ static void timer_irq(unsigned irq, void *arg)
     (void)arg;
     plat_timer_ack();
     kernel_ticks++;
+    (void)plat_timestamp();     /* a 32-bit cycle counter must not wrap twice unseen */
     sched_tick();
     irqcap_retry();
     dispatch_retry_deaths();

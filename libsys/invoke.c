@@ -67,3 +67,12 @@ uint64_t sys_timestamp(uint32_t *hz)
     }
     return (uint64_t)r.v[1] << 32 | r.v[0];
 }
+
+unsigned sys_timestamp_source(uint32_t *hz)
+{
+    struct sysret r = sys_raw(SYSW(SYS_NOP, 0, NOP_TIMESTAMP_SOURCE), 0, 0, 0);
+    if (hz) {
+        *hz = r.v[1];
+    }
+    return r.v[0];
+}

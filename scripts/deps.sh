@@ -29,12 +29,25 @@ dosfstools:/usr/sbin/mkfs.fat
 openocd:/usr/bin/openocd
 "
 
-missing=""
-for entry in $PACKAGES; do
-    pkg=${entry%%:*}
-    probe=${entry#*:}
-    [ -e "$probe" ] || missing="$missing $pkg"
-done
+# The PandaBoard's first boot-loader stages (MLO, u-boot.img for
+# omap4_panda) come from Debian's u-boot-omap, which is built only for
+# armhf: installing it on another machine needs that architecture enabled
+# in dpkg (multiarch).  The files are ARM code for the board, not programs
+# for this machine.
+FOREIGN_ARCH=armhf
+FOREIGN_PACKAGES="
+u-boot-omap:/usr/lib/u-boot/omap4_panda/MLO
+"
+
+# The packages of a "package:probe" list whose probe is missing, each
+# followed by $2 (an architecture qualifier, or nothing).
+missing_from() {
+    for entry in $1; do
+        [ -e "${entry#*:}" ] || printf ' %s%s' "${entry%%:*}" "$2"
+    done
+}
+foreign=$(missing_from "$FOREIGN_PACKAGES" ":$FOREIGN_ARCH")
+missing="$(missing_from "$PACKAGES" "")$foreign"
 
 if [ -z "$missing" ]; then
     [ "$1" = "--quiet" ] || echo "deps: all tools present"
@@ -44,6 +57,9 @@ fi
 echo "deps: missing Debian packages:$missing"
 if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
+    if [ -n "$foreign" ] && ! dpkg --print-foreign-architectures | grep -qx "$FOREIGN_ARCH"; then
+        dpkg --add-architecture "$FOREIGN_ARCH"
+    fi
     # A fresh machine may have empty package lists; refresh them once.
     apt-get update -q || true
     # shellcheck disable=SC2086
@@ -51,6 +67,9 @@ if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "deps: installed:$missing"
 else
     echo "deps: run this as root, then try again:"
+    if [ -n "$foreign" ]; then
+        echo "    dpkg --add-architecture $FOREIGN_ARCH"
+    fi
     echo "    apt-get update && apt-get install -y --no-install-recommends$missing"
     exit 1
 fi

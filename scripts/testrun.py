@@ -1,17 +1,27 @@
 #!/usr/bin/env python3
 """scripts/testrun.py -- run Sprat's tests and print one summary line.
 
-Runs host unit-test programs and QEMU test images, each with a wall-clock
-timeout, reads their TAP output ("ok N - name" / "not ok N - name") and ends
-with the line "N passed, N failed" summed over everything.  Exits non-zero
-if anything failed.
+Runs host unit-test programs, check commands and QEMU test images, each
+with a wall-clock timeout, reads their TAP output ("ok N - name" /
+"not ok N - name") and ends with the line "N passed, N failed" summed over
+everything.  Exits non-zero if anything failed.
+
+    testrun.py [--host BINARY]... [--check NAME=COMMAND]...
+               [--board BOARD=QEMU_COMMAND]... [--qemu BOARD/NAME=IMAGE]...
+               [@ARGFILE]
+
+A board's QEMU command gets the image path in place of "{image}", or
+appended if it has none.  An @ARGFILE holds further arguments, one per line
+(`make test` collects each board's arguments that way).  A check command is
+any program that prints TAP, e.g. scripts/check_bootimages.py.
 
 A QEMU image run fails as a whole (and counts as one failed test) when it
 times out, panics, ends without its TAP plan ("1..N"), reports a different
 number of results than its plan, or QEMU exits non-zero.
 
 Per-image settings come from tests/qemu/<name>.cfg when it exists, as
-"key = value" lines:
+"key = value" lines; a line "key@BOARD = value" applies on that board only
+(e.g. "expect@virt = ^cpu: +ARM Cortex-A15").
     timeout = 60            wall-clock seconds (default 120)
     expect = <regex>        a line matching it must appear; may repeat.
                             Each expect counts as one test.
@@ -55,7 +65,7 @@ class Totals:
             self.failures.append(name)
 
 
-def read_cfg(name):
+def read_cfg(name, board):
     cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': []}
     path = os.path.join('tests', 'qemu', name + '.cfg')
     if not os.path.exists(path) and '-' in name:
@@ -70,6 +80,9 @@ def read_cfg(name):
                 continue
             key, _, value = line.partition('=')
             key, value = key.strip(), value.strip()
+            key, _, only_on = key.partition('@')
+            if only_on and only_on != board:
+                continue
             if key in ('expect', 'reject'):
                 cfg[key].append(value)
             else:
@@ -151,11 +164,11 @@ def check_tap(label, lines, totals, require_plan):
     return results, plan, problems
 
 
-def run_host(path, totals, logdir):
-    label = 'host/' + os.path.basename(path)
+def run_host(label, cmd, totals, logdir):
+    """Run a program that prints TAP (a host unit test or a check)."""
     env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT='TAP')
-    logpath = os.path.join(logdir, os.path.basename(path) + '.log')
-    proc = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    logpath = os.path.join(logdir, label.replace('/', '_') + '.log')
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           env=env, timeout=300)
     with open(logpath, 'wb') as f:
         f.write(proc.stdout)
@@ -176,13 +189,20 @@ def report_problems(label, problems, lines, logpath, totals):
             print('#   ' + line)
 
 
-def run_qemu(name, image, qemu_cmd, totals, logdir):
-    label = 'qemu/' + name
-    cfg = read_cfg(name)
+def qemu_command(template, image):
+    words = shlex.split(template)
+    if any('{image}' in w for w in words):
+        return [w.replace('{image}', image) for w in words]
+    return words + [image]
+
+
+def run_qemu(board, name, image, qemu_cmd, totals, logdir):
+    label = 'qemu/%s/%s' % (board, name)
+    cfg = read_cfg(name, board)
     timeout = float(cfg['timeout'])
     expects = [re.compile(e) for e in cfg['expect']]
     mode = cfg['mode']
-    cmd = shlex.split(qemu_cmd) + [image]
+    cmd = qemu_command(qemu_cmd, image)
     feed = None
     if 'input' in cfg:
         feed = (cfg.get('input_after', '.'), unescape(cfg['input']))
@@ -191,7 +211,8 @@ def run_qemu(name, image, qemu_cmd, totals, logdir):
         return mode == 'expect' and all(
             any(e.search(l) for l in lines) for e in expects)
 
-    logpath = os.path.join(logdir, name + '.log')
+    os.makedirs(os.path.join(logdir, board), exist_ok=True)
+    logpath = os.path.join(logdir, board, name + '.log')
     t0 = time.monotonic()
     lines, rc, timed_out = run_process(cmd, timeout, logpath,
                                        stop_when=all_expects_seen, feed=feed)
@@ -223,20 +244,29 @@ def run_qemu(name, image, qemu_cmd, totals, logdir):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0],
+                                 fromfile_prefix_chars='@')
     ap.add_argument('--host', action='append', default=[], metavar='BINARY')
-    ap.add_argument('--qemu', action='append', default=[], metavar='NAME=IMAGE')
-    ap.add_argument('--qemu-cmd', default='', help='QEMU command; the image path is appended')
+    ap.add_argument('--check', action='append', default=[], metavar='NAME=COMMAND')
+    ap.add_argument('--board', action='append', default=[], metavar='BOARD=QEMU_COMMAND')
+    ap.add_argument('--qemu', action='append', default=[], metavar='BOARD/NAME=IMAGE')
     ap.add_argument('--logdir', default='build/test-logs')
     args = ap.parse_args()
 
     os.makedirs(args.logdir, exist_ok=True)
+    boards = dict(spec.split('=', 1) for spec in args.board)
     totals = Totals()
     for path in args.host:
-        run_host(path, totals, args.logdir)
+        run_host('host/' + os.path.basename(path), [path], totals, args.logdir)
+    for spec in args.check:
+        name, _, cmd = spec.partition('=')
+        run_host('check/' + name, shlex.split(cmd), totals, args.logdir)
     for spec in args.qemu:
-        name, _, image = spec.partition('=')
-        run_qemu(name, image, args.qemu_cmd, totals, args.logdir)
+        target, _, image = spec.partition('=')
+        board, _, name = target.partition('/')
+        if board not in boards:
+            ap.error('--qemu %s: no --board %s=...' % (spec, board))
+        run_qemu(board, name, image, boards[board], totals, args.logdir)
 
     if totals.failures:
         print('# failed:')

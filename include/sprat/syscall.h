@@ -54,6 +54,13 @@
                                    high word of the board's timestamp counter,
                                    r3 = its frequency in Hz */
 #define NOP_TIMESTAMP       1
+#define NOP_TIMESTAMP_SOURCE 2  /* r1 = what the timestamp counter counts
+                                   (TIMESTAMP_SRC_*), r2 = its frequency */
+#define TIMESTAMP_SRC_CYCLES 1  /* CPU cycles (PMCCNTR) */
+#define TIMESTAMP_SRC_TIMER  2  /* a fixed-frequency board timer */
+#define NOP_C_PATH          3   /* nothing, but through the kernel's C
+                                   system call path (to measure that path);
+                                   so does any other method */
 #define SYS_INVOKE          1   /* invoke the capability in r1 */
 #define SYS_YIELD           2   /* give up the CPU, optionally to r1 */
 #define SYS_DEBUG_PRINT     3   /* print r2 bytes at user address r1 */

@@ -49,9 +49,21 @@ struct plat_device {
 };
 const struct plat_device *plat_devices(size_t *count);
 
-/* A free-running 64-bit counter for timestamps and benchmarks, and its
+/* The board's free-running 64-bit counter at a fixed frequency (the
+ * Cortex-A9 global timer, the generic timer's counter), and that
  * frequency in Hz. */
+uint64_t plat_counter_read(void);
+uint32_t plat_counter_hz(void);
+
+/*
+ * The timestamp counter for benchmarks and tests (SYS_NOP/NOP_TIMESTAMP).
+ * Not board code: kernel/timestamp.c uses the CPU's cycle counter where it
+ * works and plat_counter_read() otherwise; plat_timestamp_source() says
+ * which (TIMESTAMP_SRC_CYCLES or TIMESTAMP_SRC_TIMER, <sprat/syscall.h>).
+ */
+void timestamp_init(void);
 uint64_t plat_timestamp(void);
 uint32_t plat_timestamp_hz(void);
+unsigned plat_timestamp_source(void);
 
 #endif

@@ -230,13 +230,3 @@ KTEST(fault_status_decoding)
     KT_EXPECT(strcmp(fault_status_name(0x406), "asynchronous external abort") == 0);
 }
 
-/* The cycle counter is started and user mode may read it (cpu.c); on a
- * CPU model whose counter does not count (QEMU's Cortex-A9), reading it
- * must still not fault. */
-KTEST(cycle_counter_readable_from_user)
-{
-    KT_EXPECT_EQ(cp15_read_pmuserenr() & 1, 1);
-    KT_EXPECT((cp15_read_pmcntenset() & (1u << 31)) != 0);
-    KT_EXPECT_EQ(cp15_read_pmcr() & 1, 1);
-    (void)cp15_read_pmccntr();
-}

@@ -244,14 +244,14 @@ static void bench_syscalls(unsigned n)
 
     /* A system call that goes all the way through the C dispatcher. */
     for (unsigned i = 0; i < warmup(n); i++) {
-        sys_raw(SYSW(SYS_NOP, 0, 2), 0, 0, 0);
+        sys_raw(SYSW(SYS_NOP, 0, NOP_C_PATH), 0, 0, 0);
     }
     t0 = timing_now();
     for (unsigned i = 0; i < n; i++) {
-        sys_raw(SYSW(SYS_NOP, 0, 2), 0, 0, 0);
+        sys_raw(SYSW(SYS_NOP, 0, NOP_C_PATH), 0, 0, 0);
     }
     t1 = timing_now();
-    report("syscall_c_path", "system call through the C path (sys_raw, SYS_NOP method 2)",
+    report("syscall_c_path", "system call through the C path (SYS_NOP, NOP_C_PATH)",
            "call", timing_mean_x10(t0, t1, n), n);
 }
 

@@ -7,6 +7,7 @@
  * Capabilities from init: TASKCN_SLOTS_FREE = the UART's DevFrame,
  * TASKCN_SLOTS_FREE + 1 = its IRQ.  argv[1] names the UART model.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/debug.h>
@@ -16,20 +17,69 @@
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
 
-/* PL011 registers (ARM DDI 0183). */
-#define UARTDR      0x00
-#define UARTFR      0x18
-#define UARTIMSC    0x38
-#define UARTICR     0x44
+/*
+ * The two UART models the boards have, as the few operations this driver
+ * needs.  The kernel has already set each one up (8N1, 115200 baud).
+ */
+struct uart_model {
+    const char *name;
+    bool (*tx_full)(void);
+    void (*tx)(char c);
+    bool (*rx_ready)(void);
+    char (*rx)(void);
+    void (*rx_irq_enable)(void);
+    void (*rx_irq_clear)(void);     /* after draining the receive FIFO */
+};
+
+static volatile uint32_t *uart;
+
+/* PL011 (ARM DDI 0183): vexpress-a9, virt.  Register indices are byte
+ * offsets / 4. */
+#define UARTDR      (0x00 / 4)
+#define UARTFR      (0x18 / 4)
+#define UARTIMSC    (0x38 / 4)
+#define UARTICR     (0x44 / 4)
 #define FR_RXFE     (1u << 4)
 #define FR_TXFF     (1u << 5)
 #define INT_RX      (1u << 4)   /* receive */
 #define INT_RT      (1u << 6)   /* receive timeout */
 
+static bool pl011_tx_full(void)       { return uart[UARTFR] & FR_TXFF; }
+static void pl011_tx(char c)          { uart[UARTDR] = (uint8_t)c; }
+static bool pl011_rx_ready(void)      { return !(uart[UARTFR] & FR_RXFE); }
+static char pl011_rx(void)            { return (char)uart[UARTDR]; }
+static void pl011_rx_irq_enable(void) { uart[UARTIMSC] |= INT_RX | INT_RT; }
+static void pl011_rx_irq_clear(void)  { uart[UARTICR] = INT_RX | INT_RT; }
+
+/* 16550 with 4-byte registers (OMAP4 UART3 on the PandaBoard, kernel/dev/
+ * ns16550.c).  Reading RHR until the FIFO is empty is what clears the
+ * receive and receive-timeout interrupts; IER bit 0 enables both. */
+#define NS_RHR      0
+#define NS_THR      0
+#define NS_IER      1
+#define NS_LSR      5
+#define IER_RHR     (1u << 0)
+#define LSR_DR      (1u << 0)
+#define LSR_THRE    (1u << 5)
+
+static bool ns16550_tx_full(void)       { return !(uart[NS_LSR] & LSR_THRE); }
+static void ns16550_tx(char c)          { uart[NS_THR] = (uint8_t)c; }
+static bool ns16550_rx_ready(void)      { return uart[NS_LSR] & LSR_DR; }
+static char ns16550_rx(void)            { return (char)uart[NS_RHR]; }
+static void ns16550_rx_irq_enable(void) { uart[NS_IER] |= IER_RHR; }
+static void ns16550_rx_irq_clear(void)  { }
+
+static const struct uart_model models[] = {
+    { "pl011", pl011_tx_full, pl011_tx, pl011_rx_ready, pl011_rx,
+      pl011_rx_irq_enable, pl011_rx_irq_clear },
+    { "ns16550", ns16550_tx_full, ns16550_tx, ns16550_rx_ready, ns16550_rx,
+      ns16550_rx_irq_enable, ns16550_rx_irq_clear },
+};
+static const struct uart_model *model;
+
 #define INPUT_BYTES 256
 #define MAX_WAITERS 8
 
-static volatile uint32_t *uart;
 static char input[INPUT_BYTES];
 static unsigned in_head, in_tail;           /* ring of typed characters */
 static uint32_t foreground;                 /* domain id that gets input */
@@ -40,9 +90,9 @@ static unsigned num_waiters;
 
 static void uart_putc(char c)
 {
-    while (uart[UARTFR / 4] & FR_TXFF) {
+    while (model->tx_full()) {
     }
-    uart[UARTDR / 4] = (uint8_t)c;
+    model->tx(c);
 }
 
 static void uart_write(const char *s, size_t len)
@@ -140,15 +190,15 @@ static void irq_event(void *arg)
     struct lmp_recv_msg msg;
     while (err_is_ok(lmp_chan_recv(&irq_chan, &msg, NULL))) {
     }
-    while (!(uart[UARTFR / 4] & FR_RXFE)) {
-        char c = (char)uart[UARTDR / 4];
+    while (model->rx_ready()) {
+        char c = model->rx();
         unsigned next = (in_head + 1) % INPUT_BYTES;
         if (next != in_tail) {          /* full: the character is dropped */
             input[in_head] = c == '\r' ? '\n' : c;
             in_head = next;
         }
     }
-    uart[UARTICR / 4] = INT_RX | INT_RT;
+    model->rx_irq_clear();
     cap_invoke(capref_addr(taskcn_cap(TASKCN_SLOTS_FREE + 1)), IRQCmd_Ack, 0);
     deliver_input();
     lmp_chan_register_recv(&irq_chan, get_default_waitset(), MKCLOSURE(irq_event, NULL));
@@ -167,7 +217,12 @@ int main(int argc, char **argv)
     uint32_t va;
     errval_t err;
 
-    if (argc < 2 || strcmp(argv[1], "pl011") != 0) {
+    for (size_t i = 0; argc > 1 && i < sizeof(models) / sizeof(models[0]); i++) {
+        if (strcmp(argv[1], models[i].name) == 0) {
+            model = &models[i];
+        }
+    }
+    if (model == NULL) {
         printf("serial: no driver for UART '%s'\n", argc > 1 ? argv[1] : "?");
         return 1;
     }
@@ -186,7 +241,7 @@ int main(int argc, char **argv)
         DEBUG_ERR(err, "connecting the UART interrupt");
         return 1;
     }
-    uart[UARTIMSC / 4] |= INT_RX | INT_RT;
+    model->rx_irq_enable();
     lmp_chan_register_recv(&irq_chan, ws, MKCLOSURE(irq_event, NULL));
 
     if ((err = rpc_chan_init(&listener, NULL_CAP)) ||

@@ -7,7 +7,8 @@
  * QEMU's ELF loader enters the same way.
  *
  * The steps (see docs/boot.md):
- *   1. SVC mode, IRQs and FIQs masked.
+ *   1. SVC mode, IRQs and FIQs masked (leaving Hyp mode if we were
+ *      started in it).
  *   2. MMU and caches off, with the data cache cleaned first if it was on,
  *      TLBs, I-cache and branch predictor invalidated.
  *   3. Build the boot translation tables with 1 MiB sections:
@@ -31,6 +32,7 @@
     .section .text.boot, "ax"
     .syntax unified
     .arm
+    .arch_extension virt            @ eret, msr elr_hyp (Cortex-A15 and later)
     .global _start
 /*
  * _start -- the kernel's entry point.
@@ -42,10 +44,23 @@ _start:
     mov     r5, r1
     mov     r6, r2
 
-    /* 1. SVC mode, interrupts masked.  (A boot loader may start us in HYP
-     * mode on CPUs with the Virtualization Extensions; boards that can do
-     * that switch out of it in their own entry code.) */
-    cpsid   aif, #MODE_SVC
+    /* 1. SVC mode, interrupts masked.  A boot loader may start us in Hyp
+     * mode on a CPU with the Virtualization Extensions (U-Boot does, where
+     * it prepares for a hypervisor; so does QEMU's virt board with
+     * virtualization=on).  A cps cannot leave Hyp mode -- only an
+     * exception return can (ARM ARM, the Virtualization Extensions) -- so
+     * return "from an exception" into SVC mode, interrupts masked, at
+     * label 1.  Never taken on the Cortex-A9, which has no Hyp mode. */
+    mrs     r0, cpsr
+    and     r0, r0, #MODE_MASK
+    cmp     r0, #MODE_HYP
+    bne     1f
+    mov     r0, #(MODE_SVC | PSR_A | PSR_I | PSR_F)
+    msr     spsr_cxsf, r0               @ in Hyp mode, SPSR is SPSR_hyp
+    adr     r0, 1f
+    msr     elr_hyp, r0
+    eret
+1:  cpsid   aif, #MODE_SVC
 
     /* 2. Caches and MMU off.  If the data cache was on, dirty lines may
      * hold the boot loader's writes (our own image, even): clean them to

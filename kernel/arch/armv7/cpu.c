@@ -1,10 +1,8 @@
 /*
- * kernel/arch/armv7/cpu.c -- decoding the Main ID Register for the banner,
- * and starting the performance monitor's cycle counter for benchmarks.
+ * kernel/arch/armv7/cpu.c -- decoding the Main ID Register for the banner.
  */
 #include <kernel.h>
 #include <arch/cpu.h>
-#include <arch/cp15.h>
 
 #define IMPLEMENTER_ARM     0x41
 
@@ -51,27 +49,3 @@ void cpu_identify(uint32_t midr, struct cpu_id *id)
     }
 }
 
-/*
- * The cycle counter (ARM ARM C12): PMCR.E enables the performance
- * monitor, PMCR.C zeroes the cycle counter (PMCR.D = 0: it counts every
- * cycle, not every 64th), PMCNTENSET bit 31 starts it, and PMUSERENR.EN
- * lets user mode read it -- one instruction, no system call, which is
- * what libsys' timing library wants (docs/lmp.md, "Measuring").  User
- * mode may then also reset or stop it: that can only spoil measurements,
- * never the system.  Where a CPU model has no working counter (QEMU's
- * Cortex-A9 reads 0), the library sees it not advance and falls back to
- * the global timer.
- */
-#define PMCR_E          (1u << 0)
-#define PMCR_C          (1u << 2)
-#define PMCNTEN_CYCLES  (1u << 31)
-#define PMUSERENR_EN    (1u << 0)
-
-void cpu_pmu_enable(void)
-{
-    cp15_write_pmcr(PMCR_E | PMCR_C);
-    cp15_write_pmovsr(PMCNTEN_CYCLES);      /* clear a stale overflow */
-    cp15_write_pmcntenset(PMCNTEN_CYCLES);
-    cp15_write_pmuserenr(PMUSERENR_EN);
-    isb();
-}

@@ -62,5 +62,5 @@ void plat_timer_stop(void)         { a9_private_timer_stop(); }
 unsigned plat_timer_irq(void)      { return A9_PRIVATE_TIMER_IRQ; }
 void plat_timer_ack(void)          { a9_private_timer_ack(); }
 
-uint64_t plat_timestamp(void)      { return a9_global_timer_read(); }
-uint32_t plat_timestamp_hz(void)   { return a9_global_timer_hz(); }
+uint64_t plat_counter_read(void)   { return a9_global_timer_read(); }
+uint32_t plat_counter_hz(void)     { return a9_global_timer_hz(); }

@@ -34,6 +34,9 @@ struct sysret cap_invoke(capaddr_t cap, unsigned method, unsigned n, ...);
 errval_t sys_nop(void);
 /* The board's timestamp counter and its frequency (benchmarks). */
 uint64_t sys_timestamp(uint32_t *hz);
+/* What that counter counts: TIMESTAMP_SRC_CYCLES (CPU cycles, PMCCNTR) or
+ * TIMESTAMP_SRC_TIMER (a fixed-frequency board timer); *hz as above. */
+unsigned sys_timestamp_source(uint32_t *hz);
 errval_t sys_yield(capaddr_t target);           /* CPTR_NULL: anyone */
 errval_t sys_debug_print(const char *text, size_t len);
 /* Raw system call word, for the tests of bad input. */

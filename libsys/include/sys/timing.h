@@ -2,19 +2,17 @@
  * libsys/include/sys/timing.h -- timing for benchmarks (docs/lmp.md,
  * "Measuring").
  *
- * The clock is the CPU's cycle counter (PMCCNTR) where it works: the
- * kernel starts it and lets user mode read it, so a reading is one
- * instruction.  timing_init() checks that it advances; where it does not
- * (QEMU's Cortex-A9 model reads 0) the clock is the board's timestamp
- * counter instead -- on the Cortex-A9 the global timer -- read through a
- * null system call, and results are given in nanoseconds.  Under QEMU's
- * `-icount shift=0` a nanosecond is exactly one guest instruction, so
- * there a "ns" figure is an instruction count.
+ * The clock is the kernel's timestamp counter (SYS_NOP/NOP_TIMESTAMP):
+ * the CPU's cycle counter (PMCCNTR) where it works -- the kernel checks at
+ * boot that it advances, owns it and widens it to 64 bits -- and the
+ * board's fixed-frequency counter otherwise (on the Cortex-A9 the global
+ * timer; QEMU's Cortex-A9 model has no working cycle counter).  Results
+ * come in "cycles" from the first and in "ns" from the second; under
+ * QEMU's `-icount shift=0` a nanosecond is exactly one guest instruction,
+ * and on QEMU's `virt` board so is a cycle.
  *
- * The cycle counter is 32 bits wide; timing_now() extends it to 64 with
- * the overflow flag, which is right as long as the counter is read at
- * least once per 2^32 cycles (4 s at 1 GHz) and only one domain at a time
- * does so.
+ * A reading is a system call: measure many iterations between two
+ * readings, or subtract the cost of one (timing_now() twice in a row).
  */
 #ifndef LIBSYS_TIMING_H
 #define LIBSYS_TIMING_H
@@ -22,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Pick the clock; returns true if it is the cycle counter. */
+/* Ask the kernel which clock it has; true if it counts cycles. */
 bool timing_init(void);
 /* The clock's raw reading (cycles, or timestamp-counter ticks). */
 uint64_t timing_now(void);

@@ -1,6 +1,5 @@
 /*
- * kernel/arch/armv7/include/arch/cpu.h -- identifying the processor; its
- * cycle counter.
+ * kernel/arch/armv7/include/arch/cpu.h -- identifying the processor.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -20,7 +19,5 @@ struct cpu_id {
 };
 
 void cpu_identify(uint32_t midr, struct cpu_id *id);
-/* Start the cycle counter and let user mode read it. */
-void cpu_pmu_enable(void);
 
 #endif
