@@ -8,6 +8,7 @@
  * TASKCN_SLOTS_FREE + 1 = its IRQ.  argv[1] names the UART model.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/paging.h>
@@ -123,8 +124,56 @@ static void handle_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
     foreground = id;
 }
 
+/*
+ * The private channels clients bound.  A client that ends leaves its
+ * channel behind, and channels are few (one LMP endpoint each): so before
+ * every new binding the channels of clients that are gone are closed.  A
+ * client is gone when its endpoint capability is: init revoked everything
+ * the client was made of, our copy included.
+ */
+#define MAX_CHANNELS 64
+static struct rpc_chan *channels[MAX_CHANNELS];
+
+static void on_bind(struct rpc_chan *rc)
+{
+    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
+        if (channels[i] == NULL) {
+            channels[i] = rc;
+            return;
+        }
+    }
+}
+
+static void close_channel(struct rpc_chan *rc)
+{
+    for (unsigned i = 0; i < num_waiters;) {
+        if (waiters[i].rc == rc) {
+            memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
+            num_waiters--;
+        } else {
+            i++;
+        }
+    }
+    rc->dead = true;
+    lmp_chan_destroy(&rc->lc);
+    free(rc);
+}
+
+static void handle_bind(struct rpc_chan *rc, struct rpc_payload *req,
+                        struct rpc_payload *resp)
+{
+    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
+        struct capability_info info;
+        if (channels[i] && err_is_fail(cap_identify(channels[i]->lc.remote_cap, &info))) {
+            close_channel(channels[i]);
+            channels[i] = NULL;
+        }
+    }
+    rpc_handle_bind(rc, req, resp);
+}
+
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
-    [RPC_BIND] = rpc_handle_bind,
+    [RPC_BIND] = handle_bind,
     [RPC_SERIAL_PUTCHAR] = handle_putchar,
     [RPC_SERIAL_WRITE] = handle_write,
     [RPC_SERIAL_GETCHAR] = handle_getchar,
@@ -190,6 +239,7 @@ int main(int argc, char **argv)
     lmp_chan_register_recv(&irq_chan, ws, MKCLOSURE(irq_event, NULL));
 
     if ((err = rpc_chan_init(&listener, NULL_CAP)) ||
+        (listener.on_bind = on_bind, false) ||
         (err = rpc_serve(&listener, handlers, ws)) ||
         (err = rpc_name_register(get_init_rpc(), "serial", listener.lc.local_cap))) {
         DEBUG_ERR(err, "serial start-up");
