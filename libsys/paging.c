@@ -74,6 +74,10 @@ void paging_init(void)
     }
     pagecn_next = a->pagecn_free;
     vregion_alloc_fixed(&vspace, USER_HEAP_BASE, HEAP_BYTES, VREGION_LAZY);
+    /* The page below the dispatcher frame stays unmapped, so that an
+     * overflow of the upcall stack faults instead of writing over
+     * whatever would be mapped there. */
+    vregion_alloc_fixed(&vspace, DISP_GUARD_VADDR, PAGE, 0);
 }
 
 /* The L2 table for the MiB at l1_index, made and mapped if need be. */

@@ -350,7 +350,8 @@ static errval_t check_layout(const struct elf_info *info)
 {
     for (unsigned i = 0; i < info->num_segments; i++) {
         const struct elf_segment *seg = &info->segments[i];
-        if (seg->vaddr < USER_IMAGE_BASE || seg->memsz > USER_IMAGE_LIMIT - seg->vaddr) {
+        if (seg->vaddr < USER_IMAGE_BASE || seg->vaddr > USER_IMAGE_LIMIT ||
+            seg->memsz > USER_IMAGE_LIMIT - seg->vaddr) {
             return LIB_ERR_SPAWN_LAYOUT;
         }
     }

@@ -399,11 +399,6 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
         test_report(ok, "domain %s %s", d->si.name,
                     d->expect_fault ? "faulted and was removed" : "ended cleanly");
     }
-    for (unsigned i = 0; i < d->num_waiters; i++) {
-        struct rpc_payload r = { .nscalar = 1,
-                                 .scalar = { reason == DEATH_EXIT ? status : (uint32_t)-1 } };
-        rpc_reply(d->waiters[i].rc, RPC_PROCESS_WAIT, d->waiters[i].seq, &r);
-    }
     if (get_memserv_rpc() && strcmp(d->si.name, "memserv") != 0) {
         struct rpc_payload q = { .nscalar = 1, .scalar = { id } }, r;
         rpc_call(get_memserv_rpc(), RPC_MEM_DOMAIN_DIED, &q, &r);
@@ -413,6 +408,13 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     errval_t err = spawn_cleanup(&d->si);
     if (err_is_fail(err)) {
         DEBUG_ERR(err, "cleaning up %s", d->si.name);
+    }
+    /* Waiters hear of it once it is gone for good: everything it was
+     * made of destroyed, its memory back. */
+    for (unsigned i = 0; i < d->num_waiters; i++) {
+        struct rpc_payload r = { .nscalar = 1,
+                                 .scalar = { reason == DEATH_EXIT ? status : (uint32_t)-1 } };
+        rpc_reply(d->waiters[i].rc, RPC_PROCESS_WAIT, d->waiters[i].seq, &r);
     }
     thread_mutex_lock(&lock);
     last_status = reason == DEATH_EXIT ? (int)status : -1;

@@ -146,8 +146,10 @@ static void mapping(void)
         test_report(paging_map_fixed(fixed + PAGE, other, PAGE, VREGION_FLAGS_READ_WRITE) ==
                         LIB_ERR_VREGION_OVERLAP &&
                     paging_map_fixed(USER_HEAP_BASE, other, PAGE, VREGION_FLAGS_READ_WRITE) ==
+                        LIB_ERR_VREGION_OVERLAP &&
+                    paging_map_fixed(DISP_GUARD_VADDR, other, PAGE, VREGION_FLAGS_READ_WRITE) ==
                         LIB_ERR_VREGION_OVERLAP,
-                    "paging_map_fixed refuses a range in use (LIB_ERR_VREGION_OVERLAP)");
+                    "paging_map_fixed refuses a range in use, the heap, the upcall stack's guard");
         mem_free(other);
     }
     uint64_t free_before = paging_free_vspace_bytes();
