@@ -5,7 +5,9 @@
  * a table of its L2 page tables, one per MiB, made on demand from RAM and
  * mapped into the L1 table (PAGECN slot 0).  A frame mapped across several
  * MiB needs one capability copy per L2 table, since the kernel records one
- * mapping per copy.
+ * mapping per copy.  Lazily backed regions (the heap, the main stack,
+ * paging_alloc_lazy) get a frame per page in the pagefault upcall, when
+ * the page is first touched (docs/dispatch.md, section 8).
  */
 #include <string.h>
 #include <sys/paging.h>

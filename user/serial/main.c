@@ -8,11 +8,11 @@
  * TASKCN_SLOTS_FREE + 1 = its IRQ.  argv[1] names the UART model.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/paging.h>
 #include <sys/rpc.h>
+#include <sys/rpc_clients.h>
 #include <sys/stdio_backend.h>
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
@@ -131,21 +131,21 @@ static void handle_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
  * client is gone when its endpoint capability is: init revoked everything
  * the client was made of, our copy included.
  */
-#define MAX_CHANNELS 64
-static struct rpc_chan *channels[MAX_CHANNELS];
+static struct rpc_clients channels;
 
 static void on_bind(struct rpc_chan *rc)
 {
-    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
-        if (channels[i] == NULL) {
-            channels[i] = rc;
-            return;
-        }
-    }
+    rpc_clients_add(&channels, rc);
 }
 
-static void close_channel(struct rpc_chan *rc)
+/* Is the client gone?  Then forget its GETCHAR calls too. */
+static bool client_gone(struct rpc_chan *rc, void *arg)
 {
+    struct capability_info info;
+    (void)arg;
+    if (err_is_ok(cap_identify(rc->lc.remote_cap, &info))) {
+        return false;
+    }
     for (unsigned i = 0; i < num_waiters;) {
         if (waiters[i].rc == rc) {
             memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
@@ -154,21 +154,13 @@ static void close_channel(struct rpc_chan *rc)
             i++;
         }
     }
-    rc->dead = true;
-    lmp_chan_destroy(&rc->lc);
-    free(rc);
+    return true;
 }
 
 static void handle_bind(struct rpc_chan *rc, struct rpc_payload *req,
                         struct rpc_payload *resp)
 {
-    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
-        struct capability_info info;
-        if (channels[i] && err_is_fail(cap_identify(channels[i]->lc.remote_cap, &info))) {
-            close_channel(channels[i]);
-            channels[i] = NULL;
-        }
-    }
+    rpc_clients_close_if(&channels, client_gone, NULL);
     rpc_handle_bind(rc, req, resp);
 }
 
