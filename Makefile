@@ -110,11 +110,16 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # A boot image is one kernel variant plus a bootfs archive of modules (the
 # boot list and the user programs it names), linked into one ELF file.
 #   $(call image_rule,NAME,KERNEL_VARIANT,BOOTLIST)
-# BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the first
-# word of every boot-list line that is not a comment or an "@" setting (a
-# leading "!" marks a domain expected to fault), and the program of @memtest.
-bootlist_modules = $(sort init memserv serial hello $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*[!&]//' $(1) | awk 'NF {print $$1}') \
-    $(shell sed -n 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
+# BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the
+# program of every boot-list line that is not a comment or an "@" setting:
+# its first word that is not a NAME=value environment setting (a leading
+# "!" or "&" is a marker, see user/init), and the programs of @memtest and
+# @spawntest.
+bootlist_modules = $(sort init memserv serial hello \
+    $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*[!&]//' $(1) | \
+            awk '{ for (i = 1; i <= NF; i++) if ($$i !~ /=/) { print $$i; break } }') \
+    $(shell sed -n -e 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*!\{0,1\}\([^[:space:]]*\).*/\1/p' \
+                   -e 's/^[[:space:]]*@spawntest[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
 
 define image_rule
 $(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))

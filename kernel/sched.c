@@ -23,21 +23,40 @@ static struct dcb *rq_head;     /* the next dispatcher the round robin picks */
 
 unsigned sched_slice_left = TIME_SLICE_TICKS;
 
+/* Link d into the ring just before pos. */
+static void rq_insert_before(struct dcb *d, struct dcb *pos)
+{
+    d->rq_next = pos;
+    d->rq_prev = pos->rq_prev;
+    pos->rq_prev->rq_next = d;
+    pos->rq_prev = d;
+}
+
+/*
+ * A dispatcher that becomes runnable joins the end of the current round:
+ * after every dispatcher still waiting for its turn, but before the one
+ * running now.  The running one already had its turn this round -- it sits
+ * just before rq_head -- so queueing the newcomer behind it would make the
+ * newcomer wait a whole extra slice, and a yield right after waking
+ * someone would hand the CPU straight back to the yielder.
+ */
 void sched_make_runnable(struct dcb *d)
 {
     if (d->state == DCB_RUNNABLE || d->state == DCB_STOPPED) {
         return;
     }
     d->state = DCB_RUNNABLE;
+    struct dcb *cur = dcb_current;
     if (rq_head == NULL) {
         d->rq_next = d->rq_prev = d;
         rq_head = d;
+    } else if (cur != NULL && cur->state == DCB_RUNNABLE && cur->rq_next == rq_head) {
+        rq_insert_before(d, cur);
+        if (rq_head == cur) {
+            rq_head = d;                /* cur was alone: d goes next */
+        }
     } else {
-        /* Insert just before the head: it runs after everyone queued. */
-        d->rq_next = rq_head;
-        d->rq_prev = rq_head->rq_prev;
-        rq_head->rq_prev->rq_next = d;
-        rq_head->rq_prev = d;
+        rq_insert_before(d, rq_head);   /* the end of the round */
     }
 }
 

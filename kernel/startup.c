@@ -151,7 +151,7 @@ static uint32_t load_elf(struct init_space *s, struct capability *segcn,
                          const uint8_t *image, uint32_t bytes)
 {
     struct elf_info info;
-    errval_t err = elf_parse(image, bytes, USER_VADDR_LIMIT, &info);
+    errval_t err = elf_parse(image, bytes, USER_IMAGE_LIMIT, &info);
     if (err_is_fail(err)) {
         panic("init is not a loadable ELF file (error %u)", (unsigned)err);
     }

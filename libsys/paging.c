@@ -5,7 +5,9 @@
  * a table of its L2 page tables, one per MiB, made on demand from RAM and
  * mapped into the L1 table (PAGECN slot 0).  A frame mapped across several
  * MiB needs one capability copy per L2 table, since the kernel records one
- * mapping per copy.
+ * mapping per copy.  Lazily backed regions (the heap, the main stack,
+ * paging_alloc_lazy) get a frame per page in the pagefault upcall, when
+ * the page is first touched (docs/dispatch.md, section 8).
  */
 #include <string.h>
 #include <sys/paging.h>
@@ -74,6 +76,10 @@ void paging_init(void)
     }
     pagecn_next = a->pagecn_free;
     vregion_alloc_fixed(&vspace, USER_HEAP_BASE, HEAP_BYTES, VREGION_LAZY);
+    /* The page below the dispatcher frame stays unmapped, so that an
+     * overflow of the upcall stack faults instead of writing over
+     * whatever would be mapped there. */
+    vregion_alloc_fixed(&vspace, DISP_GUARD_VADDR, PAGE, 0);
 }
 
 /* The L2 table for the MiB at l1_index, made and mapped if need be. */
@@ -104,37 +110,80 @@ static errval_t l2_table(uint32_t l1_index, capaddr_t *ret)
     return SYS_ERR_OK;
 }
 
+/* The part of [va, va + bytes) that one L2 table covers: its first entry
+ * and the number of pages. */
+static void l2_chunk(uint32_t va, uint32_t bytes, uint32_t *entry, uint32_t *count)
+{
+    *entry = (va / PAGE) % 256;
+    *count = bytes / PAGE;
+    if (*count > 256 - *entry) {
+        *count = 256 - *entry;
+    }
+}
+
+/* Unmap [vaddr, vaddr + bytes) and delete the extra capability copies
+ * mapping it needed; stops at the first chunk that is not mapped. */
+static errval_t unmap_locked(uint32_t vaddr, uint32_t bytes)
+{
+    errval_t err = SYS_ERR_OK;
+    for (uint32_t off = 0; off < bytes && err_is_ok(err);) {
+        uint32_t entry, count;
+        l2_chunk(vaddr + off, bytes - off, &entry, &count);
+        capaddr_t l2 = l2_tables[(vaddr + off) / L2_SPAN];
+        err = l2 ? cap_invoke(l2, VNodeCmd_Unmap, 2, entry, count).err
+                 : SYS_ERR_VNODE_NOT_MAPPED;
+        off += count * PAGE;
+    }
+    struct split_mapping *sm = split_find(vaddr, false);
+    while (sm && sm->n > 0) {
+        sm->n--;
+        cap_delete(sm->copies[sm->n]);
+        slot_free(sm->copies[sm->n]);
+    }
+    return err;
+}
+
+/* Map one L2 table's part of a mapping; a part after the first needs a
+ * capability copy of its own (remembered for unmap_locked). */
+static errval_t map_chunk(uint32_t vaddr, uint32_t offset, struct capref frame,
+                          uint32_t bytes, uint32_t flags, uint32_t *count)
+{
+    uint32_t va = vaddr + offset, entry;
+    capaddr_t l2;
+    struct capref cap = frame;
+
+    l2_chunk(va, bytes - offset, &entry, count);
+    errval_t err = l2_table(va / L2_SPAN, &l2);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (offset != 0) {
+        struct split_mapping *sm = split_find(vaddr, true);
+        if (sm == NULL || sm->n == MAX_EXTRA_COPIES) {
+            return LIB_ERR_VREGION_NO_SPACE;
+        }
+        if ((err = slot_alloc(&cap))) {
+            return err;
+        }
+        if ((err = cap_copy(cap, frame))) {
+            slot_free(cap);
+            return err;
+        }
+        sm->copies[sm->n++] = cap;
+    }
+    return cap_invoke(l2, VNodeCmd_Map, 6, entry, capref_addr(cap), CAP_LEVEL_L2,
+                      offset, *count, flags).err;
+}
+
+/* Map all of it, or nothing: a failure unmaps the parts already mapped. */
 static errval_t map_locked(uint32_t vaddr, struct capref frame, size_t bytes,
                            uint32_t flags)
 {
-    uint32_t offset = 0;
-    struct capref cap = frame;
-
-    while (offset < bytes) {
-        uint32_t va = vaddr + offset;
-        uint32_t entry = (va / PAGE) % 256;
-        uint32_t count = (bytes - offset) / PAGE;
-        if (count > 256 - entry) {
-            count = 256 - entry;
-        }
-        capaddr_t l2;
-        errval_t err = l2_table(va / L2_SPAN, &l2);
+    for (uint32_t offset = 0; offset < bytes;) {
+        uint32_t count;
+        errval_t err = map_chunk(vaddr, offset, frame, bytes, flags, &count);
         if (err_is_fail(err)) {
-            return err;
-        }
-        if (offset != 0) {          /* another L2 table: another copy */
-            struct split_mapping *sm = split_find(vaddr, true);
-            if (sm == NULL || sm->n == MAX_EXTRA_COPIES) {
-                return LIB_ERR_VREGION_NO_SPACE;
-            }
-            if ((err = slot_alloc(&cap)) || (err = cap_copy(cap, frame))) {
-                return err;
-            }
-            sm->copies[sm->n++] = cap;
-        }
-        err = cap_invoke(l2, VNodeCmd_Map, 6, entry, capref_addr(cap),
-                         CAP_LEVEL_L2, offset, count, flags).err;
-        if (err_is_fail(err)) {
+            unmap_locked(vaddr, offset);
             return err;
         }
         offset += count * PAGE;
@@ -149,7 +198,15 @@ errval_t paging_map_fixed(uint32_t vaddr, struct capref frame, size_t bytes,
         return LIB_ERR_VREGION_BAD_ARGS;
     }
     thread_lock_libsys();
-    errval_t err = map_locked(vaddr, frame, bytes, flags);
+    /* Claim the range first: it must not be in use by anything else
+     * (LIB_ERR_VREGION_OVERLAP), and must not be handed out later. */
+    errval_t err = vregion_alloc_fixed(&vspace, vaddr, bytes, 0);
+    if (err_is_ok(err)) {
+        err = map_locked(vaddr, frame, bytes, flags);
+        if (err_is_fail(err)) {
+            vregion_free(&vspace, vaddr);
+        }
+    }
     thread_unlock_libsys();
     return err;
 }
@@ -176,27 +233,9 @@ errval_t paging_map_frame(uint32_t *vaddr, struct capref frame, size_t bytes,
 
 errval_t paging_unmap(uint32_t vaddr, size_t bytes)
 {
-    errval_t err = SYS_ERR_OK;
     bytes = (bytes + PAGE - 1) & ~(PAGE - 1);
     thread_lock_libsys();
-    for (uint32_t off = 0; off < bytes && err_is_ok(err);) {
-        uint32_t va = vaddr + off;
-        uint32_t entry = (va / PAGE) % 256;
-        uint32_t count = (bytes - off) / PAGE;
-        if (count > 256 - entry) {
-            count = 256 - entry;
-        }
-        capaddr_t l2 = l2_tables[va / L2_SPAN];
-        err = l2 ? cap_invoke(l2, VNodeCmd_Unmap, 2, entry, count).err
-                 : SYS_ERR_VNODE_NOT_MAPPED;
-        off += count * PAGE;
-    }
-    struct split_mapping *sm = split_find(vaddr, false);
-    while (sm && sm->n > 0) {
-        sm->n--;
-        cap_delete(sm->copies[sm->n]);
-        slot_free(sm->copies[sm->n]);
-    }
+    errval_t err = unmap_locked(vaddr, bytes);
     vregion_free(&vspace, vaddr);
     thread_unlock_libsys();
     return err;
@@ -215,20 +254,82 @@ errval_t paging_alloc_lazy(uint32_t *vaddr, size_t bytes)
     return err;
 }
 
+/* ---- the heap: picolibc's malloc grows it with sbrk -------------------------- */
+
+/*
+ * The heap is [USER_HEAP_BASE, heap_break) of the lazily backed heap
+ * region.  sbrk only moves the break and reserves the RAM the new pages
+ * will need (ram_reserve); a page gets its frame when it is first touched,
+ * in the page-fault upcall.  A malloc that the domain's RAM cannot back
+ * fails with NULL there and then, instead of killing the domain with a
+ * page fault later.
+ */
+static uint32_t heap_break = USER_HEAP_BASE;
+
+static uint32_t page_up(uint32_t a)
+{
+    return (a + PAGE - 1) & ~(PAGE - 1);
+}
+
+void *sbrk(ptrdiff_t increment);
+void *sbrk(ptrdiff_t increment)
+{
+    uint32_t old = heap_break;
+    if (increment < 0 || (uint32_t)increment > USER_HEAP_LIMIT - heap_break) {
+        return (void *)-1;
+    }
+    uint32_t new_break = old + (uint32_t)increment;
+    /* The new pages, and an L2 table for every MiB they start. */
+    uint32_t pages = (page_up(new_break) - page_up(old)) / PAGE;
+    uint32_t tables = (page_up(new_break) + L2_SPAN - 1) / L2_SPAN -
+                      (page_up(old) + L2_SPAN - 1) / L2_SPAN;
+    if (pages > 0 && err_is_fail(ram_reserve((pages + tables) * PAGE))) {
+        return (void *)-1;                  /* malloc returns NULL: ENOMEM */
+    }
+    heap_break = new_break;
+    return (void *)old;
+}
+
+/* Back the page at addr with a fresh frame.  For a heap page the frame
+ * (and the L2 table, if the MiB has none yet) come out of the RAM sbrk
+ * reserved. */
+static errval_t back_page(uint32_t addr, bool heap)
+{
+    struct capref frame;
+    errval_t err = slot_alloc(&frame);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    ram_draw_on_reserve(heap);
+    err = mem_retype_at(frame, ObjType_Frame, PAGE);
+    if (err_is_ok(err)) {
+        err = map_locked(addr & ~(PAGE - 1), frame, PAGE, VREGION_FLAGS_READ_WRITE);
+        if (err_is_fail(err)) {
+            mem_free(frame);
+        }
+    } else {
+        slot_free(frame);
+    }
+    ram_draw_on_reserve(false);
+    return err;
+}
+
 errval_t paging_handle_fault(uint32_t addr)
 {
     thread_lock_libsys();
     struct vregion *r = vregion_find(&vspace, addr);
     errval_t err = LIB_ERR_PAGEFAULT;
     if (r != NULL && (r->flags & VREGION_LAZY)) {
-        struct capref frame;
-        err = frame_alloc(&frame, PAGE);
-        if (err_is_ok(err)) {
-            err = map_locked(addr & ~(PAGE - 1), frame, PAGE,
-                             VREGION_FLAGS_READ_WRITE);
+        bool heap = r->base == USER_HEAP_BASE;
+        if (!heap || addr < heap_break) {
+            err = back_page(addr, heap);
         }
         if (err_is_ok(err)) {
             faults_served++;
+        } else if (err != LIB_ERR_PAGEFAULT) {
+            /* Say why before the kernel reports the fault itself. */
+            static const char msg[] = "libsys: no memory to back a lazily mapped page\n";
+            sys_debug_print(msg, sizeof(msg) - 1);
         }
     }
     thread_unlock_libsys();
@@ -240,22 +341,10 @@ uint32_t paging_faults_served(void)
     return faults_served;
 }
 
-/* ---- the heap: picolibc's malloc grows it with sbrk -------------------------- */
-
-static uint32_t heap_break = USER_HEAP_BASE;
-
-void *sbrk(ptrdiff_t increment);
-void *sbrk(ptrdiff_t increment)
+uint64_t paging_free_vspace_bytes(void)
 {
-    uint32_t old = heap_break;
-    if (increment < 0 || (uint32_t)increment > USER_HEAP_LIMIT - heap_break) {
-        return (void *)-1;
-    }
-    heap_break += increment;
-    /* Touch every new page now, enabled, so the page-fault upcall backs
-     * it: libsys code that runs disabled may then use heap memory. */
-    for (uint32_t p = (old + PAGE - 1) & ~(PAGE - 1); p < heap_break; p += PAGE) {
-        *(volatile char *)p = 0;
-    }
-    return (void *)old;
+    thread_lock_libsys();
+    uint64_t n = vregion_free_bytes(&vspace);
+    thread_unlock_libsys();
+    return n;
 }

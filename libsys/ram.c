@@ -6,6 +6,7 @@
  * offset; the kernel's derivation database guarantees no two objects
  * overlap, the bitmap only spares us asking it to find out.
  */
+#include <stdint.h>
 #include <string.h>
 #include <sys/ram.h>
 #include <sys/threads.h>
@@ -29,6 +30,8 @@ static struct ram_source sources[MAX_SOURCES];
 static unsigned num_sources;
 static uint32_t bitmap_pool[BITMAP_WORDS];
 static uint32_t bitmap_used;
+static uint32_t reserved_pages;         /* promised to the heap (ram_reserve) */
+static bool drawing_reserve;            /* ram_draw_on_reserve */
 
 errval_t (*ram_refill_hook)(size_t bytes);
 
@@ -127,6 +130,15 @@ static uint32_t object_bytes(unsigned type, size_t bytes)
     }
 }
 
+static uint32_t free_pages(void)
+{
+    uint32_t n = 0;
+    for (unsigned i = 0; i < num_sources; i++) {
+        n += sources[i].free_pages;
+    }
+    return n;
+}
+
 static errval_t retype_from_sources(struct capref dest, unsigned type, size_t bytes)
 {
     uint32_t size = object_bytes(type, bytes);
@@ -136,6 +148,9 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
     if (size == 0 || (type != ObjType_VNode_ARM_l2 && type != ObjType_Dispatcher &&
                       size % PAGE != 0)) {
         return SYS_ERR_RETYPE_INVALID_SIZE;
+    }
+    if (!drawing_reserve && free_pages() - reserved_pages < pages) {
+        return LIB_ERR_RAM_ALLOC;       /* the rest is promised to the heap */
     }
     for (unsigned i = 0; i < num_sources; i++) {
         struct ram_source *s = &sources[i];
@@ -148,6 +163,9 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
                                   fixed ? 0 : size, 1);
         if (err_is_ok(err)) {
             mark(s, first, pages, true);
+            if (drawing_reserve) {
+                reserved_pages -= pages < reserved_pages ? pages : reserved_pages;
+            }
         }
         return err;
     }
@@ -221,11 +239,28 @@ errval_t frame_alloc(struct capref *ret, size_t bytes)
 
 size_t ram_free_bytes(void)
 {
-    size_t n = 0;
-    for (unsigned i = 0; i < num_sources; i++) {
-        n += (size_t)sources[i].free_pages * PAGE;
-    }
+    thread_lock_libsys();
+    size_t n = (size_t)(free_pages() - reserved_pages) * PAGE;
+    thread_unlock_libsys();
     return n;
+}
+
+errval_t ram_reserve(size_t bytes)
+{
+    uint32_t pages = (bytes + PAGE - 1) / PAGE;
+    errval_t err = LIB_ERR_RAM_ALLOC;
+    thread_lock_libsys();
+    if (bytes <= SIZE_MAX - PAGE && free_pages() - reserved_pages >= pages) {
+        reserved_pages += pages;
+        err = SYS_ERR_OK;
+    }
+    thread_unlock_libsys();
+    return err;
+}
+
+void ram_draw_on_reserve(bool on)
+{
+    drawing_reserve = on;
 }
 
 /* The domain's first RAM: what its creator put in BASE_PAGE_CN slot 0,

@@ -12,6 +12,7 @@
  * copied into the child's root), used there while building, and our
  * copies deleted at the end.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/spawn.h>
@@ -40,6 +41,9 @@ struct build {
     uint32_t segcn_next;
     struct spawn_args *args;    /* its arguments page, mapped here */
     uint32_t args_vaddr;
+    struct capref args_copy;    /* the copy of it that is mapped here */
+    uint32_t frame_vaddr;       /* its dispatcher frame, mapped here */
+    struct capref frame_copy;
 };
 
 static struct capref child_slot(struct build *b, uint32_t cnode, uint32_t slot)
@@ -132,28 +136,49 @@ static errval_t add_vregion(struct build *b, uint32_t base, uint32_t bytes)
     return SYS_ERR_OK;
 }
 
+/* Map one of the child's frames here too (a capability copy in a slot of
+ * ours, remembered in *copy and *va for release_build). */
+static errval_t map_here(struct capref frame, uint32_t bytes, struct capref *copy,
+                         uint32_t *va)
+{
+    errval_t err;
+    *va = 0;
+    if ((err = slot_alloc(copy))) {
+        *copy = NULL_CAP;
+        return err;
+    }
+    if ((err = cap_copy(*copy, frame)) ||
+        (err = paging_map_frame(va, *copy, bytes, VREGION_FLAGS_READ_WRITE))) {
+        *va = 0;
+    }
+    return err;
+}
+
+static void unmap_here(struct capref *copy, uint32_t *va, uint32_t bytes)
+{
+    if (*va != 0) {
+        paging_unmap(*va, bytes);
+        *va = 0;
+    }
+    if (!capref_is_null(*copy)) {
+        cap_delete(*copy);
+        slot_free(*copy);
+        *copy = NULL_CAP;
+    }
+}
+
 /* Map a copy of frame here, let fill() write it, unmap it again. */
 static errval_t with_frame_mapped(struct capref frame, uint32_t bytes,
                                   void (*fill)(void *mem, void *arg), void *arg)
 {
     struct capref copy;
     uint32_t va;
-    errval_t err;
-
-    if ((err = slot_alloc(&copy))) {
-        return err;
+    errval_t err = map_here(frame, bytes, &copy, &va);
+    if (err_is_ok(err)) {
+        fill((void *)va, arg);
     }
-    if ((err = cap_copy(copy, frame)) ||
-        (err = paging_map_frame(&va, copy, bytes, VREGION_FLAGS_READ_WRITE))) {
-        cap_delete(copy);
-        slot_free(copy);
-        return err;
-    }
-    fill((void *)va, arg);
-    paging_unmap(va, bytes);
-    cap_delete(copy);
-    slot_free(copy);
-    return SYS_ERR_OK;
+    unmap_here(&copy, &va, bytes);
+    return err;
 }
 
 struct chunk_fill {
@@ -255,9 +280,42 @@ static errval_t give_cap(struct build *b, uint32_t slot, struct capref cap)
     return cap_copy(child_slot(b, ROOTCN_SLOT_TASKCN, slot), cap);
 }
 
-/* ---- putting it together ------------------------------------------------------ */
+/* ---- arguments and environment ------------------------------------------ */
 
-static void fill_args(struct build *b, int argc, const char *const *argv)
+static unsigned count_strings(const char *const *v)
+{
+    unsigned n = 0;
+    while (v != NULL && v[n] != NULL) {
+        n++;
+    }
+    return n;
+}
+
+/* Bad arguments are the caller's error: refuse them before building
+ * anything, rather than cut them short. */
+static errval_t check_args(int argc, const char *const *argv, const char *const *envp)
+{
+    size_t bytes = 0;
+
+    if (argc < 1 || argc > SPAWN_MAX_ARGS || argv[0] == NULL || argv[0][0] == '\0' ||
+        count_strings(envp) > SPAWN_MAX_ENV) {
+        return LIB_ERR_SPAWN_ARGS;
+    }
+    for (int i = 0; i < argc; i++) {
+        if (argv[i] == NULL) {
+            return LIB_ERR_SPAWN_ARGS;
+        }
+        bytes += strlen(argv[i]) + 1;
+    }
+    for (unsigned i = 0; i < count_strings(envp); i++) {
+        bytes += strlen(envp[i]) + 1;
+    }
+    return bytes <= SPAWN_ARGS_STRINGS ? SYS_ERR_OK : LIB_ERR_SPAWN_ARGS;
+}
+
+/* Fill the arguments page (check_args said everything fits). */
+static void fill_args(struct build *b, int argc, const char *const *argv,
+                      const char *const *envp)
 {
     struct spawn_args *a = b->args;
     uint32_t pos = 0;
@@ -265,19 +323,44 @@ static void fill_args(struct build *b, int argc, const char *const *argv)
     a->magic = SPAWN_ARGS_MAGIC;
     a->domain_id = b->si->domain_id;
     memcpy(a->name, b->si->name, sizeof(a->name) - 1);
-    a->argc = 0;
-    for (int i = 0; i < argc && i < SPAWN_MAX_ARGS; i++) {
+    a->argc = argc;
+    for (int i = 0; i < argc; i++) {
         size_t n = strlen(argv[i]) + 1;
-        if (pos + n > SPAWN_ARGS_STRINGS) {
-            break;
-        }
         memcpy(a->strings + pos, argv[i], n);
-        a->argv_offset[a->argc++] = pos;
+        a->argv_offset[i] = pos;
         pos += n;
     }
+    a->envc = count_strings(envp);
+    for (uint32_t i = 0; i < a->envc; i++) {
+        size_t n = strlen(envp[i]) + 1;
+        memcpy(a->strings + pos, envp[i], n);
+        a->envp[i] = ARGS_VADDR + offsetof(struct spawn_args, strings) + pos;
+        pos += n;
+    }
+    a->envp[a->envc] = 0;
 }
 
-static uint32_t needed_bytes(const struct elf_info *info, size_t ram_bytes)
+/* ---- putting it together ------------------------------------------------------ */
+
+/* Every segment must lie in the program image area: above the NULL guard
+ * (elf_parse checked that, and that nothing reaches the kernel's half)
+ * and below the dispatcher frame, arguments page, heap and stack, which
+ * spawn places itself. */
+static errval_t check_layout(const struct elf_info *info)
+{
+    for (unsigned i = 0; i < info->num_segments; i++) {
+        const struct elf_segment *seg = &info->segments[i];
+        if (seg->vaddr < USER_IMAGE_BASE || seg->vaddr > USER_IMAGE_LIMIT ||
+            seg->memsz > USER_IMAGE_LIMIT - seg->vaddr) {
+            return LIB_ERR_SPAWN_LAYOUT;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+/* The RAM the domain's objects need besides its own ram_bytes (an upper
+ * bound: alignment gaps included). */
+static uint32_t object_bytes(const struct elf_info *info)
 {
     uint32_t n = L1_CNODE_MIN_SLOTS * CTE_SIZE + NUM_CHILD_CNODES * OBJSIZE_L2CNODE +
                  OBJSIZE_VNODE_ARM_L1 + 16 * 1024 +          /* its alignment */
@@ -286,16 +369,15 @@ static uint32_t needed_bytes(const struct elf_info *info, size_t ram_bytes)
     for (unsigned i = 0; i < info->num_segments; i++) {
         n += info->segments[i].memsz + 2 * PAGE;
     }
-    return ((n + PAGE - 1) & ~(PAGE - 1)) + (uint32_t)ram_bytes;
+    return (n + PAGE - 1) & ~(PAGE - 1);
 }
 
 static errval_t build_domain(struct build *b, const uint8_t *elf,
                              const struct elf_info *info, int argc,
-                             const char *const *argv,
+                             const char *const *argv, const char *const *envp,
                              const struct spawn_caps *caps, size_t ram_bytes)
 {
     struct spawninfo *si = b->si;
-    struct capref task_slot;
     errval_t err;
 
     if ((err = make_cspace(b))) {
@@ -315,14 +397,12 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
         return err;
     }
     /* Its arguments page stays mapped here while we build. */
-    if ((err = slot_alloc(&task_slot)) || (err = cap_copy(task_slot, argsf)) ||
-        (err = paging_map_frame(&b->args_vaddr, task_slot, PAGE,
-                                VREGION_FLAGS_READ_WRITE))) {
+    if ((err = map_here(argsf, PAGE, &b->args_copy, &b->args_vaddr))) {
         return err;
     }
     b->args = (struct spawn_args *)b->args_vaddr;
     b->pagecn_next = 1;
-    fill_args(b, argc, argv);
+    fill_args(b, argc, argv, envp);
 
     /* The address space. */
     struct capref stack = child_slot(b, ROOTCN_SLOT_SEGCN, b->segcn_next++);
@@ -353,27 +433,17 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     b->args->pagecn_free = b->pagecn_next;
     b->args->segcn_free = b->segcn_next;
     b->args->taskcn_free = TASKCN_SLOTS_FREE;
-    paging_unmap(b->args_vaddr, PAGE);
-    cap_delete(task_slot);
-    slot_free(task_slot);
 
     /* The dispatcher's shared part: name, entry points, stack. */
-    struct capref fcopy;
-    uint32_t fva;
-    if ((err = slot_alloc(&fcopy)) || (err = cap_copy(fcopy, frame)) ||
-        (err = paging_map_frame(&fva, fcopy, DISPATCHER_FRAME_BYTES,
-                                VREGION_FLAGS_READ_WRITE))) {
+    if ((err = map_here(frame, DISPATCHER_FRAME_BYTES, &b->frame_copy, &b->frame_vaddr))) {
         return err;
     }
-    struct dispatcher_shared *sh = (void *)(fva + DISP_SHARED_OFFSET);
+    struct dispatcher_shared *sh = (void *)(b->frame_vaddr + DISP_SHARED_OFFSET);
     sh->udisp = DISPATCHER_VADDR;
     sh->run_entry = info->entry;
     sh->stack_top = DISPATCHER_VADDR + DISP_STACK_TOP;
     sh->domain_id = si->domain_id;
     memcpy(sh->name, si->name, DISP_NAME_LEN - 1);
-    paging_unmap(fva, DISPATCHER_FRAME_BYTES);
-    cap_delete(fcopy);
-    slot_free(fcopy);
 
     /* Hand it to the kernel. */
     capaddr_t death = capref_is_null(caps->death_ep) ? CPTR_NULL
@@ -383,15 +453,19 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
                           death, si->domain_id).err)) {
         return err;
     }
-    if ((err = slot_alloc(&si->dispatcher)) || (err = cap_copy(si->dispatcher, disp))) {
+    if ((err = slot_alloc(&si->dispatcher))) {
+        si->dispatcher = NULL_CAP;
         return err;
     }
-    return SYS_ERR_OK;
+    return cap_copy(si->dispatcher, disp);
 }
 
-/* Drop the scaffolding: our copies of its CNodes. */
+/* Drop the scaffolding, whether the build worked or not: the child's
+ * pages mapped here, and our copies of its CNodes. */
 static void release_build(struct build *b)
 {
+    unmap_here(&b->args_copy, &b->args_vaddr, PAGE);
+    unmap_here(&b->frame_copy, &b->frame_vaddr, DISPATCHER_FRAME_BYTES);
     for (uint32_t i = 0; i < NUM_CHILD_CNODES; i++) {
         if (b->cn[i]) {
             cap_delete((struct capref){ ROOT_CNODE, b->cn[i] });
@@ -405,39 +479,45 @@ static void release_build(struct build *b)
 }
 
 errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
-                    const char *const *argv, uint32_t domain_id,
-                    const struct spawn_caps *caps, size_t ram_bytes,
-                    struct spawninfo *si)
+                    const char *const *argv, const char *const *envp,
+                    uint32_t domain_id, const struct spawn_caps *caps,
+                    size_t ram_bytes, struct spawninfo *si)
 {
     struct elf_info info;
     struct build b;
     errval_t err;
 
-    err = elf_parse(elf, elf_bytes, USER_VADDR_LIMIT, &info);
-    if (err_is_fail(err)) {
+    memset(si, 0, sizeof(*si));
+    if ((err = check_args(argc, argv, envp)) ||
+        (err = elf_parse(elf, elf_bytes, USER_VADDR_LIMIT, &info)) ||
+        (err = check_layout(&info))) {
         return err;
     }
     if (ram_bytes == 0) {
         ram_bytes = SPAWN_DEFAULT_RAM;
     }
+    if (ram_bytes > UINT32_MAX - object_bytes(&info) - PAGE) {
+        return LIB_ERR_RAM_ALLOC;               /* more than there is */
+    }
     ram_bytes = (ram_bytes + PAGE - 1) & ~(PAGE - 1);
-    memset(si, 0, sizeof(*si));
-    snprintf(si->name, sizeof(si->name), "%s", argc > 0 ? argv[0] : "?");
+    snprintf(si->name, sizeof(si->name), "%s", argv[0]);
     si->domain_id = domain_id;
 
     memset(&b, 0, sizeof(b));
     b.si = si;
-    b.ram_bytes = needed_bytes(&info, ram_bytes);
+    b.ram_bytes = object_bytes(&info) + (uint32_t)ram_bytes;
     struct capability_info ri;
     if ((err = ram_alloc(&si->child_ram, b.ram_bytes))) {
+        si->child_ram = NULL_CAP;
         return err;
     }
     if ((err = cap_identify(si->child_ram, &ri))) {
         mem_free(si->child_ram);
+        si->child_ram = NULL_CAP;
         return err;
     }
     b.ram_base = ri.base;
-    err = build_domain(&b, elf, &info, argc, argv, caps, ram_bytes);
+    err = build_domain(&b, elf, &info, argc, argv, envp, caps, ram_bytes);
     release_build(&b);
     if (err_is_fail(err)) {
         spawn_cleanup(si);
@@ -452,6 +532,9 @@ errval_t spawn_run(struct spawninfo *si)
 
 errval_t spawn_cleanup(struct spawninfo *si)
 {
+    if (capref_is_null(si->child_ram)) {
+        return SYS_ERR_OK;                      /* nothing was built */
+    }
     errval_t err = cap_revoke(si->child_ram);
     if (!capref_is_null(si->dispatcher)) {
         slot_free(si->dispatcher);      /* emptied by the revoke */
@@ -459,6 +542,7 @@ errval_t spawn_cleanup(struct spawninfo *si)
     }
     if (err_is_ok(err)) {
         err = mem_free(si->child_ram);
+        si->child_ram = NULL_CAP;
     }
     return err;
 }

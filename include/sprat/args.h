@@ -16,6 +16,7 @@
 
 #define SPAWN_ARGS_MAGIC        0x41726773u     /* "Args" */
 #define SPAWN_MAX_ARGS          32
+#define SPAWN_MAX_ENV           32
 #define SPAWN_ARGS_STRINGS      1024
 #define SPAWN_MAX_L2            64
 #define SPAWN_MAX_VREGIONS      16
@@ -33,7 +34,13 @@ struct spawn_args {
     /* Command line: argv[i] = strings + argv_offset[i], NUL-terminated. */
     uint32_t argc;
     uint32_t argv_offset[SPAWN_MAX_ARGS];
-    char strings[SPAWN_ARGS_STRINGS];
+    char strings[SPAWN_ARGS_STRINGS];   /* the arguments, then the environment */
+
+    /* Environment: envp[0..envc) are "NAME=value" strings in strings[],
+     * given as the domain's own (user) addresses and followed by a 0, so
+     * that C's environ can point straight at envp (libsys/environ.c). */
+    uint32_t envc;
+    uint32_t envp[SPAWN_MAX_ENV + 1];
 
     /* Address space: L2 tables in ROOTCN_SLOT_PAGECN (slot 0 is the L1
      * table), each mapped at L1 entry l1_index. */
@@ -53,5 +60,6 @@ struct spawn_args {
     uint32_t segcn_free;
     uint32_t taskcn_free;
 };
+_Static_assert(sizeof(struct spawn_args) <= 4096, "the arguments page is one page");
 
 #endif

@@ -8,6 +8,8 @@
 #define USER_VADDR_LIMIT    0x80000000u /* first kernel address */
 #define USER_NULL_GUARD     0x00010000u /* nothing mapped below this */
 #define USER_IMAGE_BASE     0x00010000u /* programs are linked here */
+#define USER_IMAGE_LIMIT    0x0ffff000u /* ...and their segments end below */
+#define DISP_GUARD_VADDR    0x0ffff000u /* never mapped: upcall stack guard */
 #define DISPATCHER_VADDR    0x10000000u /* the dispatcher frame */
 #define ARGS_VADDR          0x10100000u /* arguments page (struct spawn_args) */
 #define BOOTINFO_VADDR      0x10200000u /* init only: struct bootinfo */

@@ -15,7 +15,11 @@
  *                   and shut the machine down at the end
  *   @quota KiB      the memory server's default quota per domain
  *   @memtest N name arg...   start N copies, wait, and check (as a test)
- *                   that every byte of memory came back
+ *                   that every byte of memory came back (!name: copies
+ *                   that are expected to fault)
+ *   @spawntest name spawn damaged copies of module name: each error is
+ *                   reported and leaves nothing behind (spawntest.c)
+ *   NAME=value ...  words before the program name are its environment
  *   # ...           comment
  */
 #include <ctype.h>
@@ -33,6 +37,7 @@
 #include <sys/threads.h>
 #include <sprat/bootinfo.h>
 #include <sprat/lmp.h>
+#include "init.h"
 
 #define MAX_DOMAINS     64
 #define MAX_ARGS        16
@@ -269,10 +274,29 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
 
 /* ---- starting and reaping domains ------------------------------------------ */
 
+/* Leading NAME=value words of a command line are the environment the
+ * program gets; the rest is its argv.  Returns the new argc. */
+static int take_environment(int argc, char ***argv, const char **envp, int max)
+{
+    int envc = 0;
+    while (argc > 0 && envc < max && (*argv)[0][0] != '=' && strchr((*argv)[0], '=')) {
+        envp[envc++] = (*argv)[0];
+        (*argv)++;
+        argc--;
+    }
+    envp[envc] = NULL;
+    return argc;
+}
+
 static errval_t start_domain(int argc, char **argv, bool expect_fault,
                              const struct spawn_caps *extra, size_t ram,
                              uint32_t *id_out)
 {
+    const char *envp[MAX_ARGS + 1];
+    argc = take_environment(argc, &argv, envp, MAX_ARGS);
+    if (argc == 0) {
+        return LIB_ERR_SPAWN_ARGS;
+    }
     size_t bytes;
     const void *elf = spawn_find_module(argv[0], &bytes);
     if (elf == NULL) {
@@ -299,16 +323,19 @@ static errval_t start_domain(int argc, char **argv, bool expect_fault,
     if (extra) {
         caps = *extra;
     }
+    bool have_chan = false, built = false;
     errval_t err = rpc_chan_init(&d->chan, NULL_CAP);
     if (err_is_ok(err)) {
+        have_chan = true;
         d->chan.st = d;
         d->chan.client_id = id;
         caps.init_ep = d->chan.lc.local_cap;
         caps.death_ep = death_chan.local_cap;
         caps.memserv_ep = name_find("memserv");
         caps.serial_ep = name_find("serial");
-        err = spawn_load(elf, bytes, argc, (const char *const *)argv, id, &caps, ram,
-                         &d->si);
+        err = spawn_load(elf, bytes, argc, (const char *const *)argv, envp, id, &caps,
+                         ram, &d->si);
+        built = err_is_ok(err);
     }
     if (err_is_ok(err)) {
         rpc_serve(&d->chan, handlers, ws);
@@ -319,9 +346,18 @@ static errval_t start_domain(int argc, char **argv, bool expect_fault,
         }
         err = spawn_run(&d->si);
     }
+    if (err_is_fail(err)) {
+        /* Reported, not fatal: undo everything this attempt made. */
+        DEBUG_ERR(err, "spawning %s", argv[0]);
+        if (built) {
+            spawn_cleanup(&d->si);
+        }
+        if (have_chan) {
+            lmp_chan_destroy(&d->chan.lc);
+        }
+    }
     thread_mutex_lock(&lock);
     if (err_is_fail(err)) {
-        DEBUG_ERR(err, "spawning %s", argv[0]);
         d->running = false;
     } else {
         d->expect_fault = expect_fault;
@@ -363,11 +399,6 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
         test_report(ok, "domain %s %s", d->si.name,
                     d->expect_fault ? "faulted and was removed" : "ended cleanly");
     }
-    for (unsigned i = 0; i < d->num_waiters; i++) {
-        struct rpc_payload r = { .nscalar = 1,
-                                 .scalar = { reason == DEATH_EXIT ? status : (uint32_t)-1 } };
-        rpc_reply(d->waiters[i].rc, RPC_PROCESS_WAIT, d->waiters[i].seq, &r);
-    }
     if (get_memserv_rpc() && strcmp(d->si.name, "memserv") != 0) {
         struct rpc_payload q = { .nscalar = 1, .scalar = { id } }, r;
         rpc_call(get_memserv_rpc(), RPC_MEM_DOMAIN_DIED, &q, &r);
@@ -377,6 +408,13 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     errval_t err = spawn_cleanup(&d->si);
     if (err_is_fail(err)) {
         DEBUG_ERR(err, "cleaning up %s", d->si.name);
+    }
+    /* Waiters hear of it once it is gone for good: everything it was
+     * made of destroyed, its memory back. */
+    for (unsigned i = 0; i < d->num_waiters; i++) {
+        struct rpc_payload r = { .nscalar = 1,
+                                 .scalar = { reason == DEATH_EXIT ? status : (uint32_t)-1 } };
+        rpc_reply(d->waiters[i].rc, RPC_PROCESS_WAIT, d->waiters[i].seq, &r);
     }
     thread_mutex_lock(&lock);
     last_status = reason == DEATH_EXIT ? (int)status : -1;
@@ -498,12 +536,16 @@ static size_t system_free(void)
 
 static void memtest(int n, int argc, char **argv)
 {
+    bool faults = argv[0][0] == '!';    /* domains expected to fault */
+    if (faults) {
+        argv[0]++;
+    }
     wait_running(num_services);
-    start_domain(argc, argv, false, NULL, 0, NULL);     /* warm-up */
+    start_domain(argc, argv, faults, NULL, 0, NULL);    /* warm-up */
     wait_running(num_services);
     size_t before = system_free();
     for (int i = 0; i < n; i++) {
-        start_domain(argc, argv, false, NULL, 0, NULL);
+        start_domain(argc, argv, faults, NULL, 0, NULL);
     }
     wait_running(num_services);
     size_t after = system_free();
@@ -555,6 +597,9 @@ static void run_bootlist(bool first_pass)
             wait_running(num_services);
         } else if (strcmp(argv[0], "@memtest") == 0 && argc >= 3) {
             memtest(atoi(argv[1]), argc - 2, argv + 2);
+        } else if (strcmp(argv[0], "@spawntest") == 0 && argc >= 2) {
+            wait_running(num_services);
+            spawn_error_tests(argv[1]);
         } else if (argv[0][0] == '@') {
             /* a first-pass setting */
         } else if (argv[0][0] == '!') {

@@ -16,6 +16,7 @@
 #include <sys/debug.h>
 #include <sys/ram.h>
 #include <sys/rpc.h>
+#include <sys/rpc_clients.h>
 #include <sys/waitset.h>
 
 #define DEFAULT_QUOTA   (32u * 1024 * 1024)
@@ -37,17 +38,11 @@ struct client {
 };
 
 /* The private channels clients bound, to close when their domain dies. */
-#define MAX_CHANNELS 128
-static struct rpc_chan *channels[MAX_CHANNELS];
+static struct rpc_clients channels;
 
 static void on_bind(struct rpc_chan *rc)
 {
-    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
-        if (channels[i] == NULL) {
-            channels[i] = rc;
-            return;
-        }
-    }
+    rpc_clients_add(&channels, rc);
 }
 
 static struct grant grants[MAX_GRANTS];
@@ -107,6 +102,18 @@ static void handle_ram_cap(struct rpc_chan *rc, struct rpc_payload *req,
     resp->scalar[0] = bytes;
 }
 
+/* A channel of the domain that died (but not the one init asks on). */
+struct died {
+    uint32_t domain;
+    struct rpc_chan *asking;
+};
+
+static bool is_channel_of(struct rpc_chan *rc, void *arg)
+{
+    const struct died *d = arg;
+    return rc->client_id == d->domain && rc != d->asking;
+}
+
 /* Take back everything a domain got: revoke our copy, then free it. */
 static void handle_domain_died(struct rpc_chan *rc, struct rpc_payload *req,
                                struct rpc_payload *resp)
@@ -126,14 +133,8 @@ static void handle_domain_died(struct rpc_chan *rc, struct rpc_payload *req,
             clients[i].active = false;
         }
     }
-    for (unsigned i = 0; i < MAX_CHANNELS; i++) {
-        if (channels[i] && channels[i]->client_id == domain && channels[i] != rc) {
-            channels[i]->dead = true;
-            lmp_chan_destroy(&channels[i]->lc);
-            free(channels[i]);
-            channels[i] = NULL;
-        }
-    }
+    struct died died = { domain, rc };
+    rpc_clients_close_if(&channels, is_channel_of, &died);
     resp->err = SYS_ERR_OK;
 }
 

@@ -13,6 +13,7 @@
 #include <sys/debug.h>
 #include <sys/paging.h>
 #include <sys/rpc.h>
+#include <sys/rpc_clients.h>
 #include <sys/stdio_backend.h>
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
@@ -173,8 +174,48 @@ static void handle_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
     foreground = id;
 }
 
+/*
+ * The private channels clients bound.  A client that ends leaves its
+ * channel behind, and channels are few (one LMP endpoint each): so before
+ * every new binding the channels of clients that are gone are closed.  A
+ * client is gone when its endpoint capability is: init revoked everything
+ * the client was made of, our copy included.
+ */
+static struct rpc_clients channels;
+
+static void on_bind(struct rpc_chan *rc)
+{
+    rpc_clients_add(&channels, rc);
+}
+
+/* Is the client gone?  Then forget its GETCHAR calls too. */
+static bool client_gone(struct rpc_chan *rc, void *arg)
+{
+    struct capability_info info;
+    (void)arg;
+    if (err_is_ok(cap_identify(rc->lc.remote_cap, &info))) {
+        return false;
+    }
+    for (unsigned i = 0; i < num_waiters;) {
+        if (waiters[i].rc == rc) {
+            memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
+            num_waiters--;
+        } else {
+            i++;
+        }
+    }
+    return true;
+}
+
+static void handle_bind(struct rpc_chan *rc, struct rpc_payload *req,
+                        struct rpc_payload *resp)
+{
+    rpc_clients_close_if(&channels, client_gone, NULL);
+    rpc_handle_bind(rc, req, resp);
+}
+
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
-    [RPC_BIND] = rpc_handle_bind,
+    [RPC_BIND] = handle_bind,
     [RPC_SERIAL_PUTCHAR] = handle_putchar,
     [RPC_SERIAL_WRITE] = handle_write,
     [RPC_SERIAL_GETCHAR] = handle_getchar,
@@ -245,6 +286,7 @@ int main(int argc, char **argv)
     lmp_chan_register_recv(&irq_chan, ws, MKCLOSURE(irq_event, NULL));
 
     if ((err = rpc_chan_init(&listener, NULL_CAP)) ||
+        (listener.on_bind = on_bind, false) ||
         (err = rpc_serve(&listener, handlers, ws)) ||
         (err = rpc_name_register(get_init_rpc(), "serial", listener.lc.local_cap))) {
         DEBUG_ERR(err, "serial start-up");

@@ -14,6 +14,7 @@
 #include <sprat/lmp.h>
 
 #define ROOTCN TASKCN_CAP(TASKCN_SLOT_ROOTCN)
+#define FIXED_VA 0x78000000u
 
 static struct capref fresh(void)
 {
@@ -85,14 +86,15 @@ static void retype_errors(void)
     TEST_ERR(cap_delete(a), SYS_ERR_CAP_NOT_FOUND);
     TEST_ERR(cap_retype(b, ram, 0, ObjType_Frame, 4096, 1), SYS_ERR_OK);
 
-    /* Rights: a read-only copy cannot be mapped writable, nor regain rights. */
+    /* Rights: a read-only copy cannot be mapped writable, nor regain rights.
+     * (FIXED_VA: free address space between the heap and the stack.) */
     struct capref ro = fresh(), rw = fresh();
     TEST_ERR(cap_copy_rights(ro, b, CAPRIGHTS_READ), SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(rw, ro, CAPRIGHTS_READ_WRITE), SYS_ERR_RIGHTS_ESCALATION);
-    TEST_ERR(paging_map_fixed(0x30000000, ro, 4096, VREGION_FLAGS_READ_WRITE),
+    TEST_ERR(paging_map_fixed(FIXED_VA, ro, 4096, VREGION_FLAGS_READ_WRITE),
              SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(paging_map_fixed(0x30000000, ro, 4096, VREGION_FLAGS_READ), SYS_ERR_OK);
-    TEST_ERR(paging_map_fixed(0x30001000, ro, 4096, VREGION_FLAGS_READ),
+    TEST_ERR(paging_map_fixed(FIXED_VA, ro, 4096, VREGION_FLAGS_READ), SYS_ERR_OK);
+    TEST_ERR(paging_map_fixed(FIXED_VA + 4096, ro, 4096, VREGION_FLAGS_READ),
              SYS_ERR_CAP_ALREADY_MAPPED);
 
     /* Revoke removes every copy but the one revoked, and all descendants. */

@@ -1,13 +1,22 @@
 /*
  * user/t_fault -- a domain that does something fatal (argv[1] says what),
  * for the test that the kernel reports and removes it while the rest of
- * the system goes on.  "trap" instead handles its own undefined
- * instruction through the trap upcall and exits normally.
+ * the system goes on:
+ *   null      write to address 0 (the unmapped guard below the image)
+ *   undef     execute a permanently undefined instruction
+ *   rotext    write to its own code: the first word of the image
+ *   jump      call a function at address 0 (a prefetch abort)
+ *   disabled  read address 0 while the dispatcher is disabled: no upcall
+ *             can be made, the kernel stops it at once
+ * "trap" instead handles its own undefined instruction through the trap
+ * upcall and exits normally.
  */
 #include <stdio.h>
 #include <string.h>
 #include <sys/disp.h>
+#include <sys/threads.h>
 #include <sys/systest.h>
+#include <sprat/vm_layout.h>
 
 static int skip_instruction(struct save_area *ctx)
 {
@@ -25,7 +34,13 @@ int main(int argc, char **argv)
     } else if (strcmp(what, "undef") == 0) {
         __asm__ volatile(".word 0xe7f000f0");       /* permanently undefined */
     } else if (strcmp(what, "rotext") == 0) {
-        *(volatile int *)(void *)main = 0;
+        *(volatile int *)USER_IMAGE_BASE = 0;
+    } else if (strcmp(what, "jump") == 0) {
+        void (*volatile nowhere)(void) = NULL;
+        nowhere();
+    } else if (strcmp(what, "disabled") == 0) {
+        disp_disable();
+        (void)*(volatile int *)0;
     } else if (strcmp(what, "trap") == 0) {
         disp_set_trap_handler(skip_instruction);
         __asm__ volatile(".word 0xe7f000f0");

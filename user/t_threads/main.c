@@ -1,10 +1,12 @@
 /*
  * user/t_threads -- user-level threads: a mutex-protected counter shared
  * by 8 threads, a bounded buffer with condition variables, join results,
- * and preemption between threads of one domain.
+ * and preemption between threads of one domain -- also while a thread
+ * holds a mutex.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/disp.h>
 #include <sys/threads.h>
 #include <sys/systest.h>
 
@@ -87,6 +89,75 @@ static int setter(void *arg)
     return 0;
 }
 
+/*
+ * 8 threads increment a counter under a mutex with no yield at all, with
+ * a delay inside the critical section, until the timer has preempted a
+ * thread holding the mutex PREEMPTED_INSIDE times (a run() upcall between
+ * taking and releasing it).  The main thread sleeps on a condition
+ * variable meanwhile.  The counter must equal the sum of what each
+ * thread says it added.
+ */
+#define PREEMPTED_INSIDE    8
+#define MAX_ROUNDS          400000      /* per thread: give up after this */
+
+static struct thread_mutex plock = THREAD_MUTEX_INITIALIZER;
+static struct thread_cond pdone = THREAD_COND_INITIALIZER;
+static int pcounter;
+static unsigned preempted_inside, gave_up;
+static volatile bool pstop;
+
+static int preempted_worker(void *arg)
+{
+    int mine = 0;
+    (void)arg;
+    while (!pstop) {
+        thread_mutex_lock(&plock);
+        uint32_t runs = disp_run_count();
+        int v = pcounter;
+        for (volatile int delay = 0; delay < 200; delay++) {
+        }
+        pcounter = v + 1;
+        mine++;
+        if (disp_run_count() != runs) {
+            preempted_inside++;
+        }
+        if (preempted_inside >= PREEMPTED_INSIDE || (mine >= MAX_ROUNDS && ++gave_up)) {
+            thread_cond_signal(&pdone);
+        }
+        thread_mutex_unlock(&plock);
+        if (mine >= MAX_ROUNDS) {
+            break;
+        }
+    }
+    return mine;
+}
+
+static void preempted_mutex_test(void)
+{
+    struct thread *t[NTHREADS];
+    int total = 0;
+
+    for (int i = 0; i < NTHREADS; i++) {
+        t[i] = thread_create(preempted_worker, NULL);
+    }
+    thread_mutex_lock(&plock);
+    while (preempted_inside < PREEMPTED_INSIDE && gave_up == 0) {
+        thread_cond_wait(&pdone, &plock);
+    }
+    thread_mutex_unlock(&plock);
+    pstop = true;
+    for (int i = 0; i < NTHREADS; i++) {
+        int r = 0;
+        if (t[i] != NULL && thread_join(t[i], &r) == SYS_ERR_OK) {
+            total += r;
+        }
+    }
+    test_report(preempted_inside >= PREEMPTED_INSIDE,
+                "8 threads: preempted %u times while holding the mutex", preempted_inside);
+    test_report(pcounter == total && total > 0,
+                "8 threads, no yields: counter %d = the %d increments made", pcounter, total);
+}
+
 int main(void)
 {
     struct thread *t[NTHREADS];
@@ -121,6 +192,7 @@ int main(void)
     thread_join(sp, &r);
     thread_join(st, NULL);
     test_report(r == 7 && flag, "a spinning thread is preempted so another can run");
+    preempted_mutex_test();
     test_report(thread_count() == 1, "all threads gone after join");
     return 0;
 }

@@ -24,13 +24,13 @@ errval_t paging_unmap(uint32_t vaddr, size_t bytes);
 /* Reserve a region that is backed with fresh frames on first touch. */
 errval_t paging_alloc_lazy(uint32_t *vaddr, size_t bytes);
 
-/* The page-fault upcall's work: back addr if it lies in a lazy region. */
+/* The page-fault upcall's work: back addr if it lies in a lazy region
+ * (the heap only below its break; see sbrk in paging.c). */
 errval_t paging_handle_fault(uint32_t addr);
 
-/* Map a frame into another address space whose L1 table is l1 (spawn). */
-struct paging_state;
-
-/* Statistics for tests: pages mapped on faults so far. */
+/* Statistics for tests: pages mapped on faults so far, and the virtual
+ * address space still free. */
 uint32_t paging_faults_served(void);
+uint64_t paging_free_vspace_bytes(void);
 
 #endif

@@ -27,8 +27,21 @@ errval_t mem_free(struct capref cap);
 errval_t ram_alloc(struct capref *ret, size_t bytes);
 errval_t frame_alloc(struct capref *ret, size_t bytes);
 
-/* Bytes still free in all sources. */
+/* Bytes still free in all sources and not reserved (below). */
 size_t ram_free_bytes(void);
+
+/*
+ * Reservations for the lazily backed heap (libsys/paging.c): sbrk sets
+ * pages aside when the heap grows, and the page-fault upcall -- which runs
+ * disabled and so cannot ask the memory server for more -- draws on them
+ * when it backs a heap page.  Other allocations leave reserved pages
+ * alone.  ram_reserve never refills (it runs inside malloc): it fails with
+ * LIB_ERR_RAM_ALLOC if the sources do not hold bytes more.
+ */
+errval_t ram_reserve(size_t bytes);
+/* While on (libsys lock held), allocations may use reserved pages and
+ * count what they take against the reservation. */
+void ram_draw_on_reserve(bool on);
 
 /* Start-up: the RAM the domain was given. */
 void ram_init(void);

@@ -29,16 +29,26 @@ struct spawn_caps {
 };
 
 /*
- * Build a domain from the ELF image (in our address space) with the
- * command line argv[0..argc), ready to run.  ram_bytes: its own RAM
- * (0: SPAWN_DEFAULT_RAM).  Errors in the image are returned, not fatal.
+ * Build a domain from the ELF image (in our address space), ready to run:
+ * command line argv[0..argc) (argv[0] names it), environment envp (a
+ * NULL-terminated list of "NAME=value" strings, or NULL for none).
+ * ram_bytes: its own RAM (0: SPAWN_DEFAULT_RAM).  Every error is returned,
+ * never fatal, and leaves nothing behind (docs/spawning.md):
+ *   LIB_ERR_SPAWN_ARGS        no argv[0], too many or too long strings
+ *   LIB_ERR_ELF_*             the image is not a loadable ARM executable
+ *                             (elf_parse: bad magic, wrong machine, a
+ *                             segment in the kernel's half, ...)
+ *   LIB_ERR_SPAWN_LAYOUT      a segment outside the program image area
+ *   LIB_ERR_RAM_ALLOC         not enough memory
+ *   SYS_ERR_*                 the kernel refused a step (e.g. SYS_ERR_NO_ASID)
  */
 errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
-                    const char *const *argv, uint32_t domain_id,
-                    const struct spawn_caps *caps, size_t ram_bytes,
-                    struct spawninfo *si);
+                    const char *const *argv, const char *const *envp,
+                    uint32_t domain_id, const struct spawn_caps *caps,
+                    size_t ram_bytes, struct spawninfo *si);
 errval_t spawn_run(struct spawninfo *si);
-/* After it stopped: destroy every object of the domain, free its memory. */
+/* After it stopped (or to abandon it): destroy every object of the
+ * domain and free its memory. */
 errval_t spawn_cleanup(struct spawninfo *si);
 
 /* init only: the boot module called name (mapped read-only), or NULL. */

@@ -103,8 +103,8 @@ bool disp_is_disabled(void);
 struct dispatcher_shared *disp_shared(void);
 #endif
 
-/* Block the current thread on q (called disabled; returns enabled... no:
- * returns disabled, once woken). */
+/* Block the current thread on q (called disabled; returns, still
+ * disabled, once the thread is woken). */
 void thread_block_disabled(struct thread_queue *q);
 /* Make the first thread of q runnable (called disabled); false if empty. */
 bool thread_wake_one_disabled(struct thread_queue *q);
