@@ -340,6 +340,7 @@ static const char *death_reason(uint32_t reason)
     case DEATH_EXIT:    return "exited";
     case DEATH_FAULT:   return "faulted";
     case DEATH_DELETED: return "was deleted";
+    case DEATH_REVOKED: return "lost a capability it runs with";
     default:            return "stopped";
     }
 }
