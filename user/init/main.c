@@ -33,6 +33,7 @@
 #include <sys/threads.h>
 #include <sprat/bootinfo.h>
 #include <sprat/lmp.h>
+#include "bootcheck.h"
 
 #define MAX_DOMAINS     64
 #define MAX_ARGS        16
@@ -678,6 +679,9 @@ int main(void)
     }
     thread_create(event_loop, NULL);
     run_bootlist(true);
+    if (test_mode) {
+        bootcheck_run();
+    }
     start_services();
     run_bootlist(false);
     wait_running(num_services);
