@@ -253,9 +253,13 @@ $(BUILD)/gdbinit: scripts/gdbinit.in Makefile
 # --- tests --------------------------------------------------------------------
 # Host unit tests: the same C files the kernel and libsys use, compiled for the
 # build machine with AddressSanitizer and UBSan, driven by cmocka.
+# kernel/include comes after the C library's headers (-idirafter: its
+# syscall.h must not hide the C library's), which makes it a "system"
+# directory -- so -MD, not -MMD: -MMD would leave out every kernel header,
+# and everything they include, and a changed header would not rebuild.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MMD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are
