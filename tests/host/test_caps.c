@@ -767,6 +767,13 @@ static void test_invoke_rights(void **state)
     assert_int_equal(checked, 7 + 6 + 2 + 2 + 4 + 2 + 1 + 2);
 }
 
+static errval_t resize(struct cte *invoked, capaddr_t new_root, unsigned level,
+                       capaddr_t ret_cnode, unsigned ret_level, uint32_t ret_slot)
+{
+    return invoke_on(invoked, CNodeCmd_Resize, NULL, 5, new_root, level, ret_cnode,
+                     ret_level, ret_slot);
+}
+
 /* The root CNode grows: its slots move to a bigger one, addresses stay. */
 static void test_root_resize(void **state)
 {
@@ -785,35 +792,42 @@ static void test_root_resize(void **state)
     paddr_t old_base = root.base;
     /* errors: not one's own root, not a CNode, not bigger, not empty, and
      * capabilities inside a root */
-    assert_int_equal(invoke_on(l2, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 9),
-                     SYS_ERR_ILLEGAL_INVOCATION);
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 3), 2, CAPADDR(0, 0), 1, 9),
-                     SYS_ERR_CNODE_TYPE);
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 5), 2, CAPADDR(0, 0), 1, 9),
-                     SYS_ERR_CNODE_RESIZE);
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 9), 2, CAPADDR(0, 0), 1, 9),
-                     SYS_ERR_CAP_NOT_FOUND);
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 3),
-                     SYS_ERR_SLOT_IN_USE);
-    /* the return slot inside the new root (where the old slots will go) */
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 4), 2, CAPADDR(0, 4), 2, 0),
-                     SYS_ERR_CNODE_RESIZE_SLOT);
-    /* ... or inside the old root, or the new root named inside the old one */
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 4), 2, CAPADDR(0, 2), 2, 20),
-                     SYS_ERR_CNODE_RESIZE_SLOT);
+    static const struct {
+        bool own_root;
+        capaddr_t new_root;
+        unsigned level;
+        capaddr_t ret_cnode;
+        unsigned ret_level;
+        uint32_t ret_slot;
+        errval_t want;
+    } bad[] = {
+        { false, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 9, SYS_ERR_ILLEGAL_INVOCATION },
+        { true, CAPADDR(0, 3), 2, CAPADDR(0, 0), 1, 9, SYS_ERR_CNODE_TYPE },         /* a Frame */
+        { true, CAPADDR(0, 5), 2, CAPADDR(0, 0), 1, 9, SYS_ERR_CNODE_RESIZE },       /* same size */
+        { true, CAPADDR(0, 9), 2, CAPADDR(0, 0), 1, 9, SYS_ERR_CAP_NOT_FOUND },
+        { true, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 3, SYS_ERR_SLOT_IN_USE },        /* ret taken */
+        /* the return slot inside the new root (where the old slots go) or
+         * inside the old one */
+        { true, CAPADDR(0, 4), 2, CAPADDR(0, 4), 2, 0, SYS_ERR_CNODE_RESIZE_SLOT },
+        { true, CAPADDR(0, 4), 2, CAPADDR(0, 2), 2, 20, SYS_ERR_CNODE_RESIZE_SLOT },
+        /* the new root named inside the old one (a copy in root slot 30) */
+        { true, CAPADDR(30, 0), 1, CAPADDR(0, 0), 1, 9, SYS_ERR_CNODE_RESIZE_SLOT },
+    };
     assert_int_equal(cap_copy(cnode_slot(&root, 30), slot(4), CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(30, 0), 1, CAPADDR(0, 0), 1, 9),
-                     SYS_ERR_CNODE_RESIZE_SLOT);
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(resize(bad[i].own_root ? self : l2, bad[i].new_root, bad[i].level,
+                                bad[i].ret_cnode, bad[i].ret_level, bad[i].ret_slot),
+                         bad[i].want);
+    }
     assert_int_equal(cap_delete(cnode_slot(&root, 30)), SYS_ERR_OK);
     struct cte *new_contents = cnode_slot(&slot(4)->cap, 0);
     cap_create_root(new_contents, &ram->cap);
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 9),
+    assert_int_equal(resize(self, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 9),
                      SYS_ERR_SLOT_IN_USE);          /* the new root is not empty */
     cap_delete(new_contents);
     assert_true(mdb_check_invariants());
     /* the real thing */
-    assert_int_equal(invoke_on(self, CNodeCmd_Resize, NULL, 5, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 9),
-                     SYS_ERR_OK);
+    assert_int_equal(resize(self, CAPADDR(0, 4), 2, CAPADDR(0, 0), 1, 9), SYS_ERR_OK);
     assert_int_equal(root.bytes, 2 * 256 * CTE_SIZE);
     assert_true(cnode_slots(&root) > old_slots);
     assert_int_equal(l2->cap.type, ObjType_Null);          /* moved to the new root */
