@@ -109,8 +109,9 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # --- boot images ------------------------------------------------------------
 # A boot image is one kernel variant plus a bootfs archive of modules (the
 # boot list and the user programs it names), linked into one ELF file.
-#   $(call image_rule,NAME,KERNEL_VARIANT,BOOTLIST)
-# BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the
+#   $(call image_rule,NAME,KERNEL_VARIANT,BOOTLIST[,EXTRA])
+# BOOTLIST "-" makes a kernel-only image; EXTRA adds NAME=PATH modules.
+# Modules are "init" plus the
 # program of every boot-list line that is not a comment or an "@" setting:
 # its first word that is not a NAME=value environment setting (a leading
 # "!" or "&" is a marker, see user/init), and the programs of @memtest and
@@ -126,7 +127,7 @@ $(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))
 $(BUILD)/images/$(1).bootfs: $(filter-out -,$(3)) $$(patsubst %,$(BUILD)/user/%.elf,$$($(1)_MODULES)) scripts/mkbootfs.py Makefile
 	@mkdir -p $$(dir $$@)
 	$(Q)$(PYTHON) scripts/mkbootfs.py -o $$@ --bootlist $(if $(filter -,$(3)),/dev/null,$(3)) \
-	    $$(foreach m,$$($(1)_MODULES),$$(m)=$(BUILD)/user/$$(m).elf)
+	    $$(foreach m,$$($(1)_MODULES),$$(m)=$(BUILD)/user/$$(m).elf) $(4)
 $(BUILD)/images/$(1).bootfs.o: $(BUILD)/images/$(1).bootfs linker/bootfs_blob.S
 	$(Q)$(CC) $(KERNEL_ASFLAGS) -DBOOTFS_FILE='"$$<"' -c linker/bootfs_blob.S -o $$@
 $(BUILD)/images/$(1).elf: $(call kobjs,$(2)) $(BUILD)/images/$(1).bootfs.o $(BUILD)/kernel.ld
@@ -146,7 +147,11 @@ $(eval $(call image_rule,msgtest,test,boot/tests/msgtest.bootlist))
 $(eval $(call image_rule,usertest-slow,testslow,boot/tests/usertest.bootlist))
 $(eval $(call image_rule,msgtest-slow,testslow,boot/tests/msgtest.bootlist))
 $(eval $(call image_rule,benchsmoke,test,boot/tests/benchsmoke.bootlist))
+# Kernel-only, with an empty module "panic": the test kernel panics on
+# purpose after its tests (the test of panic() itself).
+$(eval $(call image_rule,panictest,test,-,panic=/dev/null))
 QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
+              panictest=$(BUILD)/images/panictest.elf \
               usertest=$(BUILD)/images/usertest.elf msgtest=$(BUILD)/images/msgtest.elf \
               usertest-slow=$(BUILD)/images/usertest-slow.elf \
               msgtest-slow=$(BUILD)/images/msgtest-slow.elf \
@@ -375,9 +380,13 @@ jtag-gdb: deps
 # --- tests --------------------------------------------------------------------
 # Host unit tests: the same C files the kernel and libsys use, compiled for the
 # build machine with AddressSanitizer and UBSan, driven by cmocka.
+# kernel/include comes after the C library's headers (-idirafter: its
+# syscall.h must not hide the C library's), which makes it a "system"
+# directory -- so -MD, not -MMD: -MMD would leave out every kernel header,
+# and everything they include, and a changed header would not rebuild.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MMD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are

@@ -157,6 +157,12 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
     if (end > src->cap.bytes) {
         return SYS_ERR_RETYPE_OUT_OF_RANGE;
     }
+    /* Untyped address space may hold device registers: only RAM the
+     * kernel maps can carry objects the kernel reads and writes. */
+    if (src->cap.type == ObjType_PhysAddr && type == ObjType_RAM &&
+        !cap_range_is_ram(src->cap.base + offset, (uint64_t)count * *size)) {
+        return SYS_ERR_RETYPE_NOT_RAM;
+    }
     if (overlaps_descendant((struct cte *)src, (uint64_t)src->cap.base + offset,
                             (uint64_t)count * *size)) {
         return SYS_ERR_RETYPE_OVERLAP;
@@ -330,6 +336,9 @@ static errval_t delete_one(struct cte *cte)
     if (cte->cap.type == ObjType_Null) {
         return SYS_ERR_CAP_NOT_FOUND;
     }
+    if (cte->flags & CTE_HELD) {
+        cap_hook_held_deleted(cte);
+    }
     if (cte->map.table != 0) {
         cap_hook_unmap(cte);
     }
@@ -358,10 +367,8 @@ errval_t cap_revoke(struct cte *cte)
     if (cte->cap.type == ObjType_Null) {
         return SYS_ERR_CAP_NOT_FOUND;
     }
-    /* Every other copy... */
-    while (cte->mdb.prev && mdb_has_copies(cte) &&
-           cap_is_copy(&cte->mdb.prev->cap, &cte->cap) &&
-           cte->mdb.prev->mdb.depth == cte->mdb.depth) {
+    /* Every other copy (deleting a copy never destroys anything)... */
+    while (cte->mdb.copy_of_prev) {
         cap_delete(cte->mdb.prev);
     }
     while (mdb_has_copies(cte)) {

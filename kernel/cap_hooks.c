@@ -21,6 +21,11 @@ void cap_hook_moved(struct cte *dest, struct cte *src)
     vnode_moved(dest);
 }
 
+void cap_hook_held_deleted(struct cte *cte)
+{
+    dispatch_held_deleted(cte);     /* only DCBs hold capabilities */
+}
+
 void cap_hook_destroy(const struct capability *cap)
 {
     switch (cap->type) {

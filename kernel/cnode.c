@@ -134,12 +134,22 @@ static errval_t invoke_identify(struct invocation *inv)
     return SYS_ERR_OK;
 }
 
+/* Is slot c one of the slots of the CNode object cnode names? */
+static bool cte_in_cnode(const struct cte *c, const struct capability *cnode)
+{
+    const struct cte *first = cnode_slot(cnode, 0);
+    return c >= first && c < first + cnode_slots(cnode);
+}
+
 /*
  * Resize the caller's root CNode: move every slot of it into the larger,
  * empty new L1 CNode, which then takes the old one's place (in the task
  * CNode's ROOTCN slot and as the dispatcher's CSpace); the old root object,
  * now empty, ends up in retslot for the caller to delete or reuse.
  * L2 CNodes do not move, so addresses stay valid.
+ *
+ * The three capabilities involved must live in L2 CNodes: one inside
+ * either root would be moved (or overwritten) by the move itself.
  */
 static errval_t invoke_resize(struct invocation *inv)
 {
@@ -167,6 +177,13 @@ static errval_t invoke_resize(struct invocation *inv)
     uint32_t d[3] = { a[2], a[3], a[4] };
     if ((err = lookup_dest_slot(inv, d, &ret))) {
         return err;
+    }
+    const struct cte *involved[] = { old, new_root, ret };
+    for (unsigned i = 0; i < 3; i++) {
+        if (cte_in_cnode(involved[i], &old->cap) ||
+            cte_in_cnode(involved[i], &new_root->cap)) {
+            return SYS_ERR_CNODE_RESIZE_SLOT;
+        }
     }
     for (uint32_t i = 0; i < cnode_slots(&old->cap); i++) {
         struct cte *from = cnode_slot(&old->cap, i);

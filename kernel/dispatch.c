@@ -201,10 +201,13 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     if (err_is_fail(err)) {
         return err;
     }
-    /* Nothing can fail from here on: take the copies. */
+    /* Nothing can fail from here on: take the copies.  The ones it runs
+     * with are marked held: revoking one of them stops the dispatcher
+     * (dispatch_held_deleted) before the object can go away under it. */
     cap_copy(&d->cspace, cspace, cspace->cap.rights);
     cap_copy(&d->vspace, vspace, vspace->cap.rights);
     cap_copy(&d->frame, frame, frame->cap.rights);
+    d->cspace.flags = d->vspace.flags = d->frame.flags = CTE_HELD;
     if (death_ep != NULL) {
         cap_copy(&d->death_ep, death_ep, death_ep->cap.rights);
     }
@@ -256,10 +259,39 @@ void dispatch_reap(void)
     }
 }
 
+/*
+ * One of the capabilities d runs with is being deleted by a revoke (the DCB
+ * itself lets go of them only in dispatch_reap and cnode_replace_root).
+ * Its kernel pointers into that object (CSpace root, TTBR0, the shared
+ * frame) would dangle once the memory is retyped, so d stops for good.
+ */
+void dispatch_held_deleted(struct cte *cte)
+{
+    struct dcb *d;
+
+    switch (cte->cap.type) {
+    case ObjType_L1CNode:
+        d = (struct dcb *)((char *)cte - offsetof(struct dcb, cspace));
+        break;
+    case ObjType_VNode_ARM_l1:
+        d = (struct dcb *)((char *)cte - offsetof(struct dcb, vspace));
+        break;
+    default:
+        d = (struct dcb *)((char *)cte - offsetof(struct dcb, frame));
+        break;
+    }
+    dispatch_stop(d, DEATH_REVOKED, cte->cap.type, 0);
+}
+
 errval_t cnode_replace_root(struct dcb *d, struct cte *root)
 {
+    d->cspace.flags = 0;            /* not a revoke: d keeps running */
     cap_delete(&d->cspace);         /* the old root: retslot still has it */
-    return cap_copy(&d->cspace, root, root->cap.rights);
+    errval_t err = cap_copy(&d->cspace, root, root->cap.rights);
+    if (err_is_ok(err)) {
+        d->cspace.flags = CTE_HELD;
+    }
+    return err;
 }
 
 /* ---- invocations -------------------------------------------------------- */
@@ -290,9 +322,6 @@ errval_t dispatcher_invoke(struct invocation *inv)
 {
     struct dcb *d = dcb_from_cap(&inv->cte->cap);
 
-    if (!(inv->cte->cap.rights & CAPRIGHTS_WRITE)) {
-        return SYS_ERR_INSUFFICIENT_RIGHTS;
-    }
     switch (inv->method) {
     case DispatcherCmd_Setup:
         return invoke_setup(inv, d);

@@ -30,7 +30,7 @@ void irq_unregister(unsigned irq)
     handlers[irq].arg = NULL;
 }
 
-void irq_handle(void)
+void irq_handle(const struct trap_frame *tf)
 {
     unsigned irq = gic_ack();
 
@@ -42,7 +42,8 @@ void irq_handle(void)
         handlers[irq].fn(irq, handlers[irq].arg);
     } else {
         /* Unexpected: mask it so it cannot storm, and say so once. */
-        kprintf("unexpected IRQ %u: masked\n", irq);
+        kprintf("unexpected IRQ %u: masked; interrupted context:\n", irq);
+        trap_frame_dump(tf);
         gic_disable(irq);
         irq_spurious_count++;
     }

@@ -74,6 +74,9 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
 
 #ifdef CONFIG_TEST
     ktest_run_all();
+    if (bootfs_find("panic") != NULL) {
+        panic("deliberate panic (module \"panic\" in a test image)");
+    }
 #endif
     bool have_init = startup_init();
 #ifdef CONFIG_TEST

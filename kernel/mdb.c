@@ -4,13 +4,18 @@
  * One doubly linked list through every non-empty CTE, in derivation order
  * (a depth-first walk of the derivation tree), each entry with its depth:
  *
- *     RAM(0)  Frame(1)  Frame(1)  RAM(1)  Dispatcher(2)  EndPoint(3) ...
+ *     RAM(0)  Frame(1)  Frame(1)* RAM(1)  Dispatcher(2)  EndPoint(3) ...
  *
- *   - copies of a capability are adjacent and have equal depth;
- *   - an entry's descendants are the run of entries after it (and after
- *     its copies) that are deeper than it.
+ *   - the copies of a capability form a *copy group*: adjacent entries of
+ *     equal depth, each after the first marked copy_of_prev (* above);
+ *   - an entry's descendants are the run of entries after its copy group
+ *     that are deeper than it.
  * So every question the capability operations ask looks at neighbours or
  * walks only the descendants in question, never the whole list.
+ *
+ * Copy groups are marked rather than recognised by equal fields because two
+ * separately derived capabilities may be equal (two endpoints minted with
+ * the same buffer) without being copies: each must keep its own derivation.
  */
 #include <cap.h>
 #include <mdb.h>
@@ -23,15 +28,15 @@ bool cap_is_copy(const struct capability *a, const struct capability *b)
            a->param1 == b->param1 && a->param2 == b->param2;
 }
 
-/* Is n a copy of c sitting at the same depth (i.e. in c's copy group)? */
-static bool same_group(const struct cte *n, const struct cte *c)
+/* Is n (the entry after some c) in c's copy group? */
+static bool continues_group(const struct cte *n)
 {
-    return n != NULL && n->mdb.depth == c->mdb.depth && cap_is_copy(&n->cap, &c->cap);
+    return n != NULL && n->mdb.copy_of_prev;
 }
 
 struct cte *mdb_group_last(struct cte *c)
 {
-    while (same_group(c->mdb.next, c)) {
+    while (continues_group(c->mdb.next)) {
         c = c->mdb.next;
     }
     return c;
@@ -39,7 +44,7 @@ struct cte *mdb_group_last(struct cte *c)
 
 bool mdb_has_copies(const struct cte *c)
 {
-    return same_group(c->mdb.prev, c) || same_group(c->mdb.next, c);
+    return c->mdb.copy_of_prev || continues_group(c->mdb.next);
 }
 
 /* The first descendant of c's object, or NULL. */
@@ -74,20 +79,24 @@ static void link_after(struct cte *pos, struct cte *n)
 void mdb_insert_copy(struct cte *src, struct cte *n)
 {
     n->mdb.depth = src->mdb.depth;
-    link_after(src, n);
+    n->mdb.copy_of_prev = true;
+    link_after(src, n);         /* src's next, if a copy, is now n's copy */
 }
 
 /* Children go at the end of the source's copy group, before its existing
- * descendants: the run after the group stays "everything deeper". */
+ * descendants: the run after the group stays "everything deeper".  A new
+ * child starts a group of its own. */
 void mdb_insert_child(struct cte *src, struct cte *n)
 {
     n->mdb.depth = src->mdb.depth + 1;
+    n->mdb.copy_of_prev = false;
     link_after(mdb_group_last(src), n);
 }
 
 void mdb_insert_root(struct cte *n)
 {
     n->mdb.depth = 0;
+    n->mdb.copy_of_prev = false;
     n->mdb.prev = NULL;
     n->mdb.next = mdb_head;
     if (mdb_head) {
@@ -98,6 +107,10 @@ void mdb_insert_root(struct cte *n)
 
 void mdb_remove(struct cte *c)
 {
+    /* If c heads its group, the next copy (if any) heads it now. */
+    if (!c->mdb.copy_of_prev && continues_group(c->mdb.next)) {
+        c->mdb.next->mdb.copy_of_prev = false;
+    }
     if (c->mdb.prev) {
         c->mdb.prev->mdb.next = c->mdb.next;
     } else if (mdb_head == c) {
@@ -107,6 +120,7 @@ void mdb_remove(struct cte *c)
         c->mdb.next->mdb.prev = c->mdb.prev;
     }
     c->mdb.prev = c->mdb.next = NULL;
+    c->mdb.copy_of_prev = false;
 }
 
 /* The last copy of c's object is going: its descendants move up one level,
@@ -144,6 +158,11 @@ bool mdb_check_invariants(void)
          * group or a sibling's subtree. */
         uint32_t prev_depth = prev ? prev->mdb.depth : 0;
         if (c->mdb.depth > prev_depth + 1 || (prev == NULL && c->mdb.depth != 0)) {
+            return false;
+        }
+        /* A copy sits at its group's depth and names the same object. */
+        if (c->mdb.copy_of_prev &&
+            (prev == NULL || c->mdb.depth != prev_depth || !cap_is_copy(&c->cap, &prev->cap))) {
             return false;
         }
         prev = c;

@@ -224,15 +224,20 @@ static void give_modules(struct capability *modulecn, struct bootinfo *bi)
     }
 }
 
+/* A device's registers as a PhysAddr capability (untyped address space)
+ * and the DevFrame retyped from it, which is what a driver maps. */
 static void give_devices(struct capability *devcn, struct bootinfo *bi)
 {
     size_t n;
     const struct plat_device *devs = plat_devices(&n);
 
-    for (size_t i = 0; i < n && i < L2_CNODE_SLOTS; i++) {
+    for (size_t i = 0; i < n && i < DEVCN_MAX_DEVICES; i++) {
         paddr_t base = ALIGN_DOWN(devs[i].base, BASE_PAGE_SIZE);
         uint32_t bytes = ALIGN_UP(devs[i].base + devs[i].bytes, BASE_PAGE_SIZE) - base;
-        boot_cap(devcn, i, ObjType_DevFrame, base, bytes, CAPRIGHTS_READ_WRITE);
+        struct cte *pa = boot_cap(devcn, DEVCN_SLOT_PHYSADDR(i), ObjType_PhysAddr,
+                                  base, bytes, CAPRIGHTS_READ_WRITE);
+        errval_t err = cap_retype(pa, 0, ObjType_DevFrame, bytes, 1, devcn, i);
+        assert(err_is_ok(err));
         add_region(bi, base, bytes, RegionType_Device,
                    CAPADDR(ROOTCN_SLOT_DEVCN, i), devs[i].name);
     }
@@ -315,6 +320,7 @@ bool startup_init(void)
     struct bootinfo *bi = cap_phys_to_kptr(bif->cap.base);
     STATIC_ASSERT(sizeof(struct bootinfo) <= BASE_PAGE_SIZE, "bootinfo fits a page");
     bi->magic = BOOTINFO_MAGIC;
+    bi->ram_base = PLAT_RAM_BASE;
     bi->ram_bytes = PLAT_RAM_SIZE;
     bi->kernel_tick_hz = KERNEL_TICK_HZ;
     give_modules(&cn[ROOTCN_SLOT_MODULECN]->cap, bi);

@@ -237,8 +237,13 @@ static void sys_invoke(struct trap_frame *tf)
         .word = word,
         .method = (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK,
     };
-    memcpy(inv.args, &tf->r[2], sizeof(inv.args));
-    err = invoke_by_type(&inv);
+    uint8_t need = cap_invoke_rights(cte->cap.type, inv.method);
+    if ((cte->cap.rights & need) != need) {
+        err = SYS_ERR_INSUFFICIENT_RIGHTS;
+    } else {
+        memcpy(inv.args, &tf->r[2], sizeof(inv.args));
+        err = invoke_by_type(&inv);
+    }
     tf->r[0] = err;
     tf->r[1] = inv.ret[0];
     tf->r[2] = inv.ret[1];

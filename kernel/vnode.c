@@ -305,9 +305,6 @@ errval_t vnode_invoke(struct invocation *inv)
     struct cte *src;
     errval_t err;
 
-    if (!(vnode->cap.rights & CAPRIGHTS_WRITE)) {
-        return SYS_ERR_INSUFFICIENT_RIGHTS;
-    }
     switch (inv->method) {
     case VNodeCmd_Map:
         err = cap_lookup(inv->root, a[1], a[2] ? a[2] : CAP_LEVEL_L2, &src);

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 #include <sys/cspace.h>
+#include <sys/invoke.h>
 #include <sys/ram.h>
 #include <sys/threads.h>
 
@@ -26,7 +27,11 @@ static struct slot_pool pools[MAX_POOLS];
 static unsigned num_pools;
 static uint32_t total_free;
 static bool refilling;
-static uint32_t root_used[L1_CNODE_MIN_SLOTS / 32];
+/* The root CNode starts with L1_CNODE_MIN_SLOTS slots; root_cnode_grow()
+ * makes it bigger, up to what this bitmap can track. */
+#define ROOT_SLOTS_MAX  (4 * L1_CNODE_MIN_SLOTS)
+static uint32_t root_used[ROOT_SLOTS_MAX / 32];
+static uint32_t root_slots = L1_CNODE_MIN_SLOTS;
 
 static void add_pool(uint32_t cnode)
 {
@@ -49,7 +54,7 @@ void slot_alloc_init(void)
 
 errval_t root_slot_alloc(uint32_t *ret)
 {
-    for (uint32_t i = ROOTCN_SLOTS_USER; i < L1_CNODE_MIN_SLOTS; i++) {
+    for (uint32_t i = ROOTCN_SLOTS_USER; i < root_slots; i++) {
         if (!(root_used[i / 32] & (1u << (i % 32)))) {
             root_used[i / 32] |= 1u << (i % 32);
             *ret = i;
@@ -61,9 +66,47 @@ errval_t root_slot_alloc(uint32_t *ret)
 
 void root_slot_free(uint32_t slot)
 {
-    if (slot >= ROOTCN_SLOTS_USER && slot < L1_CNODE_MIN_SLOTS) {
+    if (slot >= ROOTCN_SLOTS_USER && slot < root_slots) {
         root_used[slot / 32] &= ~(1u << (slot % 32));
     }
+}
+
+/*
+ * A bigger root CNode: the kernel moves every slot of the current one into
+ * a new L1 CNode made from our RAM (CNodeCmd_Resize); L2 CNodes stay where
+ * they are, so every capability address stays valid.  The old root comes
+ * back, empty, and is deleted.
+ */
+errval_t root_cnode_grow(uint32_t slots)
+{
+    struct capref new_root, old_root;
+    errval_t err;
+
+    if (slots > ROOT_SLOTS_MAX) {
+        return LIB_ERR_SLOT_ALLOC_FULL;
+    }
+    if ((err = mem_retype(ObjType_L1CNode, (size_t)slots * CTE_SIZE, &new_root))) {
+        return err;
+    }
+    if ((err = slot_alloc(&old_root))) {
+        mem_free(new_root);
+        return err;
+    }
+    err = cap_invoke(TASKCN_CAP(TASKCN_SLOT_ROOTCN), CNodeCmd_Resize, 5,
+                     capref_addr(new_root), CAP_LEVEL_L2,
+                     CAPADDR(old_root.cnode, 0), CAP_LEVEL_L1, old_root.slot).err;
+    if (err_is_fail(err)) {
+        mem_free(new_root);
+        slot_free(old_root);
+        return err;
+    }
+    slot_free(new_root);            /* it moved into TASKCN_SLOT_ROOTCN */
+    cap_delete(old_root);
+    slot_free(old_root);
+    thread_lock_libsys();
+    root_slots = slots;
+    thread_unlock_libsys();
+    return SYS_ERR_OK;
 }
 
 /* Make one more L2 CNode for the pools. */

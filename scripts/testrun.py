@@ -30,6 +30,9 @@ Per-image settings come from tests/qemu/<name>.cfg when it exists, as
     mode = tap | expect     tap (default): run to the end, read TAP.
                             expect: stop QEMU once every expect matched
                             (for images that never exit, e.g. release).
+    panic = expected        the image panics on purpose: it passes only if
+                            the kernel panics and QEMU then exits by itself
+                            with a failure status (no TAP plan needed).
     input = <text>          bytes typed on the serial console once the
                             line matching input_after appears (\\n, \\r ok)
     input_after = <regex>
@@ -207,8 +210,10 @@ def run_qemu(board, name, image, qemu_cmd, totals, logdir):
     if 'input' in cfg:
         feed = (cfg.get('input_after', '.'), unescape(cfg['input']))
 
+    panic_expected = cfg.get('panic') == 'expected'
+
     def all_expects_seen(lines):
-        return mode == 'expect' and all(
+        return mode == 'expect' and not panic_expected and all(
             any(e.search(l) for l in lines) for e in expects)
 
     os.makedirs(os.path.join(logdir, board), exist_ok=True)
@@ -235,7 +240,13 @@ def run_qemu(board, name, image, qemu_cmd, totals, logdir):
             print('#   ' + l)
     if timed_out:
         problems.append('timed out after %.0f s' % timeout)
-    if any(PANIC_RE.search(l) for l in lines):
+    panicked = any(PANIC_RE.search(l) for l in lines)
+    if panic_expected:
+        ok = panicked and rc != 0 and not timed_out
+        totals.result(ok, '%s: the kernel panics and QEMU ends' % label)
+        print('%s - %s: the kernel panics and QEMU ends (exit status %d)' %
+              ('ok' if ok else 'not ok', label, rc))
+    elif panicked:
         problems.append('kernel panic')
     if mode == 'tap' and rc != 0 and not timed_out:
         problems.append('QEMU exit status %d' % rc)

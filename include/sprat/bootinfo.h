@@ -19,7 +19,8 @@
 #define ROOTCN_SLOT_SEGCN       6   /* frames of the program's ELF segments */
 #define ROOTCN_SLOT_MODULECN    7   /* init: one Frame per boot module */
 #define ROOTCN_SLOT_SUPERCN     8   /* init: RAM caps for all free memory */
-#define ROOTCN_SLOT_DEVCN       9   /* init: DevFrame caps for device regions */
+#define ROOTCN_SLOT_DEVCN       9   /* init: DevFrame and PhysAddr caps for
+                                       device regions (see below) */
 #define ROOTCN_SLOTS_USER       10  /* first free root slot */
 
 /* Slots of the task CNode. */
@@ -40,6 +41,12 @@
 
 /* The address of a task CNode slot (level 2). */
 #define TASKCN_CAP(slot)        CAPADDR(ROOTCN_SLOT_TASKCN, (slot))
+
+/* The device CNode (init): slot i holds the DevFrame of device region i
+ * (its mem_region names it), slot DEVCN_SLOT_PHYSADDR(i) the PhysAddr
+ * capability of the same range that the DevFrame was retyped from. */
+#define DEVCN_MAX_DEVICES       128
+#define DEVCN_SLOT_PHYSADDR(i)  (DEVCN_MAX_DEVICES + (i))
 
 /*
  * struct bootinfo: what the kernel tells init, mapped read-only at
@@ -75,6 +82,7 @@ struct bootinfo {
     /* The boot list (a text file among the modules, see boot/): */
     uint32_t bootlist_module;       /* index into regions[] */
     uint32_t irq_uart;              /* the console UART's interrupt */
+    uint32_t ram_base;              /* physical address of the first byte of RAM */
 };
 
 #endif

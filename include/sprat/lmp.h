@@ -52,5 +52,8 @@ struct lmp_endpoint_kern {
 #define DEATH_EXIT          1   /* DispatcherCmd_Stop: status = exit status */
 #define DEATH_FAULT         2   /* unhandled fault: status = fault address */
 #define DEATH_DELETED       3   /* its last dispatcher capability was deleted */
+#define DEATH_REVOKED       4   /* a capability it runs with (CSpace root, L1
+                                   page table, frame) was revoked from under
+                                   it: status = that capability's type */
 
 #endif

@@ -17,6 +17,8 @@
 #define GICD_IPRIORITYR     0x400   /* priority, 1 byte per interrupt */
 #define GICD_ITARGETSR      0x800   /* CPU targets, 1 byte per interrupt */
 #define GICD_ICFGR          0xc00   /* edge/level, 2 bits per interrupt */
+#define GICD_SGIR           0xf00   /* software-generated interrupts */
+#define GICD_SGIR_TO_SELF   (2u << 24)  /* TargetListFilter: the writing CPU */
 
 /* CPU interface registers (IHI 0048B table 4-2). */
 #define GICC_CTLR           0x00    /* enable signalling to the processor */
@@ -103,4 +105,9 @@ void gic_eoi(unsigned irq)
 unsigned gic_num_irqs(void)
 {
     return num_irqs;
+}
+
+void gic_raise_sgi(unsigned sgi)
+{
+    wr(gicd, GICD_SGIR, GICD_SGIR_TO_SELF | (sgi & 0xf));
 }

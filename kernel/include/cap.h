@@ -31,8 +31,12 @@
  *                 in bytes inside the receiver's dispatcher frame (0, 0 until
  *                 minted); IRQ = param1 is the interrupt number.
  *
- * Two capabilities are *copies* (name the same object) when type, base,
- * bytes, param1 and param2 are equal; rights may differ.
+ * Capabilities made from one another by copy (or by a mint that changes no
+ * parameter) are *copies*: they name the same object with the same fields
+ * (rights may differ) and form one copy group in the MDB.  Two capabilities
+ * made by separate retypes or mints are never copies, even when their
+ * fields are equal (two endpoints minted with the same buffer): each has a
+ * derivation of its own.
  */
 struct capability {
     uint8_t  type;          /* enum objtype */
@@ -49,14 +53,15 @@ struct cte;
 /*
  * The derivation database: one doubly linked list through every non-empty
  * CTE in the system, in derivation order (a depth-first walk of the
- * derivation tree).  A CTE's descendants are the run of entries after it
- * (and after its copies) whose depth is greater than its own; its copies
- * are the adjacent entries at the same depth naming the same object.
+ * derivation tree).  A CTE's copies are adjacent to it, each marked
+ * copy_of_prev; its descendants are the run of entries after its copy group
+ * whose depth is greater than its own.
  */
 struct mdb_node {
     struct cte *prev;
     struct cte *next;
     uint32_t depth;         /* 0 for the capabilities the kernel creates at boot */
+    bool copy_of_prev;      /* in the same copy group as prev */
 };
 
 /*
@@ -72,15 +77,18 @@ struct mapping_info {
     uint32_t offset;        /* byte offset into the object of the first page */
 };
 
+/* cte.flags */
+#define CTE_HELD    (1u << 0)   /* a slot the kernel holds for an object that
+                                 * runs with it: a dispatcher's CSpace root,
+                                 * L1 page table or frame (struct dcb) */
+
 /* One capability slot.  A CNode object is an array of these. */
 struct cte {
     struct capability cap;
     struct mdb_node mdb;
     struct mapping_info map;
     uint32_t work[3];           /* CNode destruction's work list (cap.c) */
-#ifndef HOST_TEST
-    uint32_t pad[2];            /* to CTE_SIZE */
-#endif
+    uint32_t flags;             /* CTE_*; a copy does not inherit them */
 };
 /* On the target a CTE is exactly one CTE_SIZE slot.  The host tests have
  * 64-bit pointers, so their CTEs are larger and a CNode holds fewer. */
@@ -111,11 +119,21 @@ struct cap_type_info {
 const struct cap_type_info *cap_type_info(unsigned type);
 const char *cap_type_name(unsigned type);
 
+/* The rights an invocation (method) of a capability of this type needs on
+ * the invoked capability; 0 for a method the type does not have (its
+ * handler then answers SYS_ERR_ILLEGAL_INVOCATION).  EndPoint sends check
+ * their rights in the LMP code (WRITE, and GRANT to carry a capability). */
+uint8_t cap_invoke_rights(unsigned type, unsigned method);
+
 /* ---- memory access (the only thing the host tests replace) ------------ */
 
 /* A kernel pointer to physical address pa (in the kernel's linear map of
  * RAM).  Host tests define it over an arena of their own. */
 void *cap_phys_to_kptr(paddr_t pa);
+
+/* Is [base, base + bytes) all RAM the kernel maps (so that objects can be
+ * made in it)?  PhysAddr -> RAM asks; device registers are not RAM. */
+bool cap_range_is_ram(paddr_t base, uint64_t bytes);
 
 /* ---- lookup ----------------------------------------------------------- */
 
@@ -155,8 +173,10 @@ uint32_t cnode_slots(const struct capability *cnode);
  * SYS_ERR_RETYPE_MISALIGNED, SYS_ERR_RETYPE_OUT_OF_RANGE,
  * SYS_ERR_RETYPE_INVALID_COUNT, SYS_ERR_RETYPE_OVERLAP (the range overlaps
  * a live descendant of src), SYS_ERR_DEST_RANGE, SYS_ERR_SLOT_IN_USE,
- * SYS_ERR_INSUFFICIENT_RIGHTS (src lacks WRITE).
- * Dispatcher -> EndPoint makes unminted endpoints (param1 = param2 = 0).
+ * SYS_ERR_INSUFFICIENT_RIGHTS (src lacks WRITE), SYS_ERR_RETYPE_NOT_RAM
+ * (PhysAddr -> RAM over memory that is not RAM).
+ * Dispatcher -> EndPoint makes unminted endpoints (param1 = param2 = 0);
+ * offset and objsize are ignored for endpoints.
  * A single object of the source's own type and size is refused
  * (SYS_ERR_RETYPE_INVALID_SIZE): it would be indistinguishable from a copy.
  */
@@ -165,9 +185,9 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
                     const struct capability *dest_cnode, uint32_t dest_slot);
 
 /*
- * Copy src into the empty slot dest with rights (src.rights & rights) --
- * asking for a right src lacks is SYS_ERR_RIGHTS_ESCALATION.  The copy is
- * placed next to src in the MDB (same depth).
+ * Copy src into the empty slot dest with the given rights -- asking for a
+ * right src lacks is SYS_ERR_RIGHTS_ESCALATION.  The copy joins src's copy
+ * group in the MDB (placed right after src, same depth).
  */
 errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights);
 
@@ -176,9 +196,10 @@ errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights);
  * are the buffer offset and length (validated against the dispatcher frame
  * layout of <sprat/dispatcher.h> and <sprat/lmp.h>: offset in the LMP area,
  * 4-byte aligned, length >= LMP_ENDPOINT_MIN_BYTES, inside the frame; else
- * SYS_ERR_INVALID_MINT_PARAMS).  A mint that changes the object's identity
- * (an endpoint's buffer) makes a child of src; otherwise it is a copy.
- * Types without parameters accept only 0, 0.
+ * SYS_ERR_INVALID_MINT_PARAMS; only an unminted endpoint can be given a
+ * buffer).  A mint that sets parameters makes a child of src (revoking src
+ * takes it back); a mint with src's own parameters is a copy.  Types
+ * without parameters accept only their own (0, 0).
  */
 errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
                   uint32_t param1, uint32_t param2);
@@ -188,11 +209,16 @@ errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
  * last copy of its object, the object is destroyed: a CNode's slots are
  * deleted (recursively, without unbounded kernel recursion), other types
  * through cap_hook_destroy().  Descendants of a destroyed object are not
- * deleted: they stay in the MDB as descendants of its parent.
+ * deleted: they stay in the MDB as descendants of its parent.  Deleting a
+ * slot marked CTE_HELD (only a revoke reaches those) calls
+ * cap_hook_held_deleted() first.
  */
 errval_t cap_delete(struct cte *cte);
 
-/* Delete every descendant of cte and every copy of it except cte itself. */
+/* Delete every copy of cte except cte itself, then every descendant.  If
+ * cte itself lives in a CNode that one of its descendants destroys, it goes
+ * too and the revoke ends there (its remaining descendants pass to its
+ * parent, as for any deletion). */
 errval_t cap_revoke(struct cte *cte);
 
 /* Move a capability to the empty slot dest (src becomes Null); MDB links
@@ -206,6 +232,7 @@ void cap_create_root(struct cte *dest, const struct capability *cap);
 /* MDB queries (kernel/mdb.c). */
 bool mdb_has_copies(const struct cte *cte);
 bool mdb_has_descendants(const struct cte *cte);
+/* Do a and b name the same object with the same fields (rights aside)? */
 bool cap_is_copy(const struct capability *a, const struct capability *b);
 /* For tests and assertions: check the whole list's invariants. */
 bool mdb_check_invariants(void);
@@ -226,5 +253,10 @@ void cap_hook_moved(struct cte *dest, struct cte *src);
  * it for good), VNode_ARM_l1/l2 (unmap every entry), IRQ (disconnect).
  * Called with the capability's value; the slot is already empty. */
 void cap_hook_destroy(const struct capability *cap);
+
+/* A CTE_HELD slot is being deleted (a revoke of the object's copies or of
+ * an ancestor): whatever runs with it must stop before the object can go
+ * (kernel/dispatch.c stops the dispatcher). */
+void cap_hook_held_deleted(struct cte *cte);
 
 #endif

@@ -84,6 +84,7 @@ void dispatch_fault(struct trap_frame *tf, unsigned type);
 void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status,
                    uint32_t pc);
 void dispatch_destroy(struct dcb *d);       /* its last cap was deleted */
+void dispatch_held_deleted(struct cte *cte);/* a CTE_HELD slot of a DCB */
 void dispatch_reap(void);                   /* free DCBs whose caps died */
 void dispatch_retry_deaths(void);           /* from the timer tick */
 /* Make d's registers the ones in tf, entering through run() if enabled. */

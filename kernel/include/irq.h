@@ -9,6 +9,7 @@
 #define SPRAT_IRQ_H
 
 #include <types.h>
+#include <arch/trap.h>
 
 typedef void (*irq_handler_fn)(unsigned irq, void *arg);
 
@@ -16,9 +17,12 @@ typedef void (*irq_handler_fn)(unsigned irq, void *arg);
 void irq_register(unsigned irq, irq_handler_fn fn, void *arg);
 void irq_unregister(unsigned irq);
 
-void irq_handle(void);
+/* Handle one interrupt; tf is the interrupted context (for the register
+ * dump of an unexpected one). */
+void irq_handle(const struct trap_frame *tf);
 
-/* Interrupts the GIC reported that nobody handles (counted, printed once). */
+/* Interrupts the GIC reported that nobody handles: spurious ones, and
+ * lines without a handler (reported with a register dump and masked). */
 extern uint32_t irq_spurious_count;
 
 #endif

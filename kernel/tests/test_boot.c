@@ -7,6 +7,8 @@
 #include <fault_catch.h>
 #include <plat.h>
 #include <timer.h>
+#include <irq.h>
+#include <dev/gicv2.h>
 #include <arch/armv7.h>
 #include <arch/cp15.h>
 #include <arch/cpu.h>
@@ -195,6 +197,22 @@ KTEST(wfi_wakes_on_tick)
     uint64_t waited = plat_timestamp() - start;
     /* At most two tick periods (one deferred wake, see above). */
     KT_EXPECT(waited <= 2 * (uint64_t)plat_timestamp_hz() / KERNEL_TICK_HZ + 1000);
+}
+
+/* An interrupt nobody handles is reported (with the interrupted context)
+ * and counted, and the kernel goes on.  SGI 15 is one nothing uses. */
+KTEST(unexpected_irq_reported)
+{
+    const unsigned sgi = 15;
+    uint32_t before = irq_spurious_count;
+
+    gic_enable(sgi);
+    gic_raise_sgi(sgi);
+    irq_enable();
+    for (volatile int i = 0; i < 10000 && irq_spurious_count == before; i++) {
+    }
+    irq_disable();
+    KT_EXPECT_EQ(irq_spurious_count, before + 1);
 }
 
 KTEST(midr_decoding)

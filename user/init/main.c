@@ -38,6 +38,7 @@
 #include <sprat/bootinfo.h>
 #include <sprat/lmp.h>
 #include "init.h"
+#include "bootcheck.h"
 
 #define MAX_DOMAINS     64
 #define MAX_ARGS        16
@@ -376,6 +377,7 @@ static const char *death_reason(uint32_t reason)
     case DEATH_EXIT:    return "exited";
     case DEATH_FAULT:   return "faulted";
     case DEATH_DELETED: return "was deleted";
+    case DEATH_REVOKED: return "lost a capability it runs with";
     default:            return "stopped";
     }
 }
@@ -722,6 +724,9 @@ int main(void)
     }
     thread_create(event_loop, NULL);
     run_bootlist(true);
+    if (test_mode) {
+        bootcheck_run();
+    }
     start_services();
     run_bootlist(false);
     wait_running(num_services);

@@ -178,8 +178,10 @@ void exception_dispatch(struct trap_frame *tf, unsigned type)
     }
 
     if (type == EXC_IRQ) {
-        irq_handle();
-    } else if (!from_user) {
+        irq_handle(tf);
+    } else if (!from_user || type == EXC_FIQ) {
+        /* Nothing in Sprat raises an FIQ: one is a hardware or kernel
+         * error, not the interrupted domain's fault. */
         kernel_fault(tf, type);
         return;                 /* a test caught it: resume the kernel */
     } else if (type == EXC_SVC) {

@@ -24,5 +24,7 @@ void gic_disable(unsigned irq);
 unsigned gic_ack(void);
 void gic_eoi(unsigned irq);
 unsigned gic_num_irqs(void);
+/* Raise software-generated interrupt sgi (0-15) on this CPU. */
+void gic_raise_sgi(unsigned sgi);
 
 #endif

@@ -78,6 +78,9 @@ void slot_free(struct capref slot);
 /* A free slot of the root CNode (for an L2 CNode the domain adds). */
 errval_t root_slot_alloc(uint32_t *ret);
 void root_slot_free(uint32_t slot);
+/* Grow the root CNode to slots (a multiple of 256, at most 1024): more L2
+ * CNodes, and so more capabilities, for this domain.  Addresses stay valid. */
+errval_t root_cnode_grow(uint32_t slots);
 /* Free slots left (for tests and statistics). */
 uint32_t slot_alloc_free_count(void);
 
