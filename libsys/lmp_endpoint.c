@@ -47,9 +47,15 @@ static void area_free(uint32_t offset, uint32_t bytes)
 
 errval_t lmp_endpoint_alloc_recv_slot(struct lmp_endpoint *ep)
 {
-    errval_t err = slot_alloc(&ep->recv_slot);
+    struct capref slot;
+    /* Until a new slot is there, the kernel refuses capabilities (and the
+     * old slot, now someone else's, is no longer ours to delete). */
+    ep->kern->recv_slot = CPTR_NULL;
+    ep->recv_slot = NULL_CAP;
+    errval_t err = slot_alloc(&slot);
     if (err_is_ok(err)) {
-        ep->kern->recv_slot = capref_addr(ep->recv_slot);
+        ep->recv_slot = slot;
+        ep->kern->recv_slot = capref_addr(slot);
     }
     return err;
 }
@@ -78,6 +84,7 @@ errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
         return LIB_ERR_LMP_NO_BUFFER_SPACE;
     }
     ep->in_use = true;
+    ep->recv_slot = NULL_CAP;           /* until one is allocated below */
     thread_unlock_libsys();
 
     ep->buf_bytes = bytes;
@@ -100,6 +107,11 @@ errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
 
 void lmp_endpoint_destroy(struct lmp_endpoint *ep)
 {
+    if (!capref_is_null(ep->recv_slot)) {
+        cap_delete(ep->recv_slot);      /* a capability nobody took, if any */
+        slot_free(ep->recv_slot);
+        ep->recv_slot = NULL_CAP;
+    }
     thread_lock_libsys();
     area_free(ep->buf_offset, ep->buf_bytes);
     ep->in_use = false;

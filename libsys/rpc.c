@@ -385,7 +385,15 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
         return;
     }
     struct rpc_chan *rc = malloc(sizeof(*rc));
-    if (rc == NULL || err_is_fail(rpc_chan_init(rc, req->cap))) {
+    errval_t err = rc == NULL ? LIB_ERR_MALLOC_FAIL : rpc_chan_init(rc, req->cap);
+    if (err_is_fail(err)) {
+        /* No channel for this client (no memory, no endpoint buffer left):
+         * tell it so on its own endpoint, which it is waiting on. */
+        struct rpc_chan reply = { .lc = { .remote_cap = req->cap } };
+        struct rpc_payload refused = { .err = err };
+        rpc_send(&reply, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &refused);
+        cap_delete(req->cap);
+        slot_free(req->cap);
         free(rc);
         return;
     }
