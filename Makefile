@@ -29,6 +29,10 @@ else
 $(error unknown PLAT '$(PLAT)': no kernel/plat/$(PLAT)/config.mk)
 endif
 
+# Every object depends on the build's configuration too: a changed flag or
+# board setting rebuilds what it affects (-MMD covers the headers).
+BUILD_CONFIG := Makefile kernel/plat/$(PLAT)/config.mk
+
 ifeq ($(V),1)
 Q :=
 else
@@ -212,30 +216,30 @@ $(BUILD)/user/$(1).elf: $$($(1)_OBJS) $(LIBSYS) linker/user.ld
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog_rule,$(p))))
 
-$(BUILD)/libsys/%.o: libsys/%.c
+$(BUILD)/libsys/%.o: libsys/%.c $(BUILD_CONFIG)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
-$(BUILD)/libsys/%.o: libsys/%.S
+$(BUILD)/libsys/%.o: libsys/%.S $(BUILD_CONFIG)
 	@echo "  AS      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: user/%.c
+$(BUILD)/user/%.o: user/%.c $(BUILD_CONFIG)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: user/%.S
+$(BUILD)/user/%.o: user/%.S $(BUILD_CONFIG)
 	@echo "  AS      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
 
 # --- compiling kernel objects, per variant -----------------------------------
 define kernel_variant_rules
-$(BUILD)/$(1)/%.o: %.c
+$(BUILD)/$(1)/%.o: %.c $(BUILD_CONFIG)
 	@echo "  CC      $$@"
 	@mkdir -p $$(dir $$@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) $(KVARIANT_$(1)_DEFS) -c $$< -o $$@
-$(BUILD)/$(1)/%.o: %.S
+$(BUILD)/$(1)/%.o: %.S $(BUILD_CONFIG)
 	@echo "  AS      $$@"
 	@mkdir -p $$(dir $$@)
 	$(Q)$(CC) $(KERNEL_ASFLAGS) $(KVARIANT_$(1)_DEFS) -c $$< -o $$@
@@ -411,7 +415,7 @@ $(HOSTBUILD)/test_$(1): $(call host_test_objs,$(1))
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 
-$(HOSTBUILD)/obj/%.o: %.c
+$(HOSTBUILD)/obj/%.o: %.c Makefile
 	@echo "  HOSTCC  $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(HOST_CFLAGS) -c $< -o $@
