@@ -370,6 +370,20 @@ errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
     return err;
 }
 
+/* RPC_ECHO, for any server: the request's scalars and bytes come back. */
+void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req,
+                     struct rpc_payload *resp)
+{
+    (void)rc;
+    resp->nscalar = req->nscalar;
+    for (uint32_t i = 0; i < req->nscalar; i++) {
+        resp->scalar[i] = req->scalar[i];
+    }
+    resp->bytes = req->bytes;           /* handed over, not copied */
+    resp->len = req->len;
+    req->bytes = NULL;
+}
+
 /* ---- binding to a server's public endpoint ---------------------------------------- */
 
 /*

@@ -133,18 +133,6 @@ static int lmp_responder(void *arg)
     return 0;
 }
 
-static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
-{
-    (void)rc;
-    resp->nscalar = req->nscalar;
-    for (uint32_t i = 0; i < req->nscalar; i++) {
-        resp->scalar[i] = req->scalar[i];
-    }
-    resp->bytes = req->bytes;
-    resp->len = req->len;
-    req->bytes = NULL;
-}
-
 /* send_string's server side, minus the printing init does. */
 static void h_string(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
@@ -167,7 +155,7 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_BIND] = rpc_handle_bind,
-    [RPC_ECHO] = h_echo,
+    [RPC_ECHO] = rpc_handle_echo,
     [RPC_STRING] = h_string,
     [RPC_NUMBER] = h_number,
 };
@@ -291,6 +279,20 @@ static void raw_roundtrip(struct lmp_chan *ch, const struct raw_send *r, const u
     }
 }
 
+/* The mean round trip of n raw_roundtrip()s after a warm-up, x10. */
+static uint64_t time_raw_roundtrips(struct lmp_chan *ch, const struct raw_send *r,
+                                    const uint32_t *w, unsigned n)
+{
+    for (unsigned i = 0; i < warmup(n); i++) {
+        raw_roundtrip(ch, r, w);
+    }
+    uint64_t t0 = timing_now();
+    for (unsigned i = 0; i < n; i++) {
+        raw_roundtrip(ch, r, w);
+    }
+    return timing_mean_x10(t0, timing_now(), n);
+}
+
 static void bench_lmp_raw(unsigned n)
 {
     struct lmp_chan ch;
@@ -305,19 +307,12 @@ static void bench_lmp_raw(unsigned n)
     static const uint32_t sizes[] = { 1, LMP_MSG_WORDS };
     for (unsigned s = 0; s < 2; s++) {
         struct raw_send r = raw_send_of(&ch, sizes[s], NULL_CAP);
-        for (unsigned i = 0; i < warmup(n); i++) {
-            raw_roundtrip(&ch, &r, w);
-        }
-        uint64_t t0 = timing_now();
-        for (unsigned i = 0; i < n; i++) {
-            raw_roundtrip(&ch, &r, w);
-        }
-        uint64_t t1 = timing_now();
+        uint64_t x10 = time_raw_roundtrips(&ch, &r, w, n);
         char name[32], what[64];
         snprintf(name, sizeof(name), "lmp_roundtrip_%uw", (unsigned)sizes[s]);
         snprintf(what, sizeof(what), "LMP round trip, %u word%s, endpoint level",
                  (unsigned)sizes[s], sizes[s] > 1 ? "s" : "");
-        report(name, what, "round trip", timing_mean_x10(t0, t1, n), n);
+        report(name, what, "round trip", x10, n);
     }
 
     /* With a capability copied to the responder each time (it deletes it):
@@ -325,16 +320,8 @@ static void bench_lmp_raw(unsigned n)
     struct capref frame;
     frame_alloc(&frame, 4096);
     struct raw_send withcap = raw_send_of(&ch, 1, frame);
-    for (unsigned i = 0; i < warmup(n); i++) {
-        raw_roundtrip(&ch, &withcap, w);
-    }
-    uint64_t t0 = timing_now();
-    for (unsigned i = 0; i < n; i++) {
-        raw_roundtrip(&ch, &withcap, w);
-    }
-    uint64_t t1 = timing_now();
     report("lmp_roundtrip_cap", "LMP round trip, 1 word and a capability, endpoint level",
-           "round trip", timing_mean_x10(t0, t1, n), n);
+           "round trip", time_raw_roundtrips(&ch, &withcap, w, n), n);
 
     /* One way: the responder takes its clock when it has the message and
      * subtracts ours, taken before the send (and the cost of a reading). */
@@ -364,11 +351,11 @@ static void bench_lmp_raw(unsigned n)
     for (unsigned i = 0; i < warmup(n); i++) {
         sys_yield(CPTR_NULL);
     }
-    t0 = timing_now();
+    uint64_t t0 = timing_now();
     for (unsigned i = 0; i < n; i++) {
         sys_yield(CPTR_NULL);
     }
-    t1 = timing_now();
+    uint64_t t1 = timing_now();
     report("yield_pingpong", "yield ping-pong (two dispatcher switches, run() upcalls)",
            "round trip", timing_mean_x10(t0, t1, n), n);
     disp_disable();

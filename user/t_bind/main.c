@@ -21,15 +21,6 @@
 
 static bool finished;
 
-static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
-{
-    (void)rc;
-    resp->nscalar = req->nscalar;
-    for (uint32_t i = 0; i < req->nscalar; i++) {
-        resp->scalar[i] = req->scalar[i];
-    }
-}
-
 static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
@@ -40,7 +31,7 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_BIND] = rpc_handle_bind,
-    [RPC_ECHO] = h_echo,
+    [RPC_ECHO] = rpc_handle_echo,
     [RPC_NUMBER] = h_number,
 };
 

@@ -85,6 +85,9 @@ errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
  * keeps rc->cur_method and rc->cur_seq, and answers later with this. */
 errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
                    struct rpc_payload *resp);
+/* The RPC_ECHO handler: answers with the request's scalars and bytes. */
+void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req,
+                     struct rpc_payload *resp);
 /* The BIND handler of a listening (public) channel. */
 void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
                      struct rpc_payload *resp);
