@@ -36,25 +36,41 @@ void rpc_payload_free(struct rpc_payload *p)
 
 /* ---- sending ---------------------------------------------------------- */
 
-/* Put a large payload in a fresh frame (kept until our next send, when
- * the peer has certainly read it). */
+/*
+ * Put a large payload in our payload frame.  The peer gets a copy of its
+ * capability and deletes that once it has read the bytes -- which it has
+ * done by the time our next message goes out (a request is answered
+ * before the next one; a response was read before the next request) --
+ * so the frame can be reused by the next large message: no new RAM, no
+ * retype, no zeroing of a fresh megabyte.  A frame too small is replaced;
+ * a small message frees it (rpc_send), so a channel holds no memory
+ * between large messages.
+ */
 static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload *p,
                                    struct capref *frame)
 {
     uint32_t bytes = (p->len + PAGE - 1) & ~(PAGE - 1);
     uint32_t va;
-    errval_t err = frame_alloc(frame, bytes);
-    if (err_is_fail(err)) {
-        return err;
+    errval_t err;
+
+    if (!capref_is_null(rc->last_frame) && rc->last_frame_bytes < bytes) {
+        mem_free(rc->last_frame);
+        rc->last_frame = NULL_CAP;
     }
+    if (capref_is_null(rc->last_frame)) {
+        if ((err = frame_alloc(&rc->last_frame, bytes))) {
+            rc->last_frame = NULL_CAP;
+            return err;
+        }
+        rc->last_frame_bytes = bytes;
+    }
+    *frame = rc->last_frame;
     err = paging_map_frame(&va, *frame, bytes, VREGION_FLAGS_READ_WRITE);
     if (err_is_fail(err)) {
-        mem_free(*frame);
         return err;
     }
     memcpy((void *)va, p->bytes, p->len);
     paging_unmap(va, bytes);
-    rc->last_frame = *frame;
     return SYS_ERR_OK;
 }
 
@@ -107,8 +123,8 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
     }
     msg.nscalar = p->nscalar + base;
 
-    if (!capref_is_null(rc->last_frame)) {
-        mem_free(rc->last_frame);
+    if (p->len <= rpc_frame_threshold && !capref_is_null(rc->last_frame)) {
+        mem_free(rc->last_frame);           /* no large messages for now */
         rc->last_frame = NULL_CAP;
     }
     if (p->len > rpc_frame_threshold) {

@@ -3,8 +3,9 @@
  *
  * GCC may emit calls to memcpy/memset/memmove/memcmp itself (for structure
  * copies), so these must exist under their standard names.  memcpy,
- * memmove and memset are the assembly ones libsys/arch/armv7/string.S
- * provides to the kernel and to user programs alike.
+ * memmove, memset and strlen are the assembly ones
+ * libsys/arch/armv7/string.S provides to the kernel and to user programs
+ * alike.
  */
 #include <kernel.h>
 
@@ -17,15 +18,6 @@ int memcmp(const void *a, const void *b, size_t n)
         }
     }
     return 0;
-}
-
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n] != '\0') {
-        n++;
-    }
-    return n;
 }
 
 size_t strnlen(const char *s, size_t max)

@@ -1,6 +1,7 @@
 /*
  * kernel/tests/test_string.c -- the assembly memcpy, memmove and memset
- * (libsys/arch/armv7/string.S, shared by the kernel and user programs)
+ * and strlen (libsys/arch/armv7/string.S, shared by the kernel and user
+ * programs)
  * against a byte-at-a-time reference: every source and destination
  * alignment, every length up to a few 32-byte blocks, guard bytes on
  * both sides untouched, overlapping moves in both directions.
@@ -86,6 +87,21 @@ KTEST(memmove_overlapping_both_ways)
             }
             void *r = memmove(&dst[to], &dst[from], n);
             bad += r != &dst[to] || !same(dst, want, AREA);
+        }
+    }
+    KT_EXPECT_EQ(bad, 0);
+}
+
+KTEST(strlen_every_alignment_and_length)
+{
+    unsigned bad = 0;
+    for (unsigned at = 0; at < 4; at++) {
+        for (unsigned n = 0; n <= 70; n++) {
+            for (unsigned i = 0; i < AREA; i++) {
+                src[i] = (uint8_t)(0x80 | (i * 13 + n));   /* never 0: any zero is ours */
+            }
+            src[8 + at + n] = 0;
+            bad += strlen((const char *)&src[8 + at]) != n;
         }
     }
     KT_EXPECT_EQ(bad, 0);

@@ -56,7 +56,7 @@ static int api(void)
 
     /* One LMP message holds 4 * (10 - 2 - 2) = 24 payload bytes next to
      * two scalars; the echo's response carries one scalar more. */
-    uint32_t sizes[] = { 0, 1, 23, 24, 25, 1024, 1025, 4096, 1024 * 1024 };
+    uint32_t sizes[] = { 0, 1, 23, 24, 25, 512, 513, 4096, 1024 * 1024 };
     for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         echo_bytes(init, sizes[i]);
     }

@@ -3,8 +3,8 @@
  * and for user programs (the Makefile builds this one file into both).
  *
  * Why not the C library's: Debian's picolibc is built for size, and its
- * memcpy and memset move one byte per loop pass -- four instructions a
- * byte.  The message paths copy and clear whole structures on every
+ * memcpy, memset and strlen handle one byte per loop pass -- three or four
+ * instructions a byte.  The message paths copy and clear whole structures on every
  * call, so that dominated an RPC.  These move 32 bytes with one ldm/stm
  * pair when both pointers are word-aligned (the usual case: structures
  * and malloc'd buffers), then single words, then bytes.  Misaligned
@@ -145,3 +145,42 @@ set_done:
     mov     r0, r12
     bx      lr
     .size   memset, . - memset
+
+/*
+ * strlen -- the length of a NUL-terminated string.
+ *   in:  r0 = s
+ *   out: r0 = bytes before the NUL
+ * Bytes up to a word boundary, then a word at a time: a word w holds a
+ * zero byte exactly when (w - 0x01010101) & ~w & 0x80808080 is nonzero
+ * (a byte that borrows through 0 sets its top bit, which ~w keeps only if
+ * it was clear before).  Then the zero's place in that word, byte by byte.
+ * Words are read only at aligned addresses, so never across a page the
+ * string does not reach.
+ */
+    .global strlen
+    .type   strlen, %function
+strlen:
+    mov     r1, r0                      @ the start
+1:  tst     r0, #3
+    beq     2f
+    ldrb    r2, [r0], #1
+    cmp     r2, #0
+    bne     1b
+    sub     r0, r0, r1
+    sub     r0, r0, #1
+    bx      lr
+2:  ldr     r12, =0x01010101
+3:  ldr     r2, [r0], #4
+    sub     r3, r2, r12
+    bic     r3, r3, r2
+    tst     r3, r12, lsl #7             @ & 0x80808080
+    beq     3b
+    sub     r0, r0, #4                  @ back to that word
+4:  ldrb    r2, [r0], #1
+    cmp     r2, #0
+    bne     4b
+    sub     r0, r0, r1
+    sub     r0, r0, #1
+    bx      lr
+    .size   strlen, . - strlen
+    .ltorg

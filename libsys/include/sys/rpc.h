@@ -7,7 +7,7 @@
  * its response.  Requests and responses carry a sequence number, so a
  * stale response can never be taken for the current one.
  *
- * Payloads up to RPC_FRAME_THRESHOLD bytes travel inline, fragmented over
+ * Payloads up to rpc_frame_threshold bytes travel inline, fragmented over
  * as many LMP messages as needed; larger ones in a shared frame.
  */
 #ifndef LIBSYS_RPC_H
@@ -26,12 +26,13 @@ enum rpc_method {
     RPC_METHOD_COUNT
 };
 
-/* Measured in `make bench` (docs/lmp.md, rpc_echo_*): inline fragments
- * and a shared frame cost the same at 1 KiB, fragments less below and
- * the frame less above (at 2 KiB already a quarter less).  Payloads of up
- * to this many bytes go inline.  A variable so that the benchmark can
- * measure both ways. */
-#define RPC_FRAME_THRESHOLD_DEFAULT 1024
+/* Measured in `make bench` (docs/lmp.md, rpc_string_*): sending a
+ * stream of messages of one size, inline fragments cost less up to about
+ * 500 bytes and a shared frame less above (at 1 KiB already half); a
+ * frame that cannot be reused (the first large message after small ones)
+ * costs about twice that.  Payloads of up to this many bytes go inline.
+ * A variable so that the benchmark can measure both ways. */
+#define RPC_FRAME_THRESHOLD_DEFAULT 512
 extern uint32_t rpc_frame_threshold;
 
 /* One request or response as handlers and callers see it. */
@@ -55,7 +56,8 @@ struct rpc_chan {
     uint16_t seq;
     struct rpc_reasm rx;
     struct capref rx_cap;           /* cap that came with the message */
-    struct capref last_frame;       /* our large-payload frame, freed later */
+    struct capref last_frame;       /* our large-payload frame (reused) */
+    uint32_t last_frame_bytes;
     /* server side */
     const rpc_handler_fn *handlers; /* indexed by method */
     struct waitset *ws;
