@@ -104,9 +104,11 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 #   $(call image_rule,NAME,KERNEL_VARIANT,BOOTLIST)
 # BOOTLIST "-" makes a kernel-only image.  Modules are "init" plus the first
 # word of every boot-list line that is not a comment or an "@" setting (a
-# leading "!" marks a domain expected to fault), and the program of @memtest.
+# leading "!" or "&" is how the line is run), the program of @memtest, and
+# the modules named by @module.
 bootlist_modules = $(sort init memserv serial hello $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*[!&]//' $(1) | awk 'NF {print $$1}') \
-    $(shell sed -n 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
+    $(shell sed -n 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*!\{0,1\}\([^[:space:]]*\).*/\1/p' $(1)) \
+    $(shell sed -n 's/^[[:space:]]*@module[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
 
 define image_rule
 $(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))
@@ -162,15 +164,27 @@ $(BUILD)/kernel.ld: linker/kernel.ld.S Makefile kernel/plat/$(PLAT)/config.mk
 # runtime, which provides the entry point) and picolibc (Debian's
 # picolibc-arm-none-eabi) as the C library.
 PICOLIBC_SPECS := /usr/lib/picolibc/arm-none-eabi/picolibc.specs
+GEN := $(BUILD)/gen
 USER_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) --specs=$(PICOLIBC_SPECS) \
-    -fno-common -ffunction-sections -fdata-sections -Iinclude -Ilibsys/include -MMD -MP
+    -fno-common -ffunction-sections -fdata-sections -Iinclude -Ilibsys/include -I$(GEN) -MMD -MP
 USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/user.ld \
     -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
     -Wl,--no-warn-rwx-segments
 
 LIBSYS_SRCS := $(wildcard libsys/*.c libsys/*.S libsys/arch/armv7/*.c libsys/arch/armv7/*.S)
-LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS)))
+LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS))) $(GEN)/rpc_stubs.o
+
+# Every RPC comes from one table, libsys/rpc.idl: scripts/rpcgen.py makes
+# the method numbers, the request/response structs and the client stubs
+# (docs/rpc.md).  Everything compiled for user space may include them.
+RPC_GEN := $(GEN)/sys/rpc_methods.h $(GEN)/sys/rpc_stubs.h $(GEN)/rpc_stubs.c
+$(RPC_GEN) &: libsys/rpc.idl scripts/rpcgen.py
+	@echo "  RPCGEN  $(GEN)"
+	$(Q)$(PYTHON) scripts/rpcgen.py libsys/rpc.idl $(GEN)
+$(GEN)/rpc_stubs.o: $(GEN)/rpc_stubs.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 LIBSYS := $(BUILD)/libsys/libsys.a
 
 $(LIBSYS): $(LIBSYS_OBJS)
@@ -190,7 +204,7 @@ $(BUILD)/user/$(1).elf: $$($(1)_OBJS) $(LIBSYS) linker/user.ld
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog_rule,$(p))))
 
-$(BUILD)/libsys/%.o: libsys/%.c
+$(BUILD)/libsys/%.o: libsys/%.c | $(RPC_GEN)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
@@ -198,7 +212,7 @@ $(BUILD)/libsys/%.o: libsys/%.S
 	@echo "  AS      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: user/%.c
+$(BUILD)/user/%.o: user/%.c | $(RPC_GEN)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
@@ -263,6 +277,7 @@ HOST_TEST_vregion_SRCS := libsys/vregion.c
 HOST_TEST_err_SRCS := libsys/err.c
 HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
+HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))

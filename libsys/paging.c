@@ -251,6 +251,18 @@ void *sbrk(ptrdiff_t increment)
     if (increment < 0 || (uint32_t)increment > USER_HEAP_LIMIT - heap_break) {
         return (void *)-1;
     }
+    /* The page-fault upcall runs disabled and cannot ask the memory
+     * server for RAM: make sure our RAM sources hold the new pages (and a
+     * page table for each MiB) before we touch them.  Out of memory is
+     * then malloc returning NULL, not a fault. */
+    uint32_t first = (old + PAGE - 1) & ~(PAGE - 1);
+    uint32_t end = (old + (uint32_t)increment + PAGE - 1) & ~(PAGE - 1);
+    size_t need = end - first + ((end - first) / L2_SPAN + 1) * PAGE;
+    size_t have = ram_free_bytes();
+    if (end > first && have < need &&
+        (ram_refill_hook == NULL || err_is_fail(ram_refill_hook(need - have)))) {
+        return (void *)-1;
+    }
     heap_break += increment;
     /* Touch every new page now, enabled, so the page-fault upcall backs
      * it: libsys code that runs disabled may then use heap memory. */

@@ -160,8 +160,9 @@ errval_t mem_retype_at(struct capref dest, unsigned type, size_t bytes)
     errval_t err = retype_from_sources(dest, type, bytes);
     thread_unlock_libsys();
     if (err == LIB_ERR_RAM_ALLOC && ram_refill_hook && !disp_is_disabled()) {
-        size_t want = bytes < 4 * 1024 * 1024 ? 4 * 1024 * 1024 : bytes;
-        if (err_is_ok(ram_refill_hook(want))) {
+        /* Enough for the object wherever the new RAM's aligned spot is. */
+        size_t need = object_bytes(type, bytes) + object_align(type) - PAGE;
+        if (err_is_ok(ram_refill_hook(need))) {
             thread_lock_libsys();
             err = retype_from_sources(dest, type, bytes);
             thread_unlock_libsys();

@@ -80,6 +80,13 @@ uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
     return 1 + put_bytes(m, offset, chunk, &words[1]);
 }
 
+uint32_t rpc_wire_encode_peer_dead(uint32_t domain_id, uint32_t words[LMP_MSG_WORDS])
+{
+    words[0] = RPC_HDR(0, RPC_KIND_PEER_DEAD, 0, 0, 0) | RPC_HDR_LAST_BIT;
+    words[1] = domain_id;
+    return 2;
+}
+
 /* ---- reassembly ------------------------------------------------------------ */
 
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
@@ -197,6 +204,9 @@ errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
     *done = false;
     if (n == 0 || n > LMP_MSG_WORDS) {
         return fail(r, LIB_ERR_RPC_BAD_MESSAGE);
+    }
+    if (RPC_HDR_KIND(words[0]) == RPC_KIND_PEER_DEAD) {
+        return fail(r, LIB_ERR_RPC_PEER_DEAD);
     }
     if (RPC_HDR_KIND(words[0]) == RPC_KIND_FRAG) {
         err = decode_frag(r, words, n);

@@ -5,6 +5,7 @@
  * (SYS_DEBUG_PRINT, or the serial driver once a domain has bound to it:
  * see stdio_set_backend), so lines from different domains never mix.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/invoke.h>
@@ -89,4 +90,29 @@ void libsys_stdio_flush(void)
     thread_mutex_lock(&line_lock);
     flush_line();
     thread_mutex_unlock(&line_lock);
+}
+
+bool stdio_read_line(char *buf, size_t size)
+{
+    size_t n = 0;
+    for (;;) {
+        int c = getchar();
+        if (c == EOF) {
+            return false;
+        }
+        if (c == '\n') {
+            putchar('\n');
+            break;
+        }
+        if ((c == 127 || c == '\b') && n > 0) {
+            n--;
+            printf("\b \b");          /* rub the character out */
+        } else if (isprint(c) && n + 1 < size) {
+            buf[n++] = (char)c;
+            putchar(c);
+        }
+        fflush(stdout);
+    }
+    buf[n] = '\0';
+    return true;
 }

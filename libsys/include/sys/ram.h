@@ -33,7 +33,8 @@ size_t ram_free_bytes(void);
 /* Start-up: the RAM the domain was given. */
 void ram_init(void);
 
-/* Called when the sources run dry: may add a source (memory server). */
-extern errval_t (*ram_refill_hook)(size_t bytes);
+/* Called when the sources run dry: may add a source of at least
+ * min_bytes (libsys asks the memory server; docs/rpc.md). */
+extern errval_t (*ram_refill_hook)(size_t min_bytes);
 
 #endif

@@ -5,6 +5,7 @@
 #ifndef LIBSYS_STDIO_BACKEND_H
 #define LIBSYS_STDIO_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct stdio_backend {
@@ -16,5 +17,10 @@ struct stdio_backend {
 void stdio_set_backend(const struct stdio_backend *b);
 void libsys_stdio_init(void);
 void libsys_stdio_flush(void);
+
+/* A line from stdin, echoed as it is typed (backspace rubs out); at most
+ * size - 1 characters are kept.  false: no input (not the foreground
+ * domain, or no terminal). */
+bool stdio_read_line(char *buf, size_t size);
 
 #endif
