@@ -157,15 +157,21 @@ void lmp_endpoint_wait(struct lmp_endpoint *ep)
 void lmp_endpoints_poll(void)
 {
     struct dispatcher_shared *sh = disp_shared();
+    uint32_t delivered = sh->lmp_delivered;
     uint32_t pending = sh->lmp_pending;
 
     if (pending == 0) {
         return;
     }
     sh->lmp_pending = 0;            /* clear first: nothing is lost */
+    /* ... except a bit the kernel set between our load and that store (we
+     * can be preempted there, disabled or not).  The kernel also counts
+     * every delivery: if the count moved, look at every endpoint. */
+    bool lost = sh->lmp_delivered != delivered;
     for (uint32_t i = 0; i < LMP_ENDPOINTS_MAX; i++) {
         struct lmp_endpoint *ep = &endpoints[i];
-        if (!(pending & (1u << i)) || !ep->in_use) {
+        if (!ep->in_use || !((pending & (1u << i)) ||
+                             (lost && lmp_endpoint_has_message(ep)))) {
             continue;
         }
         while (thread_wake_one_disabled(&ep->waiters)) {
