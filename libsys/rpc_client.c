@@ -120,9 +120,9 @@ static errval_t refill_from_memserv(size_t min_bytes)
 
 /* stdout and stdin through the serial driver; the kernel's console until
  * there is one (or if it has gone). */
-static void serial_write_line(const char *buf, size_t len)
+static void serial_write_line(uint32_t stream, const char *buf, size_t len)
 {
-    if (err_is_fail(rpc_serial_write(get_serial_rpc(), buf, len))) {
+    if (err_is_fail(rpc_serial_write_stream(get_serial_rpc(), stream, buf, len))) {
         sys_debug_print(buf, len);
     }
 }

@@ -593,7 +593,6 @@ static errval_t start_domain(int argc, char **argv, unsigned flags,
     size_t bytes;
     const void *elf = spawn_find_module(argv[0], &bytes);
     if (elf == NULL) {
-        printf("init: no module '%s' in the boot image\n", argv[0]);
         return LIB_ERR_SPAWN_NO_MODULE;
     }
     thread_mutex_lock(&lock);
@@ -634,7 +633,6 @@ static errval_t start_domain(int argc, char **argv, unsigned flags,
     }
     thread_mutex_lock(&lock);
     if (err_is_fail(err)) {
-        DEBUG_ERR(err, "spawning %s", argv[0]);
         d->running = false;
     } else {
         d->expect_fault = flags & START_EXPECT_FAULT;
@@ -948,7 +946,9 @@ static void memtest(int n, int argc, char **argv)
     snprintf(count, sizeof(count), "%d", n);
     for (int i = 0; i < n; i++) {
         snprintf(index, sizeof(index), "%d", i);
-        start_domain(argc + 2, args, flags, NULL, 0, NULL);
+        errval_t err = start_domain(argc + 2, args, flags, NULL, 0, NULL);
+        test_report(err_is_ok(err), "memtest: copy %d of %s started: %s", i, argv[0],
+                    err_getcode(err));
     }
     wait_running(num_services, NULL);
     mem_numbers(&after);
@@ -1009,7 +1009,11 @@ static void run_bootlist(bool first_pass)
             flags = START_FOREGROUND;
             argv[0]++;
         }
-        failures += err_is_fail(start_domain(argc, argv, flags, NULL, 0, NULL));
+        errval_t err = start_domain(argc, argv, flags, NULL, 0, NULL);
+        if (err_is_fail(err)) {
+            printf("init: cannot start %s: %s\n", argv[0], err_getstring(err));
+            failures++;
+        }
     }
     free(copy);
 }

@@ -5,9 +5,10 @@
  * capability whose interrupts arrive as LMP messages on one of our
  * endpoints), and serves every domain's terminal output and input:
  *
- * Output, a line at a time.  Each domain's output collects in a line
- * buffer of its own and goes to the UART when the line is complete, so
- * two domains' text never mixes inside a line.  The foreground domain's
+ * Output, a line at a time.  Each domain's output (each of its streams:
+ * libc's stdout has one per thread) collects in a line buffer of its own
+ * and goes to the UART when the line is complete, so two domains' text
+ * never mixes inside a line.  The foreground domain's
  * unfinished line (a prompt, the echo of what the user types) is shown
  * at once; if another domain's line has to go out meanwhile, the
  * unfinished line is ended there and drawn again below it.  A line
@@ -97,6 +98,7 @@ static void uart_rx_interrupts(bool on)
 struct writer {
     bool used;
     uint32_t domain;
+    uint32_t stream;            /* stdout: the writing thread */
     size_t len;                 /* bytes in line */
     size_t shown;               /* of which on the screen already */
     char line[LINE_BYTES];
@@ -106,11 +108,11 @@ static struct writer writers[MAX_WRITERS];
 static struct writer *on_screen;    /* whose unfinished line ends the screen */
 static uint32_t foreground = INIT_DOMAIN_ID;
 
-static struct writer *writer_of(uint32_t domain, bool create)
+static struct writer *writer_of(uint32_t domain, uint32_t stream, bool create)
 {
     struct writer *free_slot = NULL;
     for (unsigned i = 0; i < MAX_WRITERS; i++) {
-        if (writers[i].used && writers[i].domain == domain) {
+        if (writers[i].used && writers[i].domain == domain && writers[i].stream == stream) {
             return &writers[i];
         }
         if (!writers[i].used && free_slot == NULL) {
@@ -121,6 +123,7 @@ static struct writer *writer_of(uint32_t domain, bool create)
         memset(free_slot, 0, sizeof(*free_slot));
         free_slot->used = true;
         free_slot->domain = domain;
+        free_slot->stream = stream;
         return free_slot;
     }
     return NULL;
@@ -154,9 +157,9 @@ static void finish_line(struct writer *w)
     }
 }
 
-static void write_bytes(uint32_t domain, const char *s, size_t len)
+static void write_bytes(uint32_t domain, uint32_t stream, const char *s, size_t len)
 {
-    struct writer *w = writer_of(domain, true);
+    struct writer *w = writer_of(domain, stream, true);
     if (w == NULL) {
         uart_write(s, len);             /* no room to buffer: as it comes */
         return;
@@ -177,17 +180,19 @@ static void write_bytes(uint32_t domain, const char *s, size_t len)
 }
 
 /* A domain died: what it left unfinished still goes out. */
-static void writer_gone(uint32_t domain)
+static void writers_gone(uint32_t domain)
 {
-    struct writer *w = writer_of(domain, false);
-    if (w) {
-        if (w->len > 0) {
-            finish_line(w);
+    for (unsigned i = 0; i < MAX_WRITERS; i++) {
+        struct writer *w = &writers[i];
+        if (w->used && w->domain == domain) {
+            if (w->len > 0) {
+                finish_line(w);
+            }
+            if (on_screen == w) {
+                on_screen = NULL;
+            }
+            w->used = false;
         }
-        if (on_screen == w) {
-            on_screen = NULL;
-        }
-        w->used = false;
     }
 }
 
@@ -195,7 +200,7 @@ static void h_putchar(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
 {
     struct rpc_serial_putchar_req in;
     if ((resp->err = rpc_serial_putchar_req_unpack(req, &in)) == SYS_ERR_OK) {
-        write_bytes(rc->client_id, &in.c, 1);
+        write_bytes(rc->client_id, 0, &in.c, 1);
     }
 }
 
@@ -203,7 +208,16 @@ static void h_write(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
 {
     struct rpc_serial_write_req in;
     if ((resp->err = rpc_serial_write_req_unpack(req, &in)) == SYS_ERR_OK) {
-        write_bytes(rc->client_id, in.buf, in.buf_len);
+        write_bytes(rc->client_id, 0, in.buf, in.buf_len);
+    }
+}
+
+static void h_write_stream(struct rpc_chan *rc, struct rpc_payload *req,
+                           struct rpc_payload *resp)
+{
+    struct rpc_serial_write_stream_req in;
+    if ((resp->err = rpc_serial_write_stream_req_unpack(req, &in)) == SYS_ERR_OK) {
+        write_bytes(rc->client_id, in.stream, in.buf, in.buf_len);
     }
 }
 
@@ -271,10 +285,6 @@ static void h_getchar(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
         resp->err = SERIAL_ERR_NOT_FOREGROUND;
         return;
     }
-    struct writer *w = writer_of(rc->client_id, false);
-    if (w && w->len > 0) {
-        show(w);                        /* the prompt before we wait */
-    }
     if (num_waiters == MAX_WAITERS) {
         resp->err = LIB_ERR_RPC_BUSY;
         return;
@@ -325,7 +335,7 @@ static void client_gone(struct rpc_chan *rc)
 
 static void domain_died(uint32_t domain)
 {
-    writer_gone(domain);
+    writers_gone(domain);
     if (domain == foreground) {
         foreground = INIT_DOMAIN_ID;
     }
@@ -334,6 +344,7 @@ static void domain_died(uint32_t domain)
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_SERIAL_PUTCHAR] = h_putchar,
     [RPC_SERIAL_WRITE] = h_write,
+    [RPC_SERIAL_WRITE_STREAM] = h_write_stream,
     [RPC_SERIAL_GETCHAR] = h_getchar,
 };
 
@@ -362,8 +373,13 @@ static void irq_event(void *arg)
 }
 
 /* Our own printf goes straight to the UART. */
+static void direct_write(uint32_t stream, const char *s, size_t len)
+{
+    (void)stream;
+    uart_write(s, len);
+}
 static int no_input(void) { return -1; }
-static const struct stdio_backend direct = { uart_write, no_input };
+static const struct stdio_backend direct = { direct_write, no_input };
 
 int main(int argc, char **argv)
 {

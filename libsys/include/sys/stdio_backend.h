@@ -7,9 +7,12 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct stdio_backend {
-    void (*write)(const char *buf, size_t len);   /* one whole line */
+    /* One line, or the unfinished start of one (fflush); stream tells
+     * whose: the writing thread's id. */
+    void (*write)(uint32_t stream, const char *buf, size_t len);
     int (*read_char)(void);                          /* -1: no input */
 };
 
