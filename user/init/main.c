@@ -820,23 +820,33 @@ static errval_t kill_domain(uint32_t id)
     return err;
 }
 
-/* Domains still running, besides the services; optionally only those
- * called name. */
-static unsigned running_count(const char *name)
+static bool owns_service(uint32_t id)
+{
+    for (unsigned i = 0; i < MAX_SERVICES; i++) {
+        if (services[i].used && !services[i].dead && services[i].owner == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Domains still running, besides memserv and serial; only those called
+ * name if it is not NULL; not those that serve others if but_servers. */
+static unsigned running_count(const char *name, bool but_servers)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-        n += domains[i].running && (name == NULL || strcmp(domains[i].si.name, name) == 0);
+        struct domain *d = &domains[i];
+        n += d->running && !d->system && (name == NULL || strcmp(d->si.name, name) == 0) &&
+             !(but_servers && owns_service(d->si.domain_id));
     }
     return n;
 }
 
-static unsigned num_services;
-
-static void wait_running(unsigned left, const char *name)
+static void wait_running(const char *name, bool but_servers)
 {
     thread_mutex_lock(&lock);
-    while (running_count(name) > left) {
+    while (running_count(name, but_servers) > 0) {
         thread_cond_wait(&changed, &lock);
     }
     thread_mutex_unlock(&lock);
@@ -860,7 +870,6 @@ static void start_services(void)
     size_t keep = free_bytes / 4 < INIT_RESERVE ? free_bytes / 4 : INIT_RESERVE;
     if (err_is_ok(start_domain(quota_kib ? 2 : 1, mm_argv, START_SYSTEM, NULL,
                                free_bytes - keep - SPAWN_DEFAULT_RAM, NULL))) {
-        num_services++;
         wait_for_service("memserv");
     }
 
@@ -884,7 +893,6 @@ static void start_services(void)
         caps.extra[1] = irq;
         char *argv[] = { "serial", (char *)model, NULL };
         if (err_is_ok(start_domain(2, argv, START_SYSTEM, &caps, 0, NULL))) {
-            num_services++;
             wait_for_service("serial");
         }
     }
@@ -932,9 +940,9 @@ static void memtest(int n, int argc, char **argv)
         argv[0]++;
         flags = START_EXPECT_FAULT;
     }
-    wait_running(num_services, NULL);
+    wait_running(NULL, false);
     start_domain(argc, argv, flags, NULL, 0, NULL);     /* warm-up */
-    wait_running(num_services, NULL);
+    wait_running(NULL, false);
     struct mem_numbers before, after;
     mem_numbers(&before);
     char index[12], count[12];
@@ -950,7 +958,7 @@ static void memtest(int n, int argc, char **argv)
         test_report(err_is_ok(err), "memtest: copy %d of %s started: %s", i, argv[0],
                     err_getcode(err));
     }
-    wait_running(num_services, NULL);
+    wait_running(NULL, false);
     mem_numbers(&after);
     long missing = (long)(before.memserv_free - after.memserv_free) +
                    (long)(before.init_free - after.init_free);
@@ -995,7 +1003,7 @@ static void run_bootlist(bool first_pass)
         }
         unsigned flags = 0;
         if (strcmp(argv[0], "@wait") == 0) {
-            wait_running(argc > 1 ? 0 : num_services, argv[1]);
+            wait_running(argv[1], false);
             continue;
         } else if (strcmp(argv[0], "@memtest") == 0 && argc >= 3) {
             memtest(atoi(argv[1]), argc - 2, argv + 2);
@@ -1128,7 +1136,9 @@ int main(void)
     run_bootlist(true);
     start_services();
     run_bootlist(false);
-    wait_running(num_services, NULL);
+    /* A test image ends when every domain has; otherwise the prompt
+     * comes when all have ended but those that serve others. */
+    wait_running(NULL, !test_mode);
     if (test_mode) {
         printf("init: all boot-list domains have ended\n");
         cap_invoke(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), KernelCmd_Shutdown, 1, failures);
