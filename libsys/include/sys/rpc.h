@@ -43,7 +43,9 @@ struct rpc_chan {
     struct waitset *ws;
     uint16_t cur_seq;               /* the request being handled */
     uint8_t cur_method;
-    uint32_t client_id;             /* domain id the client gave at BIND */
+    uint32_t client_id;             /* the client's domain id: vouched for
+                                     * by init (rpc_service.c), or only
+                                     * claimed (rpc_bind) */
     void (*on_bind)(struct rpc_chan *rc);  /* listener: a client bound */
     void *st;                       /* the server's per-client state */
     bool dead;
