@@ -28,6 +28,16 @@ void rpc_chan_destroy(struct rpc_chan *rc)
     rc->dead = true;
 }
 
+void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    resp->nscalar = req->nscalar;
+    memcpy(resp->scalar, req->scalar, sizeof(req->scalar));
+    resp->bytes = req->bytes;
+    resp->len = req->len;
+    req->bytes = NULL;              /* now the response's */
+}
+
 static struct rpc_service *service_of(struct rpc_chan *ctl)
 {
     return (struct rpc_service *)((char *)ctl - offsetof(struct rpc_service, ctl));

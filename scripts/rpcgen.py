@@ -139,24 +139,22 @@ def field(p, out_side=False):
     return ['struct capref %s;' % p.name]
 
 
+# How each type is declared as a stub's argument: {n} is its name.
+C_ARGS = {  # type: (request: by value, response: by pointer)
+    'str': ('const char *{n}', 'char **{n}'),
+    'buf': ('const void *{n}, size_t {n}_len', 'void **{n}, size_t *{n}_len'),
+    'cap': ('struct capref {n}', 'struct capref *{n}'),
+}
+for _kind, _ctype in SCALAR_TYPES.items():
+    C_ARGS[_kind] = (_ctype + ' {n}', _ctype + ' *{n}')
+
+
 def in_arg(p):
-    if p.kind in SCALAR_TYPES:
-        return '%s %s' % (SCALAR_TYPES[p.kind], p.name)
-    if p.kind == 'str':
-        return 'const char *%s' % p.name
-    if p.kind == 'buf':
-        return 'const void *%s, size_t %s_len' % (p.name, p.name)
-    return 'struct capref %s' % p.name
+    return C_ARGS[p.kind][0].format(n=p.name)
 
 
 def out_arg(p):
-    if p.kind in SCALAR_TYPES:
-        return '%s *%s' % (SCALAR_TYPES[p.kind], p.name)
-    if p.kind == 'str':
-        return 'char **%s' % p.name
-    if p.kind == 'buf':
-        return 'void **%s, size_t *%s_len' % (p.name, p.name)
-    return 'struct capref *%s' % p.name
+    return C_ARGS[p.kind][1].format(n=p.name)
 
 
 def client_proto(m):

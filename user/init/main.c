@@ -547,16 +547,6 @@ static void h_mem_info(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_
     resp->err = rpc_mem_info_resp_pack(resp, &out);
 }
 
-static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
-{
-    (void)rc;
-    resp->nscalar = req->nscalar;
-    memcpy(resp->scalar, req->scalar, sizeof(req->scalar));
-    resp->bytes = req->bytes;
-    resp->len = req->len;
-    req->bytes = NULL;              /* now the response's */
-}
-
 static void h_echo_string(struct rpc_chan *rc, struct rpc_payload *req,
                           struct rpc_payload *resp)
 {
@@ -581,7 +571,7 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_SERVICE_REGISTER] = h_service_register,
     [RPC_SERVICE_CONNECT] = h_connect,
     [RPC_MEM_INFO] = h_mem_info,
-    [RPC_ECHO] = h_echo,
+    [RPC_ECHO] = rpc_handle_echo,
     [RPC_TEST_ECHO_STRING] = h_echo_string,
 };
 

@@ -38,11 +38,7 @@ static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
         }
         c->next = req->scalar[0] + 1;
     }
-    resp->nscalar = req->nscalar;
-    memcpy(resp->scalar, req->scalar, sizeof(req->scalar));
-    resp->bytes = req->bytes;
-    resp->len = req->len;
-    req->bytes = NULL;
+    rpc_handle_echo(rc, req, resp);
 }
 
 /* A client is finished: it says how many calls it made. */

@@ -53,5 +53,7 @@ errval_t rpc_service_start(struct rpc_service *svc, struct waitset *ws);
 /* Tear down a channel: its endpoint, the peer's capability, half-received
  * messages.  (rc itself is the caller's to free.) */
 void rpc_chan_destroy(struct rpc_chan *rc);
+/* A handler for RPC_ECHO: the scalars and bytes go back unchanged. */
+void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 
 #endif
