@@ -254,7 +254,8 @@ void *sbrk(ptrdiff_t increment)
     /* The page-fault upcall runs disabled and cannot ask the memory
      * server for RAM: make sure our RAM sources hold the new pages (and a
      * page table for each MiB) before we touch them.  Out of memory is
-     * then malloc returning NULL, not a fault. */
+     * then malloc returning NULL, not a fault.  (We are inside malloc
+     * here: the refill's RPC path must not allocate -- rpc_client.c.) */
     uint32_t first = (old + PAGE - 1) & ~(PAGE - 1);
     uint32_t end = (old + (uint32_t)increment + PAGE - 1) & ~(PAGE - 1);
     size_t need = end - first + ((end - first) / L2_SPAN + 1) * PAGE;

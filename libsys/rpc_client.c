@@ -37,17 +37,12 @@ struct rpc_chan *get_init_rpc(void)
     return rc;
 }
 
-errval_t rpc_connect(const char *name, struct rpc_chan **ret)
+/* rpc_connect into rc's storage. */
+static errval_t connect_into(const char *name, struct rpc_chan *rc)
 {
-    struct rpc_chan *rc = malloc(sizeof(*rc));
     struct capref ep;
-    errval_t err;
-
-    if (rc == NULL) {
-        return LIB_ERR_MALLOC_FAIL;
-    }
-    if ((err = rpc_chan_init(rc, NULL_CAP))) {
-        free(rc);
+    errval_t err = rpc_chan_init(rc, NULL_CAP);
+    if (err_is_fail(err)) {
         return err;
     }
     /* init gets a copy of our endpoint: it hands one to the service, and
@@ -59,36 +54,56 @@ errval_t rpc_connect(const char *name, struct rpc_chan **ret)
     }
     if (err_is_fail(err)) {
         lmp_chan_destroy(&rc->lc);
-        free(rc);
         return err;
     }
     rc->lc.remote_cap = ep;
+    return SYS_ERR_OK;
+}
+
+errval_t rpc_connect(const char *name, struct rpc_chan **ret)
+{
+    struct rpc_chan *rc = malloc(sizeof(*rc));
+    if (rc == NULL) {
+        return LIB_ERR_MALLOC_FAIL;
+    }
+    errval_t err = connect_into(name, rc);
+    if (err_is_fail(err)) {
+        free(rc);
+        return err;
+    }
     *ret = rc;
     return SYS_ERR_OK;
 }
 
 /* A service's channel, made on first use; NULL (and tried again next
- * time) while the service does not exist yet. */
-static struct rpc_chan *connected(struct rpc_chan **rc, const char *name)
+ * time) while the service does not exist yet.  Static storage, and no
+ * allocation on the way: the memory server's channel is first needed
+ * from inside malloc (sbrk refilling the heap). */
+struct service_chan {
+    struct rpc_chan chan;
+    bool ready;
+};
+
+static struct rpc_chan *connected(struct service_chan *sc, const char *name)
 {
     thread_mutex_lock(&channels_lock);
-    if (*rc == NULL) {
-        rpc_connect(name, rc);
+    if (!sc->ready) {
+        sc->ready = err_is_ok(connect_into(name, &sc->chan));
     }
     thread_mutex_unlock(&channels_lock);
-    return *rc;
+    return sc->ready ? &sc->chan : NULL;
 }
 
 struct rpc_chan *get_memserv_rpc(void)
 {
-    static struct rpc_chan *rc;
-    return connected(&rc, "memserv");
+    static struct service_chan memserv;
+    return connected(&memserv, "memserv");
 }
 
 struct rpc_chan *get_serial_rpc(void)
 {
-    static struct rpc_chan *rc;
-    return connected(&rc, "serial");
+    static struct service_chan serial;
+    return connected(&serial, "serial");
 }
 
 /* When the domain's own RAM runs low, ask the memory server for more: a
@@ -132,7 +147,7 @@ static void serial_write_line(uint32_t stream, const char *buf, size_t len)
  * thread's output. */
 static int serial_read_char(void)
 {
-    static struct rpc_chan *input;
+    static struct service_chan input;
     char c;
     if (err_is_fail(rpc_serial_getchar(connected(&input, "serial"), &c))) {
         return -1;

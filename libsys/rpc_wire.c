@@ -128,6 +128,13 @@ static errval_t get_storage(struct rpc_reasm *r, uint32_t len)
         }
         return SYS_ERR_OK;
     }
+    if (len == 0) {
+        /* Nothing to keep, and no allocation: the RPC layer receives the
+         * memory server's answers from inside malloc (when sbrk refills
+         * the heap), and malloc must not be entered twice. */
+        r->msg.bytes = NULL;
+        return SYS_ERR_OK;
+    }
     r->msg.bytes = r->alloc((size_t)len + 1);       /* +1: room for a NUL */
     if (r->msg.bytes == NULL) {
         return LIB_ERR_MALLOC_FAIL;
@@ -146,7 +153,9 @@ static errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *word
     if (nwords != words_for(chunk) || RPC_HDR_LAST(h) != last) {
         return LIB_ERR_RPC_BAD_MESSAGE;
     }
-    memcpy(r->msg.bytes + r->got, words, chunk);
+    if (chunk > 0) {
+        memcpy(r->msg.bytes + r->got, words, chunk);
+    }
     r->got += chunk;
     return SYS_ERR_OK;
 }

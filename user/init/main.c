@@ -1069,7 +1069,14 @@ static void prompt(void)
         printf("sprat> ");
         fflush(stdout);
         if (!stdio_read_line(line, sizeof(line))) {
-            thread_yield();
+            if (get_serial_rpc() == NULL) {
+                printf("init: no serial driver, so no terminal: no prompt\n");
+                thread_mutex_lock(&lock);
+                for (;;) {
+                    thread_cond_wait(&changed, &lock);      /* for good */
+                }
+            }
+            sys_yield(CPTR_NULL);   /* not the foreground domain right now */
             continue;
         }
         char *argv[MAX_ARGS + 1];

@@ -41,10 +41,11 @@ static int server(void)
         DEBUG_ERR(err, "server start");
         return 1;
     }
-    /* The first message brings the client's endpoint. */
+    /* The first message brings the client's endpoint (lmp_chan_bind). */
     lmp_endpoint_wait(ch.endpoint);
     lmp_chan_recv(&ch, &m, &cap);
     ch.remote_cap = cap;
+    test_report(m.has_cap && !capref_is_null(cap), "LMP: bind brings the client's endpoint");
 
     uint32_t expect = 0, bad = 0;
     while (expect < NMSG) {
@@ -173,12 +174,10 @@ static int client(void)
         thread_yield();
         sys_yield(CPTR_NULL);
     }
-    if ((err = lmp_chan_accept(&ch, 4 * (LMP_MSG_WORDS + 1), server_ep))) {
+    if ((err = lmp_chan_bind(&ch, 4 * (LMP_MSG_WORDS + 1), server_ep))) {
         DEBUG_ERR(err, "client channel");
         return 1;
     }
-    uint32_t hello = 0;
-    lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, ch.local_cap, 1, &hello);
 
     unsigned overflows = 0;
     for (uint32_t seq = 0; seq < NMSG; seq++) {

@@ -10,6 +10,9 @@
  *       has compared every range with every other.
  *   t_mem die               takes memory from the memory server (and for
  *       its heap) and faults: @memtest checks that all of it comes back.
+ *   t_mem malloc            mallocs more than the RAM it was spawned with:
+ *       the rest must come from the memory server, and malloc must say
+ *       NULL (not fault) beyond the quota.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,10 +156,42 @@ static int die(void)
     return 1;
 }
 
+static size_t memserv_free(void)
+{
+    size_t ms_free = 0, ms_total, init_free;
+    rpc_mem_info(get_init_rpc(), &ms_free, &ms_total, &init_free);
+    return ms_free;
+}
+
+static int heap(void)
+{
+    size_t before = memserv_free();
+    size_t want = ram_free_bytes() + 1024 * 1024;
+    char *p = malloc(want);
+    bool ok = p != NULL;
+    for (size_t i = 0; ok && i < want; i += 4096) {
+        p[i] = (char)i;
+    }
+    for (size_t i = 0; ok && i < want; i += 4096) {
+        ok = p[i] == (char)i;
+    }
+    size_t taken = before - memserv_free();
+    test_report(ok && taken >= 1024 * 1024, "malloc of %u KiB, more than our own RAM: the "
+                "memory server gave %u KiB of it", (unsigned)(want >> 10),
+                (unsigned)(taken >> 10));
+    free(p);
+    test_report(malloc(64u * 1024 * 1024) == NULL,
+                "malloc beyond the quota returns NULL instead of faulting");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "die") == 0) {
         return die();
+    }
+    if (argc > 1 && strcmp(argv[1], "malloc") == 0) {
+        return heap();
     }
     uint32_t quota = (argc > 1 ? (uint32_t)atoi(argv[1]) : 2048) * 1024;
     if (take_quota(quota)) {

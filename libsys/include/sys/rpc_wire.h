@@ -114,7 +114,8 @@ struct rpc_reasm {
 };
 
 /* Payload bytes of each message are allocated with alloc(len + 1) and
- * NUL-terminated; a completed message's bytes belong to the caller. */
+ * NUL-terminated; a completed message's bytes belong to the caller.  An
+ * empty payload allocates nothing: its bytes are NULL. */
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
                     void (*release)(void *));
 /* Payload bytes go into buf (no allocation): a message longer than
