@@ -99,6 +99,9 @@ errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
 
 void lmp_endpoint_destroy(struct lmp_endpoint *ep)
 {
+    cap_destroy(ep->recv_slot);     /* the receive slot, and a capability
+                                     * that may have come into it */
+    ep->recv_slot = NULL_CAP;
     thread_lock_libsys();
     area_free(ep->buf_offset, ep->buf_bytes);
     ep->in_use = false;

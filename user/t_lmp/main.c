@@ -162,6 +162,23 @@ static void own_endpoint_errors(void)
              SYS_ERR_ILLEGAL_INVOCATION);
 }
 
+/* Channels come and go (a server's clients do): nothing may be lost. */
+static void channels_come_and_go(void)
+{
+    uint32_t slots = slot_alloc_free_count();
+    bool ok = true;
+    for (int i = 0; i < 300 && ok; i++) {
+        struct lmp_chan ch;
+        ok = err_is_ok(lmp_chan_accept(&ch, 64, NULL_CAP));
+        if (ok) {
+            lmp_chan_destroy(&ch);
+        }
+    }
+    test_report(ok && slot_alloc_free_count() == slots,
+                "LMP: 300 channels made and destroyed, no endpoint or slot lost (%u, %u)",
+                (unsigned)slots, (unsigned)slot_alloc_free_count());
+}
+
 static int client(void)
 {
     struct lmp_chan ch;
@@ -170,6 +187,7 @@ static int client(void)
     errval_t err;
 
     own_endpoint_errors();
+    channels_come_and_go();
     while (err_is_fail(rpc_name_lookup(get_init_rpc(), "lmptest", &server_ep))) {
         thread_yield();
         sys_yield(CPTR_NULL);
