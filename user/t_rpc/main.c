@@ -10,8 +10,8 @@
  *                      numbers (t_rpcsrv checks them on its side)
  *   t_rpc die          sends the first half of a request to "rpctest",
  *                      takes memory from the memory server, and faults
- *   t_rpc die-reply    sends a request with a long answer and faults
- *                      while "rpctest" is in the middle of sending it
+ *   t_rpc die-reply    sends more requests than its buffer holds answers
+ *                      to, and faults while "rpctest" is stuck sending
  *   t_rpc die-memserv  sends half a request to the memory server, faults
  *   t_rpc server-dies  calls "rpcdie", which faults in the middle of the
  *                      call: the call must end with LIB_ERR_RPC_PEER_DEAD
@@ -96,13 +96,14 @@ static void payload_sizes(struct rpc_chan *init)
     /* The first LMP message of a request holds 4 * (10 - 2 - nscalar)
      * payload bytes (rpc_wire.h): 32 with no scalars (a string request),
      * 24 with two; each further fragment 36.  Sizes around both edges,
-     * around the frame threshold, and up to 1 MiB. */
-    uint32_t sizes[] = { 0, 1, 32, 33, 68, 69, 4096, 4097, MIB };
+     * around the frame threshold, 4 KiB and 1 MiB. */
+    const uint32_t t = RPC_FRAME_THRESHOLD_DEFAULT;
+    uint32_t sizes[] = { 0, 1, 32, 33, 68, 69, t, t + 1, 4096, MIB };
     for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         test_report(echo_string(sizes[i]),
                     "string of %u bytes there and back, byte for byte", (unsigned)sizes[i]);
     }
-    uint32_t raw[] = { 0, 1, 23, 24, 25, 60, 61, 4096, 4097, 65536, MIB };
+    uint32_t raw[] = { 0, 1, 23, 24, 25, 60, 61, t, t + 1, 4096, 65536, MIB };
     for (unsigned i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
         test_report(echo_bytes(init, 2, raw[i]),
                     "raw payload of 2 scalars and %u bytes comes back byte for byte",
@@ -327,12 +328,14 @@ static int die(const char *how)
     if (rc && strcmp(how, "die") == 0) {
         send_half(rc, RPC_ECHO);
     } else if (rc) {
-        /* A 4 KiB answer travels inline (the frame threshold) as 114 LMP
-         * messages: far more than our endpoint's buffer holds, so the
-         * server is still sending it when we die. */
-        static uint8_t buf[RPC_FRAME_THRESHOLD_DEFAULT];
-        struct rpc_payload req = { .bytes = buf, .len = sizeof(buf) };
-        rpc_send(rc, RPC_ECHO, RPC_KIND_REQUEST, 1, &req);
+        /* Requests without waiting for the answers: seven words each in
+         * our endpoint's ring, which holds 36 of them; the server answers
+         * as the requests come and is stuck at the 37th when we die.
+         * (Three scalars: two would count as stress calls in t_rpcsrv.) */
+        for (uint16_t seq = 1; seq <= 60; seq++) {
+            struct rpc_payload req = { .nscalar = 3, .scalar = { seq, 0, 0 } };
+            rpc_send(rc, RPC_ECHO, RPC_KIND_REQUEST, seq, &req);
+        }
     }
     fault();
 }
