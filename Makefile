@@ -118,13 +118,14 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # Modules are "init" plus the
 # program of every boot-list line that is not a comment or an "@" setting:
 # its first word that is not a NAME=value environment setting (a leading
-# "!" or "&" is a marker, see user/init), and the programs of @memtest and
-# @spawntest.
+# "!" or "&" is a marker, see user/init), the programs of @memtest and
+# @spawntest, and the modules named by @module.
 bootlist_modules = $(sort init memserv serial hello \
     $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*[!&]//' $(1) | \
             awk '{ for (i = 1; i <= NF; i++) if ($$i !~ /=/) { print $$i; break } }') \
     $(shell sed -n -e 's/^[[:space:]]*@memtest[[:space:]]*[0-9]*[[:space:]]*!\{0,1\}\([^[:space:]]*\).*/\1/p' \
-                   -e 's/^[[:space:]]*@spawntest[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
+                   -e 's/^[[:space:]]*@spawntest[[:space:]]*\([^[:space:]]*\).*/\1/p' \
+                   -e 's/^[[:space:]]*@module[[:space:]]*\([^[:space:]]*\).*/\1/p' $(1)))
 
 define image_rule
 $(1)_MODULES := $(if $(filter -,$(3)),,$(call bootlist_modules,$(3)))
@@ -187,16 +188,28 @@ PICOLIBC_SPECS := /usr/lib/picolibc/arm-none-eabi/picolibc.specs
 # (-fno-tree-loop-distribute-patterns: GCC would turn the message paths'
 # loops of one or two words into memcpy calls, several times their cost;
 # code that copies a lot calls memcpy itself.)
+GEN := $(BUILD)/gen
 USER_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) --specs=$(PICOLIBC_SPECS) \
     -fno-common -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
-    -Iinclude -Ilibsys/include -MMD -MP
+    -Iinclude -Ilibsys/include -I$(GEN) -MMD -MP
 USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/user.ld \
     -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
     -Wl,--no-warn-rwx-segments
 
 LIBSYS_SRCS := $(wildcard libsys/*.c libsys/*.S libsys/arch/armv7/*.c libsys/arch/armv7/*.S)
-LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS)))
+LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS))) $(GEN)/rpc_stubs.o
+
+# Every RPC comes from one table, libsys/rpc.idl: scripts/rpcgen.py makes
+# the method numbers, the request/response structs and the client stubs
+# (docs/rpc.md).  Everything compiled for user space may include them.
+RPC_GEN := $(GEN)/sys/rpc_methods.h $(GEN)/sys/rpc_stubs.h $(GEN)/rpc_stubs.c
+$(RPC_GEN) &: libsys/rpc.idl scripts/rpcgen.py
+	@echo "  RPCGEN  $(GEN)"
+	$(Q)$(PYTHON) scripts/rpcgen.py libsys/rpc.idl $(GEN)
+$(GEN)/rpc_stubs.o: $(GEN)/rpc_stubs.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
 LIBSYS := $(BUILD)/libsys/libsys.a
 
 $(LIBSYS): $(LIBSYS_OBJS)
@@ -216,7 +229,7 @@ $(BUILD)/user/$(1).elf: $$($(1)_OBJS) $(LIBSYS) linker/user.ld
 endef
 $(foreach p,$(USER_PROGS),$(eval $(call user_prog_rule,$(p))))
 
-$(BUILD)/libsys/%.o: libsys/%.c $(BUILD_CONFIG)
+$(BUILD)/libsys/%.o: libsys/%.c $(BUILD_CONFIG) | $(RPC_GEN)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
@@ -224,7 +237,7 @@ $(BUILD)/libsys/%.o: libsys/%.S $(BUILD_CONFIG)
 	@echo "  AS      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: user/%.c $(BUILD_CONFIG)
+$(BUILD)/user/%.o: user/%.c $(BUILD_CONFIG) | $(RPC_GEN)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
@@ -403,6 +416,7 @@ HOST_TEST_err_SRCS := libsys/err.c
 HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
+HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))

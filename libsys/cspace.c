@@ -50,6 +50,14 @@ errval_t cap_delete(struct capref cap)
     return cap_invoke(ROOTCN_CAP, CNodeCmd_Delete, 2, SRC(cap)).err;
 }
 
+void cap_destroy(struct capref cap)
+{
+    if (!capref_is_null(cap)) {
+        cap_delete(cap);
+        slot_free(cap);
+    }
+}
+
 errval_t cap_revoke(struct capref cap)
 {
     return cap_invoke(ROOTCN_CAP, CNodeCmd_Revoke, 2, SRC(cap)).err;

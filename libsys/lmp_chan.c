@@ -92,3 +92,17 @@ errval_t lmp_chan_register_send(struct lmp_chan *lc, struct waitset *ws,
     lc->send_ws.poll = send_poll;
     return waitset_chan_register_polled(ws, &lc->send_ws, closure);
 }
+
+/* The client side of the handshake (docs/messaging.md, section 4). */
+errval_t lmp_chan_bind(struct lmp_chan *lc, uint32_t buf_words, struct capref remote)
+{
+    uint32_t bind = 0;
+    errval_t err = lmp_chan_accept(lc, buf_words, remote);
+    if (err_is_ok(err)) {
+        err = lmp_chan_send_retry(lc, LMP_SEND_FLAGS_DEFAULT, lc->local_cap, 1, &bind);
+        if (err_is_fail(err)) {
+            lmp_chan_destroy(lc);
+        }
+    }
+    return err;
+}

@@ -107,11 +107,9 @@ errval_t lmp_endpoint_create(struct lmp_endpoint **ret, uint32_t buf_words,
 
 void lmp_endpoint_destroy(struct lmp_endpoint *ep)
 {
-    if (!capref_is_null(ep->recv_slot)) {
-        cap_delete(ep->recv_slot);      /* a capability nobody took, if any */
-        slot_free(ep->recv_slot);
-        ep->recv_slot = NULL_CAP;
-    }
+    cap_destroy(ep->recv_slot);     /* the receive slot, and a capability
+                                     * that may have come into it */
+    ep->recv_slot = NULL_CAP;
     thread_lock_libsys();
     area_free(ep->buf_offset, ep->buf_bytes);
     ep->in_use = false;
@@ -196,9 +194,24 @@ void lmp_endpoint_wait(struct lmp_endpoint *ep)
 void lmp_endpoints_poll(void)
 {
     struct dispatcher_shared *sh = disp_shared();
+    uint32_t delivered = sh->lmp_delivered;
     uint32_t pending = sh->lmp_pending;
 
-    sh->lmp_pending = 0;            /* clear first: nothing is lost */
+    if (pending == 0) {
+        return;
+    }
+    sh->lmp_pending = 0;            /* clear first: nothing is lost ... */
+    /* ... except a bit the kernel set between our load and that store (we
+     * can be preempted there, disabled or not).  The kernel also counts
+     * every delivery: if the count moved, every endpoint with a message
+     * counts as pending. */
+    if (sh->lmp_delivered != delivered) {
+        for (uint32_t i = 0; i < LMP_ENDPOINTS_MAX; i++) {
+            if (endpoints[i].in_use && lmp_endpoint_has_message(&endpoints[i])) {
+                pending |= 1u << i;
+            }
+        }
+    }
     while (pending != 0) {          /* only the endpoints with news */
         uint32_t i = __builtin_ctz(pending);
         pending &= pending - 1;

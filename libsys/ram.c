@@ -178,8 +178,9 @@ errval_t mem_retype_at(struct capref dest, unsigned type, size_t bytes)
     errval_t err = retype_from_sources(dest, type, bytes);
     thread_unlock_libsys();
     if (err == LIB_ERR_RAM_ALLOC && ram_refill_hook && !disp_is_disabled()) {
-        size_t want = bytes < 4 * 1024 * 1024 ? 4 * 1024 * 1024 : bytes;
-        if (err_is_ok(ram_refill_hook(want))) {
+        /* Enough for the object wherever the new RAM's aligned spot is. */
+        size_t need = object_bytes(type, bytes) + object_align(type) - PAGE;
+        if (err_is_ok(ram_refill_hook(need))) {
             thread_lock_libsys();
             err = retype_from_sources(dest, type, bytes);
             thread_unlock_libsys();
@@ -247,15 +248,27 @@ size_t ram_free_bytes(void)
 
 errval_t ram_reserve(size_t bytes)
 {
-    uint32_t pages = (bytes + PAGE - 1) / PAGE;
-    errval_t err = LIB_ERR_RAM_ALLOC;
-    thread_lock_libsys();
-    if (bytes <= SIZE_MAX - PAGE && free_pages() - reserved_pages >= pages) {
-        reserved_pages += pages;
-        err = SYS_ERR_OK;
+    if (bytes > SIZE_MAX - PAGE) {
+        return LIB_ERR_RAM_ALLOC;
     }
-    thread_unlock_libsys();
-    return err;
+    uint32_t pages = (bytes + PAGE - 1) / PAGE;
+    for (bool refilled = false;; refilled = true) {
+        thread_lock_libsys();
+        uint32_t have = free_pages() - reserved_pages;
+        if (have >= pages) {
+            reserved_pages += pages;
+            thread_unlock_libsys();
+            return SYS_ERR_OK;
+        }
+        thread_unlock_libsys();
+        /* Short: ask the memory server for the rest, once.  (We may be
+         * inside malloc here -- sbrk -- which is why the refill's RPC path
+         * allocates nothing; never while disabled: an RPC may block.) */
+        if (refilled || ram_refill_hook == NULL || disp_is_disabled() ||
+            err_is_fail(ram_refill_hook((size_t)(pages - have) * PAGE))) {
+            return LIB_ERR_RAM_ALLOC;
+        }
+    }
 }
 
 void ram_draw_on_reserve(bool on)

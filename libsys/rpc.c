@@ -151,7 +151,9 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
             err = send_last(rc, c, nw, words);
         }
         if (err_is_fail(err)) {
-            return err == SYS_ERR_LMP_TARGET_DEAD ? LIB_ERR_RPC_PEER_DEAD : err;
+            /* A stopped peer, or one whose endpoint went with its domain. */
+            return err == SYS_ERR_LMP_TARGET_DEAD || err == SYS_ERR_CAP_NOT_FOUND
+                       ? LIB_ERR_RPC_PEER_DEAD : err;
         }
     }
     return SYS_ERR_OK;
@@ -344,8 +346,7 @@ static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref ca
         h(rc, &req, &resp);
     }
     if (resp.err != LIB_ERR_RPC_DEFERRED) {
-        rpc_send(rc, msg->method, RPC_KIND_RESPONSE, msg->seq, &resp);
-        rpc_payload_free(&resp);
+        rpc_reply(rc, msg->method, msg->seq, &resp);
     }
     rpc_payload_free(&req);
 }
@@ -382,6 +383,12 @@ errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
                    struct rpc_payload *resp)
 {
     errval_t err = rpc_send(rc, m, RPC_KIND_RESPONSE, seq, resp);
+    if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {
+        /* The answer cannot go out (too many scalars, no memory for a
+         * frame): send why, or the caller would wait for it forever. */
+        struct rpc_payload why = { .err = err };
+        rpc_send(rc, m, RPC_KIND_RESPONSE, seq, &why);
+    }
     rpc_payload_free(resp);
     return err;
 }

@@ -53,6 +53,13 @@ uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
     return 1 + put_bytes(m, offset, chunk, &words[1]);
 }
 
+uint32_t rpc_wire_encode_peer_dead(uint32_t domain_id, uint32_t words[LMP_MSG_WORDS])
+{
+    words[0] = RPC_HDR(0, RPC_KIND_PEER_DEAD, 0, 0, 0) | RPC_HDR_LAST_BIT;
+    words[1] = domain_id;
+    return 2;
+}
+
 /* ---- reassembly ------------------------------------------------------------ */
 
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
@@ -96,7 +103,10 @@ static errval_t get_storage(struct rpc_reasm *r, uint32_t len)
         return SYS_ERR_OK;
     }
     if (len == 0) {
-        r->msg.bytes = NULL;        /* no payload: nothing to allocate */
+        /* Nothing to keep, and no allocation: the RPC layer receives the
+         * memory server's answers from inside malloc (when sbrk refills
+         * the heap), and malloc must not be entered twice. */
+        r->msg.bytes = NULL;
         return SYS_ERR_OK;
     }
     r->msg.bytes = r->alloc((size_t)len + 1);       /* +1: room for a NUL */
@@ -120,8 +130,8 @@ errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *words,
     }
     if (chunk > 0) {
         memcpy(r->msg.bytes + r->got, words, chunk);
-        r->got += chunk;
     }
+    r->got += chunk;
     return SYS_ERR_OK;
 }
 
@@ -178,6 +188,9 @@ errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
     *done = false;
     if (n == 0 || n > LMP_MSG_WORDS) {
         return fail(r, LIB_ERR_RPC_BAD_MESSAGE);
+    }
+    if (RPC_HDR_KIND(words[0]) == RPC_KIND_PEER_DEAD) {
+        return fail(r, LIB_ERR_RPC_PEER_DEAD);
     }
     /* The common case first: a request or response of scalars only, whole
      * in this one LMP message, into allocated storage (libsys' way).  It

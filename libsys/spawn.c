@@ -424,8 +424,6 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     struct capref ram = child_slot(b, ROOTCN_SLOT_BASE_PAGE_CN, 0);
     if ((err = make(b, ram, ObjType_RAM, (uint32_t)ram_bytes, PAGE)) ||
         (err = give_cap(b, TASKCN_SLOT_INITEP, caps->init_ep)) ||
-        (err = give_cap(b, TASKCN_SLOT_MEMSERV_EP, caps->memserv_ep)) ||
-        (err = give_cap(b, TASKCN_SLOT_SERIAL_EP, caps->serial_ep)) ||
         (err = give_cap(b, TASKCN_SLOTS_FREE, caps->extra[0])) ||
         (err = give_cap(b, TASKCN_SLOTS_FREE + 1, caps->extra[1]))) {
         return err;

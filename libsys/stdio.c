@@ -1,10 +1,11 @@
 /*
  * libsys/stdio.c -- picolibc's stdin/stdout/stderr for Sprat domains.
  *
- * Output is collected per line and written with one system call per line
- * (SYS_DEBUG_PRINT, or the serial driver once a domain has bound to it:
- * see stdio_set_backend), so lines from different domains never mix.
+ * Output is collected per line (per thread) and written a line at a time
+ * (SYS_DEBUG_PRINT, or the serial driver once there is one: see
+ * stdio_set_backend), so lines from different domains never mix.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/invoke.h>
@@ -12,13 +13,24 @@
 #include <sys/stdio_backend.h>
 
 #define LINE_MAX_BYTES 256
+#define LINE_BUFFERS   8
 
-static char line[LINE_MAX_BYTES];
-static size_t line_len;
+/* Each thread collects its own line: two threads printing at once do not
+ * mix inside a line either.  A buffer belongs to a thread only while it
+ * holds part of a line; the thread's id goes with what it writes, so that
+ * the serial driver keeps an unfinished line (a prompt) apart too. */
+struct line_buf {
+    struct thread *owner;
+    size_t len;
+    char text[LINE_MAX_BYTES];
+};
+
+static struct line_buf lines[LINE_BUFFERS];
 static const struct stdio_backend *backend;
 
-static void kernel_write(const char *buf, size_t len)
+static void kernel_write(uint32_t stream, const char *buf, size_t len)
 {
+    (void)stream;
     sys_debug_print(buf, len);
 }
 
@@ -34,34 +46,70 @@ void stdio_set_backend(const struct stdio_backend *b)
     backend = b ? b : &kernel_backend;
 }
 
-static void flush_line(void)
+static void flush_line(struct line_buf *l)
 {
-    if (line_len > 0) {
-        backend->write(line, line_len);
-        line_len = 0;
+    if (l->len > 0) {
+        backend->write(l->owner ? thread_id(l->owner) : 0, l->text, l->len);
+        l->len = 0;
     }
 }
 
-/* One line at a time, whole: the line buffer has a lock of its own (the
- * backend may be an RPC, which must not run disabled). */
+/* The calling thread's line (lock held); when all are taken, the first
+ * is flushed early and handed over. */
+static struct line_buf *my_line(void)
+{
+    struct thread *me = thread_self();
+    struct line_buf *free_buf = NULL;
+    for (unsigned i = 0; i < LINE_BUFFERS; i++) {
+        if (lines[i].len > 0 && lines[i].owner == me) {
+            return &lines[i];
+        }
+        if (lines[i].len == 0 && free_buf == NULL) {
+            free_buf = &lines[i];
+        }
+    }
+    if (free_buf == NULL) {
+        free_buf = &lines[0];
+        flush_line(free_buf);
+    }
+    free_buf->owner = me;
+    return free_buf;
+}
+
+/* One line at a time, whole: the line buffers have a lock of their own
+ * (the backend may be an RPC, which must not run disabled). */
 static struct thread_mutex line_lock = THREAD_MUTEX_INITIALIZER;
 
 static int sys_putc(char c, FILE *f)
 {
     (void)f;
     thread_mutex_lock(&line_lock);
-    line[line_len++] = c;
-    if (c == '\n' || line_len == LINE_MAX_BYTES) {
-        flush_line();
+    struct line_buf *l = my_line();
+    l->text[l->len++] = c;
+    if (c == '\n' || l->len == LINE_MAX_BYTES) {
+        flush_line(l);
     }
     thread_mutex_unlock(&line_lock);
     return (unsigned char)c;
 }
 
+/* fflush(stdout): the calling thread's line; at exit (libsys_stdio_flush
+ * from disp_exit), everyone's. */
+static void flush(bool all)
+{
+    thread_mutex_lock(&line_lock);
+    for (unsigned i = 0; i < LINE_BUFFERS; i++) {
+        if (all || lines[i].owner == thread_self()) {
+            flush_line(&lines[i]);
+        }
+    }
+    thread_mutex_unlock(&line_lock);
+}
+
 static int sys_getc(FILE *f)
 {
     (void)f;
-    libsys_stdio_flush();           /* a prompt appears before we wait */
+    flush(false);                   /* a prompt appears before we wait */
     int c = backend->read_char();
     return c < 0 ? _FDEV_EOF : c;
 }
@@ -69,7 +117,7 @@ static int sys_getc(FILE *f)
 static int sys_flush(FILE *f)
 {
     (void)f;
-    libsys_stdio_flush();
+    flush(false);
     return 0;
 }
 
@@ -86,7 +134,30 @@ void libsys_stdio_init(void)
 
 void libsys_stdio_flush(void)
 {
-    thread_mutex_lock(&line_lock);
-    flush_line();
-    thread_mutex_unlock(&line_lock);
+    flush(true);
+}
+
+bool stdio_read_line(char *buf, size_t size)
+{
+    size_t n = 0;
+    for (;;) {
+        int c = getchar();
+        if (c == EOF) {
+            return false;
+        }
+        if (c == '\n') {
+            putchar('\n');
+            break;
+        }
+        if ((c == 127 || c == '\b') && n > 0) {
+            n--;
+            printf("\b \b");          /* rub the character out */
+        } else if (isprint(c) && n + 1 < size) {
+            buf[n++] = (char)c;
+            putchar(c);
+        }
+        fflush(stdout);
+    }
+    buf[n] = '\0';
+    return true;
 }

@@ -27,15 +27,24 @@ Per-image settings come from tests/qemu/<name>.cfg when it exists, as
                             Each expect counts as one test.
     reject = <regex>        no line may match it; may repeat.  Each
                             reject counts as one test.
+    concurrent = <regex> <regex> ...
+                            each regex (no blanks in them) matches some
+                            line, and the stretches of the log from the
+                            first to the last match of each overlap: the
+                            outputs were produced at the same time.  One
+                            test per line.
     mode = tap | expect     tap (default): run to the end, read TAP.
                             expect: stop QEMU once every expect matched
                             (for images that never exit, e.g. release).
     panic = expected        the image panics on purpose: it passes only if
                             the kernel panics and QEMU then exits by itself
                             with a failure status (no TAP plan needed).
-    input = <text>          bytes typed on the serial console once the
-                            line matching input_after appears (\\n, \\r ok)
-    input_after = <regex>
+    input_after = <regex>   then
+    input = <text>          bytes typed on the serial console once a line
+                            matching input_after appears (\\n, \\r ok).
+                            The regex is also tried on the unfinished last
+                            line (a prompt).  Pairs may repeat: each waits
+                            for output that came after the previous input.
     kernel = <variant>      which kernel build (informational)
 
 Only the Python 3 standard library is used.
@@ -69,7 +78,8 @@ class Totals:
 
 
 def read_cfg(name, board):
-    cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': []}
+    cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': [],
+           'concurrent': [], 'inputs': []}
     path = os.path.join('tests', 'qemu', name + '.cfg')
     if not os.path.exists(path) and '-' in name:
         # A variant of an image ("msgtest-slow") shares its settings.
@@ -86,8 +96,14 @@ def read_cfg(name, board):
             key, _, only_on = key.partition('@')
             if only_on and only_on != board:
                 continue
-            if key in ('expect', 'reject'):
+            if key in ('expect', 'reject', 'concurrent'):
                 cfg[key].append(value)
+            elif key == 'input_after':
+                cfg['inputs'].append([value, None])
+            elif key == 'input':
+                if not cfg['inputs'] or cfg['inputs'][-1][1] is not None:
+                    cfg['inputs'].append(['.', None])
+                cfg['inputs'][-1][1] = unescape(value)
             else:
                 cfg[key] = value
     return cfg
@@ -97,18 +113,26 @@ def unescape(text):
     return text.encode().decode('unicode_escape').encode('latin-1')
 
 
-def run_process(cmd, timeout, logpath, stop_when=None, feed=None):
+def run_process(cmd, timeout, logpath, stop_when=None, feed=()):
     """Run cmd, tee its output to logpath; return (lines, rc, timed_out).
 
     stop_when(lines) -> True ends the run early (counts as a clean stop).
-    feed = (regex, bytes): write bytes to stdin after a line matches regex.
+    feed = [(regex, bytes), ...]: write each bytes to stdin, in order, once
+    a line (or the unfinished last line) matches its regex.
     """
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     lines, buf = [], b''
     deadline = time.monotonic() + timeout
     timed_out = stopped = False
-    fed = feed is None
+    pending = list(feed)
+    fed_at = (0, 0)             # output seen when we last typed
+
+    def type_next():
+        nonlocal fed_at
+        proc.stdin.write(pending.pop(0)[1])
+        proc.stdin.flush()
+        fed_at = (len(lines), len(buf))
     with open(logpath, 'wb') as log:
         while True:
             left = deadline - time.monotonic()
@@ -127,10 +151,12 @@ def run_process(cmd, timeout, logpath, stop_when=None, feed=None):
                     raw, buf = buf.split(b'\n', 1)
                     line = raw.decode('utf-8', 'replace').rstrip('\r')
                     lines.append(line)
-                    if not fed and re.search(feed[0], line):
-                        proc.stdin.write(feed[1])
-                        proc.stdin.flush()
-                        fed = True
+                    if pending and len(lines) > fed_at[0] and re.search(pending[0][0], line):
+                        type_next()
+                partial = buf.decode('utf-8', 'replace').rstrip('\r')
+                if (pending and (len(lines), len(buf)) > fed_at and
+                        re.search(pending[0][0], partial)):
+                    type_next()
                 if stop_when is not None and stop_when(lines):
                     stopped = True
                     break
@@ -206,9 +232,7 @@ def run_qemu(board, name, image, qemu_cmd, totals, logdir):
     expects = [re.compile(e) for e in cfg['expect']]
     mode = cfg['mode']
     cmd = qemu_command(qemu_cmd, image)
-    feed = None
-    if 'input' in cfg:
-        feed = (cfg.get('input_after', '.'), unescape(cfg['input']))
+    feed = [(after, text) for after, text in cfg['inputs'] if text is not None]
 
     panic_expected = cfg.get('panic') == 'expected'
 
@@ -238,6 +262,17 @@ def run_qemu(board, name, image, qemu_cmd, totals, logdir):
                                                  label, r.pattern))
         for l in bad[:5]:
             print('#   ' + l)
+    for spec in cfg['concurrent']:
+        regexes = [re.compile(r) for r in spec.split()]
+        spans = []
+        for r in regexes:
+            hits = [i for i, l in enumerate(lines) if r.search(l)]
+            spans.append((hits[0], hits[-1]) if hits else None)
+        ok = None not in spans and all(a[0] <= b[1] and b[0] <= a[1]
+                                       for a in spans for b in spans)
+        totals.result(ok, '%s: output of /%s/ came at the same time' % (label, spec))
+        print('%s - %s: output of /%s/ came at the same time' % ('ok' if ok else 'not ok',
+                                                                 label, spec))
     if timed_out:
         problems.append('timed out after %.0f s' % timeout)
     panicked = any(PANIC_RE.search(l) for l in lines)

@@ -30,9 +30,10 @@
 #define TASKCN_SLOT_DISPFRAME   3   /* the dispatcher frame */
 #define TASKCN_SLOT_ARGSPAGE    4   /* the arguments page */
 #define TASKCN_SLOT_SELFEP      5   /* an endpoint to this dispatcher */
-#define TASKCN_SLOT_INITEP      6   /* an endpoint to init (its channel) */
-#define TASKCN_SLOT_MEMSERV_EP  7   /* an endpoint to the memory server */
-#define TASKCN_SLOT_SERIAL_EP   8   /* an endpoint to the serial driver */
+#define TASKCN_SLOT_INITEP      6   /* an endpoint to init (its channel);
+                                     * every other service is reached
+                                     * through it (docs/messaging.md) */
+                                    /* 7, 8: unused */
 #define TASKCN_SLOT_KERNELCAP   9   /* init only: the Kernel capability */
 #define TASKCN_SLOT_IRQTABLE    10  /* init only: the IRQ table */
 #define TASKCN_SLOT_BOOTINFO    11  /* init only: the bootinfo frame */

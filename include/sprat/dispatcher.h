@@ -70,7 +70,9 @@ struct dispatcher_shared {
 
     /* ---- written by the kernel ---- */
     volatile uint32_t lmp_pending;  /* bit (id % 32) per endpoint with news */
-    volatile uint32_t lmp_delivered;/* messages delivered, ever (statistics) */
+    volatile uint32_t lmp_delivered;/* messages delivered, ever: libsys
+                                     * checks it across clearing lmp_pending
+                                     * (lmp_endpoints_poll) */
     uint32_t reserved[4];
 
     /* ---- identity, set up by whoever creates the dispatcher ---- */

@@ -1,22 +1,32 @@
 /*
- * user/init -- the first domain (docs/init.md).
+ * user/init -- the first domain (docs/messaging.md, docs/rpc.md).
  *
  * It starts the memory server and the serial driver, then the domains of
  * the boot list; serves every domain's channel to it (processes, names,
- * printing); reports how each domain ends and reclaims its memory; and,
+ * services); introduces clients to services; reports how each domain ends
+ * and tells the services, so they take its memory and channels back; and,
  * outside test images, ends at a small interactive prompt.
+ *
+ * Threads: the event thread serves every channel and the death endpoint;
+ * the main thread runs the boot list and then the prompt; the connector
+ * thread forwards SERVICE_CONNECT requests to the services, so that a slow
+ * service never holds up the event thread.  `lock` guards the tables.
  *
  * Boot list (the "bootlist" module, boot/<name>.bootlist):
  *   name arg...     spawn module `name` with argv = name arg...
  *   !name arg...    the same, but the domain is expected to fault
  *   &name arg...    the same, and it gets the terminal (serial input)
- *   @wait           wait until every domain started so far has ended
+ *   @wait [name]    wait until every domain started so far (or every one
+ *                   called name) has ended
+ *   @module name    only put module `name` into the boot image (to be
+ *                   started from the prompt); init does nothing with it
  *   @test           test image: report each domain's end as a test result
  *                   and shut the machine down at the end
- *   @quota KiB      the memory server's default quota per domain
- *   @memtest N name arg...   start N copies, wait, and check (as a test)
- *                   that every byte of memory came back (!name: copies
- *                   that are expected to fault)
+ *   @quota KiB      the memory server's quota per domain (default: see
+ *                   docs/rpc.md, MEMSERV_DEFAULT_QUOTA_KIB)
+ *   @memtest N [!]name arg...   start N copies at once (copy i gets the
+ *                   extra arguments "i N"), wait, and check (as a test)
+ *                   that every byte of memory came back
  *   @spawntest name spawn damaged copies of module name: each error is
  *                   reported and leaves nothing behind (spawntest.c)
  *   NAME=value ...  words before the program name are its environment
@@ -32,7 +42,9 @@
 #include <sys/lmp_chan.h>
 #include <sys/ram.h>
 #include <sys/rpc.h>
+#include <sys/rpc_service.h>
 #include <sys/spawn.h>
+#include <sys/stdio_backend.h>
 #include <sys/systest.h>
 #include <sys/threads.h>
 #include <sprat/bootinfo.h>
@@ -43,32 +55,78 @@
 #define MAX_DOMAINS     64
 #define MAX_ARGS        16
 #define MAX_NAMES       16
+#define MAX_SERVICES    8
+#define MAX_WATCHES     256
 #define MAX_WAITERS     4
+#define NAME_BYTES      32
+#define INIT_DOMAIN_ID  1
 #define INIT_RESERVE    (128u * 1024 * 1024)    /* RAM init keeps for spawning */
+/* How often init retries telling a client that its service died, while
+ * the client's buffer is full (it is not reading: give up eventually). */
+#define PEER_DEAD_SEND_TRIES 100
 
 struct domain {
     bool running;
     bool expect_fault;
+    bool killed;
+    bool dying;                     /* being reaped: no longer findable */
+    bool system;                    /* memserv, serial: not to be killed */
     struct spawninfo si;
     struct rpc_chan chan;           /* its channel to us */
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
     unsigned num_waiters;           /* PROCESS_WAIT calls */
+    struct {                        /* its SERVICE_CONNECT, for the connector */
+        bool pending;
+        uint16_t seq;
+        char name[NAME_BYTES];
+        struct capref ep;
+    } connect;
+};
+
+/* A service (rpc_service.c): our end of its control channel. */
+struct service {
+    bool used;
+    bool dead;
+    unsigned busy;                  /* threads using ctl right now */
+    char name[NAME_BYTES];
+    uint32_t owner;                 /* its domain */
+    struct rpc_chan ctl;
+};
+
+/* A client's endpoint of a channel to a service: told if the service dies. */
+struct watch {
+    bool used;
+    uint32_t service;               /* the service's domain */
+    uint32_t client;
+    struct capref ep;
 };
 
 static struct domain domains[MAX_DOMAINS];
-static struct { char name[32]; struct capref ep; } names[MAX_NAMES];
+static struct { char name[NAME_BYTES]; struct capref ep; uint32_t owner; } names[MAX_NAMES];
+static struct service services[MAX_SERVICES];
+static struct watch watches[MAX_WATCHES];
 static struct thread_mutex lock = THREAD_MUTEX_INITIALIZER;
 static struct thread_cond changed = THREAD_COND_INITIALIZER;
+static struct thread_cond connect_wanted = THREAD_COND_INITIALIZER;
 static unsigned num_running;
-static uint32_t next_domain_id = 2;
+static uint32_t next_domain_id = INIT_DOMAIN_ID + 1;
 static bool test_mode;
 static unsigned failures;
-static uint32_t quota_kib;
+static const char *quota_kib;       /* @quota, or NULL: memserv's default */
 static struct lmp_chan death_chan;
 static struct waitset *ws;
-static int last_status;
 
-/* ---- names ------------------------------------------------------------ */
+/* ---- the tables (called with lock held) --------------------------------- */
+
+static struct domain *domain_by_id(uint32_t id)
+{
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i].running && !domains[i].dying && domains[i].si.domain_id == id) {
+            return &domains[i];
+        }
+    }
+    return NULL;
+}
 
 static struct capref name_find(const char *name)
 {
@@ -80,28 +138,130 @@ static struct capref name_find(const char *name)
     return NULL_CAP;
 }
 
-static struct capref wait_for_name(const char *name)
+static struct service *service_find(const char *name)
 {
-    thread_mutex_lock(&lock);
-    struct capref ep;
-    while (capref_is_null(ep = name_find(name))) {
-        thread_cond_wait(&changed, &lock);
-    }
-    thread_mutex_unlock(&lock);
-    return ep;
-}
-
-/* ---- handlers of the domains' channels to us ------------------------------ */
-
-static struct domain *domain_by_id(uint32_t id)
-{
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-        if (domains[i].running && domains[i].si.domain_id == id) {
-            return &domains[i];
+    for (unsigned i = 0; i < MAX_SERVICES; i++) {
+        if (services[i].used && !services[i].dead && strcmp(services[i].name, name) == 0) {
+            return &services[i];
         }
     }
     return NULL;
 }
+
+static void watch_add(uint32_t service, uint32_t client, struct capref ep)
+{
+    for (unsigned i = 0; i < MAX_WATCHES; i++) {
+        if (!watches[i].used) {
+            watches[i] = (struct watch){ true, service, client, ep };
+            return;
+        }
+    }
+    cap_destroy(ep);                /* full: this client is not told */
+}
+
+/* ---- services ------------------------------------------------------------- */
+
+/* The control channel of service `name`, kept usable until service_put
+ * even if the service dies meanwhile. */
+static struct service *service_get(const char *name)
+{
+    thread_mutex_lock(&lock);
+    struct service *s = service_find(name);
+    if (s) {
+        s->busy++;
+    }
+    thread_mutex_unlock(&lock);
+    return s;
+}
+
+static void service_free_locked(struct service *s)
+{
+    rpc_chan_destroy(&s->ctl);
+    s->used = false;
+}
+
+static void service_put(struct service *s)
+{
+    thread_mutex_lock(&lock);
+    if (--s->busy == 0 && s->dead) {
+        service_free_locked(s);
+    }
+    thread_mutex_unlock(&lock);
+}
+
+/* Wait until a service has registered (start-up). */
+static void wait_for_service(const char *name)
+{
+    thread_mutex_lock(&lock);
+    while (service_find(name) == NULL) {
+        thread_cond_wait(&changed, &lock);
+    }
+    thread_mutex_unlock(&lock);
+}
+
+/* Ask service `name` for a channel for client `client`, whose endpoint is
+ * ep (ours to keep: it becomes the client's watch). */
+static errval_t connect_service(const char *name, uint32_t client, struct capref ep,
+                                struct capref *service_ep)
+{
+    struct service *s = service_get(name);
+    if (s == NULL) {
+        cap_destroy(ep);
+        return LIB_ERR_NAME_NOT_FOUND;
+    }
+    errval_t err = rpc_new_client(&s->ctl, client, ep, service_ep);
+    thread_mutex_lock(&lock);
+    bool client_alive = client == INIT_DOMAIN_ID || domain_by_id(client) != NULL;
+    if (err_is_ok(err) && !s->dead && client_alive) {
+        watch_add(s->owner, client, ep);
+    } else {
+        cap_destroy(ep);
+    }
+    thread_mutex_unlock(&lock);
+    if (err_is_ok(err) && !client_alive) {
+        rpc_domain_died(&s->ctl, client);   /* it died while we asked */
+    }
+    service_put(s);
+    return err;
+}
+
+/* rpc_connect in init itself: straight to the service. */
+static errval_t connect_local(const char *name, struct capref endpoint,
+                              struct capref *service_ep)
+{
+    struct capref mine;
+    errval_t err = slot_alloc(&mine);
+    if (err_is_ok(err) && err_is_fail(err = cap_copy(mine, endpoint))) {
+        slot_free(mine);
+    }
+    return err_is_ok(err) ? connect_service(name, INIT_DOMAIN_ID, mine, service_ep) : err;
+}
+
+/* The memory server's numbers (control channel). */
+static errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clients)
+{
+    struct service *s = service_get("memserv");
+    if (s == NULL) {
+        return LIB_ERR_NAME_NOT_FOUND;
+    }
+    errval_t err = rpc_mem_stats(&s->ctl, free_bytes, total, clients);
+    service_put(s);
+    return err;
+}
+
+static void set_foreground(uint32_t id)
+{
+    struct service *s = service_get("serial");
+    if (s) {
+        errval_t err = rpc_serial_set_foreground(&s->ctl, id);
+        if (err_is_fail(err)) {
+            DEBUG_ERR(err, "giving domain %u the terminal", (unsigned)id);
+        }
+        service_put(s);
+    }
+}
+
+/* ---- handlers of the domains' channels to us ------------------------------ */
 
 static const char *caller_name(struct rpc_chan *rc)
 {
@@ -111,152 +271,296 @@ static const char *caller_name(struct rpc_chan *rc)
 
 static void h_hello(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    if (capref_is_null(req->cap)) {
-        resp->err = LIB_ERR_LMP_CHAN_INIT;
+    struct rpc_hello_req in;
+    if ((resp->err = rpc_hello_req_unpack(req, &in))) {
         return;
     }
-    rc->lc.remote_cap = req->cap;   /* where our answers go from now on */
+    cap_destroy(rc->lc.remote_cap);
+    rc->lc.remote_cap = in.endpoint;    /* where our answers go from now on */
     req->cap = NULL_CAP;
 }
 
 static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    (void)resp;
-    printf("init: %s sent the number %u\n", caller_name(rc),
-           (unsigned)(req->nscalar ? req->scalar[0] : 0));
+    struct rpc_number_req in;
+    if ((resp->err = rpc_number_req_unpack(req, &in)) == SYS_ERR_OK) {
+        printf("init: %s sent the number %u\n", caller_name(rc), (unsigned)in.number);
+    }
 }
 
 static void h_string(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    (void)resp;
-    printf("init: %s sent a string of %u bytes: %.60s\n", caller_name(rc),
-           (unsigned)req->len, req->bytes ? (char *)req->bytes : "");
+    struct rpc_string_req in;
+    if ((resp->err = rpc_string_req_unpack(req, &in)) == SYS_ERR_OK) {
+        printf("init: %s sent a string of %u bytes: %.60s\n", caller_name(rc),
+               (unsigned)strlen(in.string), in.string);
+    }
 }
 
-static errval_t start_domain(int argc, char **argv, bool expect_fault,
-                             const struct spawn_caps *extra, size_t ram,
-                             uint32_t *id_out);
+#define START_EXPECT_FAULT  1u
+#define START_FOREGROUND    2u
+#define START_SYSTEM        4u
+static errval_t start_domain(int argc, char **argv, unsigned flags,
+                             const struct spawn_caps *extra, size_t ram, uint32_t *id_out);
 static int split(char *line, char **argv, int max);
+
+/* "name" and "args" as one command line, split into argv. */
+static errval_t spawn_command(const char *name, const char *args, unsigned flags,
+                              uint32_t *id)
+{
+    char line[256];
+    char *argv[MAX_ARGS + 1];
+    snprintf(line, sizeof(line), "%s %s", name, args);
+    int argc = split(line, argv, MAX_ARGS);
+    if (argc == 0) {
+        return LIB_ERR_SPAWN_NO_MODULE;
+    }
+    argv[argc] = NULL;
+    return start_domain(argc, argv, flags, NULL, 0, id);
+}
 
 static void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
-    char *argv[MAX_ARGS + 1];
-    int argc = req->bytes ? split((char *)req->bytes, argv, MAX_ARGS) : 0;
-    uint32_t id = 0;
-    if (argc == 0) {
-        resp->err = LIB_ERR_SPAWN_NO_MODULE;
-        return;
+    struct rpc_process_spawn_req in;
+    struct rpc_process_spawn_resp out = { 0 };
+    if ((resp->err = rpc_process_spawn_req_unpack(req, &in)) == SYS_ERR_OK) {
+        resp->err = spawn_command(in.name, in.args, 0, &out.domain_id);
+        rpc_process_spawn_resp_pack(resp, &out);
     }
-    argv[argc] = NULL;
-    resp->err = start_domain(argc, argv, false, NULL, 0, &id);
-    resp->nscalar = 1;
-    resp->scalar[0] = id;
 }
 
 static void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
-    uint32_t id = req->nscalar ? req->scalar[0] : 0;
-    struct domain *d = domain_by_id(id);
-    const char *name = id == 1 ? "init" : d ? d->si.name : NULL;
-    if (name == NULL) {
+    struct rpc_process_get_name_req in;
+    char name[NAME_BYTES] = "";
+    if ((resp->err = rpc_process_get_name_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    struct domain *d = domain_by_id(in.domain_id);
+    if (in.domain_id == INIT_DOMAIN_ID || d) {
+        snprintf(name, sizeof(name), "%s", d ? d->si.name : "init");
+    }
+    thread_mutex_unlock(&lock);
+    if (name[0] == '\0') {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
         return;
     }
-    resp->bytes = (uint8_t *)strdup(name);
-    resp->len = strlen(name);
+    resp->err = rpc_process_get_name_resp_pack(resp,
+                                               &(struct rpc_process_get_name_resp){ name });
+}
+
+/* "id name" per running domain, malloc'd. */
+static char *process_list(void)
+{
+    size_t size = (NAME_BYTES + 16) * (MAX_DOMAINS + 1), n = 0;
+    char *s = malloc(size);
+    if (s == NULL) {
+        return NULL;
+    }
+    n += snprintf(s + n, size - n, "%u init\n", (unsigned)INIT_DOMAIN_ID);
+    thread_mutex_lock(&lock);
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i].running) {
+            n += snprintf(s + n, size - n, "%u %s\n", (unsigned)domains[i].si.domain_id,
+                          domains[i].si.name);
+        }
+    }
+    thread_mutex_unlock(&lock);
+    return s;
 }
 
 static void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
-    (void)req;
-    size_t cap = 64 * (MAX_DOMAINS + 1), n = 0;
-    char *s = malloc(cap);
-    n += snprintf(s + n, cap - n, "%u init\n", 1u);
-    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
-        if (domains[i].running) {
-            n += snprintf(s + n, cap - n, "%u %s\n", (unsigned)domains[i].si.domain_id,
-                          domains[i].si.name);
-        }
+    struct rpc_process_list_req in;
+    if ((resp->err = rpc_process_list_req_unpack(req, &in))) {
+        return;
     }
-    resp->bytes = (uint8_t *)s;
-    resp->len = n;
+    char *list = process_list();
+    resp->err = list ? rpc_process_list_resp_pack(resp, &(struct rpc_process_list_resp){ list })
+                     : LIB_ERR_MALLOC_FAIL;
+    free(list);
 }
 
 static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    struct domain *d = domain_by_id(req->nscalar ? req->scalar[0] : 0);
+    struct rpc_process_wait_req in;
+    if ((resp->err = rpc_process_wait_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    struct domain *d = domain_by_id(in.domain_id);
     if (d == NULL) {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
-        return;
-    }
-    if (d->num_waiters == MAX_WAITERS) {
+    } else if (d->num_waiters == MAX_WAITERS) {
         resp->err = LIB_ERR_RPC_BUSY;
-        return;
+    } else {
+        d->waiters[d->num_waiters].rc = rc;
+        d->waiters[d->num_waiters].seq = rc->cur_seq;
+        d->num_waiters++;
+        resp->err = LIB_ERR_RPC_DEFERRED;   /* answered when it ends */
     }
-    d->waiters[d->num_waiters].rc = rc;
-    d->waiters[d->num_waiters].seq = rc->cur_seq;
-    d->num_waiters++;
-    resp->err = LIB_ERR_RPC_DEFERRED;       /* answered when it ends */
+    thread_mutex_unlock(&lock);
 }
 
 static void h_register(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    (void)rc;
-    if (req->bytes == NULL || capref_is_null(req->cap)) {
-        resp->err = LIB_ERR_RPC_BAD_MESSAGE;
+    struct rpc_name_register_req in;
+    if ((resp->err = rpc_name_register_req_unpack(req, &in))) {
         return;
     }
     thread_mutex_lock(&lock);
-    resp->err = LIB_ERR_NAME_NOT_FOUND;
-    for (unsigned i = 0; i < MAX_NAMES; i++) {
-        if (names[i].name[0] == '\0') {
-            snprintf(names[i].name, sizeof(names[i].name), "%s", (char *)req->bytes);
-            names[i].ep = req->cap;
-            req->cap = NULL_CAP;
-            resp->err = SYS_ERR_OK;
-            break;
+    resp->err = LIB_ERR_NAME_IN_USE;
+    if (capref_is_null(name_find(in.name)) && strlen(in.name) < NAME_BYTES && in.name[0]) {
+        resp->err = LIB_ERR_NAME_NOT_FOUND;         /* no room */
+        for (unsigned i = 0; i < MAX_NAMES; i++) {
+            if (names[i].name[0] == '\0') {
+                strcpy(names[i].name, in.name);
+                names[i].ep = in.endpoint;
+                names[i].owner = rc->client_id;
+                req->cap = NULL_CAP;
+                resp->err = SYS_ERR_OK;
+                break;
+            }
         }
     }
-    thread_cond_broadcast(&changed);
     thread_mutex_unlock(&lock);
 }
 
 static void h_lookup(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
-    struct capref ep = req->bytes ? name_find((char *)req->bytes) : NULL_CAP;
-    if (capref_is_null(ep)) {
-        resp->err = LIB_ERR_NAME_NOT_FOUND;
+    struct rpc_name_lookup_req in;
+    if ((resp->err = rpc_name_lookup_req_unpack(req, &in))) {
         return;
     }
-    resp->cap = ep;                 /* sent as a copy */
+    thread_mutex_lock(&lock);
+    struct capref ep = name_find(in.name);
+    thread_mutex_unlock(&lock);
+    resp->err = capref_is_null(ep) ? LIB_ERR_NAME_NOT_FOUND
+        : rpc_name_lookup_resp_pack(resp, &(struct rpc_name_lookup_resp){ ep });  /* a copy */
+}
+
+/* A service gives us its control endpoint; we answer with ours. */
+static void h_service_register(struct rpc_chan *rc, struct rpc_payload *req,
+                               struct rpc_payload *resp)
+{
+    struct rpc_service_register_req in;
+    if ((resp->err = rpc_service_register_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    struct service *s = NULL;
+    if (service_find(in.name) || strlen(in.name) >= NAME_BYTES || !in.name[0]) {
+        resp->err = LIB_ERR_NAME_IN_USE;
+    } else {
+        for (unsigned i = 0; i < MAX_SERVICES && s == NULL; i++) {
+            s = services[i].used ? NULL : &services[i];
+        }
+        resp->err = s ? rpc_chan_init(&s->ctl, in.control) : LIB_ERR_NAME_NOT_FOUND;
+    }
+    if (err_is_ok(resp->err)) {
+        req->cap = NULL_CAP;
+        strcpy(s->name, in.name);
+        s->owner = rc->client_id;
+        s->dead = false;
+        s->busy = 0;
+        s->used = true;
+        struct rpc_service_register_resp out = { s->ctl.lc.local_cap };
+        resp->err = rpc_service_register_resp_pack(resp, &out);
+        thread_cond_broadcast(&changed);
+    }
+    thread_mutex_unlock(&lock);
+}
+
+/* SERVICE_CONNECT waits in the client's domain entry for the connector
+ * thread, which asks the service: the event thread never waits for a
+ * service that might be waiting for us. */
+static void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_service_connect_req in;
+    struct domain *d = rc->st;
+    if ((resp->err = rpc_service_connect_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    d->connect.pending = true;
+    d->connect.seq = rc->cur_seq;
+    d->connect.ep = in.endpoint;
+    snprintf(d->connect.name, sizeof(d->connect.name), "%s", in.name);
+    req->cap = NULL_CAP;
+    thread_cond_signal(&connect_wanted);
+    thread_mutex_unlock(&lock);
+    resp->err = LIB_ERR_RPC_DEFERRED;
+}
+
+static struct domain *next_connect_locked(void)
+{
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i].running && !domains[i].dying && domains[i].connect.pending) {
+            return &domains[i];
+        }
+    }
+    return NULL;
+}
+
+static int connector(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        thread_mutex_lock(&lock);
+        struct domain *d;
+        while ((d = next_connect_locked()) == NULL) {
+            thread_cond_wait(&connect_wanted, &lock);
+        }
+        uint32_t id = d->si.domain_id;
+        uint16_t seq = d->connect.seq;
+        char name[NAME_BYTES];
+        strcpy(name, d->connect.name);
+        struct capref ep = d->connect.ep;
+        d->connect.pending = false;
+        thread_mutex_unlock(&lock);
+
+        struct rpc_service_connect_resp out = { NULL_CAP };
+        errval_t err = connect_service(name, id, ep, &out.service_endpoint);
+        thread_mutex_lock(&lock);
+        if (domain_by_id(id) == d) {    /* the client still exists (not dying) */
+            if (err_is_ok(err)) {
+                rpc_service_connect_reply(&d->chan, seq, &out);
+            } else {
+                rpc_reply(&d->chan, RPC_SERVICE_CONNECT, seq, &(struct rpc_payload){ .err = err });
+            }
+        }
+        thread_mutex_unlock(&lock);
+        cap_destroy(out.service_endpoint);
+    }
+    return 0;
 }
 
 static void h_mem_info(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
-    struct rpc_chan *mm = get_memserv_rpc();
-    struct rpc_payload r = { 0 };
-    resp->err = mm ? rpc_call(mm, RPC_MEM_STATS, req, &r) : LIB_ERR_RPC_PEER_DEAD;
-    if (err_is_ok(resp->err)) {
-        resp->nscalar = r.nscalar;
-        memcpy(resp->scalar, r.scalar, sizeof(r.scalar));
-        resp->scalar[0] += ram_free_bytes();    /* init's own reserve too */
+    struct rpc_mem_info_req in;
+    struct rpc_mem_info_resp out = { .init_free = ram_free_bytes() };
+    if ((resp->err = rpc_mem_info_req_unpack(req, &in)) ||
+        (resp->err = memserv_stats(&out.memserv_free, &out.memserv_total, NULL))) {
+        return;
     }
-    rpc_payload_free(&r);
+    resp->err = rpc_mem_info_resp_pack(resp, &out);
 }
 
-static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+static void h_echo_string(struct rpc_chan *rc, struct rpc_payload *req,
+                          struct rpc_payload *resp)
 {
     (void)rc;
-    resp->nscalar = req->nscalar;
-    memcpy(resp->scalar, req->scalar, sizeof(req->scalar));
-    resp->bytes = req->bytes;
-    resp->len = req->len;
-    req->bytes = NULL;              /* now the response's */
+    struct rpc_test_echo_string_req in;
+    if ((resp->err = rpc_test_echo_string_req_unpack(req, &in)) == SYS_ERR_OK) {
+        resp->err = rpc_test_echo_string_resp_pack(resp,
+                        &(struct rpc_test_echo_string_resp){ in.s });
+    }
 }
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
@@ -269,8 +573,11 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_PROCESS_WAIT] = h_wait,
     [RPC_NAME_REGISTER] = h_register,
     [RPC_NAME_LOOKUP] = h_lookup,
+    [RPC_SERVICE_REGISTER] = h_service_register,
+    [RPC_SERVICE_CONNECT] = h_connect,
     [RPC_MEM_INFO] = h_mem_info,
-    [RPC_ECHO] = h_echo,
+    [RPC_ECHO] = rpc_handle_echo,
+    [RPC_TEST_ECHO_STRING] = h_echo_string,
 };
 
 /* ---- starting and reaping domains ------------------------------------------ */
@@ -289,9 +596,8 @@ static int take_environment(int argc, char ***argv, const char **envp, int max)
     return argc;
 }
 
-static errval_t start_domain(int argc, char **argv, bool expect_fault,
-                             const struct spawn_caps *extra, size_t ram,
-                             uint32_t *id_out)
+static errval_t start_domain(int argc, char **argv, unsigned flags,
+                             const struct spawn_caps *extra, size_t ram, uint32_t *id_out)
 {
     const char *envp[MAX_ARGS + 1];
     argc = take_environment(argc, &argv, envp, MAX_ARGS);
@@ -301,22 +607,19 @@ static errval_t start_domain(int argc, char **argv, bool expect_fault,
     size_t bytes;
     const void *elf = spawn_find_module(argv[0], &bytes);
     if (elf == NULL) {
-        printf("init: no module '%s' in the boot image\n", argv[0]);
         return LIB_ERR_SPAWN_NO_MODULE;
     }
     thread_mutex_lock(&lock);
     struct domain *d = NULL;
     for (unsigned i = 0; i < MAX_DOMAINS && d == NULL; i++) {
-        if (!domains[i].running) {
-            d = &domains[i];
-        }
+        d = domains[i].running ? NULL : &domains[i];
     }
     if (d == NULL) {
         thread_mutex_unlock(&lock);
         return LIB_ERR_SPAWN_ARGS;
     }
     memset(d, 0, sizeof(*d));
-    d->running = true;              /* reserve the entry */
+    d->running = true;              /* reserve the entry; not yet findable */
     uint32_t id = next_domain_id++;
     thread_mutex_unlock(&lock);
 
@@ -332,18 +635,14 @@ static errval_t start_domain(int argc, char **argv, bool expect_fault,
         d->chan.client_id = id;
         caps.init_ep = d->chan.lc.local_cap;
         caps.death_ep = death_chan.local_cap;
-        caps.memserv_ep = name_find("memserv");
-        caps.serial_ep = name_find("serial");
         err = spawn_load(elf, bytes, argc, (const char *const *)argv, envp, id, &caps,
                          ram, &d->si);
         built = err_is_ok(err);
     }
     if (err_is_ok(err)) {
         rpc_serve(&d->chan, handlers, ws);
-        if (quota_kib && !capref_is_null(caps.memserv_ep) && get_memserv_rpc()) {
-            struct rpc_payload q = { .nscalar = 2, .scalar = { id, quota_kib * 1024 } }, r;
-            rpc_call(get_memserv_rpc(), RPC_MEM_SET_QUOTA, &q, &r);
-            rpc_payload_free(&r);
+        if (flags & START_FOREGROUND) {
+            set_foreground(id);     /* before it can ask for a key */
         }
         err = spawn_run(&d->si);
     }
@@ -354,14 +653,15 @@ static errval_t start_domain(int argc, char **argv, bool expect_fault,
             spawn_cleanup(&d->si);
         }
         if (have_chan) {
-            lmp_chan_destroy(&d->chan.lc);
+            rpc_chan_destroy(&d->chan);
         }
     }
     thread_mutex_lock(&lock);
     if (err_is_fail(err)) {
         d->running = false;
     } else {
-        d->expect_fault = expect_fault;
+        d->expect_fault = flags & START_EXPECT_FAULT;
+        d->system = flags & START_SYSTEM;
         num_running++;
         if (id_out) {
             *id_out = id;
@@ -382,13 +682,100 @@ static const char *death_reason(uint32_t reason)
     }
 }
 
+/* Tell a client that the service at the other end of its channel died:
+ * a PEER_DEAD notice on its endpoint ends its wait (rpc_wire.h). */
+static void tell_peer_dead(struct capref ep, uint32_t service)
+{
+    struct lmp_chan to = { .remote_cap = ep };
+    uint32_t words[LMP_MSG_WORDS];
+    uint32_t n = rpc_wire_encode_peer_dead(service, words);
+    for (unsigned i = 0; i < PEER_DEAD_SEND_TRIES; i++) {
+        if (!lmp_err_is_transient(lmp_chan_send(&to, LMP_FLAG_NONBLOCK, NULL_CAP, n, words))) {
+            return;
+        }
+        thread_yield();
+        sys_yield(CPTR_NULL);
+    }
+}
+
+/* Everything the rest of the system knew about domain id (lock held):
+ * its names, its services (and their clients are told), its watches, and
+ * PROCESS_WAIT calls it made. */
+static void forget_domain_locked(struct domain *dead, uint32_t id)
+{
+    if (dead->connect.pending) {
+        cap_destroy(dead->connect.ep);
+        dead->connect.pending = false;
+    }
+    for (unsigned i = 0; i < MAX_NAMES; i++) {
+        if (names[i].name[0] && names[i].owner == id) {
+            names[i].name[0] = '\0';
+            cap_destroy(names[i].ep);
+        }
+    }
+    for (unsigned i = 0; i < MAX_SERVICES; i++) {
+        struct service *s = &services[i];
+        if (s->used && !s->dead && s->owner == id) {
+            s->dead = true;
+            if (s->busy == 0) {
+                service_free_locked(s);
+            } else {
+                /* A thread waits on the control channel: wake it. */
+                tell_peer_dead(s->ctl.lc.local_cap, id);
+            }
+        }
+    }
+    for (unsigned i = 0; i < MAX_WATCHES; i++) {
+        struct watch *w = &watches[i];
+        if (w->used && (w->service == id || w->client == id)) {
+            if (w->service == id) {
+                tell_peer_dead(w->ep, id);
+            }
+            cap_destroy(w->ep);
+            w->used = false;
+        }
+    }
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[i];
+        for (unsigned j = 0; d->running && j < d->num_waiters;) {
+            if (d->waiters[j].rc == &dead->chan) {
+                d->waiters[j] = d->waiters[--d->num_waiters];
+            } else {
+                j++;
+            }
+        }
+    }
+}
+
+/* Tell every service (one-way) that domain id is gone. */
+static void tell_services(uint32_t id)
+{
+    for (unsigned i = 0; i < MAX_SERVICES; i++) {
+        thread_mutex_lock(&lock);
+        struct service *s = &services[i];
+        bool live = s->used && !s->dead;
+        if (live) {
+            s->busy++;
+        }
+        thread_mutex_unlock(&lock);
+        if (live) {
+            rpc_domain_died(&s->ctl, id);
+            service_put(s);
+        }
+    }
+}
+
 static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
 {
+    thread_mutex_lock(&lock);
     struct domain *d = domain_by_id(id);
     if (d == NULL) {
+        thread_mutex_unlock(&lock);
         return;
     }
-    if (reason == DEATH_EXIT) {
+    if (d->killed) {
+        printf("init: %s (domain %u) was killed\n", d->si.name, (unsigned)id);
+    } else if (reason == DEATH_EXIT) {
         printf("init: %s (domain %u) exited with status %d\n", d->si.name,
                (unsigned)id, (int)status);
     } else {
@@ -401,25 +788,23 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
         test_report(ok, "domain %s %s", d->si.name,
                     d->expect_fault ? "faulted and was removed" : "ended cleanly");
     }
-    if (get_memserv_rpc() && strcmp(d->si.name, "memserv") != 0) {
-        struct rpc_payload q = { .nscalar = 1, .scalar = { id } }, r;
-        rpc_call(get_memserv_rpc(), RPC_MEM_DOMAIN_DIED, &q, &r);
-        rpc_payload_free(&r);
-    }
-    lmp_chan_destroy(&d->chan.lc);
+    forget_domain_locked(d, id);
+    d->dying = true;
+    thread_mutex_unlock(&lock);
+
+    tell_services(id);
+    rpc_chan_destroy(&d->chan);
     errval_t err = spawn_cleanup(&d->si);
     if (err_is_fail(err)) {
         DEBUG_ERR(err, "cleaning up %s", d->si.name);
     }
     /* Waiters hear of it once it is gone for good: everything it was
      * made of destroyed, its memory back. */
-    for (unsigned i = 0; i < d->num_waiters; i++) {
-        struct rpc_payload r = { .nscalar = 1,
-                                 .scalar = { reason == DEATH_EXIT ? status : (uint32_t)-1 } };
-        rpc_reply(d->waiters[i].rc, RPC_PROCESS_WAIT, d->waiters[i].seq, &r);
-    }
+    struct rpc_process_wait_resp r = { reason == DEATH_EXIT && !d->killed ? (int)status : -1 };
     thread_mutex_lock(&lock);
-    last_status = reason == DEATH_EXIT ? (int)status : -1;
+    for (unsigned i = 0; i < d->num_waiters; i++) {
+        rpc_process_wait_reply(d->waiters[i].rc, d->waiters[i].seq, &r);
+    }
     d->running = false;
     num_running--;
     thread_cond_broadcast(&changed);
@@ -447,11 +832,58 @@ static int event_loop(void *arg)
     return 0;
 }
 
-/* Wait until at most `left` domains (besides the services) still run. */
-static void wait_running(unsigned left)
+/* Stop a domain; its death message does the rest. */
+static errval_t kill_domain(uint32_t id)
 {
     thread_mutex_lock(&lock);
-    while (num_running > left) {
+    struct domain *d = domain_by_id(id);
+    errval_t err = SPAWN_ERR_DOMAIN_NOT_FOUND;
+    if (d && d->system) {
+        err = SPAWN_ERR_SYSTEM_DOMAIN;
+    } else if (d) {
+        d->killed = true;
+        err = cap_invoke(capref_addr(d->si.dispatcher), DispatcherCmd_Stop, 1, (uint32_t)-1).err;
+    }
+    thread_mutex_unlock(&lock);
+    return err;
+}
+
+static bool owns_service(uint32_t id)
+{
+    for (unsigned i = 0; i < MAX_SERVICES; i++) {
+        if (services[i].used && !services[i].dead && services[i].owner == id) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Domains still running, besides memserv and serial; only those called
+ * name if it is not NULL; not those that serve others if but_servers. */
+static unsigned running_count(const char *name, bool but_servers)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        struct domain *d = &domains[i];
+        n += d->running && !d->system && (name == NULL || strcmp(d->si.name, name) == 0) &&
+             !(but_servers && owns_service(d->si.domain_id));
+    }
+    return n;
+}
+
+static void wait_running(const char *name, bool but_servers)
+{
+    thread_mutex_lock(&lock);
+    while (running_count(name, but_servers) > 0) {
+        thread_cond_wait(&changed, &lock);
+    }
+    thread_mutex_unlock(&lock);
+}
+
+static void wait_domain(uint32_t id)
+{
+    thread_mutex_lock(&lock);
+    while (domain_by_id(id) != NULL) {
         thread_cond_wait(&changed, &lock);
     }
     thread_mutex_unlock(&lock);
@@ -459,18 +891,14 @@ static void wait_running(unsigned left)
 
 /* ---- system start-up ------------------------------------------------------------ */
 
-static unsigned num_services;
-
 static void start_services(void)
 {
-    char quota[16];
-    snprintf(quota, sizeof(quota), "%u", (unsigned)(quota_kib ? quota_kib : 32 * 1024));
-    char *mm_argv[] = { "memserv", quota, NULL };
-    size_t free = ram_free_bytes();
-    size_t keep = free / 4 < INIT_RESERVE ? free / 4 : INIT_RESERVE;
-    if (err_is_ok(start_domain(2, mm_argv, false, NULL, free - keep - 8 * 1024 * 1024, NULL))) {
-        num_services++;
-        cap_copy(taskcn_cap(TASKCN_SLOT_MEMSERV_EP), wait_for_name("memserv"));
+    char *mm_argv[] = { "memserv", (char *)quota_kib, NULL };
+    size_t free_bytes = ram_free_bytes();
+    size_t keep = free_bytes / 4 < INIT_RESERVE ? free_bytes / 4 : INIT_RESERVE;
+    if (err_is_ok(start_domain(quota_kib ? 2 : 1, mm_argv, START_SYSTEM, NULL,
+                               free_bytes - keep - SPAWN_DEFAULT_RAM, NULL))) {
+        wait_for_service("memserv");
     }
 
     /* The serial driver gets the console UART and its interrupt. */
@@ -492,10 +920,8 @@ static void start_services(void)
                              irq.slot).err)) {
         caps.extra[1] = irq;
         char *argv[] = { "serial", (char *)model, NULL };
-        if (err_is_ok(start_domain(2, argv, false, &caps, 0, NULL))) {
-            num_services++;
-            cap_copy(taskcn_cap(TASKCN_SLOT_SERIAL_EP), wait_for_name("serial"));
-            rpc_client_use_serial();
+        if (err_is_ok(start_domain(2, argv, START_SYSTEM, &caps, 0, NULL))) {
+            wait_for_service("serial");
         }
     }
 }
@@ -524,47 +950,55 @@ static int split(char *line, char **argv, int max)
     return argc;
 }
 
-/* Free memory in the whole system: the memory server's and ours. */
-static size_t system_free(void)
+/* Free memory: the memory server's, and ours (for spawning). */
+struct mem_numbers {
+    size_t memserv_free, memserv_total, init_free;
+};
+
+static errval_t mem_numbers(struct mem_numbers *m)
 {
-    struct rpc_payload q = { 0 }, r = { 0 };
-    size_t n = ram_free_bytes();
-    if (get_memserv_rpc() && err_is_ok(rpc_call(get_memserv_rpc(), RPC_MEM_STATS, &q, &r))) {
-        n += r.scalar[0];
-    }
-    rpc_payload_free(&r);
-    return n;
+    m->init_free = ram_free_bytes();
+    return memserv_stats(&m->memserv_free, &m->memserv_total, NULL);
 }
 
 static void memtest(int n, int argc, char **argv)
 {
-    bool faults = argv[0][0] == '!';    /* domains expected to fault */
-    if (faults) {
+    unsigned flags = 0;
+    if (argv[0][0] == '!') {
         argv[0]++;
+        flags = START_EXPECT_FAULT;
     }
-    wait_running(num_services);
-    start_domain(argc, argv, faults, NULL, 0, NULL);    /* warm-up */
-    wait_running(num_services);
-    size_t before = system_free();
+    wait_running(NULL, false);
+    start_domain(argc, argv, flags, NULL, 0, NULL);     /* warm-up */
+    wait_running(NULL, false);
+    struct mem_numbers before, after;
+    mem_numbers(&before);
+    char index[12], count[12];
+    char *args[MAX_ARGS + 3];
+    memcpy(args, argv, argc * sizeof(char *));
+    args[argc] = index;
+    args[argc + 1] = count;
+    args[argc + 2] = NULL;
+    snprintf(count, sizeof(count), "%d", n);
     for (int i = 0; i < n; i++) {
-        start_domain(argc, argv, faults, NULL, 0, NULL);
+        snprintf(index, sizeof(index), "%d", i);
+        errval_t err = start_domain(argc + 2, args, flags, NULL, 0, NULL);
+        test_report(err_is_ok(err), "memtest: copy %d of %s started: %s", i, argv[0],
+                    err_getcode(err));
     }
-    wait_running(num_services);
-    size_t after = system_free();
-    if (after != before) {
-        printf("init: memtest: %d KiB missing\n", (int)((before - after) >> 10));
+    wait_running(NULL, false);
+    mem_numbers(&after);
+    long missing = (long)(before.memserv_free - after.memserv_free) +
+                   (long)(before.init_free - after.init_free);
+    if (missing != 0) {
+        printf("init: memtest: %ld KiB missing (memory server %ld KiB, init %ld KiB)\n",
+               missing >> 10, (long)(before.memserv_free - after.memserv_free) >> 10,
+               (long)(before.init_free - after.init_free) >> 10);
     }
-    test_report(after == before, "%d x %s: free memory back where it started", n, argv[0]);
-}
-
-static void set_foreground(uint32_t id)
-{
-    struct rpc_chan *s = get_serial_rpc();
-    if (s) {
-        struct rpc_payload q = { .nscalar = 1, .scalar = { id } }, r;
-        rpc_call(s, RPC_SERIAL_SET_FOREGROUND, &q, &r);
-        rpc_payload_free(&r);
-    }
+    test_report(after.memserv_free == before.memserv_free,
+                "%d x %s: the memory server's free memory is back where it started "
+                "(%u KiB)", n, argv[0], (unsigned)(after.memserv_free >> 10));
+    test_report(missing == 0, "%d x %s: all free memory is back where it started", n, argv[0]);
 }
 
 /* Run each line of the boot list; settings (@...) first pass only if
@@ -591,32 +1025,34 @@ static void run_bootlist(bool first_pass)
             if (strcmp(argv[0], "@test") == 0) {
                 test_mode = true;
             } else if (strcmp(argv[0], "@quota") == 0 && argc > 1) {
-                quota_kib = strtoul(argv[1], NULL, 0);
+                quota_kib = strdup(argv[1]);
             }
             continue;
         }
+        unsigned flags = 0;
         if (strcmp(argv[0], "@wait") == 0) {
-            wait_running(num_services);
+            wait_running(argv[1], false);
+            continue;
         } else if (strcmp(argv[0], "@memtest") == 0 && argc >= 3) {
             memtest(atoi(argv[1]), argc - 2, argv + 2);
+            continue;
         } else if (strcmp(argv[0], "@spawntest") == 0 && argc >= 2) {
-            wait_running(num_services);
+            wait_running(NULL, false);
             spawn_error_tests(argv[1]);
+            continue;
         } else if (argv[0][0] == '@') {
-            /* a first-pass setting */
+            continue;               /* a first-pass setting, or @module */
         } else if (argv[0][0] == '!') {
+            flags = START_EXPECT_FAULT;
             argv[0]++;
-            failures += err_is_fail(start_domain(argc, argv, true, NULL, 0, NULL));
         } else if (argv[0][0] == '&') {
-            uint32_t id;
+            flags = START_FOREGROUND;
             argv[0]++;
-            errval_t err = start_domain(argc, argv, false, NULL, 0, &id);
-            failures += err_is_fail(err);
-            if (err_is_ok(err)) {
-                set_foreground(id);
-            }
-        } else {
-            failures += err_is_fail(start_domain(argc, argv, false, NULL, 0, NULL));
+        }
+        errval_t err = start_domain(argc, argv, flags, NULL, 0, NULL);
+        if (err_is_fail(err)) {
+            printf("init: cannot start %s: %s\n", argv[0], err_getstring(err));
+            failures++;
         }
     }
     free(copy);
@@ -624,29 +1060,47 @@ static void run_bootlist(bool first_pass)
 
 /* ---- the prompt -------------------------------------------------------------------- */
 
-static bool read_line(char *buf, size_t size)
+static void cmd_free(void)
 {
-    size_t n = 0;
-    for (;;) {
-        int c = getchar();
-        if (c == EOF) {
-            return false;
-        }
-        if (c == '\n') {
-            putchar('\n');
-            break;
-        }
-        if ((c == 127 || c == '\b') && n > 0) {
-            n--;
-            printf("\b \b");
-        } else if (isprint(c) && n + 1 < size) {
-            buf[n++] = (char)c;
-            putchar(c);
-        }
-        fflush(stdout);
+    struct mem_numbers m;
+    if (err_is_fail(mem_numbers(&m))) {
+        printf("no memory server\n");
+        return;
     }
-    buf[n] = '\0';
-    return true;
+    printf("free memory: %u KiB (memory server: %u of %u KiB free; init: %u KiB)\n",
+           (unsigned)((m.memserv_free + m.init_free) >> 10), (unsigned)(m.memserv_free >> 10),
+           (unsigned)(m.memserv_total >> 10), (unsigned)(m.init_free >> 10));
+}
+
+static void cmd_modules(void)
+{
+    const struct bootinfo *bi = (const struct bootinfo *)BOOTINFO_VADDR;
+    for (uint32_t i = 0; i < bi->num_regions; i++) {
+        if (bi->regions[i].type == RegionType_Module &&
+            strcmp(bi->regions[i].name, "bootlist") != 0) {
+            printf("  %-16s %u bytes\n", bi->regions[i].name, (unsigned)bi->regions[i].bytes);
+        }
+    }
+}
+
+/* run / start NAME ARGS...: "args" is the rest of the line. */
+static void cmd_start(bool wait, int argc, char **argv)
+{
+    char args[128] = "";
+    for (int i = 2; i < argc; i++) {
+        snprintf(args + strlen(args), sizeof(args) - strlen(args), "%s%s", i > 2 ? " " : "",
+                 argv[i]);
+    }
+    uint32_t id;
+    errval_t err = spawn_command(argv[1], args, wait ? START_FOREGROUND : 0, &id);
+    if (err_is_fail(err)) {
+        printf("cannot start %s: %s\n", argv[1], err_getstring(err));
+    } else if (wait) {
+        wait_domain(id);
+        set_foreground(INIT_DOMAIN_ID);
+    } else {
+        printf("started %s as domain %u\n", argv[1], (unsigned)id);
+    }
 }
 
 static void prompt(void)
@@ -656,8 +1110,15 @@ static void prompt(void)
     for (;;) {
         printf("sprat> ");
         fflush(stdout);
-        if (!read_line(line, sizeof(line))) {
-            thread_yield();
+        if (!stdio_read_line(line, sizeof(line))) {
+            if (get_serial_rpc() == NULL) {
+                printf("init: no serial driver, so no terminal: no prompt\n");
+                thread_mutex_lock(&lock);
+                for (;;) {
+                    thread_cond_wait(&changed, &lock);      /* for good */
+                }
+            }
+            sys_yield(CPTR_NULL);   /* not the foreground domain right now */
             continue;
         }
         char *argv[MAX_ARGS + 1];
@@ -667,42 +1128,28 @@ static void prompt(void)
             continue;
         }
         if (strcmp(argv[0], "help") == 0) {
-            printf("  ps                 list domains\n"
-                   "  run NAME ARGS...   start a boot module and wait for it\n"
+            printf("  ps                 list the running domains\n"
+                   "  modules            list the boot modules you can start\n"
+                   "  run NAME ARGS...   start a boot module; it gets the terminal\n"
+                   "                     until it ends\n"
                    "  start NAME ARGS... start a boot module in the background\n"
-                   "  free               show free memory\n"
-                   "  modules            list the boot modules\n");
+                   "  kill ID            stop domain ID\n"
+                   "  free               show free memory\n");
         } else if (strcmp(argv[0], "ps") == 0) {
-            struct rpc_payload q = { 0 }, r;
-            h_list(NULL, &q, &r);
-            printf("%s", (char *)r.bytes);
-            free(r.bytes);
+            char *list = process_list();
+            printf("%s", list ? list : "");
+            free(list);
         } else if (strcmp(argv[0], "free") == 0) {
-            printf("free memory: %u KiB\n", (unsigned)(system_free() >> 10));
+            cmd_free();
         } else if (strcmp(argv[0], "modules") == 0) {
-            const struct bootinfo *bi = (const struct bootinfo *)BOOTINFO_VADDR;
-            for (uint32_t i = 0; i < bi->num_regions; i++) {
-                if (bi->regions[i].type == RegionType_Module) {
-                    printf("  %-16s %u bytes\n", bi->regions[i].name,
-                           (unsigned)bi->regions[i].bytes);
-                }
-            }
+            cmd_modules();
         } else if ((strcmp(argv[0], "run") == 0 || strcmp(argv[0], "start") == 0) &&
                    argc > 1) {
-            uint32_t id;
-            errval_t err = start_domain(argc - 1, argv + 1, false, NULL, 0, &id);
+            cmd_start(argv[0][0] == 'r', argc, argv);
+        } else if (strcmp(argv[0], "kill") == 0 && argc == 2) {
+            errval_t err = kill_domain((uint32_t)strtoul(argv[1], NULL, 10));
             if (err_is_fail(err)) {
-                printf("cannot start %s: %s\n", argv[1], err_getstring(err));
-            } else if (argv[0][0] == 'r') {
-                set_foreground(id);
-                thread_mutex_lock(&lock);
-                while (domain_by_id(id) != NULL) {
-                    thread_cond_wait(&changed, &lock);
-                }
-                thread_mutex_unlock(&lock);
-                set_foreground(1);
-            } else {
-                printf("started %s as domain %u\n", argv[1], (unsigned)id);
+                printf("cannot kill %s: %s\n", argv[1], err_getstring(err));
             }
         } else {
             printf("unknown command '%s' (try 'help')\n", argv[0]);
@@ -715,6 +1162,7 @@ int main(void)
     errval_t err;
 
     ws = get_default_waitset();
+    rpc_connect_hook = connect_local;
     printf("init: started, %u MiB of RAM to hand out\n",
            (unsigned)(ram_free_bytes() >> 20));
     if ((err = lmp_chan_accept(&death_chan, 64 * 6, NULL_CAP)) ||
@@ -723,13 +1171,16 @@ int main(void)
         return 1;
     }
     thread_create(event_loop, NULL);
+    thread_create(connector, NULL);
     run_bootlist(true);
     if (test_mode) {
         bootcheck_run();
     }
     start_services();
     run_bootlist(false);
-    wait_running(num_services);
+    /* A test image ends when every domain has; otherwise the prompt
+     * comes when all have ended but those that serve others. */
+    wait_running(NULL, !test_mode);
     if (test_mode) {
         printf("init: all boot-list domains have ended\n");
         cap_invoke(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), KernelCmd_Shutdown, 1, failures);

@@ -1,53 +1,53 @@
 /*
- * user/memserv -- the memory server: hands out RAM capabilities to every
- * domain, disjoint, under a per-domain quota, and takes a domain's memory
- * back when init reports that it died (docs/memserv.md).
+ * user/memserv -- the memory server (docs/rpc.md, "The memory server").
+ *
+ * It hands out RAM capabilities to every domain: disjoint ones only, at
+ * most a quota per domain, and takes a domain's memory back when init
+ * reports that the domain died.
  *
  * The memory to hand out is the RAM init gave us at spawn time; libsys'
- * RAM allocator already tracks it, so a request is just ram_alloc() here.
- * We keep our own copy of every capability we hand out: revoking that copy
- * destroys the client's copy and everything the client made from it.
+ * RAM allocator already tracks it (and the kernel's derivation database
+ * would refuse two overlapping retypes anyway), so a request is just
+ * ram_alloc() here.  We keep our own copy of every capability we hand
+ * out: revoking that copy destroys the client's copy and everything the
+ * client made from it.
  *
- * argv[1]: the default quota per domain in KiB (boot list: @quota).
+ * Clients reach us through init (rpc_connect, sys/rpc_service.h), so the
+ * domain id of a channel is the client's true one: quotas cannot be
+ * dodged by claiming to be someone else.
+ *
+ * argv[1]: the quota per domain in KiB (boot list: @quota); default
+ * MEMSERV_DEFAULT_QUOTA_KIB.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/ram.h>
-#include <sys/rpc.h>
-#include <sys/rpc_clients.h>
+#include <sys/rpc_service.h>
 #include <sys/waitset.h>
 
-#define DEFAULT_QUOTA   (32u * 1024 * 1024)
+#define MEMSERV_DEFAULT_QUOTA_KIB   (32u * 1024)
 #define MAX_CLIENTS     64
 #define MAX_GRANTS      1024
 
 struct grant {
+    bool used;
     struct capref cap;          /* our copy */
     uint32_t bytes;
     uint32_t domain;
-    bool used;
 };
 
+/* What one domain has been given (all its channels together). */
 struct client {
-    uint32_t domain;
-    uint32_t used;
-    uint32_t quota;
     bool active;
+    uint32_t domain;
+    uint32_t used;              /* bytes */
 };
-
-/* The private channels clients bound, to close when their domain dies. */
-static struct rpc_clients channels;
-
-static void on_bind(struct rpc_chan *rc)
-{
-    rpc_clients_add(&channels, rc);
-}
 
 static struct grant grants[MAX_GRANTS];
 static struct client clients[MAX_CLIENTS];
-static uint32_t default_quota = DEFAULT_QUOTA;
+static uint32_t quota = MEMSERV_DEFAULT_QUOTA_KIB * 1024;
 static size_t total_bytes;
 
 static struct client *client_of(uint32_t domain)
@@ -62,64 +62,49 @@ static struct client *client_of(uint32_t domain)
         }
     }
     if (free_slot) {
-        *free_slot = (struct client){ domain, 0, default_quota, true };
+        *free_slot = (struct client){ true, domain, 0 };
     }
     return free_slot;
 }
 
-static void handle_ram_cap(struct rpc_chan *rc, struct rpc_payload *req,
-                           struct rpc_payload *resp)
+static struct grant *free_grant(void)
 {
-    uint32_t bytes = req->nscalar > 0 ? req->scalar[0] : 0;
-    uint32_t align = req->nscalar > 1 ? req->scalar[1] : 4096;
-    struct client *c = client_of(rc->client_id);
-
-    bytes = (bytes + 4095) & ~4095u;
-    if (bytes == 0 || align == 0 || (align & (align - 1)) || align > 4096 || c == NULL) {
-        resp->err = MM_ERR_BAD_REQUEST;
-        return;
-    }
-    if (bytes > c->quota - c->used) {
-        resp->err = MM_ERR_QUOTA_EXCEEDED;
-        return;
-    }
-    struct grant *g = NULL;
-    for (unsigned i = 0; i < MAX_GRANTS && g == NULL; i++) {
+    for (unsigned i = 0; i < MAX_GRANTS; i++) {
         if (!grants[i].used) {
-            g = &grants[i];
+            return &grants[i];
         }
     }
-    if (g == NULL || err_is_fail(ram_alloc(&g->cap, bytes))) {
-        resp->err = MM_ERR_OUT_OF_MEMORY;
+    return NULL;
+}
+
+static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_ram_cap_req in;
+    if ((resp->err = rpc_ram_cap_req_unpack(req, &in))) {
         return;
     }
-    g->used = true;
-    g->bytes = bytes;
-    g->domain = rc->client_id;
-    c->used += bytes;
-    resp->cap = g->cap;             /* sent as a copy: we keep ours */
-    resp->nscalar = 1;
-    resp->scalar[0] = bytes;
+    /* Whole pages, aligned to a page: what a RAM capability can be. */
+    size_t bytes = (in.bytes + BASE_PAGE_SIZE - 1) & ~(size_t)(BASE_PAGE_SIZE - 1);
+    struct client *c = client_of(rc->client_id);
+    struct grant *g = free_grant();
+    if (bytes == 0 || bytes < in.bytes || in.alignment == 0 ||
+        (in.alignment & (in.alignment - 1)) || in.alignment > BASE_PAGE_SIZE) {
+        resp->err = MM_ERR_BAD_REQUEST;
+    } else if (c && bytes > quota - c->used) {
+        resp->err = MM_ERR_QUOTA_EXCEEDED;
+    } else if (c == NULL || g == NULL || err_is_fail(ram_alloc(&g->cap, bytes))) {
+        resp->err = MM_ERR_OUT_OF_MEMORY;
+    } else {
+        *g = (struct grant){ true, g->cap, bytes, rc->client_id };
+        c->used += bytes;
+        /* The capability goes as a copy: we keep ours. */
+        resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
+    }
 }
 
-/* A channel of the domain that died (but not the one init asks on). */
-struct died {
-    uint32_t domain;
-    struct rpc_chan *asking;
-};
-
-static bool is_channel_of(struct rpc_chan *rc, void *arg)
+/* init says a domain died: revoke what it had, then free it. */
+static void domain_died(uint32_t domain)
 {
-    const struct died *d = arg;
-    return rc->client_id == d->domain && rc != d->asking;
-}
-
-/* Take back everything a domain got: revoke our copy, then free it. */
-static void handle_domain_died(struct rpc_chan *rc, struct rpc_payload *req,
-                               struct rpc_payload *resp)
-{
-    (void)rc;
-    uint32_t domain = req->nscalar > 0 ? req->scalar[0] : 0;
     for (unsigned i = 0; i < MAX_GRANTS; i++) {
         struct grant *g = &grants[i];
         if (g->used && g->domain == domain) {
@@ -133,66 +118,51 @@ static void handle_domain_died(struct rpc_chan *rc, struct rpc_payload *req,
             clients[i].active = false;
         }
     }
-    struct died died = { domain, rc };
-    rpc_clients_close_if(&channels, is_channel_of, &died);
-    resp->err = SYS_ERR_OK;
 }
 
-static void handle_set_quota(struct rpc_chan *rc, struct rpc_payload *req,
-                             struct rpc_payload *resp)
+static void h_stats(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
-    struct client *c = client_of(req->nscalar > 0 ? req->scalar[0] : 0);
-    if (c == NULL || req->nscalar < 2) {
-        resp->err = MM_ERR_BAD_REQUEST;
+    struct rpc_mem_stats_req in;
+    struct rpc_mem_stats_resp out = { ram_free_bytes(), total_bytes, 0 };
+    if ((resp->err = rpc_mem_stats_req_unpack(req, &in))) {
         return;
     }
-    c->quota = req->scalar[1];
-}
-
-static void handle_stats(struct rpc_chan *rc, struct rpc_payload *req,
-                         struct rpc_payload *resp)
-{
-    (void)rc;
-    (void)req;
-    unsigned n = 0;
     for (unsigned i = 0; i < MAX_CLIENTS; i++) {
-        n += clients[i].active;
+        out.clients += clients[i].active;
     }
-    resp->nscalar = 3;
-    resp->scalar[0] = ram_free_bytes();
-    resp->scalar[1] = total_bytes;
-    resp->scalar[2] = n;
+    resp->err = rpc_mem_stats_resp_pack(resp, &out);
 }
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
-    [RPC_BIND] = rpc_handle_bind,
-    [RPC_RAM_CAP] = handle_ram_cap,
-    [RPC_MEM_DOMAIN_DIED] = handle_domain_died,
-    [RPC_MEM_SET_QUOTA] = handle_set_quota,
-    [RPC_MEM_STATS] = handle_stats,
+    [RPC_RAM_CAP] = h_ram_cap,
+};
+
+static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
+    [RPC_MEM_STATS] = h_stats,
 };
 
 int main(int argc, char **argv)
 {
-    struct rpc_chan listener;
+    static struct rpc_service svc = {
+        .name = "memserv", .handlers = handlers, .control = control,
+        .domain_died = domain_died,
+    };
     struct waitset *ws = get_default_waitset();
     errval_t err;
 
+    /* Our own heap comes from the memory we serve: never ask ourselves. */
+    ram_refill_hook = NULL;
     if (argc > 1) {
-        default_quota = (uint32_t)strtoul(argv[1], NULL, 0) * 1024;
+        quota = (uint32_t)strtoul(argv[1], NULL, 0) * 1024;
     }
     total_bytes = ram_free_bytes();
-    /* The public endpoint clients BIND on; init publishes it. */
-    if ((err = rpc_chan_init(&listener, NULL_CAP)) ||
-        (listener.on_bind = on_bind, false) ||
-        (err = rpc_serve(&listener, handlers, ws)) ||
-        (err = rpc_name_register(get_init_rpc(), "memserv", listener.lc.local_cap))) {
+    if ((err = rpc_service_start(&svc, ws))) {
         DEBUG_ERR(err, "memserv start-up");
         return 1;
     }
     printf("memserv: serving %u MiB, %u KiB per domain\n",
-           (unsigned)(total_bytes >> 20), (unsigned)(default_quota >> 10));
+           (unsigned)(total_bytes >> 20), (unsigned)(quota >> 10));
     for (;;) {
         event_dispatch(ws);
     }

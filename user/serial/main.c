@@ -1,99 +1,72 @@
 /*
- * user/serial -- the serial driver: owns the console UART (a DevFrame) and
- * its interrupt (an IRQ capability whose messages arrive on our endpoint),
- * writes every domain's output a whole line at a time, and gives typed
- * characters only to the foreground domain (docs/serial.md).
+ * user/serial -- the serial driver (docs/rpc.md, "The serial driver").
+ *
+ * It owns the console UART (a DevFrame) and its interrupt (an IRQ
+ * capability whose interrupts arrive as LMP messages on one of our
+ * endpoints), and serves every domain's terminal output and input:
+ *
+ * Output, a line at a time.  Each domain's output (each of its streams:
+ * libc's stdout has one per thread) collects in a line buffer of its own
+ * and goes to the UART when the line is complete, so two domains' text
+ * never mixes inside a line.  The foreground domain's
+ * unfinished line (a prompt, the echo of what the user types) is shown
+ * at once; if another domain's line has to go out meanwhile, the
+ * unfinished line is ended there and drawn again below it.  A line
+ * longer than LINE_BYTES goes out in pieces, each on a line of its own.
+ *
+ * Input, to the foreground domain only.  Typed characters wait in a ring
+ * until the foreground domain asks for them (GETCHAR), oldest first, each
+ * exactly once (a reply that cannot be delivered keeps its character).
+ * When the ring is full we stop taking characters out of the UART, whose
+ * FIFO then fills and makes the sender (QEMU, a terminal) wait: nothing is
+ * lost.  Input is raw: no echo, no line editing; only CR becomes LF.
+ * init decides who is in the foreground (SET_FOREGROUND); when that domain
+ * dies, init (domain 1) has the terminal again.
+ *
+ * Our own messages go straight to the UART.  We never call another domain
+ * after start-up (not even the memory server: no RAM refills), so any
+ * domain, the memory server included, may print through us.
  *
  * Capabilities from init: TASKCN_SLOTS_FREE = the UART's DevFrame,
  * TASKCN_SLOTS_FREE + 1 = its IRQ.  argv[1] names the UART model.
  */
-#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/paging.h>
-#include <sys/rpc.h>
-#include <sys/rpc_clients.h>
+#include <sys/ram.h>
+#include <sys/rpc_service.h>
 #include <sys/stdio_backend.h>
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
 
-/*
- * The two UART models the boards have, as the few operations this driver
- * needs.  The kernel has already set each one up (8N1, 115200 baud).
- */
-struct uart_model {
-    const char *name;
-    bool (*tx_full)(void);
-    void (*tx)(char c);
-    bool (*rx_ready)(void);
-    char (*rx)(void);
-    void (*rx_irq_enable)(void);
-    void (*rx_irq_clear)(void);     /* after draining the receive FIFO */
-};
-
-static volatile uint32_t *uart;
-
-/* PL011 (ARM DDI 0183): vexpress-a9, virt.  Register indices are byte
- * offsets / 4. */
-#define UARTDR      (0x00 / 4)
-#define UARTFR      (0x18 / 4)
-#define UARTIMSC    (0x38 / 4)
-#define UARTICR     (0x44 / 4)
-#define FR_RXFE     (1u << 4)
-#define FR_TXFF     (1u << 5)
+/* PL011 registers (ARM DDI 0183). */
+#define UARTDR      0x00
+#define UARTFR      0x18
+#define UARTIMSC    0x38
+#define UARTICR     0x44
+#define FR_RXFE     (1u << 4)   /* receive FIFO empty */
+#define FR_TXFF     (1u << 5)   /* transmit FIFO full */
 #define INT_RX      (1u << 4)   /* receive */
 #define INT_RT      (1u << 6)   /* receive timeout */
 
-static bool pl011_tx_full(void)       { return uart[UARTFR] & FR_TXFF; }
-static void pl011_tx(char c)          { uart[UARTDR] = (uint8_t)c; }
-static bool pl011_rx_ready(void)      { return !(uart[UARTFR] & FR_RXFE); }
-static char pl011_rx(void)            { return (char)uart[UARTDR]; }
-static void pl011_rx_irq_enable(void) { uart[UARTIMSC] |= INT_RX | INT_RT; }
-static void pl011_rx_irq_clear(void)  { uart[UARTICR] = INT_RX | INT_RT; }
+#define INIT_DOMAIN_ID  1
+#define INPUT_BYTES     256
+#define LINE_BYTES      256
+#define MAX_WAITERS     8
+#define MAX_WRITERS     64
 
-/* 16550 with 4-byte registers (OMAP4 UART3 on the PandaBoard, kernel/dev/
- * ns16550.c).  Reading RHR until the FIFO is empty is what clears the
- * receive and receive-timeout interrupts; IER bit 0 enables both. */
-#define NS_RHR      0
-#define NS_THR      0
-#define NS_IER      1
-#define NS_LSR      5
-#define IER_RHR     (1u << 0)
-#define LSR_DR      (1u << 0)
-#define LSR_THRE    (1u << 5)
+static volatile uint32_t *uart;
+static struct capref irq_cap;
 
-static bool ns16550_tx_full(void)       { return !(uart[NS_LSR] & LSR_THRE); }
-static void ns16550_tx(char c)          { uart[NS_THR] = (uint8_t)c; }
-static bool ns16550_rx_ready(void)      { return uart[NS_LSR] & LSR_DR; }
-static char ns16550_rx(void)            { return (char)uart[NS_RHR]; }
-static void ns16550_rx_irq_enable(void) { uart[NS_IER] |= IER_RHR; }
-static void ns16550_rx_irq_clear(void)  { }
-
-static const struct uart_model models[] = {
-    { "pl011", pl011_tx_full, pl011_tx, pl011_rx_ready, pl011_rx,
-      pl011_rx_irq_enable, pl011_rx_irq_clear },
-    { "ns16550", ns16550_tx_full, ns16550_tx, ns16550_rx_ready, ns16550_rx,
-      ns16550_rx_irq_enable, ns16550_rx_irq_clear },
-};
-static const struct uart_model *model;
-
-#define INPUT_BYTES 256
-#define MAX_WAITERS 8
-
-static char input[INPUT_BYTES];
-static unsigned in_head, in_tail;           /* ring of typed characters */
-static uint32_t foreground;                 /* domain id that gets input */
-
-/* GETCHAR calls of the foreground domain waiting for a key. */
-static struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
-static unsigned num_waiters;
+/* ---- the UART ------------------------------------------------------------ */
 
 static void uart_putc(char c)
 {
-    while (model->tx_full()) {
+    while (uart[UARTFR / 4] & FR_TXFF) {
     }
-    model->tx(c);
+    uart[UARTDR / 4] = (uint8_t)c;
 }
 
 static void uart_write(const char *s, size_t len)
@@ -106,41 +79,208 @@ static void uart_write(const char *s, size_t len)
     }
 }
 
-/* Give waiting characters to waiting foreground callers, oldest first. */
-static void deliver_input(void)
+static bool uart_has_input(void)
 {
-    while (num_waiters > 0 && in_head != in_tail) {
-        struct rpc_payload resp = { .nscalar = 1,
-                                    .scalar = { (uint8_t)input[in_tail] } };
-        in_tail = (in_tail + 1) % INPUT_BYTES;
-        rpc_reply(waiters[0].rc, RPC_SERIAL_GETCHAR, waiters[0].seq, &resp);
-        memmove(&waiters[0], &waiters[1], (num_waiters - 1) * sizeof(waiters[0]));
-        num_waiters--;
+    return !(uart[UARTFR / 4] & FR_RXFE);
+}
+
+static void uart_rx_interrupts(bool on)
+{
+    if (on) {
+        uart[UARTIMSC / 4] |= INT_RX | INT_RT;
+    } else {
+        uart[UARTIMSC / 4] &= ~(INT_RX | INT_RT);
     }
 }
 
-static void handle_putchar(struct rpc_chan *rc, struct rpc_payload *req,
-                           struct rpc_payload *resp)
+/* ---- output: one line buffer per domain ------------------------------------ */
+
+struct writer {
+    bool used;
+    uint32_t domain;
+    uint32_t stream;            /* stdout: the writing thread */
+    size_t len;                 /* bytes in line */
+    size_t shown;               /* of which on the screen already */
+    char line[LINE_BYTES];
+};
+
+static struct writer writers[MAX_WRITERS];
+static struct writer *on_screen;    /* whose unfinished line ends the screen */
+static uint32_t foreground = INIT_DOMAIN_ID;
+
+static struct writer *writer_of(uint32_t domain, uint32_t stream, bool create)
 {
-    (void)rc;
-    (void)resp;
-    char c = req->nscalar > 0 ? (char)req->scalar[0] : 0;
-    uart_write(&c, 1);
+    struct writer *free_slot = NULL;
+    for (unsigned i = 0; i < MAX_WRITERS; i++) {
+        if (writers[i].used && writers[i].domain == domain && writers[i].stream == stream) {
+            return &writers[i];
+        }
+        if (!writers[i].used && free_slot == NULL) {
+            free_slot = &writers[i];
+        }
+    }
+    if (create && free_slot) {
+        memset(free_slot, 0, sizeof(*free_slot));
+        free_slot->used = true;
+        free_slot->domain = domain;
+        free_slot->stream = stream;
+        return free_slot;
+    }
+    return NULL;
 }
 
-static void handle_write(struct rpc_chan *rc, struct rpc_payload *req,
-                         struct rpc_payload *resp)
+/* The rest of w's line onto the screen; it ends the screen line now. */
+static void show(struct writer *w)
 {
-    (void)rc;
-    (void)resp;
-    /* One request is written whole: callers send whole lines. */
-    uart_write((const char *)req->bytes, req->len);
+    if (on_screen != w) {
+        if (on_screen) {
+            uart_write("\n", 1);        /* end the other unfinished line */
+            on_screen->shown = 0;       /* ... it is drawn again later */
+        }
+        w->shown = 0;
+        on_screen = w;
+    }
+    uart_write(w->line + w->shown, w->len - w->shown);
+    w->shown = w->len;
 }
 
-static void handle_getchar(struct rpc_chan *rc, struct rpc_payload *req,
+/* w's line is finished (or full): out with it, on a line of its own. */
+static void finish_line(struct writer *w)
+{
+    struct writer *cut = on_screen != w ? on_screen : NULL;
+    show(w);
+    uart_write("\n", 1);
+    w->len = w->shown = 0;
+    on_screen = NULL;
+    if (cut && cut->len > 0) {
+        show(cut);                      /* the unfinished line again */
+    }
+}
+
+static void write_bytes(uint32_t domain, uint32_t stream, const char *s, size_t len)
+{
+    struct writer *w = writer_of(domain, stream, true);
+    if (w == NULL) {
+        uart_write(s, len);             /* no room to buffer: as it comes */
+        return;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\n') {
+            finish_line(w);
+            continue;
+        }
+        w->line[w->len++] = s[i];
+        if (w->len == LINE_BYTES) {
+            finish_line(w);             /* a very long line: in pieces */
+        }
+    }
+    if (w->len > 0 && domain == foreground) {
+        show(w);
+    }
+}
+
+/* A domain died: what it left unfinished still goes out. */
+static void writers_gone(uint32_t domain)
+{
+    for (unsigned i = 0; i < MAX_WRITERS; i++) {
+        struct writer *w = &writers[i];
+        if (w->used && w->domain == domain) {
+            if (w->len > 0) {
+                finish_line(w);
+            }
+            if (on_screen == w) {
+                on_screen = NULL;
+            }
+            w->used = false;
+        }
+    }
+}
+
+static void h_putchar(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_serial_putchar_req in;
+    if ((resp->err = rpc_serial_putchar_req_unpack(req, &in)) == SYS_ERR_OK) {
+        write_bytes(rc->client_id, 0, &in.c, 1);
+    }
+}
+
+static void h_write(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_serial_write_req in;
+    if ((resp->err = rpc_serial_write_req_unpack(req, &in)) == SYS_ERR_OK) {
+        write_bytes(rc->client_id, 0, in.buf, in.buf_len);
+    }
+}
+
+static void h_write_stream(struct rpc_chan *rc, struct rpc_payload *req,
                            struct rpc_payload *resp)
 {
-    (void)req;
+    struct rpc_serial_write_stream_req in;
+    if ((resp->err = rpc_serial_write_stream_req_unpack(req, &in)) == SYS_ERR_OK) {
+        write_bytes(rc->client_id, in.stream, in.buf, in.buf_len);
+    }
+}
+
+/* ---- input ---------------------------------------------------------------- */
+
+static char input[INPUT_BYTES];
+static unsigned in_head, in_tail;           /* ring: tail == head is empty */
+static bool rx_stopped;                     /* ring full: UART interrupts off */
+
+/* GETCHAR calls of the foreground domain waiting for a key, oldest first. */
+static struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
+static unsigned num_waiters;
+
+static void drop_waiter(unsigned i)
+{
+    memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
+    num_waiters--;
+}
+
+/* Move typed characters from the UART into the ring while there is room. */
+static void take_input(void)
+{
+    while (uart_has_input()) {
+        unsigned next = (in_head + 1) % INPUT_BYTES;
+        if (next == in_tail) {
+            /* Full: leave the rest in the UART, whose full FIFO holds the
+             * sender back, until the foreground domain reads. */
+            uart_rx_interrupts(false);
+            rx_stopped = true;
+            return;
+        }
+        char c = (char)uart[UARTDR / 4];
+        input[in_head] = c == '\r' ? '\n' : c;
+        in_head = next;
+    }
+}
+
+/* Give waiting characters to waiting foreground callers. */
+static void deliver_input(void)
+{
+    while (num_waiters > 0 && in_head != in_tail) {
+        struct rpc_serial_getchar_resp out = { input[in_tail] };
+        errval_t err = rpc_serial_getchar_reply(waiters[0].rc, waiters[0].seq, &out);
+        drop_waiter(0);
+        if (err_is_ok(err)) {
+            in_tail = (in_tail + 1) % INPUT_BYTES;  /* delivered: exactly once */
+        }
+    }
+    if (rx_stopped && (in_head + 1) % INPUT_BYTES != in_tail) {
+        rx_stopped = false;
+        take_input();
+        if (!rx_stopped) {
+            uart_rx_interrupts(true);
+        }
+    }
+}
+
+static void h_getchar(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_serial_getchar_req in;
+    if ((resp->err = rpc_serial_getchar_req_unpack(req, &in))) {
+        return;
+    }
     if (rc->client_id != foreground) {
         resp->err = SERIAL_ERR_NOT_FOREGROUND;
         return;
@@ -152,77 +292,67 @@ static void handle_getchar(struct rpc_chan *rc, struct rpc_payload *req,
     waiters[num_waiters].rc = rc;
     waiters[num_waiters].seq = rc->cur_seq;
     num_waiters++;
-    resp->err = LIB_ERR_RPC_DEFERRED;
+    resp->err = LIB_ERR_RPC_DEFERRED;   /* answered when a key comes */
     deliver_input();
 }
 
-static void handle_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
-                                  struct rpc_payload *resp)
+/* Callers that lose the terminal are told so. */
+static void drop_waiters_not_foreground(void)
 {
-    (void)rc;
-    (void)resp;
-    uint32_t id = req->nscalar > 0 ? req->scalar[0] : 0;
-    if (id != foreground) {
-        /* Callers that lost the terminal are told so. */
-        while (num_waiters > 0) {
-            struct rpc_payload no = { .err = SERIAL_ERR_NOT_FOREGROUND };
-            num_waiters--;
-            rpc_reply(waiters[num_waiters].rc, RPC_SERIAL_GETCHAR,
-                      waiters[num_waiters].seq, &no);
-        }
-    }
-    foreground = id;
-}
-
-/*
- * The private channels clients bound.  A client that ends leaves its
- * channel behind, and channels are few (one LMP endpoint each): so before
- * every new binding the channels of clients that are gone are closed.  A
- * client is gone when its endpoint capability is: init revoked everything
- * the client was made of, our copy included.
- */
-static struct rpc_clients channels;
-
-static void on_bind(struct rpc_chan *rc)
-{
-    rpc_clients_add(&channels, rc);
-}
-
-/* Is the client gone?  Then forget its GETCHAR calls too. */
-static bool client_gone(struct rpc_chan *rc, void *arg)
-{
-    struct capability_info info;
-    (void)arg;
-    if (err_is_ok(cap_identify(rc->lc.remote_cap, &info))) {
-        return false;
-    }
     for (unsigned i = 0; i < num_waiters;) {
-        if (waiters[i].rc == rc) {
-            memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
-            num_waiters--;
+        if (waiters[i].rc->client_id != foreground) {
+            rpc_reply(waiters[i].rc, RPC_SERIAL_GETCHAR, waiters[i].seq,
+                      &(struct rpc_payload){ .err = SERIAL_ERR_NOT_FOREGROUND });
+            drop_waiter(i);
         } else {
             i++;
         }
     }
-    return true;
 }
 
-static void handle_bind(struct rpc_chan *rc, struct rpc_payload *req,
-                        struct rpc_payload *resp)
+static void h_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
+                             struct rpc_payload *resp)
 {
-    rpc_clients_close_if(&channels, client_gone, NULL);
-    rpc_handle_bind(rc, req, resp);
+    (void)rc;
+    struct rpc_serial_set_foreground_req in;
+    if ((resp->err = rpc_serial_set_foreground_req_unpack(req, &in)) == SYS_ERR_OK) {
+        foreground = in.domain_id;
+        drop_waiters_not_foreground();
+    }
+}
+
+/* A client channel goes away: forget its waiting calls. */
+static void client_gone(struct rpc_chan *rc)
+{
+    for (unsigned i = 0; i < num_waiters;) {
+        if (waiters[i].rc == rc) {
+            drop_waiter(i);
+        } else {
+            i++;
+        }
+    }
+}
+
+static void domain_died(uint32_t domain)
+{
+    writers_gone(domain);
+    if (domain == foreground) {
+        foreground = INIT_DOMAIN_ID;
+    }
 }
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
-    [RPC_BIND] = handle_bind,
-    [RPC_SERIAL_PUTCHAR] = handle_putchar,
-    [RPC_SERIAL_WRITE] = handle_write,
-    [RPC_SERIAL_GETCHAR] = handle_getchar,
-    [RPC_SERIAL_SET_FOREGROUND] = handle_set_foreground,
+    [RPC_SERIAL_PUTCHAR] = h_putchar,
+    [RPC_SERIAL_WRITE] = h_write,
+    [RPC_SERIAL_WRITE_STREAM] = h_write_stream,
+    [RPC_SERIAL_GETCHAR] = h_getchar,
 };
 
-/* The interrupt message: drain the receive FIFO, then unmask the line. */
+static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
+    [RPC_SERIAL_SET_FOREGROUND] = h_set_foreground,
+};
+
+/* The interrupt message: take the input, then unmask the line. */
 static struct lmp_chan irq_chan;
 
 static void irq_event(void *arg)
@@ -231,64 +361,61 @@ static void irq_event(void *arg)
     struct lmp_recv_msg msg;
     while (err_is_ok(lmp_chan_recv(&irq_chan, &msg, NULL))) {
     }
-    while (model->rx_ready()) {
-        char c = model->rx();
-        unsigned next = (in_head + 1) % INPUT_BYTES;
-        if (next != in_tail) {          /* full: the character is dropped */
-            input[in_head] = c == '\r' ? '\n' : c;
-            in_head = next;
-        }
-    }
-    model->rx_irq_clear();
-    cap_invoke(capref_addr(taskcn_cap(TASKCN_SLOTS_FREE + 1)), IRQCmd_Ack, 0);
+    /* Clear the interrupt before emptying the FIFO, not after: a character
+     * that comes in between would otherwise have its interrupt cleared
+     * and wait in the FIFO for good (the PL011 raises RX only when the
+     * FIFO level reaches the trigger, not for every character). */
+    uart[UARTICR / 4] = INT_RX | INT_RT;
+    take_input();
+    cap_invoke(capref_addr(irq_cap), IRQCmd_Ack, 0);
     deliver_input();
     lmp_chan_register_recv(&irq_chan, get_default_waitset(), MKCLOSURE(irq_event, NULL));
 }
 
 /* Our own printf goes straight to the UART. */
+static void direct_write(uint32_t stream, const char *s, size_t len)
+{
+    (void)stream;
+    uart_write(s, len);
+}
 static int no_input(void) { return -1; }
-static const struct stdio_backend direct = { uart_write, no_input };
+static const struct stdio_backend direct = { direct_write, no_input };
 
 int main(int argc, char **argv)
 {
+    static struct rpc_service svc = {
+        .name = "serial", .handlers = handlers, .control = control,
+        .client_gone = client_gone, .domain_died = domain_died,
+    };
     struct capref dev = taskcn_cap(TASKCN_SLOTS_FREE);
-    struct capref irq = taskcn_cap(TASKCN_SLOTS_FREE + 1);
     struct waitset *ws = get_default_waitset();
-    struct rpc_chan listener;
     uint32_t va;
     errval_t err;
 
-    for (size_t i = 0; argc > 1 && i < sizeof(models) / sizeof(models[0]); i++) {
-        if (strcmp(argv[1], models[i].name) == 0) {
-            model = &models[i];
-        }
-    }
-    if (model == NULL) {
+    irq_cap = taskcn_cap(TASKCN_SLOTS_FREE + 1);
+    ram_refill_hook = NULL;             /* see above: we call no one */
+    if (argc < 2 || strcmp(argv[1], "pl011") != 0) {
         printf("serial: no driver for UART '%s'\n", argc > 1 ? argv[1] : "?");
         return 1;
     }
-    if ((err = paging_map_frame(&va, dev, 4096,
+    if ((err = paging_map_frame(&va, dev, BASE_PAGE_SIZE,
                                 VREGION_FLAGS_READ_WRITE | VREGION_FLAGS_NOCACHE))) {
         DEBUG_ERR(err, "mapping the UART");
         return 1;
     }
     uart = (volatile uint32_t *)va;
     stdio_set_backend(&direct);
-    foreground = 1;                     /* init holds the terminal first */
 
     if ((err = lmp_chan_accept(&irq_chan, 64, NULL_CAP)) ||
-        (err = cap_invoke(capref_addr(irq), IRQCmd_Connect, 2,
+        (err = cap_invoke(capref_addr(irq_cap), IRQCmd_Connect, 2,
                           capref_addr(irq_chan.local_cap), CAP_LEVEL_L2).err)) {
         DEBUG_ERR(err, "connecting the UART interrupt");
         return 1;
     }
-    model->rx_irq_enable();
+    uart_rx_interrupts(true);
     lmp_chan_register_recv(&irq_chan, ws, MKCLOSURE(irq_event, NULL));
 
-    if ((err = rpc_chan_init(&listener, NULL_CAP)) ||
-        (listener.on_bind = on_bind, false) ||
-        (err = rpc_serve(&listener, handlers, ws)) ||
-        (err = rpc_name_register(get_init_rpc(), "serial", listener.lc.local_cap))) {
+    if ((err = rpc_service_start(&svc, ws))) {
         DEBUG_ERR(err, "serial start-up");
         return 1;
     }

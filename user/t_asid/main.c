@@ -82,7 +82,7 @@ int main(void)
     bool all_refused = true;
     for (int i = 0; i < 8; i++) {
         uint32_t id;
-        err = rpc_process_spawn(init, "hello no asid", &id);
+        err = rpc_process_spawn(init, "hello", "no asid", &id);
         all_refused &= err == SYS_ERR_NO_ASID;
     }
     test_report(all_refused && err_is_ok(rpc_send_number(init, 255)),
@@ -98,7 +98,7 @@ int main(void)
     free_one(n - 2);
     uint32_t id = 0;
     int status = -1;
-    err = rpc_process_spawn(init, "hello on a recycled ASID", &id);
+    err = rpc_process_spawn(init, "hello", "on a recycled ASID", &id);
     if (err_is_ok(err)) {
         err = rpc_process_wait(init, id, &status);
     }

@@ -63,6 +63,8 @@ errval_t cap_mint(struct capref dest, struct capref src, unsigned rights,
 errval_t cap_delete(struct capref cap);
 errval_t cap_revoke(struct capref cap);
 errval_t cap_identify(struct capref cap, struct capability_info *info);
+/* Delete the capability and free its slot; nothing for NULL_CAP. */
+void cap_destroy(struct capref cap);
 
 /* The same with the destination CNode named by address and level (e.g. an
  * L1 CNode of another domain held in one of our slots). */

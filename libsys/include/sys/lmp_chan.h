@@ -24,6 +24,10 @@ struct lmp_chan {
 errval_t lmp_chan_accept(struct lmp_chan *lc, uint32_t buf_words,
                          struct capref remote);
 void lmp_chan_destroy(struct lmp_chan *lc);
+/* Accept with remote = a listener's endpoint, and send it our endpoint
+ * capability as the first message; the listener takes it with
+ * lmp_chan_recv and makes it its remote_cap. */
+errval_t lmp_chan_bind(struct lmp_chan *lc, uint32_t buf_words, struct capref remote);
 
 /*
  * Send len (<= LMP_MSG_WORDS) words and optionally a capability

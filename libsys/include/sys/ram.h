@@ -35,8 +35,9 @@ size_t ram_free_bytes(void);
  * pages aside when the heap grows, and the page-fault upcall -- which runs
  * disabled and so cannot ask the memory server for more -- draws on them
  * when it backs a heap page.  Other allocations leave reserved pages
- * alone.  ram_reserve never refills (it runs inside malloc): it fails with
- * LIB_ERR_RAM_ALLOC if the sources do not hold bytes more.
+ * alone.  When the sources do not hold bytes more, ram_reserve asks the
+ * memory server for the rest once (its RPC path allocates nothing: it runs
+ * inside malloc) and fails with LIB_ERR_RAM_ALLOC if that is refused.
  */
 errval_t ram_reserve(size_t bytes);
 /* While on (libsys lock held), allocations may use reserved pages and
@@ -46,7 +47,8 @@ void ram_draw_on_reserve(bool on);
 /* Start-up: the RAM the domain was given. */
 void ram_init(void);
 
-/* Called when the sources run dry: may add a source (memory server). */
-extern errval_t (*ram_refill_hook)(size_t bytes);
+/* Called when the sources run dry: may add a source of at least
+ * min_bytes (libsys asks the memory server; docs/rpc.md). */
+extern errval_t (*ram_refill_hook)(size_t min_bytes);
 
 #endif

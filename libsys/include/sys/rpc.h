@@ -16,15 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/lmp_chan.h>
+#include <sys/rpc_marshal.h>
+#include <sys/rpc_methods.h>     /* generated: enum rpc_method */
 #include <sys/rpc_wire.h>
 #include <sys/threads.h>
-
-enum rpc_method {
-#define RPC(name, server, text) RPC_##name,
-#include <sprat/rpc_methods.def>
-#undef RPC
-    RPC_METHOD_COUNT
-};
 
 /* Measured in `make bench` (docs/lmp.md, rpc_string_*): sending a
  * stream of messages of one size, inline fragments cost less up to about
@@ -34,17 +29,6 @@ enum rpc_method {
  * A variable so that the benchmark can measure both ways. */
 #define RPC_FRAME_THRESHOLD_DEFAULT 512
 extern uint32_t rpc_frame_threshold;
-
-/* One request or response as handlers and callers see it. */
-struct rpc_payload {
-    uint32_t nscalar;
-    uint32_t scalar[RPC_MAX_SCALARS];
-    uint8_t *bytes;             /* received: malloc'd, NUL-terminated;
-                                 * NULL when len is 0 */
-    uint32_t len;
-    struct capref cap;          /* NULL_CAP if none */
-    errval_t err;               /* responses: the server's verdict */
-};
 
 struct rpc_chan;
 typedef void (*rpc_handler_fn)(struct rpc_chan *rc, struct rpc_payload *req,
@@ -63,7 +47,9 @@ struct rpc_chan {
     struct waitset *ws;
     uint16_t cur_seq;               /* the request being handled */
     uint8_t cur_method;
-    uint32_t client_id;             /* domain id the client gave at BIND */
+    uint32_t client_id;             /* the client's domain id: vouched for
+                                     * by init (rpc_service.c), or only
+                                     * claimed (rpc_bind) */
     void (*on_bind)(struct rpc_chan *rc);  /* listener: a client bound */
     void *st;                       /* the server's per-client state */
     bool dead;
@@ -100,33 +86,33 @@ void rpc_payload_free(struct rpc_payload *p);
 
 /* ---- the well-known channels of a domain (libsys/rpc_client.c) ------ */
 
+/* The channel to init every domain has (NULL in init itself). */
 struct rpc_chan *get_init_rpc(void);
+/* Private channels to the memory server and the serial driver, made on
+ * first use (rpc_connect); NULL while the service does not exist. */
 struct rpc_chan *get_memserv_rpc(void);
 struct rpc_chan *get_serial_rpc(void);
-/* Start-up: RAM refills come from the memory server. */
+/* Start-up: RAM refills from the memory server, stdio through the serial
+ * driver once it exists. */
 void rpc_client_init(void);
-/* Send stdout to the serial driver from now on (init, once it exists). */
-void rpc_client_use_serial(void);
-/* Connect to a server's public endpoint: BIND, returns a private channel. */
+
+/*
+ * A private channel to the service registered as name (rpc_service.c),
+ * made through init: init vouches for who we are, and if the service
+ * dies, a call waiting on the channel ends with LIB_ERR_RPC_PEER_DEAD.
+ * LIB_ERR_NAME_NOT_FOUND if there is no such service (yet).
+ */
+errval_t rpc_connect(const char *name, struct rpc_chan **ret);
+/* init only: how rpc_connect reaches services in init itself. */
+extern errval_t (*rpc_connect_hook)(const char *name, struct capref endpoint,
+                                    struct capref *service_endpoint);
+
+/* Connect to a published endpoint: BIND, returns a private channel.  The
+ * server learns only the domain id we claim (see rpc_connect). */
 errval_t rpc_bind(struct capref server_ep, struct rpc_chan **ret);
 
-/* The client API. */
-errval_t rpc_send_number(struct rpc_chan *rc, uint32_t number);
-errval_t rpc_send_string(struct rpc_chan *rc, const char *string);
-errval_t rpc_get_ram_cap(struct rpc_chan *rc, size_t bytes, size_t alignment,
-                         struct capref *ret, size_t *ret_bytes);
-errval_t rpc_serial_putchar(struct rpc_chan *rc, char c);
-errval_t rpc_serial_getchar(struct rpc_chan *rc, char *c);
-errval_t rpc_serial_write(struct rpc_chan *rc, const char *buf, size_t len);
-errval_t rpc_process_spawn(struct rpc_chan *rc, const char *cmdline,
-                           uint32_t *domain_id);
-errval_t rpc_process_get_name(struct rpc_chan *rc, uint32_t domain_id,
-                              char **name);
-errval_t rpc_process_list(struct rpc_chan *rc, char **list);
-errval_t rpc_process_wait(struct rpc_chan *rc, uint32_t domain_id, int *status);
-errval_t rpc_name_register(struct rpc_chan *rc, const char *name, struct capref ep);
-errval_t rpc_name_lookup(struct rpc_chan *rc, const char *name, struct capref *ep);
-errval_t rpc_echo(struct rpc_chan *rc, const struct rpc_payload *req,
-                  struct rpc_payload *resp);
+/* The typed client stubs (rpc_send_number, rpc_get_ram_cap, ...) and the
+ * request/response structs of every method: generated from libsys/rpc.idl. */
+#include <sys/rpc_stubs.h>
 
 #endif

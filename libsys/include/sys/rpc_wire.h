@@ -36,6 +36,9 @@
  * - LARGE: the bytes travel in a Frame capability sent with the first
  *   message (the channel layer decides by size, rpc.c); word 1 still gives
  *   their length and no fragments follow.
+ * - PEER_DEAD: not an RPC message but a notice from init, two words
+ *   [header, domain id of the dead peer]: the receiver's wait ends with
+ *   LIB_ERR_RPC_PEER_DEAD instead of lasting forever.
  */
 #ifndef LIBSYS_RPC_WIRE_H
 #define LIBSYS_RPC_WIRE_H
@@ -49,6 +52,8 @@
 #define RPC_KIND_REQUEST    0
 #define RPC_KIND_RESPONSE   1
 #define RPC_KIND_FRAG       2       /* wire only: a continuation */
+#define RPC_KIND_PEER_DEAD  3       /* wire only: init says the other end of
+                                     * this channel died (docs/rpc.md) */
 #define RPC_MAX_SCALARS     8       /* words 2..9 of the first message */
 #define RPC_FIRST_WORDS     2       /* header + length */
 #define RPC_FRAG_BYTES      (4 * (LMP_MSG_WORDS - 1))
@@ -129,6 +134,9 @@ static inline unsigned rpc_wire_count(const struct rpc_msg *m)
 uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
                          uint32_t words[LMP_MSG_WORDS]);
 
+/* The PEER_DEAD notice about domain_id; returns its word count. */
+uint32_t rpc_wire_encode_peer_dead(uint32_t domain_id, uint32_t words[LMP_MSG_WORDS]);
+
 /* ---- receiving -------------------------------------------------------- */
 
 /* Reassembly of one incoming message from its LMP messages. */
@@ -144,8 +152,8 @@ struct rpc_reasm {
 };
 
 /* Payload bytes of each message are allocated with alloc(len + 1) and
- * NUL-terminated; a completed message's bytes belong to the caller.  A
- * message with no bytes (len 0) allocates nothing: its bytes are NULL. */
+ * NUL-terminated; a completed message's bytes belong to the caller.  An
+ * empty payload allocates nothing: its bytes are NULL. */
 void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
                     void (*release)(void *));
 /* Payload bytes go into buf (no allocation): a message longer than
@@ -165,6 +173,8 @@ void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes);
  *                            is not consumed; feeding it again starts it.
  *   LIB_ERR_RPC_TOO_LARGE    length over RPC_MAX_BYTES or the buffer
  *   LIB_ERR_MALLOC_FAIL
+ *   LIB_ERR_RPC_PEER_DEAD    a PEER_DEAD notice (anything in progress
+ *                            is dropped: its sender is gone)
  */
 errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
                          uint32_t n, bool *done);

@@ -22,8 +22,6 @@ struct spawninfo {
 /* Optional capabilities to place in the child's task CNode. */
 struct spawn_caps {
     struct capref init_ep;      /* -> TASKCN_SLOT_INITEP */
-    struct capref memserv_ep;   /* -> TASKCN_SLOT_MEMSERV_EP */
-    struct capref serial_ep;    /* -> TASKCN_SLOT_SERIAL_EP */
     struct capref death_ep;     /* told when it stops; badge = domain_id */
     struct capref extra[2];     /* -> TASKCN_SLOTS_FREE, TASKCN_SLOTS_FREE + 1 */
 };

@@ -5,10 +5,14 @@
 #ifndef LIBSYS_STDIO_BACKEND_H
 #define LIBSYS_STDIO_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct stdio_backend {
-    void (*write)(const char *buf, size_t len);   /* one whole line */
+    /* One line, or the unfinished start of one (fflush); stream tells
+     * whose: the writing thread's id. */
+    void (*write)(uint32_t stream, const char *buf, size_t len);
     int (*read_char)(void);                          /* -1: no input */
 };
 
@@ -16,5 +20,10 @@ struct stdio_backend {
 void stdio_set_backend(const struct stdio_backend *b);
 void libsys_stdio_init(void);
 void libsys_stdio_flush(void);
+
+/* A line from stdin, echoed as it is typed (backspace rubs out); at most
+ * size - 1 characters are kept.  false: no input (not the foreground
+ * domain, or no terminal). */
+bool stdio_read_line(char *buf, size_t size);
 
 #endif

@@ -1,0 +1,57 @@
+/*
+ * libsys/include/sys/rpc_service.h -- a service: a domain that serves an
+ * RPC interface to other domains, each on a private channel it makes when
+ * init introduces the client (docs/rpc.md, "services").
+ *
+ *   client                      init                         service
+ *   rpc_connect("name") --- SERVICE_CONNECT(name, ep) -->
+ *                                 NEW_CLIENT(client id, ep) ---> new channel
+ *                       <-- its endpoint --------------------- for that id
+ *   rpc_get_ram_cap(...) --------- on the private channel --------->
+ *
+ * The service registers a *control* channel with init (SERVICE_REGISTER);
+ * init never gives it to anyone, so whatever arrives on it comes from
+ * init: NEW_CLIENT, DOMAIN_DIED, and the service's own control methods.
+ * Therefore rc->client_id of a client channel is the client's true domain
+ * id, which quotas and the terminal's foreground rely on.
+ *
+ * One rule keeps this deadlock-free: a service never blocks in a call to
+ * init (or to any domain that might be waiting for it) while it handles a
+ * request; init forwards SERVICE_CONNECT on a thread of its own.
+ */
+#ifndef LIBSYS_RPC_SERVICE_H
+#define LIBSYS_RPC_SERVICE_H
+
+#include <sys/rpc.h>
+#include <sys/waitset.h>
+
+struct rpc_service_client;
+
+struct rpc_service {
+    /* Filled in by the service before rpc_service_start: */
+    const char *name;                   /* what clients rpc_connect to */
+    const rpc_handler_fn *handlers;     /* the methods clients may call */
+    const rpc_handler_fn *control;      /* methods only init may call, or NULL */
+    void (*client_new)(struct rpc_chan *rc);   /* a client came: set rc->st */
+    /* A client's domain died: free rc->st and forget every reference to
+     * rc (deferred answers); the channel is destroyed right after. */
+    void (*client_gone)(struct rpc_chan *rc);
+    /* Any domain died (after its channels are gone), or NULL. */
+    void (*domain_died)(uint32_t domain_id);
+
+    /* libsys' own: */
+    struct waitset *ws;
+    struct rpc_chan ctl;                /* init's channel to us */
+    rpc_handler_fn client_table[RPC_METHOD_COUNT];
+    rpc_handler_fn ctl_table[RPC_METHOD_COUNT];
+    struct rpc_service_client *clients;
+    unsigned num_clients;
+};
+
+/* Register with init and serve on ws (run event_dispatch(ws) to serve). */
+errval_t rpc_service_start(struct rpc_service *svc, struct waitset *ws);
+/* Tear down a channel: its endpoint, the peer's capability, half-received
+ * messages.  (rc itself is the caller's to free.) */
+void rpc_chan_destroy(struct rpc_chan *rc);
+
+#endif
