@@ -99,14 +99,16 @@ static uint32_t tls_setup(void *mem)
 }
 
 /* picolibc reads the thread pointer from TPIDRURO, which only the kernel
- * can write: publish it in the dispatcher frame and make a null system
- * call, on whose way out the kernel loads it (only when it changes). */
+ * can write: publish it in the dispatcher frame and make a system call
+ * through the kernel's C path, on whose way out the kernel loads it (only
+ * when it changes).  Not the null call: that one returns at once, without
+ * loading anything. */
 static void set_thread_pointer(uint32_t tp)
 {
     struct dispatcher_shared *sh = disp_shared();
     if (sh->thread_pointer != tp) {
         sh->thread_pointer = tp;
-        sys_nop();
+        sys_raw(SYSW(SYS_NOP, 0, NOP_C_PATH), 0, 0, 0);
     }
 }
 
@@ -217,6 +219,9 @@ bool thread_wake_one_disabled(struct thread_queue *q)
 void thread_yield(void)
 {
     disp_disable();
+    if (runq.head == NULL) {
+        disp_poll_events();         /* a message may wake a waiting thread */
+    }
     if (runq.head == NULL) {
         disp_enable();
         return;

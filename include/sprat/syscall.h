@@ -59,8 +59,11 @@
 #define TIMESTAMP_SRC_CYCLES 1  /* CPU cycles (PMCCNTR) */
 #define TIMESTAMP_SRC_TIMER  2  /* a fixed-frequency board timer */
 #define NOP_C_PATH          3   /* nothing, but through the kernel's C
-                                   system call path (to measure that path);
-                                   so does any other method */
+                                   system call path, whose way out loads
+                                   TPIDRURO from the dispatcher frame's
+                                   thread_pointer (libsys switching threads;
+                                   benchmarks); so does any other method.
+                                   (The null call itself loads nothing.) */
 #define SYS_INVOKE          1   /* invoke the capability in r1 */
 #define SYS_YIELD           2   /* give up the CPU, optionally to r1 */
 #define SYS_DEBUG_PRINT     3   /* print r2 bytes at user address r1 */

@@ -2,11 +2,14 @@
  * user/t_threads -- user-level threads: a mutex-protected counter shared
  * by 8 threads, a bounded buffer with condition variables, join results,
  * and preemption between threads of one domain -- also while a thread
- * holds a mutex.
+ * holds a mutex; and thread-local storage (__thread, errno) that stays
+ * each thread's own across switches.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/disp.h>
+#include <sys/lmp_chan.h>
 #include <sys/threads.h>
 #include <sys/systest.h>
 
@@ -28,6 +31,38 @@ static int incrementer(void *arg)
         thread_mutex_unlock(&lock);
     }
     return (int)(intptr_t)arg;
+}
+
+/* Each thread writes its own value into a __thread variable and into
+ * errno, then switches threads many times: both must still hold its own
+ * values (TPIDRURO must follow every switch).  Returns the mismatches. */
+static __thread int tls_value;
+
+static int tls_keeper(void *arg)
+{
+    int me = (int)(intptr_t)arg, bad = 0;
+    tls_value = me;
+    errno = me;
+    for (int i = 0; i < 200; i++) {
+        thread_yield();
+        bad += tls_value != me || errno != me;
+        tls_value = me;
+        errno = me;
+    }
+    return bad;
+}
+
+/* A thread waiting for a message on our own endpoint; thread_yield alone
+ * (no sys_yield, so no run() upcall) must let it see the message. */
+static struct lmp_chan self_chan;
+static volatile bool got_message;
+
+static int message_waiter(void *arg)
+{
+    (void)arg;
+    lmp_endpoint_wait(self_chan.endpoint);
+    got_message = true;
+    return 0;
 }
 
 #define SLOTS 4
@@ -175,6 +210,34 @@ int main(void)
     test_report(ok && counter == NTHREADS * NINCS,
                 "8 threads x %d increments under a mutex: %d", NINCS, counter);
     test_report(sum_ret == NTHREADS * (NTHREADS + 1) / 2, "join returns each thread's result");
+
+    struct thread *k[4];
+    int tls_bad = 0;
+    for (int i = 0; i < 4; i++) {
+        k[i] = thread_create(tls_keeper, (void *)(intptr_t)(100 + i));
+    }
+    for (int i = 0; i < 4; i++) {
+        int r = 1;
+        thread_join(k[i], &r);
+        tls_bad += r;
+    }
+    test_report(tls_bad == 0, "thread-local storage and errno stay each thread's own "
+                "across switches (%d mismatches)", tls_bad);
+
+    lmp_chan_accept(&self_chan, 16, NULL_CAP);
+    self_chan.remote_cap = self_chan.local_cap;
+    struct thread *w = thread_create(message_waiter, NULL);
+    thread_yield();                 /* it runs, and waits */
+    uint32_t word = 7;
+    lmp_chan_send(&self_chan, LMP_FLAG_NONBLOCK, NULL_CAP, 1, &word);
+    int yields = 0;
+    while (!got_message && yields < 1000) {
+        thread_yield();
+        yields++;
+    }
+    test_report(got_message && yields < 10, "thread_yield wakes a thread whose message "
+                "came (after %d yields)", yields);
+    thread_join(w, NULL);
 
     long s1 = 0, s2 = 0;
     struct thread *p = thread_create(producer, NULL);
