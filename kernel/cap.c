@@ -99,6 +99,42 @@ static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
     return a < b + blen && b < a + alen;
 }
 
+/*
+ * The retype high-water mark.  Retype must refuse a range that overlaps a
+ * live descendant of its source, and walking the descendants takes a step
+ * for each -- a memory server keeps a copy of every capability it handed
+ * out, thousands of them.  But most retypes take memory above everything
+ * taken before (libsys' allocators fill from the bottom up), so every copy
+ * of a RAM or PhysAddr capability carries the same mark: no descendant of
+ * the object reaches above it.  A range that starts at or above the mark
+ * cannot overlap, nor can any range of an object without descendants;
+ * only a range below it (memory given back and taken again) needs the
+ * walk.  seL4's untyped capabilities keep a similar "free index".
+ */
+static bool has_watermark(const struct cte *c)
+{
+    return c->cap.type == ObjType_RAM || c->cap.type == ObjType_PhysAddr;
+}
+
+/* Set (fresh: the object had no descendants) or raise the mark of every
+ * copy in src's group to end. */
+static void watermark_update(struct cte *src, uint32_t end, bool fresh)
+{
+    struct cte *c = src;
+    while (c->mdb.copy_of_prev) {
+        c = c->mdb.prev;
+    }
+    struct cte *last = mdb_group_last(src);
+    for (;; c = c->mdb.next) {
+        if (fresh || c->map.retyped_to < end) {
+            c->map.retyped_to = end;
+        }
+        if (c == last) {
+            break;
+        }
+    }
+}
+
 /* Does [base, base + bytes) overlap a live descendant of src's object? */
 static bool overlaps_descendant(struct cte *src, uint64_t base, uint64_t bytes)
 {
@@ -163,8 +199,11 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
         !cap_range_is_ram(src->cap.base + offset, (uint64_t)count * *size)) {
         return SYS_ERR_RETYPE_NOT_RAM;
     }
-    if (overlaps_descendant((struct cte *)src, (uint64_t)src->cap.base + offset,
-                            (uint64_t)count * *size)) {
+    bool may_overlap = mdb_first_descendant((struct cte *)src) != NULL &&
+                       !(has_watermark(src) && offset >= src->map.retyped_to);
+    if (may_overlap && overlaps_descendant((struct cte *)src,
+                                           (uint64_t)src->cap.base + offset,
+                                           (uint64_t)count * *size)) {
         return SYS_ERR_RETYPE_OVERLAP;
     }
     return SYS_ERR_OK;
@@ -189,6 +228,9 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
         }
     }
     bool zero = cap_type_info(type)->zero_on_create;
+    if (has_watermark(src)) {
+        watermark_update(src, offset + count * size, mdb_first_descendant(src) == NULL);
+    }
     for (uint32_t i = 0; i < count; i++) {
         struct capability cap = {
             .type = type, .rights = src->cap.rights,
@@ -221,6 +263,9 @@ errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights)
     struct capability cap = src->cap;
     cap.rights = rights;
     cte_set(dest, &cap);
+    if (has_watermark(src)) {
+        dest->map.retyped_to = src->map.retyped_to;     /* one mark per object */
+    }
     mdb_insert_copy(src, dest);
     return SYS_ERR_OK;
 }

@@ -74,7 +74,12 @@ struct mapping_info {
     paddr_t  table;         /* physical address of the VNode object */
     uint16_t entry;         /* first entry */
     uint16_t count;         /* number of entries (pages) */
-    uint32_t offset;        /* byte offset into the object of the first page */
+    union {
+        uint32_t offset;    /* byte offset into the object of the first page */
+        uint32_t retyped_to;/* RAM and PhysAddr, which are never mapped
+                             * (table stays 0): the retype high-water mark,
+                             * the same in every copy (cap.c) */
+    };
 };
 
 /* cte.flags */

@@ -580,6 +580,47 @@ static void test_revoke_complete(void **state)
 }
 
 /* A CNode's destruction empties it, even with cycles, without recursing. */
+/* The retype high-water mark (cap.c) only shortens the overlap check:
+ * what it refuses and allows must be exactly what the walk would. */
+static void test_retype_watermark(void **state)
+{
+    (void)state;
+    /* Two copies of the RAM cap: A (the fixture's) and B. */
+    assert_int_equal(cap_copy(slot(1), ram, CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    struct cte *b = slot(1);
+    /* Through A, high up: B's mark must rise too ... */
+    assert_int_equal(cap_retype(ram, 0x40000, ObjType_Frame, 4096, 2, &l2->cap, 10), SYS_ERR_OK);
+    /* ... so B cannot take the same memory, nor a range reaching into it. */
+    assert_int_equal(cap_retype(b, 0x40000, ObjType_Frame, 4096, 1, &l2->cap, 12),
+                     SYS_ERR_RETYPE_OVERLAP);
+    assert_int_equal(cap_retype(b, 0x3f000, ObjType_Frame, 8192, 1, &l2->cap, 12),
+                     SYS_ERR_RETYPE_OVERLAP);
+    /* Below the mark, where nothing is: allowed (the walk finds nothing);
+     * above it: allowed without a walk. */
+    assert_int_equal(cap_retype(b, 0x1000, ObjType_Frame, 4096, 1, &l2->cap, 12), SYS_ERR_OK);
+    assert_int_equal(cap_retype(b, 0x42000, ObjType_Frame, 4096, 1, &l2->cap, 13), SYS_ERR_OK);
+    /* A new copy inherits the mark: it cannot take what A and B took. */
+    assert_int_equal(cap_copy(slot(2), b, CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(2), 0x42000, ObjType_Frame, 4096, 1, &l2->cap, 14),
+                     SYS_ERR_RETYPE_OVERLAP);
+    /* Move a copy: the mark goes with it. */
+    cap_move(slot(3), slot(2));
+    assert_int_equal(cap_retype(slot(3), 0x41000, ObjType_Frame, 4096, 1, &l2->cap, 14),
+                     SYS_ERR_RETYPE_OVERLAP);
+    /* Every descendant gone: any range is free again, below the old mark. */
+    for (unsigned i = 10; i <= 13; i++) {
+        assert_int_equal(cap_delete(slot(i)), SYS_ERR_OK);
+    }
+    assert_false(mdb_has_descendants(ram));
+    assert_int_equal(cap_retype(slot(3), 0x40000, ObjType_Frame, 4096, 1, &l2->cap, 14),
+                     SYS_ERR_OK);
+    /* ... and the mark starts over: just above that one frame. */
+    assert_int_equal(cap_retype(ram, 0x40000, ObjType_Frame, 4096, 1, &l2->cap, 15),
+                     SYS_ERR_RETYPE_OVERLAP);
+    assert_int_equal(cap_retype(ram, 0x41000, ObjType_Frame, 4096, 1, &l2->cap, 15), SYS_ERR_OK);
+    assert_true(mdb_check_invariants());
+}
+
 static void test_cnode_destroy(void **state)
 {
     (void)state;
@@ -1414,6 +1455,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_copy_mint, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_adopt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revoke_complete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retype_watermark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cnode_destroy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_held_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invocations, setup, teardown),

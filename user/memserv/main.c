@@ -29,14 +29,19 @@
 
 #define MEMSERV_DEFAULT_QUOTA_KIB   (32u * 1024)
 #define MAX_CLIENTS     64
-#define MAX_GRANTS      1024
-
+/* Every capability we handed out (our copy of it), in a table that grows
+ * as it fills; the free entries are chained by index, so a request finds
+ * one at once however many grants there are. */
 struct grant {
     bool used;
     struct capref cap;          /* our copy */
     uint32_t bytes;
     uint32_t domain;
+    uint32_t next_free;         /* free entries: the next free one */
 };
+#define NO_GRANT        UINT32_MAX
+#define GRANTS_FIRST    1024    /* the table's first size; it doubles (what it
+                                 * grows to stays memserv's own memory) */
 
 /* What one domain has been given (all its channels together). */
 struct client {
@@ -45,7 +50,8 @@ struct client {
     uint32_t used;              /* bytes */
 };
 
-static struct grant grants[MAX_GRANTS];
+static struct grant *grants;
+static uint32_t num_grants, first_free = NO_GRANT;
 static struct client clients[MAX_CLIENTS];
 static uint32_t quota = MEMSERV_DEFAULT_QUOTA_KIB * 1024;
 static size_t total_bytes;
@@ -67,14 +73,38 @@ static struct client *client_of(uint32_t domain)
     return free_slot;
 }
 
+/* A free entry (not yet taken: take_grant does that), or NULL if the
+ * table cannot grow. */
 static struct grant *free_grant(void)
 {
-    for (unsigned i = 0; i < MAX_GRANTS; i++) {
-        if (!grants[i].used) {
-            return &grants[i];
+    if (first_free == NO_GRANT) {
+        uint32_t n = num_grants ? 2 * num_grants : GRANTS_FIRST;
+        struct grant *more = realloc(grants, n * sizeof(*grants));
+        if (more == NULL) {
+            return NULL;
         }
+        for (uint32_t i = num_grants; i < n; i++) {
+            more[i] = (struct grant){ .used = false, .next_free = i + 1 < n ? i + 1 : NO_GRANT };
+        }
+        grants = more;
+        first_free = num_grants;
+        num_grants = n;
     }
-    return NULL;
+    return &grants[first_free];
+}
+
+/* g (from free_grant) now holds cap: off the free chain. */
+static void take_grant(struct grant *g, struct capref cap, uint32_t bytes, uint32_t domain)
+{
+    first_free = g->next_free;
+    *g = (struct grant){ .used = true, .cap = cap, .bytes = bytes, .domain = domain };
+}
+
+static void release_grant(struct grant *g)
+{
+    g->used = false;
+    g->next_free = first_free;
+    first_free = (uint32_t)(g - grants);
 }
 
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
@@ -95,7 +125,7 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
     } else if (c == NULL || g == NULL || err_is_fail(ram_alloc(&g->cap, bytes))) {
         resp->err = MM_ERR_OUT_OF_MEMORY;
     } else {
-        *g = (struct grant){ true, g->cap, bytes, rc->client_id };
+        take_grant(g, g->cap, bytes, rc->client_id);
         c->used += bytes;
         /* The capability goes as a copy: we keep ours. */
         resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
@@ -105,12 +135,12 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
 /* init says a domain died: revoke what it had, then free it. */
 static void domain_died(uint32_t domain)
 {
-    for (unsigned i = 0; i < MAX_GRANTS; i++) {
+    for (uint32_t i = 0; i < num_grants; i++) {
         struct grant *g = &grants[i];
         if (g->used && g->domain == domain) {
             cap_revoke(g->cap);
             mem_free(g->cap);
-            g->used = false;
+            release_grant(g);
         }
     }
     for (unsigned i = 0; i < MAX_CLIENTS; i++) {

@@ -13,6 +13,9 @@
  *   t_mem malloc            mallocs more than the RAM it was spawned with:
  *       the rest must come from the memory server, and malloc must say
  *       NULL (not fault) beyond the quota.
+ *   t_mem many N            N grants of 4 KiB, one by one: every one must be
+ *       granted (the memory server's table grows past its first size), a
+ *       RAM capability of 4 KiB, and no two may share memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,8 +188,48 @@ static int heap(void)
     return 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int many(unsigned n)
+{
+    uint32_t *base = malloc(n * sizeof(uint32_t));
+    unsigned granted = 0, wrong = 0;
+    errval_t err = SYS_ERR_OK;
+    for (unsigned i = 0; base && i < n; i++) {
+        struct capref ram;
+        struct capability_info info;
+        err = rpc_get_ram_cap(get_memserv_rpc(), 4096, 4096, &ram, NULL);
+        if (err_is_fail(err)) {
+            break;
+        }
+        wrong += err_is_fail(cap_identify(ram, &info)) || info.type != ObjType_RAM ||
+                 info.bytes != 4096;
+        base[granted++] = info.base;
+        cap_destroy(ram);           /* ours; the memory server keeps its copy */
+    }
+    test_report(granted == n && wrong == 0, "%u grants of 4 KiB one by one: %u granted (%s), "
+                "%u not a 4 KiB RAM capability", n, granted, err_getcode(err), wrong);
+    unsigned shared = 0;
+    if (base) {
+        qsort(base, granted, sizeof(uint32_t), cmp_u32);
+        for (unsigned i = 1; i < granted; i++) {
+            shared += base[i] < base[i - 1] + 4096;
+        }
+    }
+    test_report(base && shared == 0, "no two of the %u grants share memory", granted);
+    free(base);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "many") == 0) {
+        return many((unsigned)atoi(argv[2]));
+    }
     if (argc > 1 && strcmp(argv[1], "die") == 0) {
         return die();
     }
