@@ -18,7 +18,6 @@ well enough to see where millions of them go.  For an exact count of a
 short path, use scripts/trace.py.
 """
 import argparse
-import bisect
 import collections
 import os
 import re
@@ -29,25 +28,13 @@ import sys
 import tempfile
 import time
 
+from elfsyms import KERNEL_BASE, Symbols
+
 ICOUNT = '-icount shift=0,sleep=off,align=off -rtc clock=vm'
 SEMIHOST = '-semihosting-config enable=on,target=native'
 MACHINE = ('-M vexpress-a9 -cpu cortex-a9 -m 512M '
            '-audiodev none,id=snd0 -global pl041.audiodev=snd0')
-KERNEL_BASE = 0x80000000
 PC_RE = re.compile(r'R15=([0-9a-f]{8})')
-
-
-def load_symbols(paths):
-    syms = []
-    for path in paths:
-        out = subprocess.run(['arm-none-eabi-nm', '-n', path], check=True,
-                             stdout=subprocess.PIPE).stdout.decode()
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] in 'tTwW' and not parts[2].startswith('$'):
-                syms.append((int(parts[0], 16), parts[2]))
-    syms.sort()
-    return syms
 
 
 def main():
@@ -61,8 +48,7 @@ def main():
     ap.add_argument('--top', type=int, default=30)
     args = ap.parse_args()
 
-    syms = load_symbols([args.image] + args.symbols)
-    addrs = [a for a, _ in syms]
+    syms = Symbols([args.image] + args.symbols)
     start, stop = re.compile(args.start), re.compile(args.stop)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,8 +111,7 @@ def main():
         sys.exit('profile: no samples (did FROM and TO match?)')
     counts = collections.Counter()
     for pc in samples:
-        i = bisect.bisect_right(addrs, pc) - 1
-        name = syms[i][1] if i >= 0 else '?'
+        name = syms.name_of(pc)
         counts[(name, pc >= KERNEL_BASE)] += 1
     total = len(samples)
     print('%d samples' % total)

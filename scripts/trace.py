@@ -19,7 +19,6 @@ domain, so choose an AT that only the domain you mean runs (docs/lmp.md
 shows how the LMP numbers were found this way).
 """
 import argparse
-import bisect
 import os
 import shlex
 import socket
@@ -27,7 +26,8 @@ import subprocess
 import sys
 import tempfile
 
-KERNEL_BASE = 0x80000000      # user addresses are below it
+from elfsyms import KERNEL_BASE, Symbols
+
 ICOUNT = '-icount shift=0,sleep=off,align=off -rtc clock=vm'
 SEMIHOST = '-semihosting-config enable=on,target=native'
 
@@ -52,28 +52,14 @@ gdb.execute("kill")
 '''
 
 
-def load_symbols(paths):
-    """Sorted (address, name) of every function symbol in the ELF files."""
-    syms = []
-    for path in paths:
-        out = subprocess.run(['arm-none-eabi-nm', '-n', path], check=True,
-                             stdout=subprocess.PIPE).stdout.decode()
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] in 'tTwW' and not parts[2].startswith('$'):
-                syms.append((int(parts[0], 16), parts[2]))
-    syms.sort()
-    return syms
-
-
 def resolve(syms, where):
     try:
         return int(where, 16)
     except ValueError:
-        for addr, name in syms:
-            if name == where:
-                return addr
-    sys.exit('trace: no symbol %r' % where)
+        addr = syms.address_of(where)
+        if addr is None:
+            sys.exit('trace: no symbol %r' % where)
+        return addr
 
 
 def free_port():
@@ -96,7 +82,7 @@ def main():
     ap.add_argument('--raw', action='store_true', help='also print every pc')
     args = ap.parse_args()
 
-    syms = load_symbols([args.image] + args.symbols)
+    syms = Symbols([args.image] + args.symbols)
     at = resolve(syms, args.at)
     port = free_port()
     with tempfile.TemporaryDirectory() as tmp:
@@ -121,15 +107,9 @@ def main():
 
     if not pcs:
         sys.exit('trace: %s was never reached %d times' % (args.at, args.skip + 1))
-    addrs = [a for a, _ in syms]
-
-    def name_of(pc):
-        i = bisect.bisect_right(addrs, pc) - 1
-        return syms[i][1] if i >= 0 else '?'
-
     runs = []                       # consecutive instructions in one function
     for pc in pcs:
-        n = name_of(pc)
+        n = syms.name_of(pc)
         if args.raw:
             print('  %08x %s' % (pc, n))
         kernel = pc >= KERNEL_BASE
