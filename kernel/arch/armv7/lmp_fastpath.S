@@ -88,7 +88,7 @@ lmp_fastpath:
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = sender DCB
     ldr     r12, [r10, #DCB_CSPACE + CAP_BYTES]
-    lsr     r3, r1, #ASM_L2_CNODE_BITS              @ L1 index
+    lsr     r3, r1, #ASM_L2_CNODE_BITS          @ L1 index
     cmp     r3, r12, lsr #CTE_SIZE_SHIFT        @ ... < number of root slots?
     bhs     slow
     ldr     r12, [r10, #DCB_CSPACE + CAP_BASE]
