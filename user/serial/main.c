@@ -41,16 +41,6 @@
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
 
-/* PL011 registers (ARM DDI 0183). */
-#define UARTDR      0x00
-#define UARTFR      0x18
-#define UARTIMSC    0x38
-#define UARTICR     0x44
-#define FR_RXFE     (1u << 4)   /* receive FIFO empty */
-#define FR_TXFF     (1u << 5)   /* transmit FIFO full */
-#define INT_RX      (1u << 4)   /* receive */
-#define INT_RT      (1u << 6)   /* receive timeout */
-
 #define INIT_DOMAIN_ID  1
 #define INPUT_BYTES     256
 #define LINE_BYTES      256
@@ -62,11 +52,87 @@ static struct capref irq_cap;
 
 /* ---- the UART ------------------------------------------------------------ */
 
+/*
+ * The two UART models the boards have, as the few operations this driver
+ * needs (the kernel has set each one up: 8N1, 115200 baud).  argv[1]
+ * names the model.
+ */
+struct uart_model {
+    const char *name;
+    bool (*tx_full)(void);
+    void (*tx)(char c);
+    bool (*rx_ready)(void);
+    char (*rx)(void);
+    void (*rx_irq)(bool on);        /* receive interrupts on or off */
+    void (*rx_irq_clear)(void);     /* before the receive FIFO is drained */
+};
+
+/* PL011 (ARM DDI 0183): vexpress-a9, virt.  Register indices are byte
+ * offsets / 4. */
+#define UARTDR      (0x00 / 4)
+#define UARTFR      (0x18 / 4)
+#define UARTIMSC    (0x38 / 4)
+#define UARTICR     (0x44 / 4)
+#define FR_RXFE     (1u << 4)   /* receive FIFO empty */
+#define FR_TXFF     (1u << 5)   /* transmit FIFO full */
+#define INT_RX      (1u << 4)   /* receive */
+#define INT_RT      (1u << 6)   /* receive timeout */
+
+static bool pl011_tx_full(void)     { return uart[UARTFR] & FR_TXFF; }
+static void pl011_tx(char c)        { uart[UARTDR] = (uint8_t)c; }
+static bool pl011_rx_ready(void)    { return !(uart[UARTFR] & FR_RXFE); }
+static char pl011_rx(void)          { return (char)uart[UARTDR]; }
+static void pl011_rx_clear(void)    { uart[UARTICR] = INT_RX | INT_RT; }
+
+static void pl011_rx_irq(bool on)
+{
+    if (on) {
+        uart[UARTIMSC] |= INT_RX | INT_RT;
+    } else {
+        uart[UARTIMSC] &= ~(INT_RX | INT_RT);
+    }
+}
+
+/* 16550 with 4-byte registers (the PandaBoard's OMAP4 UART3; the kernel's
+ * kernel/dev/ns16550.c sets it up).  Reading RHR until the FIFO is empty
+ * is what clears the receive and receive-timeout interrupts; IER bit 0
+ * enables both. */
+#define NS_RHR      0
+#define NS_THR      0
+#define NS_IER      1
+#define NS_LSR      5
+#define IER_RHR     (1u << 0)
+#define LSR_DR      (1u << 0)
+#define LSR_THRE    (1u << 5)
+
+static bool ns16550_tx_full(void)   { return !(uart[NS_LSR] & LSR_THRE); }
+static void ns16550_tx(char c)      { uart[NS_THR] = (uint8_t)c; }
+static bool ns16550_rx_ready(void)  { return uart[NS_LSR] & LSR_DR; }
+static char ns16550_rx(void)        { return (char)uart[NS_RHR]; }
+static void ns16550_rx_clear(void)  { }
+
+static void ns16550_rx_irq(bool on)
+{
+    if (on) {
+        uart[NS_IER] |= IER_RHR;
+    } else {
+        uart[NS_IER] &= ~IER_RHR;
+    }
+}
+
+static const struct uart_model models[] = {
+    { "pl011", pl011_tx_full, pl011_tx, pl011_rx_ready, pl011_rx, pl011_rx_irq,
+      pl011_rx_clear },
+    { "ns16550", ns16550_tx_full, ns16550_tx, ns16550_rx_ready, ns16550_rx,
+      ns16550_rx_irq, ns16550_rx_clear },
+};
+static const struct uart_model *model;
+
 static void uart_putc(char c)
 {
-    while (uart[UARTFR / 4] & FR_TXFF) {
+    while (model->tx_full()) {
     }
-    uart[UARTDR / 4] = (uint8_t)c;
+    model->tx(c);
 }
 
 static void uart_write(const char *s, size_t len)
@@ -76,20 +142,6 @@ static void uart_write(const char *s, size_t len)
             uart_putc('\r');
         }
         uart_putc(s[i]);
-    }
-}
-
-static bool uart_has_input(void)
-{
-    return !(uart[UARTFR / 4] & FR_RXFE);
-}
-
-static void uart_rx_interrupts(bool on)
-{
-    if (on) {
-        uart[UARTIMSC / 4] |= INT_RX | INT_RT;
-    } else {
-        uart[UARTIMSC / 4] &= ~(INT_RX | INT_RT);
     }
 }
 
@@ -240,16 +292,16 @@ static void drop_waiter(unsigned i)
 /* Move typed characters from the UART into the ring while there is room. */
 static void take_input(void)
 {
-    while (uart_has_input()) {
+    while (model->rx_ready()) {
         unsigned next = (in_head + 1) % INPUT_BYTES;
         if (next == in_tail) {
             /* Full: leave the rest in the UART, whose full FIFO holds the
              * sender back, until the foreground domain reads. */
-            uart_rx_interrupts(false);
+            model->rx_irq(false);
             rx_stopped = true;
             return;
         }
-        char c = (char)uart[UARTDR / 4];
+        char c = model->rx();
         input[in_head] = c == '\r' ? '\n' : c;
         in_head = next;
     }
@@ -270,7 +322,7 @@ static void deliver_input(void)
         rx_stopped = false;
         take_input();
         if (!rx_stopped) {
-            uart_rx_interrupts(true);
+            model->rx_irq(true);
         }
     }
 }
@@ -365,7 +417,7 @@ static void irq_event(void *arg)
      * that comes in between would otherwise have its interrupt cleared
      * and wait in the FIFO for good (the PL011 raises RX only when the
      * FIFO level reaches the trigger, not for every character). */
-    uart[UARTICR / 4] = INT_RX | INT_RT;
+    model->rx_irq_clear();
     take_input();
     cap_invoke(capref_addr(irq_cap), IRQCmd_Ack, 0);
     deliver_input();
@@ -394,7 +446,12 @@ int main(int argc, char **argv)
 
     irq_cap = taskcn_cap(TASKCN_SLOTS_FREE + 1);
     ram_refill_hook = NULL;             /* see above: we call no one */
-    if (argc < 2 || strcmp(argv[1], "pl011") != 0) {
+    for (size_t i = 0; argc > 1 && i < sizeof(models) / sizeof(models[0]); i++) {
+        if (strcmp(argv[1], models[i].name) == 0) {
+            model = &models[i];
+        }
+    }
+    if (model == NULL) {
         printf("serial: no driver for UART '%s'\n", argc > 1 ? argv[1] : "?");
         return 1;
     }
@@ -412,7 +469,7 @@ int main(int argc, char **argv)
         DEBUG_ERR(err, "connecting the UART interrupt");
         return 1;
     }
-    uart_rx_interrupts(true);
+    model->rx_irq(true);
     lmp_chan_register_recv(&irq_chan, ws, MKCLOSURE(irq_event, NULL));
 
     if ((err = rpc_service_start(&svc, ws))) {
