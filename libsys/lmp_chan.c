@@ -38,8 +38,7 @@ void lmp_chan_destroy(struct lmp_chan *lc)
     if (lc->send_ws.state != CHAN_UNREGISTERED) {
         waitset_chan_deregister(&lc->send_ws);
     }
-    cap_delete(lc->local_cap);
-    slot_free(lc->local_cap);
+    cap_destroy(lc->local_cap);
     lmp_endpoint_destroy(lc->endpoint);
 }
 

@@ -177,10 +177,7 @@ static errval_t read_payload_frame(struct rpc_msg *msg, struct capref frame)
         msg->bytes[msg->len] = 0;
         paging_unmap(va, bytes);
     }
-    if (!capref_is_null(frame)) {
-        cap_delete(frame);
-        slot_free(frame);
-    }
+    cap_destroy(frame);
     if (err_is_fail(err)) {
         free(msg->bytes);
         msg->bytes = NULL;
@@ -190,11 +187,8 @@ static errval_t read_payload_frame(struct rpc_msg *msg, struct capref frame)
 
 static void drop_rx_cap(struct rpc_chan *rc)
 {
-    if (!capref_is_null(rc->rx_cap)) {
-        cap_delete(rc->rx_cap);
-        slot_free(rc->rx_cap);
-        rc->rx_cap = NULL_CAP;
-    }
+    cap_destroy(rc->rx_cap);
+    rc->rx_cap = NULL_CAP;
 }
 
 /*
@@ -226,10 +220,7 @@ static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg **done, struct capre
         }
         if (err_is_fail(err)) {
             drop_rx_cap(rc);
-            if (!capref_is_null(c)) {
-                cap_delete(c);
-                slot_free(c);
-            }
+            cap_destroy(c);
             return err;
         }
         if (!capref_is_null(c)) {
@@ -313,10 +304,7 @@ errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
             break;
         }
         free(msg->bytes);           /* a stale or foreign message */
-        if (!capref_is_null(cap)) {
-            cap_delete(cap);
-            slot_free(cap);
-        }
+        cap_destroy(cap);
     }
     if (err == LIB_ERR_RPC_PEER_DEAD) {
         rc->dead = true;
@@ -429,8 +417,7 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
         struct rpc_chan reply = { .lc = { .remote_cap = req->cap } };
         struct rpc_payload refused = { .err = err };
         rpc_send(&reply, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &refused);
-        cap_delete(req->cap);
-        slot_free(req->cap);
+        cap_destroy(req->cap);
         free(rc);
         return;
     }

@@ -135,6 +135,22 @@ errval_t take_bytes(struct rpc_reasm *r, uint32_t h, const uint32_t *words,
     return SYS_ERR_OK;
 }
 
+/* What a first message says: method, kind, seq, scalars, length.  (The
+ * bytes, if any, come later: none yet.) */
+static inline void take_header(struct rpc_reasm *r, const uint32_t *words)
+{
+    uint32_t h = words[0];
+    r->msg.method = RPC_HDR_METHOD(h);
+    r->msg.kind = RPC_HDR_KIND(h);
+    r->msg.large = RPC_HDR_LARGE(h);
+    r->msg.seq = RPC_HDR_SEQ(h);
+    r->msg.nscalar = RPC_HDR_NSCALAR(h);
+    r->msg.bytes = NULL;
+    r->msg.len = words[1];
+    copy_words(r->msg.scalar, &words[RPC_FIRST_WORDS], r->msg.nscalar);
+    r->got = 0;
+}
+
 static errval_t decode_first(struct rpc_reasm *r, const uint32_t *words, uint32_t n)
 {
     uint32_t h = words[0];
@@ -146,15 +162,7 @@ static errval_t decode_first(struct rpc_reasm *r, const uint32_t *words, uint32_
     if (words[1] > RPC_MAX_BYTES) {
         return LIB_ERR_RPC_TOO_LARGE;
     }
-    r->msg.method = RPC_HDR_METHOD(h);
-    r->msg.kind = RPC_HDR_KIND(h);
-    r->msg.large = RPC_HDR_LARGE(h);
-    r->msg.seq = RPC_HDR_SEQ(h);
-    r->msg.nscalar = ns;
-    r->msg.bytes = NULL;
-    r->msg.len = words[1];
-    copy_words(r->msg.scalar, &words[RPC_FIRST_WORDS], ns);
-    r->got = 0;
+    take_header(r, words);
     r->next_frag = 1;
     if (r->msg.large) {                 /* the bytes come in a frame */
         bool ok = n == RPC_FIRST_WORDS + ns && RPC_HDR_LAST(h);
@@ -201,15 +209,7 @@ errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
     if (!r->active && r->alloc != NULL && ns <= RPC_MAX_SCALARS && n == RPC_FIRST_WORDS + ns &&
         words[1] == 0 &&
         (h & (RPC_KIND_FRAG << 8 | RPC_HDR_LARGE_BIT | RPC_HDR_LAST_BIT)) == RPC_HDR_LAST_BIT) {
-        r->msg.method = RPC_HDR_METHOD(h);
-        r->msg.kind = RPC_HDR_KIND(h);
-        r->msg.large = false;
-        r->msg.seq = RPC_HDR_SEQ(h);
-        r->msg.nscalar = ns;
-        r->msg.bytes = NULL;
-        r->msg.len = 0;
-        copy_words(r->msg.scalar, &words[RPC_FIRST_WORDS], ns);
-        r->got = 0;
+        take_header(r, words);
         *done = true;
         return SYS_ERR_OK;
     }

@@ -257,14 +257,8 @@ struct raw_send {
 
 static struct raw_send raw_send_of(struct lmp_chan *ch, uint32_t words, struct capref cap)
 {
-    struct raw_send r = {
-        .word = SYSW(SYS_INVOKE, 0, 0) | words << SYSW_LEN_SHIFT | LMP_FLAG_SYNC,
-        .ep = capref_addr(ch->remote_cap),
-    };
-    if (!capref_is_null(cap)) {
-        r.word |= SYSW_FLAG_CAP;
-        r.cap = capref_addr(cap);
-    }
+    struct raw_send r = { .ep = capref_addr(ch->remote_cap) };
+    r.word = lmp_send_word(LMP_FLAG_SYNC, words, cap, &r.cap);
     return r;
 }
 
@@ -429,8 +423,7 @@ static void bench_rpc(unsigned n)
         struct capref ram;
         errval_t err = rpc_get_ram_cap(get_memserv_rpc(), 4096, 4096, &ram, NULL);
         if (err_is_ok(err)) {
-            cap_delete(ram);
-            slot_free(ram);
+            cap_destroy(ram);
         } else {
             failed++;
             last_err = err;

@@ -36,6 +36,22 @@ errval_t lmp_chan_bind(struct lmp_chan *lc, uint32_t buf_words, struct capref re
  * LMP_FLAG_NONBLOCK.  A full receive buffer (or receive slot) is
  * transient (lmp_err_is_transient): retry after yielding or register_send.
  */
+/* The system call word of a send of len words with these flags, and the
+ * address of the capability to send (0 for none) -- what lmp_ep_send_raw
+ * takes. */
+static inline uint32_t lmp_send_word(uint32_t flags, uint32_t len, struct capref send_cap,
+                                     capaddr_t *cap_addr)
+{
+    uint32_t word = SYSW(SYS_INVOKE, 0, 0) | (len << SYSW_LEN_SHIFT) |
+                    (flags & (SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK | SYSW_FLAG_GIVEAWAY));
+    *cap_addr = 0;
+    if (!capref_is_null(send_cap)) {
+        word |= SYSW_FLAG_CAP;
+        *cap_addr = capref_addr(send_cap);
+    }
+    return word;
+}
+
 static inline errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags,
                                      struct capref send_cap, uint32_t len,
                                      const uint32_t *words)
@@ -45,13 +61,8 @@ static inline errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags,
     if (len > LMP_MSG_WORDS) {
         return SYS_ERR_LMP_PAYLOAD_TOO_LONG;
     }
-    uint32_t word = SYSW(SYS_INVOKE, 0, 0) | (len << SYSW_LEN_SHIFT) |
-                    (flags & (SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK | SYSW_FLAG_GIVEAWAY));
-    capaddr_t cap = 0;
-    if (!capref_is_null(send_cap)) {
-        word |= SYSW_FLAG_CAP;
-        cap = capref_addr(send_cap);
-    }
+    capaddr_t cap;
+    uint32_t word = lmp_send_word(flags, len, send_cap, &cap);
     return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
 }
 /* The same, retrying (and yielding) while the buffer is full. */
