@@ -2,24 +2,43 @@
 #
 #   make                 build the kernel and the test images for $(PLAT)
 #   make qemu            build and boot in QEMU, console on this terminal
-#   make debug           boot QEMU halted with a gdb stub; see README
+#                        (quit with Ctrl-A x)
+#   make debug           build and boot QEMU halted, with a gdb stub
+#   make gdb             gdb-multiarch with the kernel's symbols, connected
+#                        to `make debug` (run it in a second terminal)
 #   make test            host unit tests, the QEMU suite on every QEMU board,
-#                        the U-Boot boot and boot-image checks; summary line
+#                        the U-Boot boot, boot-image checks, the README's
+#                        commands on a fresh clone; ends "N passed, N failed"
+#   make bench           system call, LMP and RPC costs in instructions
 #   make uimage          U-Boot kernel image and boot script (U-Boot boards)
 #   make sdcard          SD-card / disk image to boot from (U-Boot boards)
 #   make qemu-uboot      PLAT=virt: boot through Debian's U-Boot for QEMU
 #   make openocd         PLAT=pandaboard: JTAG server (OPENOCD_ADAPTER=...)
 #   make jtag-gdb        gdb-multiarch attached to that server
-#   make clean
+#   make deps            install the Debian packages Sprat needs
+#   make clean           remove build/
+#   make help            this text
 #
-# Variables: PLAT=vexpress-a9 (default) | virt | pandaboard, V=1 shows
-# commands.  See README.md and docs/hardware.md.
+# Variables:
+#   PLAT=vexpress-a9     the board: vexpress-a9 (default) | virt | pandaboard
+#   TESTS="a b"          make test: only these tests (QEMU image or host
+#                        test names, check names)
+#   TEST_PLATS="..."     make test: only these boards
+#   GDB_PORT=1234        the TCP port of `make debug`'s gdb stub
+#   MLO=... UBOOT_IMG=...  make sdcard: your own PandaBoard boot loader
+#   OPENOCD_ADAPTER=...  make openocd: your JTAG adapter's OpenOCD file
+#   V=1                  show the full commands
+# See README.md and docs/hardware.md.
+#
 # Everything is built out of tree under build/<plat>/ (host tests under
 # build/host/).  Every object has a -MMD dependency file, so editing a header
 # rebuilds exactly what includes it.
 
 PLAT ?= vexpress-a9
 V    ?= 0
+# The port of the gdb stub `make debug` opens and `make gdb` connects to
+# (QEMU's -s means 1234); another port lets two runs share a machine.
+GDB_PORT ?= 1234
 BUILD := build/$(PLAT)
 HOSTBUILD := build/host
 
@@ -97,16 +116,24 @@ kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
 # Top-level targets
 # ---------------------------------------------------------------------------
 .PHONY: all kernel images qemu debug gdb test host-tests qemu-tests clean deps help bench \
-        uimage sdcard qemu-uboot openocd jtag-gdb test-images test-args
+        uimage sdcard qemu-uboot openocd jtag-gdb test-images test-args FORCE
 .DEFAULT_GOAL := all
 
 all: kernel images
 
+# The header of this file, from its second line to the first line that is
+# not a comment, without the comment marks.
 help:
-	@sed -n '2,20p' Makefile
+	@sed -n -e '2,/^[^#]/{/^#/!d;s/^# \{0,1\}//;p}' Makefile
 
 deps:
 	@scripts/deps.sh --quiet
+
+# The image `make qemu` boots.  Defined here, before any rule names it:
+# make expands a rule's prerequisites as it reads the rule, so a variable
+# defined further down would be empty there (and `make qemu` on a clean
+# clone would boot an image nothing built).
+SPRAT_IMAGE := $(BUILD)/images/sprat.elf
 
 kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 
@@ -141,8 +168,7 @@ $(BUILD)/images/$(1).elf: $(call kobjs,$(2)) $(BUILD)/images/$(1).bootfs.o $(BUI
 	    $(call kobjs,$(2)) $(BUILD)/images/$(1).bootfs.o -lgcc
 endef
 
-# The image `make qemu` boots.
-SPRAT_IMAGE := $(BUILD)/images/sprat.elf
+# The image `make qemu` boots (SPRAT_IMAGE, defined above).
 $(eval $(call image_rule,sprat,release,boot/default.bootlist))
 
 # QEMU test images: NAME=IMAGE; tests/qemu/NAME.cfg holds each one's settings.
@@ -283,24 +309,25 @@ qemu: deps
 debug: deps
 	$(need_qemu_board)
 	$(Q)$(MAKE) --no-print-directory kernel $(BUILD)/gdbinit
-	@echo "QEMU is halted at reset with a gdb stub on tcp::1234."
+	@echo "QEMU is halted at reset with a gdb stub on tcp::$(GDB_PORT)."
 	@echo "In another terminal run:  make gdb   (or gdb-multiarch -x $(BUILD)/gdbinit)"
-	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(SPRAT_IMAGE) -s -S
+	$(QEMU) $(QEMU_MACHINE) -nographic -kernel $(SPRAT_IMAGE) -gdb tcp::$(GDB_PORT) -S
 
 gdb: $(BUILD)/gdbinit
 	gdb-multiarch -x $(BUILD)/gdbinit
 
 # gdb command files: for QEMU's gdb stub, and for OpenOCD's gdb server.
 #   $(call gdbinit_rule,FILE,TARGET_COMMAND)
+# (Remade every time: it is tiny, and GDB_PORT may differ from the last run.)
 define gdbinit_rule
-$(1): scripts/gdbinit.in Makefile
+$(1): scripts/gdbinit.in Makefile FORCE
 	@mkdir -p $$(dir $$@)
 	$(Q)sed -e 's|@KERNEL@|$(abspath $(SPRAT_IMAGE))|' \
 	        -e 's|@PHYS_OFFSET@|$(shell printf '0x%x' $$(( ($(PLAT_RAM_BASE) - $(KERNEL_VBASE)) & 0xffffffff )))|' \
 	        -e 's|@TARGET@|$(2)|' \
 	        $$< > $$@
 endef
-$(eval $(call gdbinit_rule,$(BUILD)/gdbinit,target remote localhost:1234))
+$(eval $(call gdbinit_rule,$(BUILD)/gdbinit,target remote localhost:$(GDB_PORT)))
 $(eval $(call gdbinit_rule,$(BUILD)/gdbinit-jtag,target extended-remote localhost:3333))
 
 # --- U-Boot: uImage, boot script, boot disk ---------------------------------
@@ -475,7 +502,13 @@ TEST_ARGS = \
         --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
     $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
         --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
-    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)')
+    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)') \
+    $(if $(and $(filter vexpress-a9,$(PLAT)),$(call selected,fresh)),--check '$(PLAT)/fresh=$(FRESH_CHECK)')
+
+# The README's `make qemu` and `make debug` + `make gdb`, typed in a fresh
+# clone with an empty build/ (the default board only: it is what a
+# newcomer runs first).
+FRESH_CHECK = $(PYTHON) scripts/check_fresh.py --logdir build/test-logs/fresh
 
 test-args:
 	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
@@ -494,5 +527,8 @@ bench: deps
 
 clean:
 	rm -rf build
+
+# A prerequisite that is never up to date: its target is always remade.
+FORCE:
 
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -61,6 +61,8 @@ import time
 TAP_RE = re.compile(r'^(not )?ok\b(?:\s+(\d+))?\s*-?\s*(.*)$')
 PLAN_RE = re.compile(r'^1\.\.(\d+)\s*$')
 PANIC_RE = re.compile(r'\bPANIC\b')
+# Wall-clock limit of a host test or a check (a check may build a tree).
+HOST_TIMEOUT = 900
 
 
 class Totals:
@@ -197,14 +199,20 @@ def run_host(label, cmd, totals, logdir):
     """Run a program that prints TAP (a host unit test or a check)."""
     env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT='TAP')
     logpath = os.path.join(logdir, label.replace('/', '_') + '.log')
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          env=env, timeout=300)
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              env=env, timeout=HOST_TIMEOUT)
+        output, rc = proc.stdout, proc.returncode
+    except subprocess.TimeoutExpired as e:
+        output, rc = e.stdout or b'', None
     with open(logpath, 'wb') as f:
-        f.write(proc.stdout)
-    lines = proc.stdout.decode('utf-8', 'replace').splitlines()
+        f.write(output)
+    lines = output.decode('utf-8', 'replace').splitlines()
     _, _, problems = check_tap(label, lines, totals, require_plan=True)
-    if proc.returncode != 0:
-        problems.append('exit status %d' % proc.returncode)
+    if rc is None:
+        problems.append('timed out after %d s' % HOST_TIMEOUT)
+    elif rc != 0:
+        problems.append('exit status %d' % rc)
     report_problems(label, problems, lines, logpath, totals)
 
 
