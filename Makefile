@@ -458,7 +458,11 @@ test: deps
 	$(Q)for p in $(TEST_PLATS); do \
 	    $(MAKE) -s --no-print-directory PLAT=$$p test-args || exit 1; done > build/test-args
 	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
-	    $(foreach t,$(run_host_tests),--host $(t)) @build/test-args
+	    $(foreach t,$(run_host_tests),--host $(t)) $(DOC_CHECKS) @build/test-args
+
+# Board-independent checks of the sources, run once: everything the docs
+# name exists (scripts/check_docs.py, docs/testing.md).
+DOC_CHECKS = $(if $(call selected,docs),--check 'docs=$(PYTHON) scripts/check_docs.py')
 
 test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
 
