@@ -460,9 +460,11 @@ test: deps
 	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
 	    $(foreach t,$(run_host_tests),--host $(t)) $(DOC_CHECKS) @build/test-args
 
-# Board-independent checks of the sources, run once: everything the docs
-# name exists (scripts/check_docs.py, docs/testing.md).
-DOC_CHECKS = $(if $(call selected,docs),--check 'docs=$(PYTHON) scripts/check_docs.py')
+# Checks of the docs, run once: everything they name exists, and the
+# tutorial of docs/rpc.md, followed literally, works (docs/testing.md).
+DOC_CHECKS = $(if $(call selected,docs),--check 'docs=$(PYTHON) scripts/check_docs.py') \
+    $(if $(and $(QEMU_MACHINE),$(call selected,tutorial)),--check 'tutorial=$(PYTHON) \
+        scripts/check_tutorial.py --plat $(PLAT) --qemu-cmd "$(QEMU_RUN_CMD)"')
 
 test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
 
