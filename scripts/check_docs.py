@@ -21,6 +21,9 @@ renamed file or function cannot leave a doc silently wrong (docs/testing.md,
   constants  `UPPER_CASE_NAME` in backticks appears in the sources (or,
              for RPC_X, X is in libsys/rpc.idl); `NAME` (N) agrees with
              "#define NAME N"
+  names      `snake_case_name` in backticks (a variable, a struct, a
+             function without its parentheses) appears in the sources,
+             or is what rpcgen.py makes of a method of libsys/rpc.idl
   sections   "x.md, section N", "section N of x.md" and "(section N)"
              name a heading "## N." of that doc
   outside    no link or mention of ../shared, /work/ or "the project's
@@ -61,6 +64,8 @@ CALL_RE = re.compile(r'(?<![\w.>$])([A-Za-z_]\w*)\(\)')
 TICK_RE = re.compile(r'`([^`\n]+)`')
 TICK_CALL_RE = re.compile(r'^([a-z_]\w*)\([^()]*\)$')
 CONST_RE = re.compile(r'^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$')
+IDENT_RE = re.compile(r'^[a-z_][a-z0-9]*(?:_[a-z0-9]+)+$')
+GEN_RE = re.compile(r'^rpc_(\w+?)_(?:req|resp)(?:_pack|_unpack)?$|^rpc_(\w+)_reply$')
 CONST_VALUE_RE = re.compile(r'`([A-Z][A-Z0-9_]+)`\s*\((\d+)\)')
 SECTION_RES = [
     re.compile(r'\b([\w-]+\.md)`?\)?,?\s+(?:section|§)\s*(\d+)\b'),
@@ -127,6 +132,14 @@ class Tree:
 
     def function_exists(self, name):
         return name in self.called or name in self.labels
+
+    def identifier_exists(self, name):
+        if name in self.words:
+            return True
+        m = GEN_RE.match(name)
+        method = m and (m.group(1) or m.group(2))
+        return bool(method) and re.search(
+            r'\b%s\b' % re.escape(method.upper()), self.idl) is not None
 
     def constant_exists(self, name):
         if name in self.words:
@@ -203,6 +216,10 @@ def check_file(tree, doc):
                 word = m.group(1).strip()
                 if CONST_RE.match(word) and word not in new and \
                         not tree.constant_exists(word):
+                    yield no, ('names `%s`, which appears in no source'
+                               % word)
+                if IDENT_RE.match(word) and word not in new and \
+                        not tree.identifier_exists(word):
                     yield no, ('names `%s`, which appears in no source'
                                % word)
         for m in CONST_VALUE_RE.finditer(line):
