@@ -53,6 +53,7 @@ SOURCE_EXTS = ('.c', '.h', '.S', '.py', '.idl', '.sh', '.ld', '.def', '.in',
 BARE_EXTS = ('c', 'h', 'S', 'py', 'md', 'ld', 'idl', 'cfg', 'bootlist',
              'sh', 'def', 'cmd')
 SKIP_DIRS = {'.git', 'build', '.ci'}
+SELF = {'scripts/check_docs.py', 'scripts/check_tutorial.py'}
 
 PATH_RE = re.compile(r'(?<![\w/.<>*-])((?:%s)/[A-Za-z0-9_./<>*-]*)'
                      % '|'.join(TOP_DIRS))
@@ -96,6 +97,8 @@ class Tree:
                 self.dirs.add(f)
         text = []
         for f in self.files:
+            if f in SELF:
+                continue            # its own examples do not count
             if f.endswith(SOURCE_EXTS) or os.path.basename(f) in (
                     'Makefile', 'config.mk') or f.endswith('.bootlist'):
                 with open(os.path.join(root, f), errors='replace') as fh:
