@@ -29,6 +29,11 @@ renamed file or function cannot leave a doc silently wrong (docs/testing.md,
   outside    no link or mention of ../shared, /work/ or "the project's
              brief": a clone has none of them
 
+and, in the C, assembly, Python and other sources of the tree, that the
+paths and doc sections their comments cite exist (with NAME as a
+wildcard, and include/ paths other than include/sprat taken to be
+another project's).
+
 A doc that shows how to create something new (a tutorial) declares those
 names in a comment, and so does a doc that cites another project's files
 or registers (U-Boot's, Linux's, a TRM's); the check then accepts them:
@@ -248,6 +253,34 @@ def check_file(tree, doc):
                            'no heading "%s."' % (m.group(1), m.group(1)))
 
 
+COMMENT_EXTS = ('.c', '.h', '.S', '.py', '.ld', '.idl', '.sh', '.in', '.cmd',
+                '.def')
+
+
+def check_source(tree, path):
+    """Yield (line number, message) for the paths and doc sections that a
+    source file's text names and that are gone.  Only our own include/sprat
+    counts as an include path here: comments also cite other projects'
+    include/ files (Linux's, U-Boot's)."""
+    with open(os.path.join(tree.root, path), errors='replace') as f:
+        lines = f.read().split('\n')
+    for no, line in enumerate(lines, 1):
+        for m in PATH_RE.finditer(line):
+            p = re.sub(r'(?<=/)[A-Z][A-Z0-9_]*(?=[/._])', '*', clean_path(m.group(1)))
+            if p.startswith('include/') and not p.startswith('include/sprat'):
+                continue
+            if not tree.path_exists(p):
+                yield no, 'names the path `%s`, which does not exist' % p
+        for rx in SECTION_RES:
+            for m in rx.finditer(line):
+                a, b = m.groups()
+                target, num = (a, b) if rx is SECTION_RES[0] else (b, a)
+                doc = os.path.join(tree.root, 'docs', target)
+                if os.path.exists(doc) and num not in sections_of(doc):
+                    yield no, ('refers to %s, section %s, which has no '
+                               'heading "%s."' % (target, num, num))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--root', default='.')
@@ -258,6 +291,16 @@ def main():
         os.path.relpath(p, args.root)
         for p in glob.glob(os.path.join(args.root, 'docs', '*.md'))))
     results = []
+    if not args.docs:
+        bad = []
+        for path in sorted(tree.files):
+            if path.endswith(COMMENT_EXTS) and path not in SELF:
+                bad += [(path, no, msg) for no, msg in check_source(tree, path)]
+        if not bad:
+            results.append((True, 'sources: every path and doc section their '
+                            'comments name exists'))
+        for path, no, msg in bad:
+            results.append((False, '%s:%d %s' % (path, no, msg)))
     for doc in docs:
         findings = list(check_file(tree, doc))
         if not findings:
