@@ -41,7 +41,8 @@ or registers (U-Boot's, Linux's, a TRM's); the check then accepts them:
     <!-- check_docs: external omap_wdt.c CM_WKUP_WDTIMER2_CLKCTRL -->
 
 Prints TAP, one "ok" per clean file and one "not ok FILE:LINE ..." per
-finding (scripts/testrun.py runs it in `make test` as check/docs); exits
+finding, after a self-test: the same checks on a small tree with known
+stale names must report exactly those (--self-test runs only that) (scripts/testrun.py runs it in `make test` as check/docs); exits
 non-zero when something is missing.  Only the Python 3 standard library.
 """
 import argparse
@@ -281,17 +282,76 @@ def check_source(tree, path):
                                'heading "%s."' % (target, num, num))
 
 
+SELF_TEST_SOURCE = """/* kernel/a.c -- see docs/x.md, section 1 and kernel/gone.c */
+#define REAL_CONST 3
+void real_fn(void) { }
+static int real_var;
+"""
+SELF_TEST_DOC = """# A doc
+`kernel/a.c` and [x](x.md) and x.md, section 1: fine.
+<!-- check_docs: new kernel/new.c new_fn() -->
+`kernel/new.c` and `new_fn()`: declared new.
+`real_fn()`, `real_var`, `REAL_CONST` (3): fine.
+stale: `kernel/gone.c`
+stale: `gone_fn()`
+stale: `REAL_CONST` (4)
+stale: `GONE_CONST`
+stale: `gone_var`
+stale: x.md, section 2
+stale: [y](../shared/y.md)
+stale: `gone.S`
+"""
+
+
+def self_test():
+    """Run the check on a small tree with known stale names: every line
+    marked "stale" must be reported (once or more), no other line."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as root:
+        os.makedirs(os.path.join(root, 'kernel'))
+        os.makedirs(os.path.join(root, 'docs'))
+        with open(os.path.join(root, 'kernel', 'a.c'), 'w') as f:
+            f.write(SELF_TEST_SOURCE)
+        with open(os.path.join(root, 'docs', 'x.md'), 'w') as f:
+            f.write('# X\n\n## 1. One\n')
+        with open(os.path.join(root, 'docs', 'doc.md'), 'w') as f:
+            f.write(SELF_TEST_DOC)
+        tree = Tree(root)
+        found = {no for no, _ in check_file(tree, 'docs/doc.md')}
+        src = [no for no, _ in check_source(tree, 'kernel/a.c')]
+    lines = SELF_TEST_DOC.split('\n')
+    results = [(((no in found) == line.startswith('stale')),
+                'line %d %s: %s' % (no, 'reported' if line.startswith('stale')
+                                   else 'not reported', line))
+               for no, line in enumerate(lines, 1) if line]
+    results.append((src == [1], 'a source comment naming kernel/gone.c is '
+                    'reported, its docs/x.md, section 1 is not'))
+    return [(ok, 'self-test: ' + text) for ok, text in results]
+
+
+def report(results):
+    print('1..%d' % len(results))
+    for i, (ok, text) in enumerate(results, 1):
+        print('%s %d - %s' % ('ok' if ok else 'not ok', i, text))
+    return 0 if all(ok for ok, _ in results) else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--root', default='.')
+    ap.add_argument('--self-test', action='store_true',
+                    help='check the checker on a tree with known stale names')
     ap.add_argument('docs', nargs='*')
     args = ap.parse_args()
+    if args.self_test:
+        return report(self_test())
     tree = Tree(args.root)
     docs = args.docs or (['README.md'] + sorted(
         os.path.relpath(p, args.root)
         for p in glob.glob(os.path.join(args.root, 'docs', '*.md'))))
     results = []
     if not args.docs:
+        results += self_test()
         bad = []
         for path in sorted(tree.files):
             if path.endswith(COMMENT_EXTS) and path not in SELF:
@@ -308,10 +368,7 @@ def main():
                             'section it names exists' % doc))
         for no, msg in findings:
             results.append((False, '%s:%d %s' % (doc, no, msg)))
-    print('1..%d' % len(results))
-    for i, (ok, text) in enumerate(results, 1):
-        print('%s %d - %s' % ('ok' if ok else 'not ok', i, text))
-    return 0 if all(ok for ok, _ in results) else 1
+    return report(results)
 
 
 if __name__ == '__main__':
