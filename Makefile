@@ -485,7 +485,13 @@ test: deps
 	$(Q)for p in $(TEST_PLATS); do \
 	    $(MAKE) -s --no-print-directory PLAT=$$p test-args || exit 1; done > build/test-args
 	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
-	    $(foreach t,$(run_host_tests),--host $(t)) @build/test-args
+	    $(foreach t,$(run_host_tests),--host $(t)) $(DOC_CHECKS) @build/test-args
+
+# Checks of the docs, run once: everything they name exists, and the
+# tutorial of docs/rpc.md, followed literally, works (docs/testing.md).
+DOC_CHECKS = $(if $(call selected,docs),--check 'docs=$(PYTHON) scripts/check_docs.py') \
+    $(if $(and $(QEMU_MACHINE),$(call selected,tutorial)),--check 'tutorial=$(PYTHON) \
+        scripts/check_tutorial.py --plat $(PLAT) --qemu-cmd "$(QEMU_RUN_CMD)"')
 
 test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
 

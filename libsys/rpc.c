@@ -81,7 +81,8 @@ static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload
  * answers with a sync send of its own -- the response, or the next
  * request -- it resumes us right after the system call, with the answer
  * already in our ring: no run() upcall, no thread switch, which is most
- * of the cost of a round trip otherwise (docs/rpc.md, "Performance").
+ * of the cost of a round trip otherwise (docs/messaging.md, section 5;
+ * the numbers: docs/lmp.md, section 5).
  * Should the answer not be there yet, rpc_recv blocks the thread as
  * usual.  Only the one attempt runs disabled: retrying may yield.
  */

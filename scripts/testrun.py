@@ -19,8 +19,8 @@ A QEMU image run fails as a whole (and counts as one failed test) when it
 times out, panics, ends without its TAP plan ("1..N"), reports a different
 number of results than its plan, or QEMU exits non-zero.
 
-Per-image settings come from tests/qemu/<name>.cfg when it exists, as
-"key = value" lines; a line "key@BOARD = value" applies on that board only
+Per-image settings (docs/testing.md, "The .cfg format") come from
+tests/qemu/<name>.cfg when it exists, as "key = value" lines; a line "key@BOARD = value" applies on that board only
 (e.g. "expect@virt = ^cpu: +ARM Cortex-A15").
     timeout = 60            wall-clock seconds (default 120)
     expect = <regex>        a line matching it must appear; may repeat.

@@ -12,7 +12,8 @@
 
 #define ROOTCN_SLOT_TASKCN      0   /* the well-known single capabilities */
 #define ROOTCN_SLOT_PAGECN      1   /* page tables: slot 0 is the L1 table */
-#define ROOTCN_SLOT_BASE_PAGE_CN 2  /* RAM caps, one page each, to start with */
+#define ROOTCN_SLOT_BASE_PAGE_CN 2  /* slot 0: the domain's own RAM (one cap,
+                                       from spawn_load; init's is in SUPERCN) */
 #define ROOTCN_SLOT_SLOT_ALLOC0 3   /* empty CNodes for the slot allocator */
 #define ROOTCN_SLOT_SLOT_ALLOC1 4
 #define ROOTCN_SLOT_SLOT_ALLOC2 5

@@ -46,8 +46,9 @@ struct save_area {
  *   pagefault(udisp, addr, fsr, pc)        data/prefetch abort while enabled;
  *                                          the faulting context is in the
  *                                          enabled save area
- *   trap(udisp, kind, pc, instr)           undefined instruction while
- *                                          enabled; context as above
+ *   trap(udisp, kind, pc)                  undefined instruction while
+ *                                          enabled (kind = EXC_UNDEF);
+ *                                          context as above
  * A fault while disabled, or with no entry point registered, stops the
  * dispatcher and the kernel reports it.
  */

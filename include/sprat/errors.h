@@ -24,7 +24,8 @@ static inline bool err_is_fail(errval_t e) { return e != SYS_ERR_OK; }
 
 /* The enum name ("SYS_ERR_CAP_NOT_FOUND") and the sentence for an error;
  * both return "unknown error" for values outside the table.
- * (libsys/err.c; the kernel has its own copy of the table's strings.) */
+ * (libsys/err.c; the kernel only returns codes and has no copy of the
+ * strings.) */
 const char *err_getcode(errval_t e);
 const char *err_getstring(errval_t e);
 

@@ -1,4 +1,5 @@
-/* user/dice -- a service that rolls dice (docs/rpc.md, the tutorial). */
+/* user/dice -- a service that rolls dice: a finished example of the
+ * shape the tutorial of docs/rpc.md (section 9) builds. */
 #include <stdio.h>
 #include <sys/debug.h>
 #include <sys/rpc_service.h>

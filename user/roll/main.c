@@ -1,4 +1,5 @@
-/* user/roll -- rolls the dice service's dice (docs/rpc.md, the tutorial). */
+/* user/roll -- rolls the dice service's dice: a finished example of the
+ * shape the tutorial of docs/rpc.md (section 9) builds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/rpc.h>

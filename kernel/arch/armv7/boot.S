@@ -147,7 +147,7 @@ _start:
 
 start_virtual:
     /* 5. Stacks.  The exception entry code moves to the SVC stack at once
-     * (kernel/arch/armv7/exceptions.S), so the other modes only need room
+     * (kernel/arch/armv7/vectors.S), so the other modes only need room
      * for a few words; they are separate so that a fault on the SVC stack
      * itself is still reported. */
     cps     #MODE_IRQ
