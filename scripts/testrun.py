@@ -19,6 +19,13 @@ A QEMU image run fails as a whole (and counts as one failed test) when it
 times out, panics, ends without its TAP plan ("1..N"), reports a different
 number of results than its plan, or QEMU exits non-zero.
 
+The lines of a QEMU run are read as a terminal shows them (see
+screen_line): a carriage return inside a line goes back to its start,
+a backspace one column back, ESC [ K erases to the end of the line, and
+other ESC [ ... sequences show nothing.  So a line that the serial
+driver rubbed out and printed over reads as what replaced it; the log
+file keeps the bytes as they came.
+
 Per-image settings come from tests/qemu/<name>.cfg when it exists, as
 "key = value" lines; a line "key@BOARD = value" applies on that board only
 (e.g. "expect@virt = ^cpu: +ARM Cortex-A15").
@@ -41,7 +48,11 @@ Per-image settings come from tests/qemu/<name>.cfg when it exists, as
                             with a failure status (no TAP plan needed).
     input_after = <regex>   then
     input = <text>          bytes typed on the serial console once a line
-                            matching input_after appears (\\n, \\r ok).
+                            matching input_after appears.  Python string
+                            escapes are decoded: \\r (Enter), \\n, and
+                            \\xNN for any byte, e.g. \\x03 Ctrl-C, \\x15
+                            Ctrl-U, \\x7f backspace, \\x1b[A up arrow,
+                            \\x1b[B down arrow.
                             The regex is also tried on the unfinished last
                             line (a prompt).  Pairs may repeat: each waits
                             for output that came after the previous input.
@@ -109,6 +120,35 @@ def read_cfg(name, board):
     return cfg
 
 
+CSI_RE = re.compile(r'\x1b\[([0-9;]*)([@-~])')
+
+
+def screen_line(text):
+    """What a terminal shows of one line of output (see the top)."""
+    cells, col, i = [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        m = CSI_RE.match(text, i) if ch == '\x1b' else None
+        if m:
+            if m.group(2) == 'K' and m.group(1) in ('', '0'):
+                del cells[col:]
+            i = m.end()
+            continue
+        if ch == '\r':
+            col = 0
+        elif ch == '\b':
+            col = max(col - 1, 0)
+        else:
+            if col >= len(cells):
+                cells.extend(' ' * (col - len(cells) + 1))
+            cells[col] = ch
+            col += 1
+        i += 1
+    # Blanks after the cursor are what backspacing left (a rubbed-out
+    # character), not text.
+    return ''.join(cells[:col]) + ''.join(cells[col:]).rstrip(' ')
+
+
 def unescape(text):
     return text.encode().decode('unicode_escape').encode('latin-1')
 
@@ -149,11 +189,11 @@ def run_process(cmd, timeout, logpath, stop_when=None, feed=()):
                 buf += chunk
                 while b'\n' in buf:
                     raw, buf = buf.split(b'\n', 1)
-                    line = raw.decode('utf-8', 'replace').rstrip('\r')
+                    line = screen_line(raw.decode('utf-8', 'replace').rstrip('\r'))
                     lines.append(line)
                     if pending and len(lines) > fed_at[0] and re.search(pending[0][0], line):
                         type_next()
-                partial = buf.decode('utf-8', 'replace').rstrip('\r')
+                partial = screen_line(buf.decode('utf-8', 'replace').rstrip('\r'))
                 if (pending and (len(lines), len(buf)) > fed_at and
                         re.search(pending[0][0], partial)):
                     type_next()
@@ -163,7 +203,7 @@ def run_process(cmd, timeout, logpath, stop_when=None, feed=()):
             elif proc.poll() is not None:
                 break
         if buf:
-            lines.append(buf.decode('utf-8', 'replace').rstrip('\r'))
+            lines.append(screen_line(buf.decode('utf-8', 'replace').rstrip('\r')))
     if proc.poll() is None:
         proc.kill()
     rc = proc.wait()
