@@ -46,13 +46,13 @@ static int interrupts(void *arg)
     for (;;) {
         uint32_t id;
         errval_t err = rpc_serial_interrupt_wait(serial, &id);
-        if (err == LIB_ERR_RPC_PEER_DEAD || err == SERIAL_ERR_NOT_INIT) {
-            return 1;           /* no serial driver any more: no terminal */
+        if (err_is_fail(err)) {
+            /* Only if the driver is gone (or refuses us): no terminal. */
+            DEBUG_ERR(err, "waiting for Ctrl-C");
+            return 1;
         }
-        if (err_is_ok(err)) {
-            printf("^C\n");
-            kill_domain(id);    /* it may have ended meanwhile: nothing to do */
-        }
+        printf("^C\n");
+        kill_domain(id);        /* it may have ended meanwhile: nothing to do */
     }
     return 0;
 }

@@ -345,6 +345,21 @@ static void interrupt(void)
     tell_interrupt();
 }
 
+/* A new foreground domain gets what was typed ahead, a Ctrl-C too
+ * ("run dice" and Ctrl-C before dice even started): what came before it
+ * is dropped, what came after stays for init's prompt. */
+static void typed_ahead_interrupt(void)
+{
+    for (unsigned i = in_tail; i != in_head; i = (i + 1) % INPUT_BYTES) {
+        if (input[i] == CTRL_C) {
+            in_tail = (i + 1) % INPUT_BYTES;
+            interrupted = foreground;
+            tell_interrupt();
+            return;
+        }
+    }
+}
+
 static void drop_waiter(unsigned i)
 {
     memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
@@ -458,6 +473,10 @@ static void h_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
     if ((resp->err = rpc_serial_set_foreground_req_unpack(req, &in)) == SYS_ERR_OK) {
         foreground = in.domain_id;
         drop_waiters_not_foreground();
+        if (foreground != INIT_DOMAIN_ID) {
+            typed_ahead_interrupt();
+            deliver_input();            /* (and take input again if full) */
+        }
     }
 }
 
