@@ -71,7 +71,8 @@ struct domain {
     bool killed;
     bool dying;                     /* being reaped: no longer findable */
     bool system;                    /* memserv, serial: not to be killed */
-    size_t ram;                     /* the RAM it was started with */
+    size_t ram;                     /* the RAM it was started with; 0 until
+                                     * it runs (still being built) */
     struct spawninfo si;
     struct rpc_chan chan;           /* its channel to us */
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
@@ -302,8 +303,7 @@ static errval_t start_domain(int argc, char **argv, unsigned flags,
                              const struct spawn_caps *extra, size_t ram, uint32_t *id_out);
 
 /* "name" and "args" as one command line, split into argv. */
-errval_t spawn_command(const char *name, const char *args, unsigned flags,
-                              uint32_t *id)
+errval_t spawn_command(const char *name, const char *args, unsigned flags, uint32_t *id)
 {
     char line[256];
     char *argv[MAX_ARGS + 1];
@@ -409,9 +409,11 @@ unsigned domain_list(struct domain_info *out, unsigned max)
     thread_mutex_lock(&lock);
     for (unsigned i = 0; i < MAX_DOMAINS && n < max; i++) {
         struct domain *d = &domains[i];
-        if (d->running && d->si.domain_id != 0) {   /* 0: still being built */
-            out[n] = (struct domain_info){ d->si.domain_id, "",
-                                           dispatcher_state(d->si.dispatcher), d->ram };
+        if (d->running && d->ram != 0) {
+            /* A domain being reaped may have lost its dispatcher already. */
+            uint32_t state = d->dying ? DispatcherState_Stopped
+                                      : dispatcher_state(d->si.dispatcher);
+            out[n] = (struct domain_info){ d->si.domain_id, "", state, d->ram };
             snprintf(out[n].name, sizeof(out[n].name), "%s", d->si.name);
             n++;
         }
