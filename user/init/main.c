@@ -633,6 +633,12 @@ static int take_environment(int argc, char ***argv, const char **envp, int max)
     return argc;
 }
 
+/* Stop d's dispatcher (lock held); its death message does the rest. */
+static errval_t stop_locked(struct domain *d)
+{
+    return cap_invoke(capref_addr(d->si.dispatcher), DispatcherCmd_Stop, 1, (uint32_t)-1).err;
+}
+
 static errval_t start_domain(int argc, char **argv, unsigned flags,
                              const struct spawn_caps *extra, size_t ram, uint32_t *id_out)
 {
@@ -700,6 +706,9 @@ static errval_t start_domain(int argc, char **argv, unsigned flags,
         d->expect_fault = flags & START_EXPECT_FAULT;
         d->system = flags & START_SYSTEM;
         d->ram = ram ? ram : SPAWN_DEFAULT_RAM;
+        if (d->killed) {
+            stop_locked(d);         /* killed while being built (kill_domain) */
+        }
         num_running++;
         if (id_out) {
             *id_out = id;
@@ -880,8 +889,11 @@ errval_t kill_domain(uint32_t id)
     if (id == INIT_DOMAIN_ID || (d && d->system)) {
         err = SPAWN_ERR_SYSTEM_DOMAIN;
     } else if (d) {
+        /* Still being built (Ctrl-C just as `run` starts it): start_domain
+         * stops it as soon as it runs; stopping it now would race with
+         * start_domain undoing a failed start. */
         d->killed = true;
-        err = cap_invoke(capref_addr(d->si.dispatcher), DispatcherCmd_Stop, 1, (uint32_t)-1).err;
+        err = d->ram != 0 ? stop_locked(d) : SYS_ERR_OK;
     }
     thread_mutex_unlock(&lock);
     return err;
