@@ -4,8 +4,8 @@
  *
  * It reads a line with the editing a serial console user expects --
  * backspace, Ctrl-U (erase the line), Ctrl-C (drop the line), up and down
- * (the last HISTORY lines) -- and runs it: help, ps, modules, run, start,
- * kill, free.  What it needs of init proper is in init.h (a shell outside
+ * (the last lines: line_edit.c) -- and runs it: help, ps, modules, run,
+ * start, kill, free.  What it needs of init proper is in init.h (a shell outside
  * init would ask the same by RPC).
  *
  * Ctrl-C while another domain holds the terminal never reaches this line
@@ -26,15 +26,10 @@
 #include <sprat/bootinfo.h>
 #include <sprat/caps.h>
 #include "init.h"
+#include "line_edit.h"
 
-#define LINE_BYTES      128
 #define MAX_ARGS        16
-#define HISTORY         8       /* lines up/down can bring back */
 #define MAX_PS          64
-#define CTRL_C          0x03
-#define CTRL_U          0x15
-#define ESC             0x1b
-#define DEL             0x7f    /* what terminals send for backspace */
 
 static const char prompt_text[] = "sprat> ";
 
@@ -69,126 +64,31 @@ void shell_interrupts_start(void)
     thread_create(interrupts, serial);
 }
 
-/* ---- history -------------------------------------------------------------- */
+/* ---- reading a line ---------------------------------------------------------- */
 
-static char history[HISTORY][LINE_BYTES];
-static unsigned history_len;        /* lines ever kept; the last HISTORY remain */
+static struct line_history history;
 
-static const char *history_at(unsigned i)
+static void echo_stdout(const char *s, size_t len, void *arg)
 {
-    return history[i % HISTORY];
+    (void)arg;
+    fwrite(s, 1, len, stdout);
 }
 
-static unsigned history_oldest(void)
-{
-    return history_len > HISTORY ? history_len - HISTORY : 0;
-}
-
-/* Not an empty line, nor the same line again. */
-static void history_add(const char *line)
-{
-    if (line[0] && (history_len == 0 || strcmp(history_at(history_len - 1), line) != 0)) {
-        snprintf(history[history_len % HISTORY], LINE_BYTES, "%s", line);
-        history_len++;
-    }
-}
-
-/* ---- the line editor -------------------------------------------------------- */
-
-struct editor {
-    char buf[LINE_BYTES];
-    size_t n;                       /* characters in buf */
-    unsigned recall;                /* the history line shown; history_len: none */
-};
-
-/* Rub the whole line out on the screen ("\b \b" each character: any
- * terminal can, and the serial driver keeps its copy of the line in step). */
-static void erase(struct editor *e)
-{
-    for (; e->n > 0; e->n--) {
-        printf("\b \b");
-    }
-}
-
-static void replace(struct editor *e, const char *text)
-{
-    erase(e);
-    e->n = strlen(text) < LINE_BYTES ? strlen(text) : LINE_BYTES - 1;
-    memcpy(e->buf, text, e->n);
-    printf("%.*s", (int)e->n, e->buf);
-}
-
-static void recall(struct editor *e, int step)
-{
-    if (step < 0 && e->recall > history_oldest()) {
-        e->recall--;
-    } else if (step > 0 && e->recall < history_len) {
-        e->recall++;
-    } else {
-        return;
-    }
-    replace(e, e->recall < history_len ? history_at(e->recall) : "");
-}
-
-/* After ESC: "[A" / "OA" up, "[B" / "OB" down (VT100 cursor keys, normal
- * and application mode); the final byte of any other sequence, which is
- * ignored; -1 if input ends. */
-static int escape_key(void)
-{
-    int c = getchar();
-    if (c != '[' && c != 'O') {
-        return c;
-    }
-    do {
-        c = getchar();
-    } while (c >= '0' && c <= ';');     /* parameters: "3~" is delete */
-    return c;
-}
-
-/* One key; false when the line is complete. */
-static bool edit(struct editor *e, int c)
-{
-    if (c == ESC) {
-        c = escape_key();
-        if (c == 'A' || c == 'B') {
-            recall(e, c == 'A' ? -1 : 1);
-        }
-        return true;                /* input ended: read_line sees it next */
-    }
-    if (c == '\n') {
-        putchar('\n');
-        return false;
-    }
-    if (c == CTRL_C) {
-        printf("^C\n");             /* the line is dropped */
-        e->n = 0;
-        return false;
-    }
-    if (c == CTRL_U) {
-        erase(e);
-    } else if ((c == DEL || c == '\b') && e->n > 0) {
-        e->n--;
-        printf("\b \b");
-    } else if (c >= ' ' && c < DEL && e->n + 1 < LINE_BYTES) {
-        e->buf[e->n++] = (char)c;
-        putchar(c);
-    }
-    return true;
-}
-
-/* A line from the terminal into buf; false if we do not hold it. */
+/* A line from the terminal into buf (LINE_EDIT_BYTES); false if we do
+ * not hold the terminal.  Ctrl-C gives an empty line. */
 static bool read_line(char *buf)
 {
-    struct editor e = { .n = 0, .recall = history_len };
-    int c;
+    struct line_edit e;
+    enum line_edit_result r;
+    line_edit_start(&e, &history, echo_stdout, NULL);
     do {
         fflush(stdout);
-        if ((c = getchar()) == EOF) {
+        int c = getchar();
+        if (c == EOF) {
             return false;
         }
-    } while (edit(&e, c));
-    e.buf[e.n] = '\0';
-    history_add(e.buf);
+        r = line_edit_key(&e, c);
+    } while (r == LINE_EDIT_MORE);
     memcpy(buf, e.buf, e.n + 1);
     return true;
 }
@@ -205,7 +105,7 @@ static void cmd_help(void)
            "  kill ID            stop domain ID\n"
            "  free               show free memory\n"
            "  keys: backspace, Ctrl-U erases the line, Ctrl-C drops it,\n"
-           "        up/down bring back the last %u lines\n", HISTORY);
+           "        up/down bring back the last %u lines\n", LINE_EDIT_HISTORY);
 }
 
 static const char *state_name(uint32_t state)
@@ -267,7 +167,7 @@ static void cmd_start(bool wait, int argc, char **argv)
         printf("usage: %s NAME ARGS...  (see 'modules' for the names)\n", argv[0]);
         return;
     }
-    char args[LINE_BYTES] = "";
+    char args[LINE_EDIT_BYTES] = "";
     for (int i = 2; i < argc; i++) {
         snprintf(args + strlen(args), sizeof(args) - strlen(args), "%s%s", i > 2 ? " " : "",
                  argv[i]);
@@ -328,7 +228,7 @@ static void run_line(char *line)
 
 void shell_run(void)
 {
-    char line[LINE_BYTES];
+    char line[LINE_EDIT_BYTES];
     printf("init: type 'help' for commands\n");
     for (;;) {
         printf("%s", prompt_text);
