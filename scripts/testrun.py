@@ -40,6 +40,10 @@ Per-image settings come from tests/qemu/<name>.cfg when it exists, as
                             first to the last match of each overlap: the
                             outputs were produced at the same time.  One
                             test per line.
+    same = <regex>          the last two lines that match it are equal
+                            (e.g. `free` before and after a domain that
+                            took memory was stopped: all of it is back).
+                            One test per line.
     mode = tap | expect     tap (default): run to the end, read TAP.
                             expect: stop QEMU once every expect matched
                             (for images that never exit, e.g. release).
@@ -90,7 +94,7 @@ class Totals:
 
 def read_cfg(name, board):
     cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': [],
-           'concurrent': [], 'inputs': []}
+           'concurrent': [], 'same': [], 'inputs': []}
     path = os.path.join('tests', 'qemu', name + '.cfg')
     if not os.path.exists(path) and '-' in name:
         # A variant of an image ("msgtest-slow") shares its settings.
@@ -107,7 +111,7 @@ def read_cfg(name, board):
             key, _, only_on = key.partition('@')
             if only_on and only_on != board:
                 continue
-            if key in ('expect', 'reject', 'concurrent'):
+            if key in ('expect', 'reject', 'concurrent', 'same'):
                 cfg[key].append(value)
             elif key == 'input_after':
                 cfg['inputs'].append([value, None])
@@ -313,6 +317,14 @@ def run_qemu(board, name, image, qemu_cmd, totals, logdir):
         totals.result(ok, '%s: output of /%s/ came at the same time' % (label, spec))
         print('%s - %s: output of /%s/ came at the same time' % ('ok' if ok else 'not ok',
                                                                  label, spec))
+    for r in [re.compile(r) for r in cfg['same']]:
+        hits = [l for l in lines if r.search(l)]
+        ok = len(hits) >= 2 and hits[-1] == hits[-2]
+        totals.result(ok, '%s: the last two lines matching /%s/ are equal' % (label, r.pattern))
+        print('%s - %s: the last two lines matching /%s/ are equal' %
+              ('ok' if ok else 'not ok', label, r.pattern))
+        for l in hits[-2:]:
+            print('#   ' + l)
     if timed_out:
         problems.append('timed out after %.0f s' % timeout)
     panicked = any(PANIC_RE.search(l) for l in lines)

@@ -5,8 +5,8 @@
  * It reads a line with the editing a serial console user expects --
  * backspace, Ctrl-U (erase the line), Ctrl-C (drop the line), up and down
  * (the last lines: line_edit.c) -- and runs it: help, ps, modules, run,
- * start, kill, free.  What it needs of init proper is in init.h (a shell outside
- * init would ask the same by RPC).
+ * start, kill, free.  What it needs of init proper is in init.h (a shell
+ * outside init would ask the same by RPC).
  *
  * Ctrl-C while another domain holds the terminal never reaches this line
  * editor: the serial driver sees the byte in its interrupt handler and
@@ -22,7 +22,6 @@
 #include <sys/rpc.h>
 #include <sys/invoke.h>
 #include <sys/threads.h>
-#include <sys/stdio_backend.h>
 #include <sprat/bootinfo.h>
 #include <sprat/caps.h>
 #include "init.h"
