@@ -19,8 +19,20 @@ A QEMU image run fails as a whole (and counts as one failed test) when it
 times out, panics, ends without its TAP plan ("1..N"), reports a different
 number of results than its plan, or QEMU exits non-zero.
 
+<<<<<<< HEAD
 Per-image settings (docs/testing.md, "The .cfg format") come from
 tests/qemu/<name>.cfg when it exists, as "key = value" lines; a line "key@BOARD = value" applies on that board only
+=======
+The lines of a QEMU run are read as a terminal shows them (see
+screen_line): a carriage return inside a line goes back to its start,
+a backspace one column back, ESC [ K erases to the end of the line, and
+other ESC [ ... sequences show nothing.  So a line that the serial
+driver rubbed out and printed over reads as what replaced it; the log
+file keeps the bytes as they came.
+
+Per-image settings come from tests/qemu/<name>.cfg when it exists, as
+"key = value" lines; a line "key@BOARD = value" applies on that board only
+>>>>>>> shell/main
 (e.g. "expect@virt = ^cpu: +ARM Cortex-A15").
     timeout = 60            wall-clock seconds (default 120)
     expect = <regex>        a line matching it must appear; may repeat.
@@ -33,6 +45,10 @@ tests/qemu/<name>.cfg when it exists, as "key = value" lines; a line "key@BOARD 
                             first to the last match of each overlap: the
                             outputs were produced at the same time.  One
                             test per line.
+    same = <regex>          the last two lines that match it are equal
+                            (e.g. `free` before and after a domain that
+                            took memory was stopped: all of it is back).
+                            One test per line.
     mode = tap | expect     tap (default): run to the end, read TAP.
                             expect: stop QEMU once every expect matched
                             (for images that never exit, e.g. release).
@@ -41,7 +57,11 @@ tests/qemu/<name>.cfg when it exists, as "key = value" lines; a line "key@BOARD 
                             with a failure status (no TAP plan needed).
     input_after = <regex>   then
     input = <text>          bytes typed on the serial console once a line
-                            matching input_after appears (\\n, \\r ok).
+                            matching input_after appears.  Python string
+                            escapes are decoded: \\r (Enter), \\n, and
+                            \\xNN for any byte, e.g. \\x03 Ctrl-C, \\x15
+                            Ctrl-U, \\x7f backspace, \\x1b[A up arrow,
+                            \\x1b[B down arrow.
                             The regex is also tried on the unfinished last
                             line (a prompt).  Pairs may repeat: each waits
                             for output that came after the previous input.
@@ -81,7 +101,7 @@ class Totals:
 
 def read_cfg(name, board):
     cfg = {'timeout': '120', 'mode': 'tap', 'expect': [], 'reject': [],
-           'concurrent': [], 'inputs': []}
+           'concurrent': [], 'same': [], 'inputs': []}
     path = os.path.join('tests', 'qemu', name + '.cfg')
     if not os.path.exists(path) and '-' in name:
         # A variant of an image ("msgtest-slow") shares its settings.
@@ -98,7 +118,7 @@ def read_cfg(name, board):
             key, _, only_on = key.partition('@')
             if only_on and only_on != board:
                 continue
-            if key in ('expect', 'reject', 'concurrent'):
+            if key in ('expect', 'reject', 'concurrent', 'same'):
                 cfg[key].append(value)
             elif key == 'input_after':
                 cfg['inputs'].append([value, None])
@@ -109,6 +129,35 @@ def read_cfg(name, board):
             else:
                 cfg[key] = value
     return cfg
+
+
+CSI_RE = re.compile(r'\x1b\[([0-9;]*)([@-~])')
+
+
+def screen_line(text):
+    """What a terminal shows of one line of output (see the top)."""
+    cells, col, i = [], 0, 0
+    while i < len(text):
+        ch = text[i]
+        m = CSI_RE.match(text, i) if ch == '\x1b' else None
+        if m:
+            if m.group(2) == 'K' and m.group(1) in ('', '0'):
+                del cells[col:]
+            i = m.end()
+            continue
+        if ch == '\r':
+            col = 0
+        elif ch == '\b':
+            col = max(col - 1, 0)
+        else:
+            if col >= len(cells):
+                cells.extend(' ' * (col - len(cells) + 1))
+            cells[col] = ch
+            col += 1
+        i += 1
+    # Blanks after the cursor are what backspacing left (a rubbed-out
+    # character), not text.
+    return ''.join(cells[:col]) + ''.join(cells[col:]).rstrip(' ')
 
 
 def unescape(text):
@@ -151,11 +200,11 @@ def run_process(cmd, timeout, logpath, stop_when=None, feed=()):
                 buf += chunk
                 while b'\n' in buf:
                     raw, buf = buf.split(b'\n', 1)
-                    line = raw.decode('utf-8', 'replace').rstrip('\r')
+                    line = screen_line(raw.decode('utf-8', 'replace').rstrip('\r'))
                     lines.append(line)
                     if pending and len(lines) > fed_at[0] and re.search(pending[0][0], line):
                         type_next()
-                partial = buf.decode('utf-8', 'replace').rstrip('\r')
+                partial = screen_line(buf.decode('utf-8', 'replace').rstrip('\r'))
                 if (pending and (len(lines), len(buf)) > fed_at and
                         re.search(pending[0][0], partial)):
                     type_next()
@@ -165,7 +214,7 @@ def run_process(cmd, timeout, logpath, stop_when=None, feed=()):
             elif proc.poll() is not None:
                 break
         if buf:
-            lines.append(buf.decode('utf-8', 'replace').rstrip('\r'))
+            lines.append(screen_line(buf.decode('utf-8', 'replace').rstrip('\r')))
     if proc.poll() is None:
         proc.kill()
     rc = proc.wait()
@@ -281,6 +330,14 @@ def run_qemu(board, name, image, qemu_cmd, totals, logdir):
         totals.result(ok, '%s: output of /%s/ came at the same time' % (label, spec))
         print('%s - %s: output of /%s/ came at the same time' % ('ok' if ok else 'not ok',
                                                                  label, spec))
+    for r in [re.compile(r) for r in cfg['same']]:
+        hits = [l for l in lines if r.search(l)]
+        ok = len(hits) >= 2 and hits[-1] == hits[-2]
+        totals.result(ok, '%s: the last two lines matching /%s/ are equal' % (label, r.pattern))
+        print('%s - %s: the last two lines matching /%s/ are equal' %
+              ('ok' if ok else 'not ok', label, r.pattern))
+        for l in hits[-2:]:
+            print('#   ' + l)
     if timed_out:
         problems.append('timed out after %.0f s' % timeout)
     panicked = any(PANIC_RE.search(l) for l in lines)

@@ -132,6 +132,16 @@ enum dispatcher_cmd {
     DispatcherCmd_Query,
 };
 
+/* DispatcherCmd_Query's state (the kernel's enum dcb_state is made of
+ * these: kernel/include/dispatch.h). */
+enum dispatcher_state {
+    DispatcherState_New = 0,        /* retyped, not set up */
+    DispatcherState_Ready,          /* set up, not yet made runnable */
+    DispatcherState_Runnable,       /* on the run queue (or running) */
+    DispatcherState_Blocked,        /* yielded with nothing to do */
+    DispatcherState_Stopped,        /* exited or faulted; never runs again */
+};
+
 enum kernel_cmd {
     /* status: end a test run (test builds only: prints the TAP plan and
      * leaves QEMU through semihosting) */

@@ -16,11 +16,13 @@
 #include <arch/trap.h>
 
 enum dcb_state {
-    DCB_NEW = 0,        /* retyped, not set up */
-    DCB_READY,          /* set up, not yet made runnable */
-    DCB_RUNNABLE,       /* on the run queue (or running) */
-    DCB_BLOCKED,        /* yielded with nothing to do; a message wakes it */
-    DCB_STOPPED,        /* exited or faulted; never runs again */
+    /* DispatcherCmd_Query reports these: sprat/caps.h names them. */
+    DCB_NEW = DispatcherState_New,            /* retyped, not set up */
+    DCB_READY = DispatcherState_Ready,        /* set up, not yet made runnable */
+    DCB_RUNNABLE = DispatcherState_Runnable,  /* on the run queue (or running) */
+    DCB_BLOCKED = DispatcherState_Blocked,    /* yielded with nothing to do; a
+                                               * message wakes it */
+    DCB_STOPPED = DispatcherState_Stopped,    /* exited or faulted; never runs again */
 };
 
 struct dcb {

@@ -35,6 +35,7 @@ int main(void)
         DEBUG_ERR(err, "starting the dice service");
         return 1;
     }
+    printf("dice: serving\n");
     for (;;) {
         event_dispatch(ws);
     }

@@ -5,12 +5,13 @@
  * the boot list; serves every domain's channel to it (processes, names,
  * services); introduces clients to services; reports how each domain ends
  * and tells the services, so they take its memory and channels back; and,
- * outside test images, ends at a small interactive prompt.
+ * outside test images, ends at a small interactive prompt (shell.c).
  *
  * Threads: the event thread serves every channel and the death endpoint;
  * the main thread runs the boot list and then the prompt; the connector
  * thread forwards SERVICE_CONNECT requests to the services, so that a slow
- * service never holds up the event thread.  `lock` guards the tables.
+ * service never holds up the event thread; the prompt's interrupt thread
+ * waits for Ctrl-C (shell.c).  `lock` guards the tables.
  *
  * Boot list (the "bootlist" module, boot/<name>.bootlist):
  *   name arg...     spawn module `name` with argv = name arg...
@@ -59,7 +60,6 @@
 #define MAX_WATCHES     256
 #define MAX_WAITERS     4
 #define NAME_BYTES      32
-#define INIT_DOMAIN_ID  1
 #define INIT_RESERVE    (128u * 1024 * 1024)    /* RAM init keeps for spawning */
 /* How often init retries telling a client that its service died, while
  * the client's buffer is full (it is not reading: give up eventually). */
@@ -71,6 +71,8 @@ struct domain {
     bool killed;
     bool dying;                     /* being reaped: no longer findable */
     bool system;                    /* memserv, serial: not to be killed */
+    size_t ram;                     /* the RAM it was started with; 0 until
+                                     * it runs (still being built) */
     struct spawninfo si;
     struct rpc_chan chan;           /* its channel to us */
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
@@ -249,7 +251,7 @@ static errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clien
     return err;
 }
 
-static void set_foreground(uint32_t id)
+void set_foreground(uint32_t id)
 {
     struct service *s = service_get("serial");
     if (s) {
@@ -297,16 +299,11 @@ static void h_string(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     }
 }
 
-#define START_EXPECT_FAULT  1u
-#define START_FOREGROUND    2u
-#define START_SYSTEM        4u
 static errval_t start_domain(int argc, char **argv, unsigned flags,
                              const struct spawn_caps *extra, size_t ram, uint32_t *id_out);
-static int split(char *line, char **argv, int max);
 
 /* "name" and "args" as one command line, split into argv. */
-static errval_t spawn_command(const char *name, const char *args, unsigned flags,
-                              uint32_t *id)
+errval_t spawn_command(const char *name, const char *args, unsigned flags, uint32_t *id)
 {
     char line[256];
     char *argv[MAX_ARGS + 1];
@@ -330,21 +327,28 @@ static void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
     }
 }
 
+/* The name of domain id into name; false if there is no such domain. */
+bool domain_name(uint32_t id, char *name, size_t size)
+{
+    thread_mutex_lock(&lock);
+    struct domain *d = domain_by_id(id);
+    bool found = id == INIT_DOMAIN_ID || d;
+    if (found) {
+        snprintf(name, size, "%s", d ? d->si.name : "init");
+    }
+    thread_mutex_unlock(&lock);
+    return found;
+}
+
 static void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     (void)rc;
     struct rpc_process_get_name_req in;
-    char name[NAME_BYTES] = "";
+    char name[NAME_BYTES];
     if ((resp->err = rpc_process_get_name_req_unpack(req, &in))) {
         return;
     }
-    thread_mutex_lock(&lock);
-    struct domain *d = domain_by_id(in.domain_id);
-    if (in.domain_id == INIT_DOMAIN_ID || d) {
-        snprintf(name, sizeof(name), "%s", d ? d->si.name : "init");
-    }
-    thread_mutex_unlock(&lock);
-    if (name[0] == '\0') {
+    if (!domain_name(in.domain_id, name, sizeof(name))) {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
         return;
     }
@@ -383,6 +387,39 @@ static void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
     resp->err = list ? rpc_process_list_resp_pack(resp, &(struct rpc_process_list_resp){ list })
                      : LIB_ERR_MALLOC_FAIL;
     free(list);
+}
+
+/* What the kernel says of a dispatcher (DispatcherCmd_Query). */
+static uint32_t dispatcher_state(struct capref dispatcher)
+{
+    struct sysret r = cap_invoke(capref_addr(dispatcher), DispatcherCmd_Query, 0);
+    return err_is_ok(r.err) ? r.v[0] : DispatcherState_Stopped;
+}
+
+/* init and the running domains, at most max of them, for ps (shell.c). */
+unsigned domain_list(struct domain_info *out, unsigned max)
+{
+    unsigned n = 0;
+    if (max > 0) {
+        out[n] = (struct domain_info){ INIT_DOMAIN_ID, "init",
+                                       dispatcher_state(taskcn_cap(TASKCN_SLOT_DISPATCHER)),
+                                       ram_free_bytes() };
+        n++;
+    }
+    thread_mutex_lock(&lock);
+    for (unsigned i = 0; i < MAX_DOMAINS && n < max; i++) {
+        struct domain *d = &domains[i];
+        if (d->running && d->ram != 0) {
+            /* A domain being reaped may have lost its dispatcher already. */
+            uint32_t state = d->dying ? DispatcherState_Stopped
+                                      : dispatcher_state(d->si.dispatcher);
+            out[n] = (struct domain_info){ d->si.domain_id, "", state, d->ram };
+            snprintf(out[n].name, sizeof(out[n].name), "%s", d->si.name);
+            n++;
+        }
+    }
+    thread_mutex_unlock(&lock);
+    return n;
 }
 
 static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
@@ -596,6 +633,12 @@ static int take_environment(int argc, char ***argv, const char **envp, int max)
     return argc;
 }
 
+/* Stop d's dispatcher (lock held); its death message does the rest. */
+static errval_t stop_locked(struct domain *d)
+{
+    return cap_invoke(capref_addr(d->si.dispatcher), DispatcherCmd_Stop, 1, (uint32_t)-1).err;
+}
+
 static errval_t start_domain(int argc, char **argv, unsigned flags,
                              const struct spawn_caps *extra, size_t ram, uint32_t *id_out)
 {
@@ -662,6 +705,10 @@ static errval_t start_domain(int argc, char **argv, unsigned flags,
     } else {
         d->expect_fault = flags & START_EXPECT_FAULT;
         d->system = flags & START_SYSTEM;
+        d->ram = ram ? ram : SPAWN_DEFAULT_RAM;
+        if (d->killed) {
+            stop_locked(d);         /* killed while being built (kill_domain) */
+        }
         num_running++;
         if (id_out) {
             *id_out = id;
@@ -832,17 +879,21 @@ static int event_loop(void *arg)
     return 0;
 }
 
-/* Stop a domain; its death message does the rest. */
-static errval_t kill_domain(uint32_t id)
+/* Stop a domain; its death message does the rest (reap: its memory and
+ * channels come back). */
+errval_t kill_domain(uint32_t id)
 {
     thread_mutex_lock(&lock);
     struct domain *d = domain_by_id(id);
     errval_t err = SPAWN_ERR_DOMAIN_NOT_FOUND;
-    if (d && d->system) {
+    if (id == INIT_DOMAIN_ID || (d && d->system)) {
         err = SPAWN_ERR_SYSTEM_DOMAIN;
     } else if (d) {
+        /* Still being built (Ctrl-C just as `run` starts it): start_domain
+         * stops it as soon as it runs; stopping it now would race with
+         * start_domain undoing a failed start. */
         d->killed = true;
-        err = cap_invoke(capref_addr(d->si.dispatcher), DispatcherCmd_Stop, 1, (uint32_t)-1).err;
+        err = d->ram != 0 ? stop_locked(d) : SYS_ERR_OK;
     }
     thread_mutex_unlock(&lock);
     return err;
@@ -880,7 +931,7 @@ static void wait_running(const char *name, bool but_servers)
     thread_mutex_unlock(&lock);
 }
 
-static void wait_domain(uint32_t id)
+void wait_domain(uint32_t id)
 {
     thread_mutex_lock(&lock);
     while (domain_by_id(id) != NULL) {
@@ -928,7 +979,7 @@ static void start_services(void)
 
 /* ---- the boot list --------------------------------------------------------------- */
 
-static int split(char *line, char **argv, int max)
+int split(char *line, char **argv, int max)
 {
     int argc = 0;
     char *p = line;
@@ -950,15 +1001,22 @@ static int split(char *line, char **argv, int max)
     return argc;
 }
 
-/* Free memory: the memory server's, and ours (for spawning). */
-struct mem_numbers {
-    size_t memserv_free, memserv_total, init_free;
-};
-
-static errval_t mem_numbers(struct mem_numbers *m)
+errval_t mem_numbers(struct mem_numbers *m)
 {
     m->init_free = ram_free_bytes();
     return memserv_stats(&m->memserv_free, &m->memserv_total, NULL);
+}
+
+/* What the memory server has granted domain id. */
+errval_t memserv_usage(uint32_t id, size_t *bytes)
+{
+    struct service *s = service_get("memserv");
+    if (s == NULL) {
+        return LIB_ERR_NAME_NOT_FOUND;
+    }
+    errval_t err = rpc_mem_usage(&s->ctl, id, bytes);
+    service_put(s);
+    return err;
 }
 
 static void memtest(int n, int argc, char **argv)
@@ -1058,105 +1116,6 @@ static void run_bootlist(bool first_pass)
     free(copy);
 }
 
-/* ---- the prompt -------------------------------------------------------------------- */
-
-static void cmd_free(void)
-{
-    struct mem_numbers m;
-    if (err_is_fail(mem_numbers(&m))) {
-        printf("no memory server\n");
-        return;
-    }
-    printf("free memory: %u KiB (memory server: %u of %u KiB free; init: %u KiB)\n",
-           (unsigned)((m.memserv_free + m.init_free) >> 10), (unsigned)(m.memserv_free >> 10),
-           (unsigned)(m.memserv_total >> 10), (unsigned)(m.init_free >> 10));
-}
-
-static void cmd_modules(void)
-{
-    const struct bootinfo *bi = (const struct bootinfo *)BOOTINFO_VADDR;
-    for (uint32_t i = 0; i < bi->num_regions; i++) {
-        if (bi->regions[i].type == RegionType_Module &&
-            strcmp(bi->regions[i].name, "bootlist") != 0) {
-            printf("  %-16s %u bytes\n", bi->regions[i].name, (unsigned)bi->regions[i].bytes);
-        }
-    }
-}
-
-/* run / start NAME ARGS...: "args" is the rest of the line. */
-static void cmd_start(bool wait, int argc, char **argv)
-{
-    char args[128] = "";
-    for (int i = 2; i < argc; i++) {
-        snprintf(args + strlen(args), sizeof(args) - strlen(args), "%s%s", i > 2 ? " " : "",
-                 argv[i]);
-    }
-    uint32_t id;
-    errval_t err = spawn_command(argv[1], args, wait ? START_FOREGROUND : 0, &id);
-    if (err_is_fail(err)) {
-        printf("cannot start %s: %s\n", argv[1], err_getstring(err));
-    } else if (wait) {
-        wait_domain(id);
-        set_foreground(INIT_DOMAIN_ID);
-    } else {
-        printf("started %s as domain %u\n", argv[1], (unsigned)id);
-    }
-}
-
-static void prompt(void)
-{
-    char line[128];
-    printf("init: type 'help' for commands\n");
-    for (;;) {
-        printf("sprat> ");
-        fflush(stdout);
-        if (!stdio_read_line(line, sizeof(line))) {
-            if (get_serial_rpc() == NULL) {
-                printf("init: no serial driver, so no terminal: no prompt\n");
-                thread_mutex_lock(&lock);
-                for (;;) {
-                    thread_cond_wait(&changed, &lock);      /* for good */
-                }
-            }
-            sys_yield(CPTR_NULL);   /* not the foreground domain right now */
-            continue;
-        }
-        char *argv[MAX_ARGS + 1];
-        int argc = split(line, argv, MAX_ARGS);
-        argv[argc] = NULL;
-        if (argc == 0) {
-            continue;
-        }
-        if (strcmp(argv[0], "help") == 0) {
-            printf("  ps                 list the running domains\n"
-                   "  modules            list the boot modules you can start\n"
-                   "  run NAME ARGS...   start a boot module; it gets the terminal\n"
-                   "                     until it ends\n"
-                   "  start NAME ARGS... start a boot module in the background\n"
-                   "  kill ID            stop domain ID\n"
-                   "  free               show free memory\n");
-        } else if (strcmp(argv[0], "ps") == 0) {
-            char *list = process_list();
-            printf("%s", list ? list : "");
-            free(list);
-        } else if (strcmp(argv[0], "free") == 0) {
-            cmd_free();
-        } else if (strcmp(argv[0], "modules") == 0) {
-            cmd_modules();
-        } else if ((strcmp(argv[0], "run") == 0 || strcmp(argv[0], "start") == 0) &&
-                   argc > 1) {
-            cmd_start(argv[0][0] == 'r', argc, argv);
-        } else if (strcmp(argv[0], "kill") == 0 && argc == 2) {
-            errval_t err = kill_domain((uint32_t)strtoul(argv[1], NULL, 10));
-            if (err_is_fail(err)) {
-                printf("cannot kill %s: %s\n", argv[1], err_getstring(err));
-            }
-        } else {
-            printf("unknown command '%s' (try 'help')\n", argv[0]);
-        }
-    }
-}
-
 int main(void)
 {
     errval_t err;
@@ -1177,6 +1136,9 @@ int main(void)
         bootcheck_run();
     }
     start_services();
+    if (!test_mode) {
+        shell_interrupts_start();       /* Ctrl-C from here on */
+    }
     run_bootlist(false);
     /* A test image ends when every domain has; otherwise the prompt
      * comes when all have ended but those that serve others. */
@@ -1185,6 +1147,6 @@ int main(void)
         printf("init: all boot-list domains have ended\n");
         cap_invoke(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), KernelCmd_Shutdown, 1, failures);
     }
-    prompt();
+    shell_run();
     return 0;
 }

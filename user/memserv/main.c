@@ -164,12 +164,30 @@ static void h_stats(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
     resp->err = rpc_mem_stats_resp_pack(resp, &out);
 }
 
+/* MEM_USAGE(id), from init (ps): what that domain has been given. */
+static void h_usage(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_mem_usage_req in;
+    struct rpc_mem_usage_resp out = { 0 };
+    if ((resp->err = rpc_mem_usage_req_unpack(req, &in))) {
+        return;
+    }
+    for (unsigned i = 0; i < MAX_CLIENTS; i++) {
+        if (clients[i].active && clients[i].domain == in.domain_id) {
+            out.bytes = clients[i].used;
+        }
+    }
+    resp->err = rpc_mem_usage_resp_pack(resp, &out);
+}
+
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_RAM_CAP] = h_ram_cap,
 };
 
 static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
     [RPC_MEM_STATS] = h_stats,
+    [RPC_MEM_USAGE] = h_usage,
 };
 
 int main(int argc, char **argv)

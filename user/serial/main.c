@@ -11,8 +11,11 @@
  * never mixes inside a line.  The foreground domain's
  * unfinished line (a prompt, the echo of what the user types) is shown
  * at once; if another domain's line has to go out meanwhile, the
- * unfinished line is ended there and drawn again below it.  A line
- * longer than LINE_BYTES goes out in pieces, each on a line of its own.
+ * unfinished line is rubbed out, the other line printed in its place,
+ * and the unfinished line drawn again below it.  A backspace takes the
+ * character before it off the line (so the buffer holds what the screen
+ * shows, however much the user edits).  A line longer than LINE_BYTES
+ * goes out in pieces, each on a line of its own.
  *
  * Input, to the foreground domain only.  Typed characters wait in a ring
  * until the foreground domain asks for them (GETCHAR), oldest first, each
@@ -22,6 +25,13 @@
  * lost.  Input is raw: no echo, no line editing; only CR becomes LF.
  * init decides who is in the foreground (SET_FOREGROUND); when that domain
  * dies, init (domain 1) has the terminal again.
+ *
+ * Ctrl-C, while another domain than init holds the terminal, is not
+ * input: it answers init's INTERRUPT_WAIT call with that domain's id
+ * (init then kills it), and the input typed ahead for that domain is
+ * dropped.  The byte is seen here, in the interrupt handler, so this
+ * works whatever the foreground domain does: spin, or wait in an RPC.
+ * At init's prompt Ctrl-C is an ordinary character (it drops the line).
  *
  * Our own messages go straight to the UART.  We never call another domain
  * after start-up (not even the memory server: no RAM refills), so any
@@ -46,6 +56,10 @@
 #define LINE_BYTES      256
 #define MAX_WAITERS     8
 #define MAX_WRITERS     64
+#define CTRL_C          0x03
+/* Carriage return, then ESC [ K: erase to the end of the line (VT100;
+ * ECMA-48 "EL"): rubs out an unfinished line that fits on one row. */
+#define ERASE_LINE      "\r\x1b[K"
 
 static volatile uint32_t *uart;
 static struct capref irq_cap;
@@ -186,7 +200,7 @@ static void show(struct writer *w)
 {
     if (on_screen != w) {
         if (on_screen) {
-            uart_write("\n", 1);        /* end the other unfinished line */
+            uart_write(ERASE_LINE, strlen(ERASE_LINE));  /* the other one off */
             on_screen->shown = 0;       /* ... it is drawn again later */
         }
         w->shown = 0;
@@ -209,6 +223,22 @@ static void finish_line(struct writer *w)
     }
 }
 
+/* A backspace: the last character leaves the line, and the screen's
+ * cursor steps back over it if it was shown ("\b \b" rubs it out). */
+static void rub_out(struct writer *w, bool shown_now)
+{
+    if (shown_now && w->len > w->shown) {
+        show(w);                        /* what comes before it first */
+    }
+    if (w->len > 0) {
+        w->len--;
+        if (w->shown > w->len) {        /* on the screen: w is on_screen */
+            uart_putc('\b');
+            w->shown = w->len;
+        }
+    }
+}
+
 static void write_bytes(uint32_t domain, uint32_t stream, const char *s, size_t len)
 {
     struct writer *w = writer_of(domain, stream, true);
@@ -219,6 +249,10 @@ static void write_bytes(uint32_t domain, uint32_t stream, const char *s, size_t 
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n') {
             finish_line(w);
+            continue;
+        }
+        if (s[i] == '\b') {
+            rub_out(w, domain == foreground);
             continue;
         }
         w->line[w->len++] = s[i];
@@ -283,6 +317,49 @@ static bool rx_stopped;                     /* ring full: UART interrupts off */
 static struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
 static unsigned num_waiters;
 
+/* Ctrl-C typed at a domain other than init, not yet told to init, and
+ * init's INTERRUPT_WAIT call (rc NULL: none). */
+static uint32_t interrupted;
+static struct { struct rpc_chan *rc; uint16_t seq; } interrupt_waiter;
+
+/* Answer init's INTERRUPT_WAIT if there is something to tell. */
+static void tell_interrupt(void)
+{
+    if (interrupted == 0 || interrupt_waiter.rc == NULL) {
+        return;
+    }
+    struct rpc_serial_interrupt_wait_resp out = { interrupted };
+    if (err_is_ok(rpc_serial_interrupt_wait_reply(interrupt_waiter.rc, interrupt_waiter.seq,
+                                                  &out))) {
+        interrupted = 0;
+    }
+    interrupt_waiter.rc = NULL;
+}
+
+/* Ctrl-C at the foreground domain: init is to stop it, and what was
+ * typed ahead for it goes with it. */
+static void interrupt(void)
+{
+    in_tail = in_head;
+    interrupted = foreground;
+    tell_interrupt();
+}
+
+/* A new foreground domain gets what was typed ahead, a Ctrl-C too
+ * ("run dice" and Ctrl-C before dice even started): what came before it
+ * is dropped, what came after stays for init's prompt. */
+static void typed_ahead_interrupt(void)
+{
+    for (unsigned i = in_tail; i != in_head; i = (i + 1) % INPUT_BYTES) {
+        if (input[i] == CTRL_C) {
+            in_tail = (i + 1) % INPUT_BYTES;
+            interrupted = foreground;
+            tell_interrupt();
+            return;
+        }
+    }
+}
+
 static void drop_waiter(unsigned i)
 {
     memmove(&waiters[i], &waiters[i + 1], (num_waiters - i - 1) * sizeof(waiters[0]));
@@ -302,6 +379,10 @@ static void take_input(void)
             return;
         }
         char c = model->rx();
+        if (c == CTRL_C && foreground != INIT_DOMAIN_ID) {
+            interrupt();
+            continue;
+        }
         input[in_head] = c == '\r' ? '\n' : c;
         in_head = next;
     }
@@ -348,6 +429,28 @@ static void h_getchar(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
     deliver_input();
 }
 
+/* init waits here for Ctrl-C (see the top of this file). */
+static void h_interrupt_wait(struct rpc_chan *rc, struct rpc_payload *req,
+                             struct rpc_payload *resp)
+{
+    struct rpc_serial_interrupt_wait_req in;
+    if ((resp->err = rpc_serial_interrupt_wait_req_unpack(req, &in))) {
+        return;
+    }
+    if (rc->client_id != INIT_DOMAIN_ID) {
+        resp->err = SERIAL_ERR_NOT_INIT;
+        return;
+    }
+    if (interrupt_waiter.rc != NULL) {
+        resp->err = LIB_ERR_RPC_BUSY;
+        return;
+    }
+    interrupt_waiter.rc = rc;
+    interrupt_waiter.seq = rc->cur_seq;
+    resp->err = LIB_ERR_RPC_DEFERRED;   /* answered at the next Ctrl-C */
+    tell_interrupt();
+}
+
 /* Callers that lose the terminal are told so. */
 static void drop_waiters_not_foreground(void)
 {
@@ -370,12 +473,19 @@ static void h_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
     if ((resp->err = rpc_serial_set_foreground_req_unpack(req, &in)) == SYS_ERR_OK) {
         foreground = in.domain_id;
         drop_waiters_not_foreground();
+        if (foreground != INIT_DOMAIN_ID) {
+            typed_ahead_interrupt();
+            deliver_input();            /* (and take input again if full) */
+        }
     }
 }
 
 /* A client channel goes away: forget its waiting calls. */
 static void client_gone(struct rpc_chan *rc)
 {
+    if (interrupt_waiter.rc == rc) {
+        interrupt_waiter.rc = NULL;
+    }
     for (unsigned i = 0; i < num_waiters;) {
         if (waiters[i].rc == rc) {
             drop_waiter(i);
@@ -398,6 +508,7 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_SERIAL_WRITE] = h_write,
     [RPC_SERIAL_WRITE_STREAM] = h_write_stream,
     [RPC_SERIAL_GETCHAR] = h_getchar,
+    [RPC_SERIAL_INTERRUPT_WAIT] = h_interrupt_wait,
 };
 
 static const rpc_handler_fn control[RPC_METHOD_COUNT] = {

@@ -192,6 +192,8 @@ static void serial(void)
     TEST_ERR(rpc_serial_write(get_serial_rpc(), "t_rpc: serial write\n", 20), SYS_ERR_OK);
     char c;
     TEST_ERR(rpc_serial_getchar(get_serial_rpc(), &c), SERIAL_ERR_NOT_FOREGROUND);
+    uint32_t id;
+    TEST_ERR(rpc_serial_interrupt_wait(get_serial_rpc(), &id), SERIAL_ERR_NOT_INIT);
     test_report(getchar() == EOF, "stdin of a background domain is at its end");
 }
 
