@@ -107,6 +107,14 @@ static void release_grant(struct grant *g)
     first_free = (uint32_t)(g - grants);
 }
 
+/* RAM_CAP's alignment: 0 (no constraint) or a power of two no larger
+ * than all the memory we serve (more could never be met).  Up to a page
+ * any capability meets it; above, the physical base is a multiple of it. */
+static bool alignment_ok(size_t alignment)
+{
+    return (alignment & (alignment - 1)) == 0 && alignment <= total_bytes;
+}
+
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_ram_cap_req in;
@@ -117,12 +125,11 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
     size_t bytes = (in.bytes + BASE_PAGE_SIZE - 1) & ~(size_t)(BASE_PAGE_SIZE - 1);
     struct client *c = client_of(rc->client_id);
     struct grant *g = free_grant();
-    if (bytes == 0 || bytes < in.bytes || in.alignment == 0 ||
-        (in.alignment & (in.alignment - 1)) || in.alignment > BASE_PAGE_SIZE) {
+    if (bytes == 0 || bytes < in.bytes || !alignment_ok(in.alignment)) {
         resp->err = MM_ERR_BAD_REQUEST;
     } else if (c && bytes > quota - c->used) {
         resp->err = MM_ERR_QUOTA_EXCEEDED;
-    } else if (c == NULL || g == NULL || err_is_fail(ram_alloc(&g->cap, bytes))) {
+    } else if (c == NULL || g == NULL || err_is_fail(ram_alloc_aligned(&g->cap, bytes, in.alignment))) {
         resp->err = MM_ERR_OUT_OF_MEMORY;
     } else {
         take_grant(g, g->cap, bytes, rc->client_id);
