@@ -139,6 +139,50 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
     }
 }
 
+/* The grant of domain's whose memory is exactly info's, or NULL.  Grants
+ * never overlap, so a RAM capability with the very range of one of the
+ * client's grants is a copy of it (or a descendant as big): the client's. */
+static struct grant *grant_of(uint32_t domain, const struct capability_info *info)
+{
+    struct capability_info mine;
+    for (uint32_t i = 0; i < num_grants; i++) {
+        struct grant *g = &grants[i];
+        if (g->used && g->domain == domain && g->bytes == info->bytes &&
+            err_is_ok(cap_identify(g->cap, &mine)) && mine.base == info->base) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* RAM_FREE: a client gives a grant back.  Revoking our copy destroys
+ * every copy of it (the one just sent too) and all the client made from
+ * it; then the memory is ours again and the quota credited. */
+static void h_ram_free(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_ram_free_req in;
+    struct capability_info info;
+    struct grant *g = NULL;
+    if ((resp->err = rpc_ram_free_req_unpack(req, &in))) {
+        return;
+    }
+    if (err_is_ok(cap_identify(in.ram, &info)) && info.type == ObjType_RAM) {
+        g = grant_of(rc->client_id, &info);
+    }
+    if (g == NULL) {
+        resp->err = MM_ERR_NOT_GRANTED;
+        cap_destroy(in.ram);
+    } else {
+        struct client *c = client_of(rc->client_id);    /* has a grant: active */
+        cap_revoke(g->cap);
+        slot_free(in.ram);              /* emptied by the revoke */
+        c->used -= g->bytes;
+        mem_free(g->cap);
+        release_grant(g);
+    }
+    req->cap = NULL_CAP;
+}
+
 /* init says a domain died: revoke what it had, then free it. */
 static void domain_died(uint32_t domain)
 {
@@ -173,6 +217,7 @@ static void h_stats(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_RAM_CAP] = h_ram_cap,
+    [RPC_RAM_FREE] = h_ram_free,
 };
 
 static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
