@@ -217,7 +217,7 @@ static void processes(struct rpc_chan *init)
     test_report(status == 0, "rpc_process_wait: the spawned domain exited with 0");
     TEST_ERR(rpc_process_wait(init, id, &status), SPAWN_ERR_DOMAIN_NOT_FOUND);
     TEST_ERR(rpc_process_spawn(init, "no_such_module", "", &id), LIB_ERR_SPAWN_NO_MODULE);
-    TEST_ERR(rpc_process_spawn(init, "", "", &id), LIB_ERR_SPAWN_NO_MODULE);
+    TEST_ERR(rpc_process_spawn(init, "", "", &id), LIB_ERR_SPAWN_ARGS);
     TEST_ERR(rpc_process_get_name(init, 999, &name), SPAWN_ERR_DOMAIN_NOT_FOUND);
 }
 
