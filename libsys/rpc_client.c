@@ -155,6 +155,20 @@ static int serial_read_char(void)
     return (unsigned char)c;
 }
 
+/* SERIAL_PUTCHAR by itself would be a stream apart from printf's (the
+ * serial driver keeps one line per stream): the character joins the
+ * calling thread's stdout line instead, and that line so far goes out
+ * through rc now, on stdout's stream -- one ordered stream. */
+static errval_t write_through(void *rc, uint32_t stream, const char *buf, size_t len)
+{
+    return rpc_serial_write_stream(rc, stream, buf, len);
+}
+
+errval_t rpc_serial_putchar(struct rpc_chan *rc, char c)
+{
+    return stdio_put_through(c, write_through, rc);
+}
+
 static const struct stdio_backend serial_backend = { serial_write_line, serial_read_char };
 
 void rpc_client_init(void)

@@ -115,4 +115,11 @@ errval_t rpc_bind(struct capref server_ep, struct rpc_chan **ret);
  * request/response structs of every method: generated from libsys/rpc.idl. */
 #include <sys/rpc_stubs.h>
 
+/* By hand (rpc_client.c): */
+/* One character to the terminal, in order with printf's output: it joins
+ * the calling thread's stdout line, which goes out through rc now (as
+ * SERIAL_WRITE_STREAM on stdout's stream).  Its error, if any; the
+ * character is then not written. */
+errval_t rpc_serial_putchar(struct rpc_chan *rc, char c);
+
 #endif
