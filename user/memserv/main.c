@@ -36,6 +36,7 @@ struct grant {
     bool used;
     struct capref cap;          /* our copy */
     uint32_t bytes;
+    uint32_t base;              /* physical: how RAM_FREE recognises it */
     uint32_t domain;
     uint32_t next_free;         /* free entries: the next free one */
 };
@@ -115,6 +116,14 @@ static bool alignment_ok(size_t alignment)
     return (alignment & (alignment - 1)) == 0 && alignment <= total_bytes;
 }
 
+/* A new grant's physical base (for grant_of). */
+static uint32_t grant_base(struct capref cap)
+{
+    struct capability_info info = { 0 };
+    cap_identify(cap, &info);
+    return info.base;
+}
+
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_ram_cap_req in;
@@ -133,6 +142,7 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
         resp->err = MM_ERR_OUT_OF_MEMORY;
     } else {
         take_grant(g, g->cap, bytes, rc->client_id);
+        g->base = grant_base(g->cap);
         c->used += bytes;
         /* The capability goes as a copy: we keep ours. */
         resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
@@ -144,11 +154,10 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
  * client's grants is a copy of it (or a descendant as big): the client's. */
 static struct grant *grant_of(uint32_t domain, const struct capability_info *info)
 {
-    struct capability_info mine;
     for (uint32_t i = 0; i < num_grants; i++) {
         struct grant *g = &grants[i];
         if (g->used && g->domain == domain && g->bytes == info->bytes &&
-            err_is_ok(cap_identify(g->cap, &mine)) && mine.base == info->base) {
+            g->base == info->base) {
             return g;
         }
     }
