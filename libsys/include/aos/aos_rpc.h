@@ -42,7 +42,9 @@ struct aos_rpc {
 
 static inline errval_t aos_rpc_init(struct aos_rpc *rpc)
 {
-    rpc->unused = 0;
+    if (rpc != NULL) {
+        rpc->unused = 0;
+    }
     return SYS_ERR_OK;
 }
 
