@@ -139,7 +139,9 @@ static uint32_t free_pages(void)
     return n;
 }
 
-static errval_t retype_from_sources(struct capref dest, unsigned type, size_t bytes)
+/* align: a power of two, at least a page (the caller checks). */
+static errval_t retype_from_sources(struct capref dest, unsigned type, size_t bytes,
+                                    uint32_t align)
 {
     uint32_t size = object_bytes(type, bytes);
     uint32_t pages = (size + PAGE - 1) / PAGE;
@@ -154,7 +156,7 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
     }
     for (unsigned i = 0; i < num_sources; i++) {
         struct ram_source *s = &sources[i];
-        if (s->free_pages < pages || !find_run(s, pages, object_align(type), &first)) {
+        if (s->free_pages < pages || !find_run(s, pages, align, &first)) {
             continue;
         }
         bool fixed = type != ObjType_RAM && type != ObjType_Frame &&
@@ -172,21 +174,30 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
     return LIB_ERR_RAM_ALLOC;
 }
 
-errval_t mem_retype_at(struct capref dest, unsigned type, size_t bytes)
+/* An object at a physical address that is a multiple of align, from the
+ * sources, or from new RAM the refill hook gets. */
+static errval_t retype_aligned(struct capref dest, unsigned type, size_t bytes,
+                               uint32_t align)
 {
     thread_lock_libsys();
-    errval_t err = retype_from_sources(dest, type, bytes);
+    errval_t err = retype_from_sources(dest, type, bytes, align);
     thread_unlock_libsys();
-    if (err == LIB_ERR_RAM_ALLOC && ram_refill_hook && !disp_is_disabled()) {
+    size_t size = object_bytes(type, bytes);
+    if (err == LIB_ERR_RAM_ALLOC && ram_refill_hook && !disp_is_disabled() &&
+        size <= SIZE_MAX - align) {
         /* Enough for the object wherever the new RAM's aligned spot is. */
-        size_t need = object_bytes(type, bytes) + object_align(type) - PAGE;
-        if (err_is_ok(ram_refill_hook(need))) {
+        if (err_is_ok(ram_refill_hook(size + align - PAGE))) {
             thread_lock_libsys();
-            err = retype_from_sources(dest, type, bytes);
+            err = retype_from_sources(dest, type, bytes, align);
             thread_unlock_libsys();
         }
     }
     return err;
+}
+
+errval_t mem_retype_at(struct capref dest, unsigned type, size_t bytes)
+{
+    return retype_aligned(dest, type, bytes, object_align(type));
 }
 
 errval_t mem_retype(unsigned type, size_t bytes, struct capref *ret)
@@ -231,6 +242,24 @@ errval_t mem_free(struct capref cap)
 errval_t ram_alloc(struct capref *ret, size_t bytes)
 {
     return mem_retype(ObjType_RAM, bytes, ret);
+}
+
+errval_t ram_alloc_aligned(struct capref *ret, size_t bytes, size_t alignment)
+{
+    if (alignment & (alignment - 1) || alignment > RAM_MAX_ALIGNMENT) {
+        return LIB_ERR_RAM_ALLOC;
+    }
+    errval_t err = slot_alloc(ret);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    /* Every RAM capability starts on a page: smaller alignments (and 0,
+     * no constraint) are met by any. */
+    err = retype_aligned(*ret, ObjType_RAM, bytes, alignment > PAGE ? alignment : PAGE);
+    if (err_is_fail(err)) {
+        slot_free(*ret);
+    }
+    return err;
 }
 
 errval_t frame_alloc(struct capref *ret, size_t bytes)

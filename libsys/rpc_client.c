@@ -145,14 +145,60 @@ static void serial_write_line(uint32_t stream, const char *buf, size_t len)
 /* stdin has a channel of its own: a thread waiting for a key holds its
  * channel (one call in flight per channel) and must not hold up another
  * thread's output. */
-static int serial_read_char(void)
+struct rpc_chan *get_serial_input_rpc(void)
 {
     static struct service_chan input;
+    return connected(&input, "serial");
+}
+
+static int serial_read_char(void)
+{
     char c;
-    if (err_is_fail(rpc_serial_getchar(connected(&input, "serial"), &c))) {
+    if (err_is_fail(rpc_serial_getchar(get_serial_input_rpc(), &c))) {
         return -1;
     }
     return (unsigned char)c;
+}
+
+/* SERIAL_PUTCHAR by itself would be a stream apart from printf's (the
+ * serial driver keeps one line per stream): the character joins the
+ * calling thread's stdout line instead, and that line so far goes out
+ * through rc now, on stdout's stream -- one ordered stream. */
+static errval_t write_through(void *rc, uint32_t stream, const char *buf, size_t len)
+{
+    return rpc_serial_write_stream(rc, stream, buf, len);
+}
+
+errval_t rpc_serial_putchar(struct rpc_chan *rc, char c)
+{
+    return stdio_put_through(c, write_through, rc);
+}
+
+/* PROCESS_LIST's "id name" lines, just the ids. */
+errval_t rpc_process_get_all_pids(struct rpc_chan *rc, uint32_t **pids, size_t *count)
+{
+    char *list, *p;
+    errval_t err = rpc_process_list(rc, &list);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    size_t n = 0;
+    for (p = list; *p; p++) {
+        n += *p == '\n';
+    }
+    uint32_t *ids = malloc((n ? n : 1) * sizeof(*ids));
+    if (ids == NULL) {
+        free(list);
+        return LIB_ERR_MALLOC_FAIL;
+    }
+    n = 0;
+    for (p = list; *p; p = strchr(p, '\n') + 1) {
+        ids[n++] = (uint32_t)strtoul(p, NULL, 10);
+    }
+    free(list);
+    *pids = ids;
+    *count = n;
+    return SYS_ERR_OK;
 }
 
 static const struct stdio_backend serial_backend = { serial_write_line, serial_read_char };

@@ -46,10 +46,16 @@ void stdio_set_backend(const struct stdio_backend *b)
     backend = b ? b : &kernel_backend;
 }
 
+/* The stream number of l's text: its thread's. */
+static uint32_t stream_of(const struct line_buf *l)
+{
+    return l->owner ? thread_id(l->owner) : 0;
+}
+
 static void flush_line(struct line_buf *l)
 {
     if (l->len > 0) {
-        backend->write(l->owner ? thread_id(l->owner) : 0, l->text, l->len);
+        backend->write(stream_of(l), l->text, l->len);
         l->len = 0;
     }
 }
@@ -91,6 +97,24 @@ static int sys_putc(char c, FILE *f)
     }
     thread_mutex_unlock(&line_lock);
     return (unsigned char)c;
+}
+
+errval_t stdio_put_through(char c, stdio_write_fn out, void *arg)
+{
+    thread_mutex_lock(&line_lock);
+    struct line_buf *l = my_line();
+    if (l->len == LINE_MAX_BYTES) {
+        flush_line(l);
+    }
+    l->text[l->len++] = c;
+    errval_t err = out(arg, stream_of(l), l->text, l->len);
+    if (err_is_ok(err)) {
+        l->len = 0;
+    } else {
+        l->len--;                   /* c is not written; the rest stays */
+    }
+    thread_mutex_unlock(&line_lock);
+    return err;
 }
 
 /* fflush(stdout): the calling thread's line; at exit (libsys_stdio_flush

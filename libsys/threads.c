@@ -216,6 +216,11 @@ bool thread_wake_one_disabled(struct thread_queue *q)
     return true;
 }
 
+/* Another of our threads if one is runnable; else the CPU to another
+ * dispatcher (as in Barrelfish): an enabled yield keeps this thread's
+ * registers in the enabled area and the dispatcher runnable, so we come
+ * back through run() as after a preemption.  A polling loop built on
+ * thread_yield thus lets the domain it waits for run. */
 void thread_yield(void)
 {
     disp_disable();
@@ -224,6 +229,7 @@ void thread_yield(void)
     }
     if (runq.head == NULL) {
         disp_enable();
+        sys_yield(CPTR_NULL);
         return;
     }
     make_runnable_disabled(thread_current);

@@ -18,6 +18,19 @@ uint64_t timing_now(void)
     return sys_timestamp(NULL);
 }
 
+uint64_t timing_now_units(void)
+{
+    if (hz == 0) {
+        timing_init();
+    }
+    uint64_t t = sys_timestamp(NULL);
+    if (cycles || hz == 0) {
+        return t;
+    }
+    /* ticks -> ns, in two parts so that no product overflows */
+    return t / hz * 1000000000ull + t % hz * 1000000000ull / hz;
+}
+
 const char *timing_unit(void)
 {
     return cycles ? "cycles" : "ns";

@@ -19,10 +19,6 @@ A QEMU image run fails as a whole (and counts as one failed test) when it
 times out, panics, ends without its TAP plan ("1..N"), reports a different
 number of results than its plan, or QEMU exits non-zero.
 
-<<<<<<< HEAD
-Per-image settings (docs/testing.md, "The .cfg format") come from
-tests/qemu/<name>.cfg when it exists, as "key = value" lines; a line "key@BOARD = value" applies on that board only
-=======
 The lines of a QEMU run are read as a terminal shows them (see
 screen_line): a carriage return inside a line goes back to its start,
 a backspace one column back, ESC [ K erases to the end of the line, and
@@ -30,9 +26,9 @@ other ESC [ ... sequences show nothing.  So a line that the serial
 driver rubbed out and printed over reads as what replaced it; the log
 file keeps the bytes as they came.
 
-Per-image settings come from tests/qemu/<name>.cfg when it exists, as
-"key = value" lines; a line "key@BOARD = value" applies on that board only
->>>>>>> shell/main
+Per-image settings (docs/testing.md, "The .cfg format") come from
+tests/qemu/<name>.cfg when it exists, as "key = value" lines; a line
+"key@BOARD = value" applies on that board only
 (e.g. "expect@virt = ^cpu: +ARM Cortex-A15").
     timeout = 60            wall-clock seconds (default 120)
     expect = <regex>        a line matching it must appear; may repeat.

@@ -74,6 +74,7 @@ struct domain {
     size_t ram;                     /* the RAM it was started with; 0 until
                                      * it runs (still being built) */
     struct spawninfo si;
+    uint32_t parent;                /* who spawned it (PROCESS_SPAWN); 0: init */
     struct rpc_chan chan;           /* its channel to us */
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
     unsigned num_waiters;           /* PROCESS_WAIT calls */
@@ -310,20 +311,90 @@ errval_t spawn_command(const char *name, const char *args, unsigned flags, uint3
     snprintf(line, sizeof(line), "%s %s", name, args);
     int argc = split(line, argv, MAX_ARGS);
     if (argc == 0) {
-        return LIB_ERR_SPAWN_NO_MODULE;
+        return LIB_ERR_SPAWN_ARGS;          /* no program name */
     }
     argv[argc] = NULL;
     return start_domain(argc, argv, flags, NULL, 0, id);
 }
 
+/* ---- exit statuses kept for parents (PROCESS_WAIT; lock held) --------------------- */
+
+/*
+ * As waitpid's zombies: the exit status of a domain spawned through
+ * PROCESS_SPAWN is kept after it ended until its parent waits for it (or
+ * the parent ends), so spawn-then-wait cannot miss it.  A wait already
+ * waiting when the domain ends is answered then, and nothing is kept.
+ * At most MAX_EXITED statuses: beyond, the oldest is forgotten.
+ */
+#define MAX_EXITED      MAX_DOMAINS
+static struct { uint32_t id, parent; int status; } exited[MAX_EXITED];
+static unsigned next_exited;
+
+static void exited_keep(uint32_t id, uint32_t parent, int status)
+{
+    exited[next_exited] = (typeof(exited[0])){ id, parent, status };
+    next_exited = (next_exited + 1) % MAX_EXITED;
+}
+
+/* parent's kept status of id, taken: it is answered once. */
+static bool exited_take(uint32_t id, uint32_t parent, int *status)
+{
+    for (unsigned i = 0; i < MAX_EXITED; i++) {
+        if (exited[i].id == id && id != 0 && exited[i].parent == parent) {
+            *status = exited[i].status;
+            exited[i].id = 0;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The domain id, even while it is being reaped (its waiters are answered
+ * at the very end of that), or NULL. */
+static struct domain *domain_to_wait_for(uint32_t id)
+{
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        if (domains[i].running && domains[i].si.domain_id == id && id != 0) {
+            return &domains[i];
+        }
+    }
+    return NULL;
+}
+
+/* d ended with status: keep it if its parent lives and was not among the
+ * waiters; and what d itself had not collected of its children is dropped. */
+static void exited_domain_ended(struct domain *d, uint32_t id, int status)
+{
+    bool told = false;
+    for (unsigned i = 0; i < d->num_waiters; i++) {
+        told |= d->waiters[i].rc->client_id == d->parent;
+    }
+    if (d->parent != 0 && !told && domain_to_wait_for(d->parent) != NULL) {
+        exited_keep(id, d->parent, status);
+    }
+    for (unsigned i = 0; i < MAX_EXITED; i++) {
+        if (exited[i].parent == id) {
+            exited[i].id = 0;
+        }
+    }
+}
+
 static void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    (void)rc;
     struct rpc_process_spawn_req in;
     struct rpc_process_spawn_resp out = { 0 };
     if ((resp->err = rpc_process_spawn_req_unpack(req, &in)) == SYS_ERR_OK) {
         resp->err = spawn_command(in.name, in.args, 0, &out.domain_id);
         rpc_process_spawn_resp_pack(resp, &out);
+    }
+    if (err_is_ok(resp->err)) {
+        /* Deaths are reaped on this same thread: the child is still here. */
+        thread_mutex_lock(&lock);
+        struct domain *d = domain_to_wait_for(out.domain_id);
+        if (d) {
+            d->parent = rc->client_id;
+        }
+        thread_mutex_unlock(&lock);
     }
 }
 
@@ -429,8 +500,11 @@ static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
         return;
     }
     thread_mutex_lock(&lock);
-    struct domain *d = domain_by_id(in.domain_id);
-    if (d == NULL) {
+    struct domain *d = domain_to_wait_for(in.domain_id);
+    int status;
+    if (d == NULL && exited_take(in.domain_id, rc->client_id, &status)) {
+        resp->err = rpc_process_wait_resp_pack(resp, &(struct rpc_process_wait_resp){ status });
+    } else if (d == NULL) {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
     } else if (d->num_waiters == MAX_WAITERS) {
         resp->err = LIB_ERR_RPC_BUSY;
@@ -852,6 +926,7 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     for (unsigned i = 0; i < d->num_waiters; i++) {
         rpc_process_wait_reply(d->waiters[i].rc, d->waiters[i].seq, &r);
     }
+    exited_domain_ended(d, id, r.status);
     d->running = false;
     num_running--;
     thread_cond_broadcast(&changed);

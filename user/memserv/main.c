@@ -36,6 +36,7 @@ struct grant {
     bool used;
     struct capref cap;          /* our copy */
     uint32_t bytes;
+    uint32_t base;              /* physical: how RAM_FREE recognises it */
     uint32_t domain;
     uint32_t next_free;         /* free entries: the next free one */
 };
@@ -107,6 +108,22 @@ static void release_grant(struct grant *g)
     first_free = (uint32_t)(g - grants);
 }
 
+/* RAM_CAP's alignment: 0 (no constraint) or a power of two no larger
+ * than all the memory we serve (more could never be met).  Up to a page
+ * any capability meets it; above, the physical base is a multiple of it. */
+static bool alignment_ok(size_t alignment)
+{
+    return (alignment & (alignment - 1)) == 0 && alignment <= total_bytes;
+}
+
+/* A new grant's physical base (for grant_of). */
+static uint32_t grant_base(struct capref cap)
+{
+    struct capability_info info = { 0 };
+    cap_identify(cap, &info);
+    return info.base;
+}
+
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_ram_cap_req in;
@@ -117,19 +134,62 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
     size_t bytes = (in.bytes + BASE_PAGE_SIZE - 1) & ~(size_t)(BASE_PAGE_SIZE - 1);
     struct client *c = client_of(rc->client_id);
     struct grant *g = free_grant();
-    if (bytes == 0 || bytes < in.bytes || in.alignment == 0 ||
-        (in.alignment & (in.alignment - 1)) || in.alignment > BASE_PAGE_SIZE) {
+    if (bytes == 0 || bytes < in.bytes || !alignment_ok(in.alignment)) {
         resp->err = MM_ERR_BAD_REQUEST;
     } else if (c && bytes > quota - c->used) {
         resp->err = MM_ERR_QUOTA_EXCEEDED;
-    } else if (c == NULL || g == NULL || err_is_fail(ram_alloc(&g->cap, bytes))) {
+    } else if (c == NULL || g == NULL || err_is_fail(ram_alloc_aligned(&g->cap, bytes, in.alignment))) {
         resp->err = MM_ERR_OUT_OF_MEMORY;
     } else {
         take_grant(g, g->cap, bytes, rc->client_id);
+        g->base = grant_base(g->cap);
         c->used += bytes;
         /* The capability goes as a copy: we keep ours. */
         resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
     }
+}
+
+/* The grant of domain's whose memory is exactly info's, or NULL.  Grants
+ * never overlap, so a RAM capability with the very range of one of the
+ * client's grants is a copy of it (or a descendant as big): the client's. */
+static struct grant *grant_of(uint32_t domain, const struct capability_info *info)
+{
+    for (uint32_t i = 0; i < num_grants; i++) {
+        struct grant *g = &grants[i];
+        if (g->used && g->domain == domain && g->bytes == info->bytes &&
+            g->base == info->base) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+/* RAM_FREE: a client gives a grant back.  Revoking our copy destroys
+ * every copy of it (the one just sent too) and all the client made from
+ * it; then the memory is ours again and the quota credited. */
+static void h_ram_free(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_ram_free_req in;
+    struct capability_info info;
+    struct grant *g = NULL;
+    if ((resp->err = rpc_ram_free_req_unpack(req, &in))) {
+        return;
+    }
+    if (err_is_ok(cap_identify(in.ram, &info)) && info.type == ObjType_RAM) {
+        g = grant_of(rc->client_id, &info);
+    }
+    if (g == NULL) {
+        resp->err = MM_ERR_NOT_GRANTED;
+        cap_destroy(in.ram);
+    } else {
+        struct client *c = client_of(rc->client_id);    /* has a grant: active */
+        cap_revoke(g->cap);
+        slot_free(in.ram);              /* emptied by the revoke */
+        c->used -= g->bytes;
+        mem_free(g->cap);
+        release_grant(g);
+    }
+    req->cap = NULL_CAP;
 }
 
 /* init says a domain died: revoke what it had, then free it. */
@@ -183,6 +243,7 @@ static void h_usage(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
 
 static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_RAM_CAP] = h_ram_cap,
+    [RPC_RAM_FREE] = h_ram_free,
 };
 
 static const rpc_handler_fn control[RPC_METHOD_COUNT] = {

@@ -166,7 +166,8 @@ static void memory_server(void)
     test_report(got == 8192, "a request is rounded up to whole pages: %u", (unsigned)got);
     TEST_ERR(rpc_get_ram_cap(get_memserv_rpc(), 0, 4096, &ram, NULL), MM_ERR_BAD_REQUEST);
     TEST_ERR(rpc_get_ram_cap(get_memserv_rpc(), 4096, 3, &ram, NULL), MM_ERR_BAD_REQUEST);
-    TEST_ERR(rpc_get_ram_cap(get_memserv_rpc(), 4096, 0, &ram, NULL), MM_ERR_BAD_REQUEST);
+    TEST_ERR(rpc_get_ram_cap(get_memserv_rpc(), 4096, 48 * 1024, &ram, NULL),
+             MM_ERR_BAD_REQUEST);
     TEST_ERR(rpc_get_ram_cap(get_memserv_rpc(), 0xfffff001u, 4096, &ram, NULL),
              MM_ERR_BAD_REQUEST);
     size_t ms_free = 0, ms_total = 0, init_free = 0;
@@ -218,7 +219,7 @@ static void processes(struct rpc_chan *init)
     test_report(status == 0, "rpc_process_wait: the spawned domain exited with 0");
     TEST_ERR(rpc_process_wait(init, id, &status), SPAWN_ERR_DOMAIN_NOT_FOUND);
     TEST_ERR(rpc_process_spawn(init, "no_such_module", "", &id), LIB_ERR_SPAWN_NO_MODULE);
-    TEST_ERR(rpc_process_spawn(init, "", "", &id), LIB_ERR_SPAWN_NO_MODULE);
+    TEST_ERR(rpc_process_spawn(init, "", "", &id), LIB_ERR_SPAWN_ARGS);
     TEST_ERR(rpc_process_get_name(init, 999, &name), SPAWN_ERR_DOMAIN_NOT_FOUND);
 }
 

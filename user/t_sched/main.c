@@ -13,6 +13,7 @@
 #include <sys/paging.h>
 #include <sys/ram.h>
 #include <sys/systest.h>
+#include <sys/threads.h>
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
 
@@ -96,12 +97,24 @@ int main(void)
     test_report(helper_runs == 2, "a yield lets a just-woken dispatcher run first (%u runs)",
                 (unsigned)helper_runs);
 
+    /* thread_yield with no other thread of ours to run gives the CPU to
+     * another dispatcher: a loop polling with it lets the helper run
+     * (without, it would spin to the end of its slice: bounded here). */
+    TEST_ERR(helper_make_runnable(), SYS_ERR_OK);
+    unsigned polls = 0;
+    while (helper_runs == 2 && polls < 1000) {
+        thread_yield();
+        polls++;
+    }
+    test_report(helper_runs == 3 && polls < 10, "thread_yield alone lets another "
+                "dispatcher run (%u polls)", polls);
+
     /* Stopped and deleted, it never runs again. */
     TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Stop, 1, 0).err, SYS_ERR_OK);
     TEST_ERR(helper_make_runnable(), SYS_ERR_DISP_DEAD);
     TEST_ERR(sys_yield(capref_addr(disp)), SYS_ERR_YIELD_TARGET);
     TEST_ERR(mem_free(disp), SYS_ERR_OK);
-    test_report(helper_runs == 2, "a stopped dispatcher never runs again");
+    test_report(helper_runs == 3, "a stopped dispatcher never runs again");
     paging_unmap(frame_va, DISPATCHER_FRAME_BYTES);
     mem_free(frame);
     slot_free(empty);

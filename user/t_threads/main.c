@@ -53,7 +53,8 @@ static int tls_keeper(void *arg)
 }
 
 /* A thread waiting for a message on our own endpoint; thread_yield alone
- * (no sys_yield, so no run() upcall) must let it see the message. */
+ * must let it see the message (thread_yield polls for messages; with no
+ * thread runnable it also yields the CPU, and run() polls again). */
 static struct lmp_chan self_chan;
 static volatile bool got_message;
 

@@ -74,9 +74,9 @@ static int dispatcher_thread(void *arg)
     return 0;
 }
 
-/* Let every other thread run until it blocks.  thread_yield alone does
- * not look for messages while no other thread is runnable; a system-call
- * yield brings us back through run(), which does. */
+/* Let every other thread run until it blocks, and other domains too:
+ * thread_yield switches to another runnable thread of ours if there is
+ * one, and the system-call yield gives the CPU away even then. */
 static void settle(void)
 {
     for (int i = 0; i < 20; i++) {

@@ -46,8 +46,11 @@ static inline struct capref taskcn_cap(uint32_t slot)
 struct capability_info {
     unsigned type;          /* enum objtype */
     unsigned rights;
-    uint32_t base;          /* EndPoint: buffer offset */
-    uint32_t bytes;         /* EndPoint: buffer length */
+    /* Memory objects (RAM, Frame, DevFrame, CNodes, VNodes, Dispatcher):
+     * the physical range.  EndPoint: its buffer's offset and length in
+     * the receiver's dispatcher frame.  Kernel, IRQTable, IRQ: 0, 0. */
+    uint32_t base;
+    uint32_t bytes;
 };
 
 /* ---- operations -------------------------------------------------------- */

@@ -26,6 +26,12 @@ errval_t mem_free(struct capref cap);
 /* Convenience: a RAM / Frame capability of bytes (a multiple of 4 KiB). */
 errval_t ram_alloc(struct capref *ret, size_t bytes);
 errval_t frame_alloc(struct capref *ret, size_t bytes);
+/* A RAM capability whose physical base is a multiple of alignment: a
+ * power of two up to RAM_MAX_ALIGNMENT, or 0 for no constraint (RAM
+ * starts on a page anyway).  LIB_ERR_RAM_ALLOC if no source has such a
+ * free run, or the alignment is not a power of two. */
+#define RAM_MAX_ALIGNMENT   (1u << 31)
+errval_t ram_alloc_aligned(struct capref *ret, size_t bytes, size_t alignment);
 
 /* Bytes still free in all sources and not reserved (below). */
 size_t ram_free_bytes(void);

@@ -92,6 +92,9 @@ struct rpc_chan *get_init_rpc(void);
  * first use (rpc_connect); NULL while the service does not exist. */
 struct rpc_chan *get_memserv_rpc(void);
 struct rpc_chan *get_serial_rpc(void);
+/* The serial driver again, for reading only (stdin's): a thread waiting
+ * in rpc_serial_getchar holds its channel and must not hold up output. */
+struct rpc_chan *get_serial_input_rpc(void);
 /* Start-up: RAM refills from the memory server, stdio through the serial
  * driver once it exists. */
 void rpc_client_init(void);
@@ -114,5 +117,15 @@ errval_t rpc_bind(struct capref server_ep, struct rpc_chan **ret);
 /* The typed client stubs (rpc_send_number, rpc_get_ram_cap, ...) and the
  * request/response structs of every method: generated from libsys/rpc.idl. */
 #include <sys/rpc_stubs.h>
+
+/* By hand (rpc_client.c): */
+/* One character to the terminal, in order with printf's output: it joins
+ * the calling thread's stdout line, which goes out through rc now (as
+ * SERIAL_WRITE_STREAM on stdout's stream).  Its error, if any; the
+ * character is then not written. */
+errval_t rpc_serial_putchar(struct rpc_chan *rc, char c);
+/* The ids of all running domains (PROCESS_LIST without the names), in a
+ * malloc'd array the caller frees. */
+errval_t rpc_process_get_all_pids(struct rpc_chan *rc, uint32_t **pids, size_t *count);
 
 #endif

@@ -47,6 +47,8 @@ struct thread *thread_create_stack(thread_func_t fn, void *arg, size_t stack);
 errval_t thread_join(struct thread *t, int *retval);
 void thread_detach(struct thread *t);
 void thread_exit(int retval) __attribute__((noreturn));
+/* Run another runnable thread of ours; with none, give the CPU to another
+ * dispatcher (an enabled SYS_YIELD), as Barrelfish does (docs/dispatch.md). */
 void thread_yield(void);
 struct thread *thread_self(void);
 uint32_t thread_id(struct thread *t);

@@ -22,8 +22,14 @@
 
 /* Ask the kernel which clock it has; true if it counts cycles. */
 bool timing_init(void);
-/* The clock's raw reading (cycles, or timestamp-counter ticks). */
+/* The clock's raw reading: cycles, or the board timer's ticks (10 ns
+ * each on vexpress-a9) -- only for timing_mean_x10. */
 uint64_t timing_now(void);
+/* The clock in the benchmark unit, timing_unit(): cycles, or ticks turned
+ * into nanoseconds.  Under QEMU's -icount shift=0 both are guest
+ * instructions, the unit every benchmark result is in.  Use this one to
+ * read time yourself. */
+uint64_t timing_now_units(void);
 /* "cycles" or "ns": the unit timing_mean_x10 reports in. */
 const char *timing_unit(void);
 /* The mean of (t1 - t0) over n, in tenths of timing_unit(). */
