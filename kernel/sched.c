@@ -94,12 +94,10 @@ void sched_save_current(struct trap_frame *tf)
         return;
     }
     struct dispatcher_shared *sh = d->shared;
-    if (d->state == DCB_STOPPED) {
-        /* its registers are not kept */
-    } else if (sh->disabled) {
-        memcpy(&sh->disabled_area, tf, sizeof(*tf));
-    } else {
-        memcpy(&sh->enabled_area, tf, sizeof(*tf));
+    if (d->state != DCB_STOPPED) {      /* a stopped one's are not kept */
+        memcpy(sh->disabled ? &sh->disabled_area : &sh->enabled_area, tf,
+               sizeof(*tf));
+        dispatch_save_cpu_state(d);
     }
     dcb_current = NULL;
 }

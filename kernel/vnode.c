@@ -14,6 +14,7 @@
 #include <dispatch.h>
 #include <invocation.h>
 #include <arch/armv7.h>
+#include <arch/asid.h>
 #include <arch/cp15.h>
 #include <arch/vm.h>
 
@@ -49,59 +50,6 @@ static void tlb_sync_unmap(void)
     dsb();
     tlb_invalidate_all();
     isb();
-}
-
-/* ---- ASIDs --------------------------------------------------------------- */
-
-/* ASID 0 is the kernel's (and the empty table's); 1..255 for domains. */
-#define NUM_ASIDS 256
-static uint32_t asid_used[NUM_ASIDS / 32] = { 1 };
-
-/* TTBR0 while no domain's table is current (idle, or after the current
- * table was destroyed): maps nothing. */
-static uint32_t empty_l1[ARM_L1_USER_ENTRIES] ALIGNED(16384);
-
-errval_t vnode_l1_asid(const struct capability *l1, uint32_t *asid)
-{
-    uint32_t *meta = (uint32_t *)&l1_shadow(l1->base)[L1_SHADOW_ASID];
-
-    if (*meta == 0) {
-        unsigned a;
-        for (a = 1; a < NUM_ASIDS; a++) {
-            if (!(asid_used[a / 32] & (1u << (a % 32)))) {
-                break;
-            }
-        }
-        if (a == NUM_ASIDS) {
-            return SYS_ERR_NO_ASID;
-        }
-        asid_used[a / 32] |= 1u << (a % 32);
-        *meta = a;
-    }
-    *asid = *meta;
-    return SYS_ERR_OK;
-}
-
-static void asid_free(const struct capability *l1)
-{
-    uint32_t *meta = (uint32_t *)&l1_shadow(l1->base)[L1_SHADOW_ASID];
-    uint32_t a = *meta;
-
-    if (a == 0) {
-        return;
-    }
-    /* If the table being destroyed is live in TTBR0, leave it first. */
-    if ((cp15_read_ttbr0() & ~0x3fffu) == l1->base) {
-        cp15_write_contextidr(0);
-        isb();
-        cp15_write_ttbr0(kva_to_phys((lvaddr_t)empty_l1) | TTBR_WALK_WBWA);
-        isb();
-    }
-    tlb_invalidate_asid(a);
-    dsb();
-    isb();
-    asid_used[a / 32] &= ~(1u << (a % 32));
-    *meta = 0;
 }
 
 /* ---- mapping ----------------------------------------------------------- */
@@ -291,7 +239,7 @@ void vnode_destroy(const struct capability *cap)
     }
     pte_sync(t, n);
     if (l1) {
-        asid_free(cap);
+        asid_release(cap->base);
     }
     tlb_sync_unmap();
 }

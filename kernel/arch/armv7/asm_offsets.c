@@ -27,6 +27,7 @@ CHECK(struct dcb, shared, DCB_SHARED);
 CHECK(struct dcb, frame_kva, DCB_FRAME_KVA);
 CHECK(struct dcb, ttbr0, DCB_TTBR0);
 CHECK(struct dcb, asid, DCB_ASID);
+CHECK(struct dcb, tpidrurw, DCB_TPIDRURW);
 CHECK(struct dispatcher_shared, disabled, DS_DISABLED);
 CHECK(struct dispatcher_shared, udisp, DS_UDISP);
 CHECK(struct dispatcher_shared, run_entry, DS_RUN_ENTRY);

@@ -39,6 +39,7 @@ CP15_READ(dfar,  0, c6, c0, 0)      /* Data fault address */
 CP15_READ(ifar,  0, c6, c0, 2)      /* Instruction fault address */
 CP15_RW(vbar,    0, c12, c0, 0)     /* Vector base (Security Extensions) */
 CP15_RW(contextidr, 0, c13, c0, 1)  /* ASID and process ID */
+CP15_RW(tpidrurw, 0, c13, c0, 2)    /* User read/write thread ID */
 CP15_RW(tpidruro, 0, c13, c0, 3)    /* User read-only thread ID */
 CP15_RW(tpidrprw, 0, c13, c0, 4)    /* Privileged-only thread ID */
 
