@@ -210,8 +210,7 @@ woken:
     cmp     r3, #0
     addeq   r2, r2, #DS_ENABLED_AREA
     addne   r2, r2, #DS_DISABLED_AREA
-    add     r0, sp, #TF_R0 + 4
-    ldm     r0, {r4-r12}                        @ frame r1-r9
+    ldmib   sp, {r4-r12}                        @ frame r1-r9 (TF_R0 = 0)
     mov     r3, #0                              @ r0 = SYS_ERR_OK
     stm     r2!, {r3-r12}                       @ save area r0-r9
     add     r0, sp, #TF_R0 + 40
@@ -227,8 +226,9 @@ woken:
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    ldr     r4, [lr, #DCB_TTBR0]
-    ldr     r5, [lr, #DCB_ASID]
+    add     r0, lr, #DCB_SHARED
+    ldm     r0, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw: the DCB's order
     ldr     r3, =asid_owner
     ldr     r3, [r3, r5, lsl #2]
     cmp     r3, r4
@@ -243,9 +243,7 @@ asid_valid:
     mcr     p15, 0, r4, c2, c0, 0               @ TTBR0 (walk bits included)
     isb
     clrex
-    ldr     r2, [lr, #DCB_SHARED]               @ r2 = receiver's shared page
-    ldr     r0, [lr, #DCB_TPIDRURW]
-    mcr     p15, 0, r0, c13, c0, 2              @ TPIDRURW
+    mcr     p15, 0, r6, c13, c0, 2              @ TPIDRURW
     ldr     r0, [r2, #DS_THREAD_POINTER]
     mcr     p15, 0, r0, c13, c0, 3              @ TPIDRURO
     ldr     r0, [r2, #DS_DISABLED]
@@ -320,15 +318,17 @@ wrap:
     /* ---- 10'. the receiver's table lost its ASID in a rollover, or it
      * never ran: dispatch_asid(lr) finds or makes one (a rollover leaves
      * every user table first, then invalidates the TLB).
-     * in: lr = receiver, r4 = its TTBR0; out: r5 = the ASID */
+     * in: lr = receiver, r2, r4, r6 as in block 10; out: r5 = the ASID */
 asid_stale:
-    mov     r6, lr                              @ r4-r11 survive the call
+    mov     r8, lr                              @ r4-r11 survive the call
+    mov     r9, r2
     mov     r0, lr
     mov     r7, sp
     bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
     bl      dispatch_asid
     mov     sp, r7
-    mov     lr, r6
+    mov     lr, r8
+    mov     r2, r9
     mov     r5, r0
     b       asid_valid
 
