@@ -475,10 +475,18 @@ TEST_ARGS = \
         --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
     $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
         --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
-    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)')
+    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)') \
+    $(if $(call selected,disasm),--check '$(PLAT)/disasm=$(DISASM_CHECK)')
 
 test-args:
 	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
+
+# The address-space switch and the clrex on every return to user mode,
+# checked in the machine code of each kernel variant this board builds
+# (scripts/check_disasm.py; docs/dispatch.md, section 6).
+DISASM_IMAGES = $(SPRAT_IMAGE) \
+    $(if $(QEMU_MACHINE),$(BUILD)/images/usertest.elf $(BUILD)/images/usertest-slow.elf)
+DISASM_CHECK = $(PYTHON) scripts/check_disasm.py --objdump $(OBJDUMP) $(DISASM_IMAGES)
 
 # The structure of a U-Boot board's images, checked without the board.
 BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
