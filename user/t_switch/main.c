@@ -1,0 +1,113 @@
+/*
+ * user/t_switch -- the user-visible CPU state that belongs to a domain
+ * does not cross a switch (docs/dispatch.md, section 4): the exclusive
+ * monitor and TPIDRURW.
+ *
+ * Started as "t_switch", it spawns itself as "t_switch child" and waits
+ * for it.  Both are the same program, so a static variable has the same
+ * virtual address in both -- just what an ldrex in one domain and a strex
+ * in another need to pair up if the kernel does not clear the exclusive
+ * monitor on a switch (QEMU models the monitor by address and value; an
+ * exception return alone does not clear it).
+ *
+ *   parent: TPIDRURW = its secret; an ldrex/yield/strex pair must fail;
+ *           ldrex on `pairing` and spawn the child; afterwards its
+ *           TPIDRURW must still be its own;
+ *   child:  TPIDRURW must read 0 (a new dispatcher's), not the parent's
+ *           secret; a strex on `pairing` with no ldrex of its own must
+ *           fail; its own TPIDRURW must survive many switches.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/invoke.h>
+#include <sys/rpc.h>
+#include <sys/systest.h>
+
+#define PARENT_SECRET   0x5ec7e7a1u
+#define CHILD_VALUE     0xc41d0b0bu
+
+static volatile uint32_t own;       /* the parent's own ldrex/strex pair */
+static volatile uint32_t pairing;   /* ldrex in the parent, strex in the child */
+
+static inline uint32_t ldrex(volatile uint32_t *p)
+{
+    uint32_t v;
+    __asm__ volatile("ldrex %0, [%1]" : "=r"(v) : "r"(p) : "memory");
+    return v;
+}
+
+/* 0: stored; 1: the monitor said no. */
+static inline uint32_t strex(volatile uint32_t *p, uint32_t v)
+{
+    uint32_t failed;
+    __asm__ volatile("strex %0, %2, [%1]" : "=&r"(failed) : "r"(p), "r"(v) : "memory");
+    return failed;
+}
+
+static inline uint32_t tpidrurw_read(void)
+{
+    uint32_t v;
+    __asm__ volatile("mrc p15, 0, %0, c13, c0, 2" : "=r"(v));
+    return v;
+}
+
+static inline void tpidrurw_write(uint32_t v)
+{
+    __asm__ volatile("mcr p15, 0, %0, c13, c0, 2" :: "r"(v));
+}
+
+static int child(void)
+{
+    uint32_t first = tpidrurw_read();
+    test_report(first == 0, "t_switch child: TPIDRURW starts at 0, not another "
+                "domain's value (%#lx)", (unsigned long)first);
+
+    /* The parent's last exclusive access was an ldrex of `pairing`. */
+    uint32_t failed = strex(&pairing, 0x1234);
+    test_report(failed == 1, "t_switch child: a strex without an ldrex of its own "
+                "fails after a switch (it must not pair with the parent's)");
+
+    tpidrurw_write(CHILD_VALUE);
+    for (int i = 0; i < 20; i++) {
+        sys_yield(CPTR_NULL);
+    }
+    test_report(tpidrurw_read() == CHILD_VALUE,
+                "t_switch child: its TPIDRURW survives 20 yields (%#lx)",
+                (unsigned long)tpidrurw_read());
+    return 0;
+}
+
+static int parent(void)
+{
+    struct rpc_chan *init = get_init_rpc();
+
+    tpidrurw_write(PARENT_SECRET);
+
+    /* The test can see a pair succeed: without a switch it does. */
+    ldrex(&own);
+    test_report(strex(&own, 1) == 0, "t_switch: ldrex/strex without a switch succeeds");
+    ldrex(&own);
+    sys_yield(CPTR_NULL);
+    test_report(strex(&own, 2) == 1, "t_switch: an ldrex/strex pair broken by a "
+                "switch fails");
+
+    uint32_t id = 0;
+    int status = -1;
+    ldrex(&pairing);
+    errval_t err = rpc_process_spawn(init, "t_switch", "child", &id);
+    ldrex(&pairing);
+    if (err_is_ok(err)) {
+        err = rpc_process_wait(init, id, &status);
+    }
+    test_report(err_is_ok(err) && status == 0, "t_switch: the child ran (%s, status %d)",
+                err_getcode(err), status);
+    test_report(tpidrurw_read() == PARENT_SECRET,
+                "t_switch: TPIDRURW is still this domain's after the child wrote its own "
+                "(%#lx)", (unsigned long)tpidrurw_read());
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    return argc > 1 && strcmp(argv[1], "child") == 0 ? child() : parent();
+}
