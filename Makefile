@@ -417,6 +417,10 @@ HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
+HOST_TEST_asid_SRCS := kernel/arch/armv7/asid.c
+# asid.c against a recording stand-in for its CP15 accesses.
+$(HOSTBUILD)/obj/kernel/arch/armv7/asid.o: HOST_CFLAGS += \
+    -include tests/host/switch_cp15.h -Ikernel/arch/armv7/include
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
