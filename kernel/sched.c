@@ -14,6 +14,7 @@
 #include <timer.h>
 #include <startup.h>
 #include <arch/armv7.h>
+#include <arch/asid.h>
 #include <arch/cp15.h>
 
 struct dcb *dcb_current;
@@ -161,6 +162,13 @@ void sched_exit(struct trap_frame *tf)
 void sched_dispatch_first(struct trap_frame *tf);
 void sched_dispatch_first(struct trap_frame *tf)
 {
+    /* Until now TTBR0 held boot.S's identity map (boot_l1), global
+     * sections at what are user addresses from here on.  A change of ASID
+     * does not hide global TLB entries, so leave that table and flush them
+     * before any domain runs (QEMU, whose TLB has no ASIDs, flushes on
+     * every TTBR0 write and never shows the difference). */
+    vspace_leave();
+    tlb_invalidate_all();
     dcb_current = NULL;
     sched_dispatch(tf, NULL);
 }
