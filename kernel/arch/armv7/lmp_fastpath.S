@@ -233,7 +233,7 @@ woken:
     ldr     r3, [r3, r5, lsl #2]
     cmp     r3, r4
     bne     asid_stale
-asid_valid:
+asid_ok:
     mrc     p15, 0, r3, c2, c0, 1               @ TTBR1: the kernel's table
     mcr     p15, 0, r3, c2, c0, 0               @ TTBR0 = it
     isb
@@ -330,7 +330,7 @@ asid_stale:
     mov     lr, r8
     mov     r2, r9
     mov     r5, r0
-    b       asid_valid
+    b       asid_ok
 
     /* ---- 7'. a blocked receiver joins the run queue ------------------- */
 wake:
