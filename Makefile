@@ -403,7 +403,8 @@ jtag-gdb: deps
 # and everything they include, and a changed header would not rebuild.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include \
+    -idirafter kernel/arch/armv7/include -MD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are
@@ -417,6 +418,11 @@ HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
+# The fake CP15 (tests/host/fake_cp15.h) records cache/TLB maintenance.
+HOST_TEST_cachemaint_SRCS := kernel/arch/armv7/cachemaint.c kernel/vnode.c tests/host/fake_cp15.c
+# vnode.c's <arch/vm.h> needs a RAM base; the host's is only a number.
+$(HOSTBUILD)/obj/kernel/vnode.o: HOST_CFLAGS += -DPLAT_RAM_BASE=0x80000000u \
+    -DPLAT_RAM_SIZE=0x10000000u
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
