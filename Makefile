@@ -420,6 +420,7 @@ HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
 # The fake CP15 (tests/host/fake_cp15.h) records cache/TLB maintenance.
 HOST_TEST_cachemaint_SRCS := kernel/arch/armv7/cachemaint.c kernel/vnode.c tests/host/fake_cp15.c
+HOST_TEST_timestamp_SRCS := kernel/timestamp.c
 # vnode.c's <arch/vm.h> needs a RAM base; the host's is only a number.
 $(HOSTBUILD)/obj/kernel/vnode.o: HOST_CFLAGS += -DPLAT_RAM_BASE=0x80000000u \
     -DPLAT_RAM_SIZE=0x10000000u
