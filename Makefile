@@ -482,7 +482,16 @@ TEST_ARGS = \
         --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
     $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
         --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
-    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)')
+    $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)') \
+    $(if $(and $(filter vexpress-a9,$(PLAT)),$(call selected,icache)),--check '$(PLAT)/icache=$(ICACHE_CHECK)')
+
+# The I-cache maintenance between the last write into a code page and the
+# first fetch from it, for init and spawned domains, seen through QEMU's
+# gdb stub (scripts/icache_order.py; docs/hardware.md, "Caches").  On the
+# Cortex-A9 board only: the maintenance code is the same on virt.
+ICACHE_CHECK = $(PYTHON) scripts/icache_order.py --qemu-cmd "$(QEMU_RUN_CMD)" \
+    --image $(BUILD)/images/usertest.elf --init $(BUILD)/user/init.elf \
+    --ram-base $(PLAT_RAM_BASE)
 
 test-args:
 	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
