@@ -313,6 +313,10 @@ $(eval $(call gdbinit_rule,$(BUILD)/gdbinit-jtag,target extended-remote localhos
 # starts it; the disk image holds both on a FAT32 partition, after the
 # board's own boot loader files (BOOTLOADER_FILES).  docs/hardware.md.
 UIMAGE   := $(BUILD)/uImage
+# Its name on the card: anything but "uImage", the file U-Boot SPL's Falcon
+# mode would boot without U-Boot if the card also held a file "args"
+# (docs/hardware.md, "The SD card"); boot.cmd loads this name.
+UIMAGE_CARD_NAME := sprat.uimg
 BOOT_SCR := $(BUILD)/boot.scr
 SDCARD   := $(BUILD)/sdcard.img
 SDCARD_MIB := 64
@@ -341,7 +345,7 @@ $(BOOT_SCR): $(UBOOT_SCRIPT)
 $(SDCARD): $(UIMAGE) $(BOOT_SCR) $(BOOTLOADER_PATHS) scripts/mkbootdisk.sh
 	@echo "  DISK    $@"
 	$(Q)scripts/mkbootdisk.sh $@ $(SDCARD_MIB) $(BOOTLOADER_FILES) \
-	    boot.scr=$(BOOT_SCR) uImage=$(UIMAGE)
+	    boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE)
 
 $(BOOTLOADER_PATHS):
 	@echo "Missing $@ (the board's boot loader)."
@@ -500,7 +504,7 @@ test-args:
 BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
     --elf $(SPRAT_IMAGE) --uimage $(UIMAGE) --load-address $(PLAT_KERNEL_PA) \
     --script $(UBOOT_SCRIPT) --boot-scr $(BOOT_SCR) --disk $(SDCARD) \
-    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) uImage=$(UIMAGE),--file $(f)) \
+    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE),--file $(f)) \
     $(if $(OPENOCD_BOARD),--openocd-board $(OPENOCD_BOARD))
 
 bench: deps
