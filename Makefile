@@ -313,6 +313,10 @@ $(eval $(call gdbinit_rule,$(BUILD)/gdbinit-jtag,target extended-remote localhos
 # starts it; the disk image holds both on a FAT32 partition, after the
 # board's own boot loader files (BOOTLOADER_FILES).  docs/hardware.md.
 UIMAGE   := $(BUILD)/uImage
+# Its name on the card: anything but "uImage", the file U-Boot SPL's Falcon
+# mode would boot without U-Boot if the card also held a file "args"
+# (docs/hardware.md, "The SD card"); boot.cmd loads this name.
+UIMAGE_CARD_NAME := sprat.uimg
 BOOT_SCR := $(BUILD)/boot.scr
 SDCARD   := $(BUILD)/sdcard.img
 SDCARD_MIB := 64
@@ -341,7 +345,7 @@ $(BOOT_SCR): $(UBOOT_SCRIPT)
 $(SDCARD): $(UIMAGE) $(BOOT_SCR) $(BOOTLOADER_PATHS) scripts/mkbootdisk.sh
 	@echo "  DISK    $@"
 	$(Q)scripts/mkbootdisk.sh $@ $(SDCARD_MIB) $(BOOTLOADER_FILES) \
-	    boot.scr=$(BOOT_SCR) uImage=$(UIMAGE)
+	    boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE)
 
 $(BOOTLOADER_PATHS):
 	@echo "Missing $@ (the board's boot loader)."
@@ -403,7 +407,8 @@ jtag-gdb: deps
 # and everything they include, and a changed header would not rebuild.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include \
+    -idirafter kernel/arch/armv7/include -MD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are
@@ -417,10 +422,14 @@ HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
-HOST_TEST_asid_SRCS := kernel/arch/armv7/asid.c
-# asid.c against a recording stand-in for its CP15 accesses.
-$(HOSTBUILD)/obj/kernel/arch/armv7/asid.o: HOST_CFLAGS += \
-    -include tests/host/switch_cp15.h -Ikernel/arch/armv7/include
+# The fake CP15 (tests/host/fake_cp15.h) records cache/TLB maintenance.
+HOST_TEST_cachemaint_SRCS := kernel/arch/armv7/cachemaint.c kernel/vnode.c \
+    kernel/arch/armv7/asid.c tests/host/fake_cp15.c
+HOST_TEST_timestamp_SRCS := kernel/timestamp.c
+HOST_TEST_asid_SRCS := kernel/arch/armv7/asid.c tests/host/fake_cp15.c
+# vnode.c's <arch/vm.h> needs a RAM base; the host's is only a number.
+$(HOSTBUILD)/obj/kernel/vnode.o: HOST_CFLAGS += -DPLAT_RAM_BASE=0x80000000u \
+    -DPLAT_RAM_SIZE=0x10000000u
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
@@ -480,7 +489,16 @@ TEST_ARGS = \
     $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
         --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
     $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)') \
-    $(if $(call selected,disasm),--check '$(PLAT)/disasm=$(DISASM_CHECK)')
+    $(if $(call selected,disasm),--check '$(PLAT)/disasm=$(DISASM_CHECK)') \
+    $(if $(and $(filter vexpress-a9,$(PLAT)),$(call selected,icache)),--check '$(PLAT)/icache=$(ICACHE_CHECK)')
+
+# The I-cache maintenance between the last write into a code page and the
+# first fetch from it, for init and spawned domains, seen through QEMU's
+# gdb stub (scripts/icache_order.py; docs/hardware.md, "Caches").  On the
+# Cortex-A9 board only: the maintenance code is the same on virt.
+ICACHE_CHECK = $(PYTHON) scripts/icache_order.py --qemu-cmd "$(QEMU_RUN_CMD)" \
+    --image $(BUILD)/images/usertest.elf --init $(BUILD)/user/init.elf \
+    --ram-base $(PLAT_RAM_BASE)
 
 test-args:
 	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
@@ -496,7 +514,7 @@ DISASM_CHECK = $(PYTHON) scripts/check_disasm.py --objdump $(OBJDUMP) $(DISASM_I
 BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
     --elf $(SPRAT_IMAGE) --uimage $(UIMAGE) --load-address $(PLAT_KERNEL_PA) \
     --script $(UBOOT_SCRIPT) --boot-scr $(BOOT_SCR) --disk $(SDCARD) \
-    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) uImage=$(UIMAGE),--file $(f)) \
+    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE),--file $(f)) \
     $(if $(OPENOCD_BOARD),--openocd-board $(OPENOCD_BOARD))
 
 bench: deps

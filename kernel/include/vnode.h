@@ -22,6 +22,7 @@ errval_t vnode_map(struct cte *vnode, uint32_t entry, struct cte *src,
                    uint32_t offset, uint32_t count, uint32_t flags);
 
 /* Hooks of cap.h for page tables and mapped capabilities. */
+void vnode_created(const struct capability *cap);
 void vnode_unmap_cte(struct cte *cte);
 void vnode_moved(struct cte *dest);
 void vnode_destroy(const struct capability *cap);
