@@ -81,6 +81,13 @@ static inline void teehbr_write(uint32_t v)
     __asm__ volatile("mcr p14, 6, %0, c1, c0, 0" :: "r"(v));
 }
 
+/* A VFP instruction: only possible if the kernel granted CP10/CP11. */
+static inline void vfp_touch(void)
+{
+    uint32_t v = 0;
+    __asm__ volatile(".fpu vfpv3\n\tvmrs %0, fpscr" : "+r"(v));
+}
+
 static int child(void)
 {
     uint32_t first = tpidrurw_read();
@@ -97,6 +104,9 @@ static int child(void)
     uint32_t tee = teehbr_read();
     test_report(traps == 1 && tee != PARENT_SECRET, "t_switch child: TEEHBR is closed to "
                 "user mode (%u traps; it read %#lx)", traps, (unsigned long)tee);
+    /* VFP is never granted, so its registers need no switching. */
+    vfp_touch();
+    test_report(traps == 2, "t_switch child: VFP is closed to user mode (%u traps)", traps);
     disp_set_trap_handler(NULL);
 
     tpidrurw_write(CHILD_VALUE);

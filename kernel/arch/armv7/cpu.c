@@ -1,6 +1,6 @@
 /*
  * kernel/arch/armv7/cpu.c -- decoding the Main ID Register for the banner,
- * and closing user access to a register every domain would share
+ * and closing user access to registers every domain would share
  * (docs/dispatch.md, section 4).
  */
 #include <kernel.h>
@@ -67,10 +67,15 @@ void cpu_identify(uint32_t midr, struct cpu_id *id)
  */
 void cpu_close_user_registers(void)
 {
+    /* CPACR = 0: no access to CP10/CP11 (VFP, Advanced SIMD) at any level
+     * (ARM ARM B4.1.40).  Everything is built soft-float, so no VFP
+     * register is ever switched: a boot loader that granted access must
+     * not leave them shared. */
+    __asm__ volatile("mcr p15, 0, %0, c1, c0, 2" :: "r"(0) : "memory");
     uint32_t pfr0;
     __asm__ volatile("mrc p15, 0, %0, c0, c1, 0" : "=r"(pfr0));
     if (ID_PFR0_THUMBEE(pfr0) != 0) {
         __asm__ volatile("mcr p14, 6, %0, c0, c0, 0" :: "r"(TEECR_XED) : "memory");
-        __asm__ volatile("isb" ::: "memory");
     }
+    __asm__ volatile("isb" ::: "memory");
 }

@@ -20,7 +20,7 @@ struct cpu_id {
 };
 
 void cpu_identify(uint32_t midr, struct cpu_id *id);
-/* Before the first domain runs: no user access to TEEHBR (cpu.c). */
+/* Before the first domain runs: no user access to TEEHBR or VFP (cpu.c). */
 void cpu_close_user_registers(void);
 
 #endif
