@@ -16,6 +16,7 @@
 #include <arch/armv7.h>
 #include <arch/asid.h>
 #include <arch/cp15.h>
+#include <arch/cpu.h>
 
 struct dcb *dcb_current;
 bool sched_need_resched;
@@ -169,6 +170,7 @@ void sched_dispatch_first(struct trap_frame *tf)
      * every TTBR0 write and never shows the difference). */
     vspace_leave();
     tlb_invalidate_all();
+    cpu_close_user_registers();
     dcb_current = NULL;
     sched_dispatch(tf, NULL);
 }

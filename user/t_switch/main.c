@@ -1,7 +1,7 @@
 /*
  * user/t_switch -- the user-visible CPU state that belongs to a domain
  * does not cross a switch (docs/dispatch.md, section 4): the exclusive
- * monitor and TPIDRURW.
+ * monitor, TPIDRURW, and TEEHBR (closed to user mode).
  *
  * Started as "t_switch", it spawns itself as "t_switch child" and waits
  * for it.  Both are the same program, so a static variable has the same
@@ -15,10 +15,12 @@
  *           TPIDRURW must still be its own;
  *   child:  TPIDRURW must read 0 (a new dispatcher's), not the parent's
  *           secret; a strex on `pairing` with no ldrex of its own must
- *           fail; its own TPIDRURW must survive many switches.
+ *           fail; its own TPIDRURW must survive many switches; TEEHBR,
+ *           which the parent tried to write, must be closed (a trap).
  */
 #include <stdio.h>
 #include <string.h>
+#include <sys/disp.h>
 #include <sys/invoke.h>
 #include <sys/rpc.h>
 #include <sys/systest.h>
@@ -56,6 +58,36 @@ static inline void tpidrurw_write(uint32_t v)
     __asm__ volatile("mcr p15, 0, %0, c13, c0, 2" :: "r"(v));
 }
 
+/* The trap upcall's handler: an instruction user mode may not execute
+ * (a TEEHBR access after the kernel closed it) is counted and skipped. */
+static volatile unsigned traps;
+
+static int skip_instruction(struct save_area *ctx)
+{
+    traps++;
+    ctx->pc += 4;
+    return 1;
+}
+
+static inline uint32_t teehbr_read(void)
+{
+    uint32_t v = 0;
+    __asm__ volatile("mrc p14, 6, %0, c1, c0, 0" : "+r"(v));
+    return v;
+}
+
+static inline void teehbr_write(uint32_t v)
+{
+    __asm__ volatile("mcr p14, 6, %0, c1, c0, 0" :: "r"(v));
+}
+
+/* A VFP instruction: only possible if the kernel granted CP10/CP11. */
+static inline void vfp_touch(void)
+{
+    uint32_t v = 0;
+    __asm__ volatile(".fpu vfpv3\n\tvmrs %0, fpscr" : "+r"(v));
+}
+
 static int child(void)
 {
     uint32_t first = tpidrurw_read();
@@ -66,6 +98,16 @@ static int child(void)
     uint32_t failed = strex(&pairing, 0x1234);
     test_report(failed == 1, "t_switch child: a strex without an ldrex of its own "
                 "fails after a switch (it must not pair with the parent's)");
+
+    /* TEEHBR (ThumbEE): closed to user mode, so nothing crosses in it. */
+    disp_set_trap_handler(skip_instruction);
+    uint32_t tee = teehbr_read();
+    test_report(traps == 1 && tee != PARENT_SECRET, "t_switch child: TEEHBR is closed to "
+                "user mode (%u traps; it read %#lx)", traps, (unsigned long)tee);
+    /* VFP is never granted, so its registers need no switching. */
+    vfp_touch();
+    test_report(traps == 2, "t_switch child: VFP is closed to user mode (%u traps)", traps);
+    disp_set_trap_handler(NULL);
 
     tpidrurw_write(CHILD_VALUE);
     for (int i = 0; i < 20; i++) {
@@ -82,6 +124,9 @@ static int parent(void)
     struct rpc_chan *init = get_init_rpc();
 
     tpidrurw_write(PARENT_SECRET);
+    disp_set_trap_handler(skip_instruction);
+    teehbr_write(PARENT_SECRET);        /* trapped and skipped, if closed */
+    disp_set_trap_handler(NULL);
 
     /* The test can see a pair succeed: without a switch it does. */
     ldrex(&own);
