@@ -263,6 +263,8 @@ $(foreach v,release test testslow,$(eval $(call kernel_variant_rules,$(v))))
 # The flags that make a run deterministic: one guest instruction is one
 # nanosecond of virtual time, and idle time is skipped instead of slept.
 ICOUNT := -icount shift=0,sleep=off,align=off -rtc clock=vm
+# The boot shim that starts the kernel Non-secure (QEMU_MACHINE_NS boards).
+NS_SHIM := $(BUILD)/ns_shim.elf
 SEMIHOST := -semihosting-config enable=on,target=native
 # How tests and benchmarks run an image on machine $(1): deterministic, the
 # console on stdout, semihosting to end QEMU; the image path goes last.
@@ -473,19 +475,32 @@ test: deps
 	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
 	    $(foreach t,$(run_host_tests),--host $(t)) @build/test-args
 
-test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
+test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD)) \
+    $(if $(QEMU_MACHINE_NS),$(NS_SHIM))
+
+$(NS_SHIM): tests/qemu/ns_shim/ns_shim.S $(BUILD_CONFIG)
+	@echo "  AS+LD   $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ARCH_FLAGS) -nostdlib -Wl,-Ttext=$(NS_SHIM_LOAD) -Wl,--build-id=none \
+	    -o $@ $<
 
 # This board's harness arguments: its QEMU suite, ktest started in Hyp
 # mode, the boot through U-Boot, the check of its U-Boot images -- each
 # where the board has it and TESTS selects it.
 QEMU_RUN_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE))
 QEMU_HYP_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE_HYP))
+# Non-secure: QEMU's generic loader puts the image and the shim in memory
+# and starts the shim, which enters the kernel Non-secure.
+QEMU_NS_CMD := $(QEMU) $(QEMU_MACHINE_NS) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) \
+    -device loader,file={image} -device loader,file=$(NS_SHIM),cpu-num=0
 QEMU_UBOOT_TEST_CMD := $(QEMU_UBOOT_CMD) $(QEMU_TEST_FLAGS)
 TEST_ARGS = \
     $(if $(QEMU_MACHINE),--board '$(PLAT)=$(QEMU_RUN_CMD)' \
         $(foreach t,$(run_qemu_tests),--qemu '$(PLAT)/$(t)')) \
     $(if $(and $(QEMU_MACHINE_HYP),$(call selected,ktest)),--board '$(PLAT)-hyp=$(QEMU_HYP_CMD)' \
         --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
+    $(if $(QEMU_MACHINE_NS),--board '$(PLAT)-ns=$(QEMU_NS_CMD)' \
+        $(foreach t,$(filter ktest=% usertest=%,$(run_qemu_tests)),--qemu '$(PLAT)-ns/$(t)')) \
     $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
         --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
     $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)') \
