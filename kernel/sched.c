@@ -167,7 +167,8 @@ void sched_dispatch_first(struct trap_frame *tf)
      * sections at what are user addresses from here on.  A change of ASID
      * does not hide global TLB entries, so leave that table and flush them
      * before any domain runs (QEMU, whose TLB has no ASIDs, flushes on
-     * every TTBR0 write and never shows the difference). */
+     * every TTBR0 write and never shows the difference).  And close the
+     * user-accessible registers no domain may share (cpu.c). */
     vspace_leave();
     tlb_invalidate_all();
     cpu_close_user_registers();

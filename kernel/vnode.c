@@ -1,7 +1,8 @@
 /*
  * kernel/vnode.c -- page tables as capabilities: mapping L2 tables into L1
- * tables and frames into L2 tables, unmapping, ASIDs, and what happens
- * when either side of a mapping is deleted.
+ * tables and frames into L2 tables, unmapping, and what happens when
+ * either side of a mapping is deleted (a destroyed L1 table gives its ASID
+ * back to kernel/arch/armv7/asid.c).
  *
  * Every mapping is recorded twice: in the mapped capability's CTE
  * (struct mapping_info: which table, which entries) and in the table's
