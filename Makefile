@@ -289,6 +289,8 @@ $(foreach v,release test testslow,$(eval $(call kernel_variant_rules,$(v))))
 # The flags that make a run deterministic: one guest instruction is one
 # nanosecond of virtual time, and idle time is skipped instead of slept.
 ICOUNT := -icount shift=0,sleep=off,align=off -rtc clock=vm
+# The boot shim that starts the kernel Non-secure (QEMU_MACHINE_NS boards).
+NS_SHIM := $(BUILD)/ns_shim.elf
 SEMIHOST := -semihosting-config enable=on,target=native
 # How tests and benchmarks run an image on machine $(1): deterministic, the
 # console on stdout, semihosting to end QEMU; the image path goes last.
@@ -340,6 +342,10 @@ $(eval $(call gdbinit_rule,$(BUILD)/gdbinit-jtag,target extended-remote localhos
 # starts it; the disk image holds both on a FAT32 partition, after the
 # board's own boot loader files (BOOTLOADER_FILES).  docs/hardware.md.
 UIMAGE   := $(BUILD)/uImage
+# Its name on the card: anything but "uImage", the file U-Boot SPL's Falcon
+# mode would boot without U-Boot if the card also held a file "args"
+# (docs/hardware.md, "The SD card"); boot.cmd loads this name.
+UIMAGE_CARD_NAME := sprat.uimg
 BOOT_SCR := $(BUILD)/boot.scr
 SDCARD   := $(BUILD)/sdcard.img
 SDCARD_MIB := 64
@@ -368,7 +374,7 @@ $(BOOT_SCR): $(UBOOT_SCRIPT)
 $(SDCARD): $(UIMAGE) $(BOOT_SCR) $(BOOTLOADER_PATHS) scripts/mkbootdisk.sh
 	@echo "  DISK    $@"
 	$(Q)scripts/mkbootdisk.sh $@ $(SDCARD_MIB) $(BOOTLOADER_FILES) \
-	    boot.scr=$(BOOT_SCR) uImage=$(UIMAGE)
+	    boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE)
 
 $(BOOTLOADER_PATHS):
 	@echo "Missing $@ (the board's boot loader)."
@@ -430,7 +436,8 @@ jtag-gdb: deps
 # and everything they include, and a changed header would not rebuild.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include -MD -MP
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include \
+    -idirafter kernel/arch/armv7/include -MD -MP
 HOST_LDLIBS := -lcmocka
 
 # Each tests/host/test_<name>.c is one test program; its extra sources are
@@ -445,6 +452,14 @@ HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
 HOST_TEST_line_edit_SRCS := user/init/line_edit.c
+# The fake CP15 (tests/host/fake_cp15.h) records cache/TLB maintenance.
+HOST_TEST_cachemaint_SRCS := kernel/arch/armv7/cachemaint.c kernel/vnode.c \
+    kernel/arch/armv7/asid.c tests/host/fake_cp15.c
+HOST_TEST_timestamp_SRCS := kernel/timestamp.c
+HOST_TEST_asid_SRCS := kernel/arch/armv7/asid.c tests/host/fake_cp15.c
+# vnode.c's <arch/vm.h> needs a RAM base; the host's is only a number.
+$(HOSTBUILD)/obj/kernel/vnode.o: HOST_CFLAGS += -DPLAT_RAM_BASE=0x80000000u \
+    -DPLAT_RAM_SIZE=0x10000000u
 
 HOST_TESTS := $(patsubst tests/host/test_%.c,%,$(wildcard tests/host/test_*.c))
 HOST_TEST_BINS := $(patsubst %,$(HOSTBUILD)/test_%,$(HOST_TESTS))
@@ -494,22 +509,37 @@ DOC_CHECKS = $(if $(call selected,docs),--check 'docs=$(PYTHON) scripts/check_do
     $(if $(and $(QEMU_MACHINE),$(call selected,tutorial)),--check 'tutorial=$(PYTHON) \
         scripts/check_tutorial.py --plat $(PLAT) --qemu-cmd "$(QEMU_RUN_CMD)"')
 
-test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD))
+test-images: $(if $(QEMU_MACHINE),$(TEST_IMAGES)) $(if $(UBOOT_BOARD),$(SDCARD)) \
+    $(if $(QEMU_MACHINE_NS),$(NS_SHIM))
+
+$(NS_SHIM): tests/qemu/ns_shim/ns_shim.S $(BUILD_CONFIG)
+	@echo "  AS+LD   $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ARCH_FLAGS) -nostdlib -Wl,-Ttext=$(NS_SHIM_LOAD) -Wl,--build-id=none \
+	    -o $@ $<
 
 # This board's harness arguments: its QEMU suite, ktest started in Hyp
 # mode, the boot through U-Boot, the check of its U-Boot images -- each
 # where the board has it and TESTS selects it.
 QEMU_RUN_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE))
 QEMU_HYP_CMD := $(call qemu_test_cmd,$(QEMU_MACHINE_HYP))
+# Non-secure: QEMU's generic loader puts the image and the shim in memory
+# and starts the shim, which enters the kernel Non-secure.
+QEMU_NS_CMD := $(QEMU) $(QEMU_MACHINE_NS) $(ICOUNT) $(SEMIHOST) $(QEMU_TEST_FLAGS) \
+    -device loader,file={image} -device loader,file=$(NS_SHIM),cpu-num=0
 QEMU_UBOOT_TEST_CMD := $(QEMU_UBOOT_CMD) $(QEMU_TEST_FLAGS)
 TEST_ARGS = \
     $(if $(QEMU_MACHINE),--board '$(PLAT)=$(QEMU_RUN_CMD)' \
         $(foreach t,$(run_qemu_tests),--qemu '$(PLAT)/$(t)')) \
     $(if $(and $(QEMU_MACHINE_HYP),$(call selected,ktest)),--board '$(PLAT)-hyp=$(QEMU_HYP_CMD)' \
         --qemu '$(PLAT)-hyp/ktest=$(BUILD)/images/ktest.elf') \
+    $(if $(QEMU_MACHINE_NS),--board '$(PLAT)-ns=$(QEMU_NS_CMD)' \
+        $(foreach t,$(filter ktest=% usertest=%,$(run_qemu_tests)),--qemu '$(PLAT)-ns/$(t)')) \
     $(if $(and $(UBOOT_QEMU_BIOS),$(call selected,uboot)),--board '$(PLAT)-uboot=$(QEMU_UBOOT_TEST_CMD)' \
         --qemu '$(PLAT)-uboot/uboot=$(SDCARD)') \
     $(if $(and $(UBOOT_BOARD),$(call selected,bootimages)),--check '$(PLAT)/bootimages=$(BOOTIMAGES_CHECK)') \
+    $(if $(call selected,disasm),--check '$(PLAT)/disasm=$(DISASM_CHECK)') \
+    $(if $(and $(filter vexpress-a9,$(PLAT)),$(call selected,icache)),--check '$(PLAT)/icache=$(ICACHE_CHECK)') \
     $(if $(and $(filter vexpress-a9,$(PLAT)),$(call selected,fresh)),--check '$(PLAT)/fresh=$(FRESH_CHECK)')
 
 # The README's `make qemu` and `make debug` + `make gdb`, typed in a fresh
@@ -517,14 +547,29 @@ TEST_ARGS = \
 # newcomer runs first).
 FRESH_CHECK = $(PYTHON) scripts/check_fresh.py --logdir build/test-logs/fresh
 
+# The I-cache maintenance between the last write into a code page and the
+# first fetch from it, for init and spawned domains, seen through QEMU's
+# gdb stub (scripts/icache_order.py; docs/hardware.md, "Caches").  On the
+# Cortex-A9 board only: the maintenance code is the same on virt.
+ICACHE_CHECK = $(PYTHON) scripts/icache_order.py --qemu-cmd "$(QEMU_RUN_CMD)" \
+    --image $(BUILD)/images/usertest.elf --init $(BUILD)/user/init.elf \
+    --ram-base $(PLAT_RAM_BASE)
+
 test-args:
 	@$(if $(strip $(TEST_ARGS)),printf '%s\n' $(TEST_ARGS),true)
+
+# The address-space switch and the clrex on every return to user mode,
+# checked in the machine code of each kernel variant this board builds
+# (scripts/check_disasm.py; docs/dispatch.md, section 6).
+DISASM_IMAGES = $(SPRAT_IMAGE) \
+    $(if $(QEMU_MACHINE),$(BUILD)/images/usertest.elf $(BUILD)/images/usertest-slow.elf)
+DISASM_CHECK = $(PYTHON) scripts/check_disasm.py --objdump $(OBJDUMP) $(DISASM_IMAGES)
 
 # The structure of a U-Boot board's images, checked without the board.
 BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
     --elf $(SPRAT_IMAGE) --uimage $(UIMAGE) --load-address $(PLAT_KERNEL_PA) \
     --script $(UBOOT_SCRIPT) --boot-scr $(BOOT_SCR) --disk $(SDCARD) \
-    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) uImage=$(UIMAGE),--file $(f)) \
+    $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE),--file $(f)) \
     $(if $(OPENOCD_BOARD),--openocd-board $(OPENOCD_BOARD))
 
 bench: deps

@@ -242,6 +242,7 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
         } else if (zero) {
             memset(cap_phys_to_kptr(cap.base), 0, size);
         }
+        cap_hook_created(&cap);
         struct cte *dest = cnode_slot(dest_cnode, dest_slot + i);
         cte_set(dest, &cap);
         mdb_insert_child(src, dest);

@@ -15,6 +15,11 @@ void cap_hook_unmap(struct cte *cte)
     vnode_unmap_cte(cte);
 }
 
+void cap_hook_created(const struct capability *cap)
+{
+    vnode_created(cap);     /* page tables only */
+}
+
 void cap_hook_moved(struct cte *dest, struct cte *src)
 {
     (void)src;

@@ -19,6 +19,7 @@
 #include <invocation.h>
 #include <fault_catch.h>
 #include <arch/armv7.h>
+#include <arch/asid.h>
 #include <arch/cp15.h>
 #include <arch/vm.h>
 
@@ -39,15 +40,38 @@ uint32_t dispatch_sanitize_cpsr(uint32_t cpsr)
     return (cpsr & PSR_USER_BITS) | MODE_USR;
 }
 
+uint32_t dispatch_asid(struct dcb *d)
+{
+    if (!asid_valid(d->asid, d->ttbr0)) {
+        d->asid = asid_get(d->ttbr0);   /* new, or lost in a rollover */
+    }
+    return d->asid;
+}
+
+/* The safe sequence is vspace_load's (asid.c); the LMP fast path's copy
+ * is lmp_fastpath.S, block 10. */
 void dispatch_switch_vspace(struct dcb *d)
 {
-    /* ASID first, then TTBR0, with an isb between, so no walk can mix the
-     * new table with the old ASID (ARM ARM B3.10.4, "synchronization of
-     * changes of ASID and TTBR"). */
-    cp15_write_contextidr(d->asid);
-    isb();
-    cp15_write_ttbr0(d->ttbr0);
-    isb();
+    vspace_load(d->ttbr0, dispatch_asid(d));
+}
+
+/*
+ * The user-visible CPU state that belongs to a dispatcher but is not in
+ * its trap frame.  TPIDRURW is the one register user code can both read
+ * and write that the kernel does not otherwise touch: without this,
+ * every domain would read what the previous one wrote there.  It is kept
+ * per dispatcher (libsys threads share it; docs/dispatch.md, section 4).
+ * The other such state -- the exclusive monitor, TPIDRURO -- is reset or
+ * reloaded on every return to user mode instead (vectors.S, sched_exit).
+ */
+void dispatch_save_cpu_state(struct dcb *d)
+{
+    d->tpidrurw = cp15_read_tpidrurw();
+}
+
+static void load_cpu_state(struct dcb *d)
+{
+    cp15_write_tpidrurw(d->tpidrurw);
 }
 
 /* Enter a user-level upcall: entry(a0, a1, a2, a3) on the dispatcher stack. */
@@ -78,6 +102,7 @@ void dispatch_resume(struct dcb *d, struct trap_frame *tf)
         upcall(d, tf, sh->run_entry, 0, 0, 0);
     }
     dispatch_switch_vspace(d);
+    load_cpu_state(d);
 }
 
 /* Send d's death notice; false if the buffer was full (retry later). */
@@ -168,8 +193,6 @@ void dispatch_fault(struct trap_frame *tf, unsigned type)
 errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
                         struct cte *frame, struct cte *death_ep, uint32_t badge)
 {
-    errval_t err;
-
     if (d->state != DCB_NEW) {
         return SYS_ERR_DISP_ALREADY_SET_UP;
     }
@@ -196,11 +219,6 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
             return SYS_ERR_LMP_EP_NOT_MINTED;
         }
     }
-    uint32_t asid;
-    err = vnode_l1_asid(&vspace->cap, &asid);
-    if (err_is_fail(err)) {
-        return err;
-    }
     /* Nothing can fail from here on: take the copies.  The ones it runs
      * with are marked held: revoking one of them stops the dispatcher
      * (dispatch_held_deleted) before the object can go away under it. */
@@ -215,7 +233,8 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->frame_kva = (lvaddr_t)cap_phys_to_kptr(frame->cap.base);
     d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
     d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
-    d->asid = asid;
+    d->asid = 0;                /* none yet: the first switch gets one */
+    d->tpidrurw = 0;
     d->id = next_dcb_id++;
     d->state = DCB_READY;
     return SYS_ERR_OK;

@@ -3,6 +3,7 @@
  * MMU on, stacks set up and .bss cleared.
  */
 #include <kernel.h>
+#include <dev/gicv2.h>
 #include <plat.h>
 #include <timer.h>
 #include <arch/cp15.h>
@@ -70,6 +71,9 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
     timestamp_init();
     print_banner(&args);
     plat_irq_init();
+    /* The security state matters on hardware (docs/hardware.md,
+     * "Security state"): the PandaBoard runs Sprat Non-secure. */
+    kprintf("world: %s (as the GIC sees the kernel)\n", gic_world_name(gic_world()));
     timer_start(KERNEL_TICK_HZ);
 
 #ifdef CONFIG_TEST

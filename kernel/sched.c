@@ -14,7 +14,9 @@
 #include <timer.h>
 #include <startup.h>
 #include <arch/armv7.h>
+#include <arch/asid.h>
 #include <arch/cp15.h>
+#include <arch/cpu.h>
 
 struct dcb *dcb_current;
 bool sched_need_resched;
@@ -94,12 +96,10 @@ void sched_save_current(struct trap_frame *tf)
         return;
     }
     struct dispatcher_shared *sh = d->shared;
-    if (d->state == DCB_STOPPED) {
-        /* its registers are not kept */
-    } else if (sh->disabled) {
-        memcpy(&sh->disabled_area, tf, sizeof(*tf));
-    } else {
-        memcpy(&sh->enabled_area, tf, sizeof(*tf));
+    if (d->state != DCB_STOPPED) {      /* a stopped one's are not kept */
+        memcpy(sh->disabled ? &sh->disabled_area : &sh->enabled_area, tf,
+               sizeof(*tf));
+        dispatch_save_cpu_state(d);
     }
     dcb_current = NULL;
 }
@@ -163,6 +163,15 @@ void sched_exit(struct trap_frame *tf)
 void sched_dispatch_first(struct trap_frame *tf);
 void sched_dispatch_first(struct trap_frame *tf)
 {
+    /* Until now TTBR0 held boot.S's identity map (boot_l1), global
+     * sections at what are user addresses from here on.  A change of ASID
+     * does not hide global TLB entries, so leave that table and flush them
+     * before any domain runs (QEMU, whose TLB has no ASIDs, flushes on
+     * every TTBR0 write and never shows the difference).  And close the
+     * user-accessible registers no domain may share (cpu.c). */
+    vspace_leave();
+    tlb_invalidate_all();
+    cpu_close_user_registers();
     dcb_current = NULL;
     sched_dispatch(tf, NULL);
 }

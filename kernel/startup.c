@@ -66,14 +66,18 @@ static struct cte *boot_cap(const struct capability *cnode, uint32_t slot,
     return dest;
 }
 
-/* Allocate a new object and make its capability. */
+/* Allocate a new object and make its capability.  The object was zeroed
+ * through the data cache: cap_hook_created() does for it what it does
+ * after a retype (cleans a page table for the walker). */
 static struct cte *boot_obj(const struct capability *cnode, uint32_t slot,
                             unsigned type, uint32_t bytes)
 {
     const struct cap_type_info *ti = cap_type_info(type);
     uint32_t align = MAX(ti->align, (uint32_t)BASE_PAGE_SIZE);
-    return boot_cap(cnode, slot, type, boot_alloc(bytes, align), bytes,
-                    CAPRIGHTS_ALLRIGHTS);
+    struct cte *cte = boot_cap(cnode, slot, type, boot_alloc(bytes, align), bytes,
+                               CAPRIGHTS_ALLRIGHTS);
+    cap_hook_created(&cte->cap);
+    return cte;
 }
 
 /* ---- init's address space --------------------------------------------- */
@@ -128,13 +132,10 @@ static void add_vregion(struct spawn_args *a, vaddr_t base, uint32_t bytes)
     a->num_vregions++;
 }
 
-/* Map a fresh zeroed page at va in SEGCN and return a kernel pointer to it. */
-static void *map_new_page(struct init_space *s, struct capability *segcn,
-                          vaddr_t va, uint32_t flags)
+/* A fresh zeroed page (a Frame in SEGCN), not mapped yet. */
+static struct cte *new_page(struct init_space *s, struct capability *segcn)
 {
-    struct cte *f = boot_obj(segcn, s->segcn_next++, ObjType_Frame, BASE_PAGE_SIZE);
-    map_frame(s, va, f, flags);
-    return cap_phys_to_kptr(f->cap.base);
+    return boot_obj(segcn, s->segcn_next++, ObjType_Frame, BASE_PAGE_SIZE);
 }
 
 static uint32_t segment_flags(uint32_t elf_flags)
@@ -146,7 +147,10 @@ static uint32_t segment_flags(uint32_t elf_flags)
     return f;
 }
 
-/* Load init's ELF segments page by page (one Frame per page in SEGCN). */
+/* Load init's ELF segments page by page (one Frame per page in SEGCN).
+ * Each page is filled first and mapped after: mapping a page executable
+ * is what makes the kernel clean the D-cache and invalidate the I-cache
+ * for it (vnode.c, sync_code), so it must come after the last write. */
 static uint32_t load_elf(struct init_space *s, struct capability *segcn,
                          const uint8_t *image, uint32_t bytes)
 {
@@ -160,7 +164,8 @@ static uint32_t load_elf(struct init_space *s, struct capability *segcn,
         vaddr_t start = ALIGN_DOWN(seg->vaddr, BASE_PAGE_SIZE);
         vaddr_t end = ALIGN_UP(seg->vaddr + seg->memsz, BASE_PAGE_SIZE);
         for (vaddr_t va = start; va < end; va += BASE_PAGE_SIZE) {
-            uint8_t *page = map_new_page(s, segcn, va, segment_flags(seg->flags));
+            struct cte *frame = new_page(s, segcn);
+            uint8_t *page = cap_phys_to_kptr(frame->cap.base);
             /* The part of the file that lands in this page. */
             vaddr_t file_end = seg->vaddr + seg->filesz;
             vaddr_t lo = MAX(va, seg->vaddr);
@@ -169,6 +174,7 @@ static uint32_t load_elf(struct init_space *s, struct capability *segcn,
                 memcpy(page + (lo - va), image + seg->offset + (lo - seg->vaddr),
                        hi - lo);
             }
+            map_frame(s, va, frame, segment_flags(seg->flags));
         }
         add_vregion(s->args, start, end - start);
     }
@@ -305,7 +311,7 @@ bool startup_init(void)
                               init_mod->bytes);
     for (vaddr_t va = USER_STACK_TOP - INIT_STACK_BYTES; va < USER_STACK_TOP;
          va += BASE_PAGE_SIZE) {
-        map_new_page(&s, segcn, va, VREGION_FLAGS_READ_WRITE);
+        map_frame(&s, va, new_page(&s, segcn), VREGION_FLAGS_READ_WRITE);
     }
     add_vregion(a, USER_STACK_TOP - USER_STACK_BYTES, USER_STACK_BYTES);
     a->stack_mapped_bytes = INIT_STACK_BYTES;

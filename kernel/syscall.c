@@ -133,6 +133,7 @@ static void sys_yield(struct trap_frame *tf)
     tf->r[0] = SYS_ERR_OK;
     if (sh->disabled) {
         sh->disabled = 0;
+        dispatch_save_cpu_state(d);         /* TPIDRURW is not dropped */
         dcb_current = NULL;                 /* context dropped */
         if (!sh->haswork && sh->lmp_pending == 0) {
             sched_remove(d);

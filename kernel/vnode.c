@@ -1,7 +1,8 @@
 /*
  * kernel/vnode.c -- page tables as capabilities: mapping L2 tables into L1
- * tables and frames into L2 tables, unmapping, ASIDs, and what happens
- * when either side of a mapping is deleted.
+ * tables and frames into L2 tables, unmapping, and what happens when
+ * either side of a mapping is deleted (a destroyed L1 table gives its ASID
+ * back to kernel/arch/armv7/asid.c).
  *
  * Every mapping is recorded twice: in the mapped capability's CTE
  * (struct mapping_info: which table, which entries) and in the table's
@@ -14,6 +15,8 @@
 #include <dispatch.h>
 #include <invocation.h>
 #include <arch/armv7.h>
+#include <arch/asid.h>
+#include <arch/cache.h>
 #include <arch/cp15.h>
 #include <arch/vm.h>
 
@@ -30,16 +33,18 @@ static struct cte **l2_shadow(paddr_t base)
     return (struct cte **)((char *)cap_phys_to_kptr(base) + ARM_L2_TABLE_BYTES);
 }
 
-/* The Cortex-A9's table walker does not look in the L1 data cache: a
- * changed entry must be cleaned to the point of unification before the
- * walker can see it. */
+/* The bytes of a table the walker reads: with TTBCR.N = 1 only the user
+ * half of an L1 table (ARM ARM B3.5.4, "Selecting between TTBR0 and
+ * TTBR1"); the shadow halves are the kernel's alone. */
+#define L1_WALKED_BYTES (ARM_L1_USER_ENTRIES * sizeof(uint32_t))
+#define L2_WALKED_BYTES ARM_L2_TABLE_BYTES
+
+/* The uniprocessor Cortex-A9's table walker does not look in the L1 data
+ * cache (ACTLR.SMP = 0): a written entry must be cleaned to memory, and a
+ * DSB must complete the clean, before the walker may read it. */
 static void pte_sync(uint32_t *first, unsigned count)
 {
-    lvaddr_t end = (lvaddr_t)(first + count);
-    for (lvaddr_t a = ALIGN_DOWN((lvaddr_t)first, 32); a < end; a += 32) {
-        dcache_clean_line(a);
-    }
-    dsb();
+    cache_clean_table(first, count * sizeof(uint32_t));
 }
 
 /* Removing a mapping: any ASID may have cached it; unmapping is rare
@@ -51,57 +56,19 @@ static void tlb_sync_unmap(void)
     isb();
 }
 
-/* ---- ASIDs --------------------------------------------------------------- */
+/* ---- creation ---------------------------------------------------------- */
 
-/* ASID 0 is the kernel's (and the empty table's); 1..255 for domains. */
-#define NUM_ASIDS 256
-static uint32_t asid_used[NUM_ASIDS / 32] = { 1 };
-
-/* TTBR0 while no domain's table is current (idle, or after the current
- * table was destroyed): maps nothing. */
-static uint32_t empty_l1[ARM_L1_USER_ENTRIES] ALIGNED(16384);
-
-errval_t vnode_l1_asid(const struct capability *l1, uint32_t *asid)
+/* A new table was zeroed through the data cache (retype, or the kernel's
+ * boot allocator): the walker would read whatever RAM held before --
+ * stale descriptors mapping random physical memory -- so clean the whole
+ * table before it can be mapped or loaded into TTBR0. */
+void vnode_created(const struct capability *cap)
 {
-    uint32_t *meta = (uint32_t *)&l1_shadow(l1->base)[L1_SHADOW_ASID];
-
-    if (*meta == 0) {
-        unsigned a;
-        for (a = 1; a < NUM_ASIDS; a++) {
-            if (!(asid_used[a / 32] & (1u << (a % 32)))) {
-                break;
-            }
-        }
-        if (a == NUM_ASIDS) {
-            return SYS_ERR_NO_ASID;
-        }
-        asid_used[a / 32] |= 1u << (a % 32);
-        *meta = a;
+    if (cap->type == ObjType_VNode_ARM_l1) {
+        cache_clean_table(l1_table(cap->base), L1_WALKED_BYTES);
+    } else if (cap->type == ObjType_VNode_ARM_l2) {
+        cache_clean_table(l2_table(cap->base), L2_WALKED_BYTES);
     }
-    *asid = *meta;
-    return SYS_ERR_OK;
-}
-
-static void asid_free(const struct capability *l1)
-{
-    uint32_t *meta = (uint32_t *)&l1_shadow(l1->base)[L1_SHADOW_ASID];
-    uint32_t a = *meta;
-
-    if (a == 0) {
-        return;
-    }
-    /* If the table being destroyed is live in TTBR0, leave it first. */
-    if ((cp15_read_ttbr0() & ~0x3fffu) == l1->base) {
-        cp15_write_contextidr(0);
-        isb();
-        cp15_write_ttbr0(kva_to_phys((lvaddr_t)empty_l1) | TTBR_WALK_WBWA);
-        isb();
-    }
-    tlb_invalidate_asid(a);
-    dsb();
-    isb();
-    asid_used[a / 32] &= ~(1u << (a % 32));
-    *meta = 0;
 }
 
 /* ---- mapping ----------------------------------------------------------- */
@@ -161,6 +128,20 @@ static uint32_t l2_attributes(unsigned type, uint32_t flags)
     return pte;
 }
 
+/*
+ * The pages [pa, pa + count pages) are about to become executable.  Code
+ * written into them through any data-side mapping (the kernel's loader,
+ * a spawning parent's mapping, a frame reused for new code) may still sit
+ * in the D-cache, and the VIPT I-cache may hold what the memory held
+ * before: make fetches see the memory (docs/hardware.md, "Caches").  This
+ * is Sprat's one place for that maintenance, and the only way user space
+ * gets it: to run code it rewrote in place, it maps the frame again.
+ */
+static void sync_code(paddr_t pa, uint32_t count)
+{
+    cache_sync_code(cap_phys_to_kptr(pa), count * BASE_PAGE_SIZE);
+}
+
 static errval_t map_l2(struct cte *l2, uint32_t entry, struct cte *frame,
                        uint32_t offset, uint32_t count, uint32_t flags)
 {
@@ -195,6 +176,9 @@ static errval_t map_l2(struct cte *l2, uint32_t entry, struct cte *frame,
     }
     uint32_t attrs = l2_attributes(type, flags);
     paddr_t pa = frame->cap.base + offset;
+    if (!(attrs & L2_SMALL_XN)) {
+        sync_code(pa, count);
+    }
     for (uint32_t i = 0; i < count; i++) {
         t[entry + i] = (pa + i * BASE_PAGE_SIZE) | attrs;
         shadow[entry + i] = frame;
@@ -291,7 +275,7 @@ void vnode_destroy(const struct capability *cap)
     }
     pte_sync(t, n);
     if (l1) {
-        asid_free(cap);
+        asid_release(cap->base);
     }
     tlb_sync_unmap();
 }

@@ -16,7 +16,10 @@ TAP (scripts/testrun.py runs it in `make test`):
   disk      an MBR with one bootable FAT32 (LBA) partition at 1 MiB, as
             sfdisk reads it; a FAT32 boot sector; each --file in its root
             directory (mdir) with the same bytes (mtype); MLO first, with
-            a valid GP-device header
+            a valid GP-device header; the FAT's total sectors = the
+            partition's size (the OMAP4 ROM's check); nothing that would
+            send U-Boot SPL's Falcon mode past U-Boot (no file "args", no
+            file "uImage")
   openocd   OpenOCD accepts its board file (configuration stage only)
 
 Only the Python 3 standard library and Debian's mtools, fdisk, u-boot-tools
@@ -46,6 +49,12 @@ SECTOR = 512
 # public SRAM at 0x40300000 (U-Boot's SPL_TEXT_BASE for omap4).
 MLO_TOC_BYTES = 512
 OMAP4_SRAM_LOAD = 0x40300000
+# U-Boot SPL's Falcon mode (CONFIG_SPL_OS_BOOT, on in omap4_panda_defconfig):
+# common/spl/spl_fat.c spl_load_image_fat_os() reads the file
+# CONFIG_SPL_FS_LOAD_ARGS_NAME ("args") and, if it exists, boots
+# CONFIG_SPL_FS_LOAD_KERNEL_NAME ("uImage") directly instead of u-boot.img.
+# FAT names compare without case.
+FALCON_NAMES = ('args', 'uimage')
 
 results = []
 
@@ -155,6 +164,13 @@ def check_disk(args):
     report(boot[82:90] == b'FAT32   ' and boot[510:512] == b'\x55\xaa' and
            hidden == PARTITION_START,
            'partition 1: a FAT32 boot sector, hidden sectors = its start')
+    # BPB_TotSec16 (offset 19) must be 0 on FAT32 and BPB_TotSec32 (offset
+    # 32) the partition's size: the OMAP4 ROM rejects a FAT whose size
+    # disagrees with the MBR's entry.
+    tot16 = struct.unpack_from('<H', boot, 19)[0]
+    tot32 = struct.unpack_from('<I', boot, 32)[0]
+    report(tot16 == 0 and tot32 == p.get('size'),
+           'partition 1: FAT total sectors %d = MBR partition size %s' % (tot32, p.get('size')))
 
     img = '%s@@%d' % (args.disk, PARTITION_START * SECTOR)
     rc, out = run('mdir', '-b', '-i', img, '::/')
@@ -163,6 +179,9 @@ def check_disk(args):
     report(rc == 0 and sorted(listed) == sorted(n.lower() for n, _ in wanted),
            'mdir: the root directory holds exactly %s' % ', '.join(n for n, _ in wanted),
            ' '.join(listed))
+    falcon = [n for n in listed if n in FALCON_NAMES]
+    report(not falcon, 'no file U-Boot SPL Falcon mode boots from (%s)' %
+           ', '.join(FALCON_NAMES), ' '.join(falcon))
     for name, path in wanted:
         rc, out = run('mtype', '-i', img, '::' + name)
         report(rc == 0 and out == open(path, 'rb').read(),

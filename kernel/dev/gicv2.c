@@ -4,6 +4,12 @@
  * Sprat runs on one core, so every shared interrupt targets CPU 0, all have
  * the same priority, and there is no preemption between interrupts (the
  * kernel masks IRQs while it runs anyway).
+ *
+ * The same code runs in either security state (docs/hardware.md,
+ * "Security state"): QEMU's boards start the kernel Secure (or on a GIC
+ * without Security Extensions), the PandaBoard's U-Boot leaves it
+ * Non-secure.  gic_init() finds out which and says so; the priorities are
+ * chosen to work in both views.
  */
 #include <kernel.h>
 #include <dev/gicv2.h>
@@ -11,6 +17,8 @@
 /* Distributor registers (IHI 0048B table 4-1), byte offsets. */
 #define GICD_CTLR           0x000   /* enable forwarding to CPU interfaces */
 #define GICD_TYPER          0x004   /* ITLinesNumber: (lines / 32) - 1 */
+#define   GICD_TYPER_SECURITY_EXTN (1u << 10)
+#define GICD_IGROUPR        0x080   /* interrupt group, 1 bit per interrupt */
 #define GICD_ISENABLER      0x100   /* set-enable, 1 bit per interrupt */
 #define GICD_ICENABLER      0x180   /* clear-enable */
 #define GICD_ICPENDR        0x280   /* clear-pending */
@@ -32,6 +40,15 @@
  * the top 4 bits, so both values keep their low nibble clear.) */
 #define GIC_DEFAULT_PRIORITY    0xa0
 #define GIC_PRIORITY_MASK_ALL   0xf0
+
+/* In the Non-secure world a priority (and the mask) written as v is held
+ * as (v >> 1) | 0x80 (IHI 0048B 3.6.1, "Software views of interrupt
+ * priority in a GIC that includes the Security Extensions"): interrupts
+ * must still get through the mask in that view. */
+#define GIC_NS_VIEW(v) ((((v) >> 1) | 0x80) & 0xff)
+STATIC_ASSERT(GIC_DEFAULT_PRIORITY < GIC_PRIORITY_MASK_ALL &&
+              GIC_NS_VIEW(GIC_DEFAULT_PRIORITY) < GIC_NS_VIEW(GIC_PRIORITY_MASK_ALL),
+              "interrupts pass the priority mask in both security views");
 #define GIC_TARGET_CPU0         0x01
 #define GIC_IAR_ID_MASK         0x3ff
 
@@ -49,6 +66,49 @@ static inline void wr(volatile uint8_t *base, unsigned off, uint32_t v)
     *(volatile uint32_t *)(base + off) = v;
 }
 
+/*
+ * Which security state the kernel's accesses are in (IHI 0048B 4.3.4,
+ * "Interrupt Group Registers, GICD_IGROUPRn", and 1.4.2, "Security
+ * Extensions support"): GICD_IGROUPRn are RAZ/WI to Non-secure
+ * accesses and writable by Secure ones, so write ones into IGROUPR0 and
+ * read them back.  In the Secure world every interrupt is then put in
+ * Group 0, which GICD_CTLR/GICC_CTLR bit 0 enable and which is signalled as
+ * IRQ while GICC_CTLR.FIQEn is 0.  In the Non-secure world only Group 1
+ * interrupts exist for the kernel: the Secure firmware decides which (the
+ * OMAP4 ROM gives every peripheral to the Non-secure side); the rest
+ * read as zero and cannot be enabled from here.
+ */
+static enum gic_world probe_world(void)
+{
+    if (!(rd(gicd, GICD_TYPER) & GICD_TYPER_SECURITY_EXTN)) {
+        return GIC_WORLD_NO_EXTENSIONS;
+    }
+    wr(gicd, GICD_IGROUPR, 0xffffffff);
+    if (rd(gicd, GICD_IGROUPR) == 0) {
+        return GIC_WORLD_NON_SECURE;
+    }
+    for (unsigned i = 0; i < num_irqs; i += 32) {
+        wr(gicd, GICD_IGROUPR + i / 8, 0);      /* all Group 0 */
+    }
+    return GIC_WORLD_SECURE;
+}
+
+static enum gic_world world;
+
+enum gic_world gic_world(void)
+{
+    return world;
+}
+
+const char *gic_world_name(enum gic_world w)
+{
+    switch (w) {
+    case GIC_WORLD_SECURE:     return "Secure";
+    case GIC_WORLD_NON_SECURE: return "Non-secure";
+    default:                   return "no Security Extensions";
+    }
+}
+
 void gic_init(volatile void *dist, volatile void *cpu)
 {
     gicd = dist;
@@ -59,6 +119,7 @@ void gic_init(volatile void *dist, volatile void *cpu)
     }
 
     wr(gicd, GICD_CTLR, 0);
+    world = probe_world();
     for (unsigned i = 0; i < num_irqs; i += 32) {
         wr(gicd, GICD_ICENABLER + i / 8, 0xffffffff);
         wr(gicd, GICD_ICPENDR + i / 8, 0xffffffff);
@@ -78,6 +139,14 @@ void gic_init(volatile void *dist, volatile void *cpu)
     wr(gicd, GICD_CTLR, 1);
 
     wr(gicc, GICC_PMR, GIC_PRIORITY_MASK_ALL);
+    /* A Non-secure write to GICC_PMR is ignored while the mask is in the
+     * Secure range (below 0x80 in the Secure view; IHI 0048B 3.6.1): the
+     * firmware must have opened it, or no interrupt will ever arrive. */
+    if (rd(gicc, GICC_PMR) != GIC_PRIORITY_MASK_ALL) {
+        kprintf("gic:   GICC_PMR stays 0x%02x: the Secure side keeps the "
+                "priority mask; interrupts cannot arrive\n",
+                (unsigned)rd(gicc, GICC_PMR));
+    }
     wr(gicc, GICC_BPR, 0);
     wr(gicc, GICC_CTLR, 1);
 }

@@ -250,6 +250,10 @@ bool mdb_check_invariants(void);
  * page-table entries and clear cte->map. */
 void cap_hook_unmap(struct cte *cte);
 
+/* Retype made a new object (zeroed if its type says so): page tables are
+ * cleaned from the data cache here so the table walker sees the zeros. */
+void cap_hook_created(const struct capability *cap);
+
 /* A capability moved from one slot to another: fix the page table's
  * back-pointer if it is mapped (dest->map.table != 0). */
 void cap_hook_moved(struct cte *dest, struct cte *src);

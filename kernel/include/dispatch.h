@@ -44,7 +44,9 @@ struct dcb {
     lvaddr_t frame_kva;         /* kernel address of the whole frame */
     paddr_t ttbr0;              /* TTBR0 value: the L1 table's physical
                                  * address with the walk attributes */
-    uint32_t asid;
+    uint32_t asid;              /* its table's ASID, if still valid
+                                 * (asid_valid; dispatch_asid) */
+    uint32_t tpidrurw;          /* TPIDRURW while it is not running */
 
     uint32_t id;                /* a number for reports (unique per boot) */
     uint32_t faults;            /* unhandled faults (0 or 1: it stops) */
@@ -94,6 +96,11 @@ void dispatch_resume(struct dcb *d, struct trap_frame *tf);
 /* The user-mode CPSR a dispatcher may have: flags and Thumb bit only. */
 uint32_t dispatch_sanitize_cpsr(uint32_t cpsr);
 void dispatch_switch_vspace(struct dcb *d);
+/* d's ASID, a new one if its cached one is no longer valid. */
+uint32_t dispatch_asid(struct dcb *d);
+/* d leaves the CPU: keep the user-visible CPU state that is not in its
+ * trap frame (TPIDRURW; docs/dispatch.md, section 4). */
+void dispatch_save_cpu_state(struct dcb *d);
 /* Set up d (DispatcherCmd_Setup's work, also used at boot for init). */
 errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
                         struct cte *frame, struct cte *death_ep,

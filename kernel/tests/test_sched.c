@@ -6,15 +6,17 @@
  * The tests run before init exists, so the run queue starts empty.  They
  * schedule three fake dispatchers whose frames are static structures:
  * each is "disabled", so dispatching one only copies its disabled save
- * area into the trap frame (no upcall), and each names the page table and
- * ASID that are live already, so the vspace switch changes nothing.  The
- * trap frame is a local variable: nothing is ever really entered.
+ * area into the trap frame (no upcall), and each names the page table
+ * that is live already, so the vspace switch changes nothing but the ASID
+ * (the table gets one, given back at the end).  The trap frame is a local
+ * variable: nothing is ever really entered.
  */
 #include <kernel.h>
 #include <ktest.h>
 #include <dispatch.h>
 #include <sprat/lmp.h>
 #include <arch/armv7.h>
+#include <arch/asid.h>
 #include <arch/cp15.h>
 
 #define NFAKE 3
@@ -41,7 +43,6 @@ static void fakes_create(void)
         fake_shared[i].disabled_area.cpsr = MODE_USR;
         fake[i].shared = &fake_shared[i];
         fake[i].ttbr0 = saved_ttbr0 & ~0x3fffu;
-        fake[i].asid = saved_contextidr & 0xff;
         fake[i].state = DCB_READY;
         fake[i].id = 1000 + i;
     }
@@ -56,10 +57,8 @@ static void fakes_destroy(void)
     dcb_current = NULL;
     sched_need_resched = false;
     sched_slice_left = TIME_SLICE_TICKS;
-    cp15_write_contextidr(saved_contextidr);
-    isb();
-    cp15_write_ttbr0(saved_ttbr0);
-    isb();
+    asid_release(saved_ttbr0 & ~0x3fffu);
+    vspace_load(saved_ttbr0, saved_contextidr & 0xff);
 }
 
 /* End the current dispatcher's turn and let the scheduler pick the next

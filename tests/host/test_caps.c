@@ -97,6 +97,19 @@ static unsigned last_destroyed_type;
 static struct cte *last_held;
 void cap_hook_unmap(struct cte *cte) { unmaps++; memset(&cte->map, 0, sizeof(cte->map)); }
 void cap_hook_moved(struct cte *dest, struct cte *src) { (void)dest; (void)src; moves++; }
+/* Called for every new object, after it was zeroed (the kernel cleans page
+ * tables from the data cache here, so the zeros must already be there). */
+static int created;
+void cap_hook_created(const struct capability *cap)
+{
+    created++;
+    if (cap->type == ObjType_VNode_ARM_l1 || cap->type == ObjType_VNode_ARM_l2) {
+        const uint8_t *p = cap_phys_to_kptr(cap->base);
+        for (uint32_t i = 0; i < cap->bytes; i++) {
+            assert_int_equal(p[i], 0);
+        }
+    }
+}
 void cap_hook_destroy(const struct capability *cap)
 {
     destroys++;

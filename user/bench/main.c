@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
+#include <sys/invoke.h>
 #include <sys/lmp_chan.h>
 #include <sys/ram.h>
 #include <sys/rpc.h>
@@ -498,6 +499,65 @@ static void bench_rpc(unsigned n)
     rpc_call(rc, RPC_NUMBER, &bye, &resp);
 }
 
+/*
+ * What the cache maintenance of issue 12 costs (docs/hardware.md, "Caches"):
+ * mapping a 4 KiB frame read/write (the descriptor cleaned) and executable
+ * (also the frame cleaned to PoU line by line, I-cache and branch predictor
+ * invalidated), each with its unmap; and making an L2 table (zeroed, and
+ * its 1 KiB cleaned) with its delete.  The table is never mapped itself.
+ */
+#define BENCH_PAGE 4096u
+
+static errval_t map_once(struct capref l2, struct capref frame, uint32_t flags)
+{
+    errval_t err = cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 0, capref_addr(frame),
+                              CAP_LEVEL_L2, 0, 1, flags).err;
+    return err ? err : cap_invoke(capref_addr(l2), VNodeCmd_Unmap, 2, 0, 1).err;
+}
+
+static void bench_map_flags(struct capref l2, struct capref frame, unsigned n,
+                            uint32_t flags, const char *name, const char *what)
+{
+    for (unsigned i = 0; i < warmup(n); i++) {
+        map_once(l2, frame, flags);
+    }
+    uint64_t t0 = timing_now();
+    for (unsigned i = 0; i < n; i++) {
+        errval_t err = map_once(l2, frame, flags);
+        if (err_is_fail(err)) {
+            DEBUG_ERR(err, "%s", name);
+            return;
+        }
+    }
+    report(name, what, "map+unmap", timing_mean_x10(t0, timing_now(), n), n);
+}
+
+static void bench_mapping(unsigned n)
+{
+    struct capref ram, frame, l2, tmp;
+    errval_t err;
+    if ((err = ram_alloc(&ram, BENCH_PAGE)) || (err = frame_alloc(&frame, BENCH_PAGE)) ||
+        (err = slot_alloc(&l2)) || (err = slot_alloc(&tmp)) ||
+        (err = cap_retype(l2, ram, 0, ObjType_VNode_ARM_l2, 0, 1))) {
+        DEBUG_ERR(err, "bench_mapping set-up");
+        return;
+    }
+    bench_map_flags(l2, frame, n, VREGION_FLAGS_READ_WRITE, "map_frame_rw",
+                    "map and unmap a 4 KiB frame read/write");
+    bench_map_flags(l2, frame, n, VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE,
+                    "map_frame_exec", "map and unmap a 4 KiB frame executable");
+    uint64_t t0 = timing_now();
+    for (unsigned i = 0; i < n; i++) {
+        if ((err = cap_retype(tmp, ram, OBJSIZE_VNODE_ARM_L2, ObjType_VNode_ARM_l2, 0, 1)) ||
+            (err = cap_delete(tmp))) {
+            DEBUG_ERR(err, "retype_l2_table");
+            return;
+        }
+    }
+    report("retype_l2_table", "retype RAM into an L2 table and delete it",
+           "retype+delete", timing_mean_x10(t0, timing_now(), n), n);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "server") == 0) {
@@ -512,6 +572,7 @@ int main(int argc, char **argv)
     bench_lmp_raw(n);
     bench_lmp_chan(n);
     bench_rpc(n);
+    bench_mapping(n);
     printf("bench: done\n");
     return 0;
 }

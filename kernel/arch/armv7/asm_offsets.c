@@ -27,6 +27,12 @@ CHECK(struct dcb, shared, DCB_SHARED);
 CHECK(struct dcb, frame_kva, DCB_FRAME_KVA);
 CHECK(struct dcb, ttbr0, DCB_TTBR0);
 CHECK(struct dcb, asid, DCB_ASID);
+CHECK(struct dcb, tpidrurw, DCB_TPIDRURW);
+/* Block 10 loads these five with one ldm. */
+STATIC_ASSERT(DCB_FRAME_KVA == DCB_SHARED + 4 && DCB_TTBR0 == DCB_SHARED + 8 &&
+              DCB_ASID == DCB_SHARED + 12 && DCB_TPIDRURW == DCB_SHARED + 16,
+              "DCB fields in ldm order");
+STATIC_ASSERT(TF_R0 == 0, "block 9's ldmib");
 CHECK(struct dispatcher_shared, disabled, DS_DISABLED);
 CHECK(struct dispatcher_shared, udisp, DS_UDISP);
 CHECK(struct dispatcher_shared, run_entry, DS_RUN_ENTRY);

@@ -203,28 +203,47 @@ woken:
     ldr     r1, =dcb_current
     ldr     r2, [r1]
     str     lr, [r1]
+    mrc     p15, 0, r3, c13, c0, 2              @ the sender's TPIDRURW
+    str     r3, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
     ldr     r2, [r2, #DCB_SHARED]
     ldr     r3, [r2, #DS_DISABLED]
     cmp     r3, #0
     addeq   r2, r2, #DS_ENABLED_AREA
     addne   r2, r2, #DS_DISABLED_AREA
-    add     r0, sp, #TF_R0 + 4
-    ldm     r0, {r4-r12}                        @ frame r1-r9
+    ldmib   sp, {r4-r12}                        @ frame r1-r9 (TF_R0 = 0)
     mov     r3, #0                              @ r0 = SYS_ERR_OK
     stm     r2!, {r3-r12}                       @ save area r0-r9
     add     r0, sp, #TF_R0 + 40
     ldm     r0, {r3-r9}                         @ frame r10-r12, sp, lr, pc, cpsr
     stm     r2, {r3-r9}
 
-    /* ---- 10. the receiver's (lr) address space and thread pointer ------
-     * ASID before TTBR0, with an isb after each (dispatch_switch_vspace). */
-    ldr     r2, [lr, #DCB_SHARED]               @ r2 = receiver's shared page
-    ldr     r4, [lr, #DCB_TTBR0]
-    ldr     r5, [lr, #DCB_ASID]
-    mcr     p15, 0, r5, c13, c0, 1              @ CONTEXTIDR
+    /* ---- 10. the receiver's (lr) address space and user CPU state -----
+     * as dispatch_switch_vspace does it: its cached ASID if asid_owner
+     * still names its table (asid_valid), else dispatch_asid (10'); then
+     * vspace_load's sequence (asid.c, ARM ARM B3.10.4): TTBR0 = the
+     * kernel's table, which has no user entries; DSB (Cortex-A9 erratum
+     * 754322) and CONTEXTIDR; TTBR0 -- an isb after each write, and no
+     * branch in between.  Then clrex (no ldrex of the sender's may pair
+     * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
+     * TPIDRURO (dispatch_resume, sched_exit). */
+    add     r0, lr, #DCB_SHARED
+    ldm     r0, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw: the DCB's order
+    ldr     r3, =asid_owner
+    ldr     r3, [r3, r5, lsl #2]
+    cmp     r3, r4
+    bne     asid_stale
+asid_ok:
+    mrc     p15, 0, r3, c2, c0, 1               @ TTBR1: the kernel's table
+    mcr     p15, 0, r3, c2, c0, 0               @ TTBR0 = it
+    isb
+    dsb
+    mcr     p15, 0, r5, c13, c0, 1              @ CONTEXTIDR = the ASID
     isb
     mcr     p15, 0, r4, c2, c0, 0               @ TTBR0 (walk bits included)
     isb
+    clrex
+    mcr     p15, 0, r6, c13, c0, 2              @ TPIDRURW
     ldr     r0, [r2, #DS_THREAD_POINTER]
     mcr     p15, 0, r0, c13, c0, 3              @ TPIDRURO
     ldr     r0, [r2, #DS_DISABLED]
@@ -295,6 +314,23 @@ wrap:
     ldr     r12, [r1], #4
     str     r12, [r0, r3, lsl #2]
     b       1b
+
+    /* ---- 10'. the receiver's table lost its ASID in a rollover, or it
+     * never ran: dispatch_asid(lr) finds or makes one (a rollover leaves
+     * every user table first, then invalidates the TLB).
+     * in: lr = receiver, r2, r4, r6 as in block 10; out: r5 = the ASID */
+asid_stale:
+    mov     r8, lr                              @ r4-r11 survive the call
+    mov     r9, r2
+    mov     r0, lr
+    mov     r7, sp
+    bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
+    bl      dispatch_asid
+    mov     sp, r7
+    mov     lr, r8
+    mov     r2, r9
+    mov     r5, r0
+    b       asid_ok
 
     /* ---- 7'. a blocked receiver joins the run queue ------------------- */
 wake:

@@ -8,6 +8,7 @@
  */
 #include <kernel.h>
 #include <arch/armv7.h>
+#include <arch/cache.h>
 #include <arch/cp15.h>
 #include <arch/vm.h>
 
@@ -37,8 +38,7 @@ static lvaddr_t map_device_section(paddr_t section_pa)
 
     uint32_t *entry = &kernel_l1[va >> SECTION_SHIFT];
     *entry = section_pa | L1_SECT_KERNEL_DEV;
-    dcache_clean_line((lvaddr_t)entry);     /* the table walker reads RAM */
-    dsb();
+    cache_clean_table(entry, sizeof(*entry));   /* the table walker reads RAM */
     tlb_invalidate_all();
 
     dev_sections[num_dev_sections].pa = section_pa;

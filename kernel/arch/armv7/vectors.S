@@ -130,8 +130,17 @@ exception_common:
  * exception_return -- resume the context in the trap frame at sp.
  *   in:  sp = struct trap_frame (possibly modified by the C handler)
  *   out: does not return; sp is back above the frame
+ *
+ * The frame may be another dispatcher's than the one that entered (a
+ * switch, sched.c), so the local exclusive monitor is cleared first: an
+ * ldrex of the old context must not pair with a strex of the new one
+ * (ARM ARM A3.4.4, "Context switch support").  Clearing it on every return
+ * costs one instruction and only makes a strex interrupted since its ldrex
+ * fail and retry, which the ldrex/strex loop allows for anyway; the LMP
+ * fast path clears it on its own switch (lmp_fastpath.S, block 10).
  */
 exception_return:
+    clrex
     ldr     r0, [sp, #TF_CPSR]
     and     r0, r0, #MODE_MASK
     add     r1, sp, #TF_SP

@@ -15,6 +15,16 @@
 #define GIC_SPI_BASE        32      /* 32-1019: shared peripheral */
 #define GIC_SPURIOUS        1023    /* "no pending interrupt" */
 
+/* The security state the kernel runs in, as the GIC sees it (gic_init
+ * finds out; docs/hardware.md, "Security state"). */
+enum gic_world {
+    GIC_WORLD_NO_EXTENSIONS,    /* a GIC without Security Extensions */
+    GIC_WORLD_SECURE,
+    GIC_WORLD_NON_SECURE,
+};
+enum gic_world gic_world(void);
+const char *gic_world_name(enum gic_world w);
+
 /* dist and cpu are the (already mapped) register bases. */
 void gic_init(volatile void *dist, volatile void *cpu);
 void gic_enable(unsigned irq);

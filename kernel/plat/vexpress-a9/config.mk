@@ -17,3 +17,9 @@ QEMU         := qemu-system-arm
 # backend QEMU complains about the host having no sound card.)
 QEMU_MACHINE := -M vexpress-a9 -cpu cortex-a9 -m 512M \
                 -audiodev none,id=snd0 -global pl041.audiodev=snd0
+# The same board with the Security Extensions' Secure world modelled: a
+# shim (tests/qemu/ns_shim) starts the kernel Non-secure, as the
+# PandaBoard's U-Boot does.  `make test` runs ktest and usertest that way.
+QEMU_MACHINE_NS := -M vexpress-a9,secure=on -cpu cortex-a9 -m 512M \
+                -audiodev none,id=snd0 -global pl041.audiodev=snd0
+NS_SHIM_LOAD := 0x7ff00000

@@ -38,7 +38,7 @@ struct spawn_caps {
  *                             segment in the kernel's half, ...)
  *   LIB_ERR_SPAWN_LAYOUT      a segment outside the program image area
  *   LIB_ERR_RAM_ALLOC         not enough memory
- *   SYS_ERR_*                 the kernel refused a step (e.g. SYS_ERR_NO_ASID)
+ *   SYS_ERR_*                 the kernel refused a step (e.g. SYS_ERR_DISP_FRAME_SIZE)
  */
 errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
                     const char *const *argv, const char *const *envp,

@@ -23,6 +23,7 @@
 #define DCB_FRAME_KVA       308
 #define DCB_TTBR0           312
 #define DCB_ASID            316
+#define DCB_TPIDRURW        320
 
 /* struct dispatcher_shared */
 #define DS_DISABLED         0

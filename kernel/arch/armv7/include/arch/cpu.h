@@ -1,5 +1,6 @@
 /*
- * kernel/arch/armv7/include/arch/cpu.h -- identifying the processor.
+ * kernel/arch/armv7/include/arch/cpu.h -- identifying the processor; the
+ * user-accessible registers the kernel closes.
  */
 #ifndef ARCH_CPU_H
 #define ARCH_CPU_H
@@ -19,5 +20,7 @@ struct cpu_id {
 };
 
 void cpu_identify(uint32_t midr, struct cpu_id *id);
+/* Before the first domain runs: no user access to TEEHBR or VFP (cpu.c). */
+void cpu_close_user_registers(void);
 
 #endif
