@@ -18,10 +18,10 @@
  *                         memory, which new slots would take, stays put)
  *   t_hostile channels N  N connections to the memory server: beyond
  *                         the limit refused with a named error
- *   t_hostile noread SERVER N HOLD
+ *   t_hostile noread SERVER N HOLD_MS
  *                         N requests to SERVER (memserv, init, serial)
- *                         without reading an answer, then HOLD yields
- *                         alive: the server drops us and serves others
+ *                         without reading an answer, then alive for
+ *                         HOLD_MS: the server drops us and serves others
  *   t_hostile garbage N   N rounds of malformed messages to each server
  *                         (wrong methods, lying lengths, short and long
  *                         fragments, interleaved calls, a false PEER_DEAD
@@ -33,6 +33,7 @@
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/disp.h>
+#include <sys/invoke.h>
 #include <sys/rpc.h>
 #include <sys/rpc_service.h>
 #include <sys/systest.h>
@@ -246,7 +247,7 @@ static void channels(int n)
 }
 
 /* Issue 17, item 4: a client that sends and never reads. */
-static void noread(const char *server, int n, int hold)
+static void noread(const char *server, int n, int hold_ms)
 {
     const struct target *t = NULL;
     for (unsigned i = 0; i < 3; i++) {
@@ -277,7 +278,12 @@ static void noread(const char *server, int n, int hold)
         sent++;
     }
     printf("t_hostile: %d requests to %s, no answer read; holding on\n", sent, server);
-    for (int i = 0; i < hold; i++) {
+    /* Alive for hold_ms of (virtual) time, yielding: a server still
+     * trying to answer us would stall everyone that long. */
+    uint32_t hz = 0;
+    sys_timestamp_source(&hz);
+    uint64_t until = sys_timestamp(NULL) + (uint64_t)hold_ms * (hz / 1000);
+    while (sys_timestamp(NULL) < until) {
         yield();
     }
     if (other) {
@@ -364,7 +370,7 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "garbage") == 0) {
         garbage(n);
     } else {
-        printf("usage: t_hostile partial|caps|channels|garbage N | noread SERVER N HOLD\n");
+        printf("usage: t_hostile partial|caps|channels|garbage N | noread SERVER N HOLD_MS\n");
         return 1;
     }
     return 0;

@@ -27,7 +27,7 @@
 #include <sys/systest.h>
 #include <sys/timing.h>
 
-#define WITNESS_BOUND_MS    500
+#define WITNESS_BOUND_MS    50
 #define WITNESS_RAM         (1024u * 1024)
 #define CANARY_BYTES        (64u * 1024)
 
