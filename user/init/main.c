@@ -68,6 +68,9 @@
  * "Resource limits"); one more is refused with LIB_ERR_NAME_LIMIT. */
 #define NAMES_PER_DOMAIN    4
 #define SERVICES_PER_DOMAIN 2
+/* Domains one domain may have running that it started (PROCESS_SPAWN);
+ * one more: SPAWN_ERR_TOO_MANY_CHILDREN. */
+#define CHILDREN_PER_DOMAIN 8
 
 struct domain {
     bool running;
@@ -75,6 +78,7 @@ struct domain {
     bool killed;
     bool dying;                     /* being reaped: no longer findable */
     bool system;                    /* memserv, serial: not to be killed */
+    uint32_t parent;                /* who spawned it by PROCESS_SPAWN, or 0 */
     struct spawninfo si;
     struct rpc_chan chan;           /* its channel to us */
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
@@ -353,13 +357,37 @@ static errval_t spawn_command(const char *name, const char *args, unsigned flags
     return start_domain(argc, argv, flags, NULL, 0, id);
 }
 
+static unsigned children_of_locked(uint32_t parent)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        n += domains[i].running && !domains[i].dying && domains[i].parent == parent;
+    }
+    return n;
+}
+
 static void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    (void)rc;
     struct rpc_process_spawn_req in;
     struct rpc_process_spawn_resp out = { 0 };
-    if ((resp->err = rpc_process_spawn_req_unpack(req, &in)) == SYS_ERR_OK) {
-        resp->err = spawn_command(in.name, in.args, 0, &out.domain_id);
+    if ((resp->err = rpc_process_spawn_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    unsigned children = children_of_locked(rc->client_id);
+    thread_mutex_unlock(&lock);
+    if (children >= CHILDREN_PER_DOMAIN) {
+        resp->err = SPAWN_ERR_TOO_MANY_CHILDREN;
+        return;
+    }
+    resp->err = spawn_command(in.name, in.args, 0, &out.domain_id);
+    if (err_is_ok(resp->err)) {
+        thread_mutex_lock(&lock);
+        struct domain *d = domain_by_id(out.domain_id);
+        if (d) {
+            d->parent = rc->client_id;  /* (only this thread spawns for others) */
+        }
+        thread_mutex_unlock(&lock);
         rpc_process_spawn_resp_pack(resp, &out);
     }
 }

@@ -22,6 +22,10 @@
  *                         N requests to SERVER (memserv, init, serial)
  *                         without reading an answer, then alive for
  *                         HOLD_MS: the server drops us and serves others
+ *   t_hostile spawn N     N children (each "t_hostile sleep 100") asked
+ *                         of init at once: CHILDREN_PER_DOMAIN (8) run,
+ *                         the rest are refused by name
+ *   t_hostile sleep MS    alive for MS milliseconds of virtual time
  *   t_hostile garbage N   N rounds of malformed messages to each server
  *                         (wrong methods, lying lengths, short and long
  *                         fragments, interleaved calls, a false PEER_DEAD
@@ -247,6 +251,8 @@ static void channels(int n)
 }
 
 /* Issue 17, item 4: a client that sends and never reads. */
+static void sleep_ms(int ms);
+
 static void noread(const char *server, int n, int hold_ms)
 {
     const struct target *t = NULL;
@@ -280,12 +286,7 @@ static void noread(const char *server, int n, int hold_ms)
     printf("t_hostile: %d requests to %s, no answer read; holding on\n", sent, server);
     /* Alive for hold_ms of (virtual) time, yielding: a server still
      * trying to answer us would stall everyone that long. */
-    uint32_t hz = 0;
-    sys_timestamp_source(&hz);
-    uint64_t until = sys_timestamp(NULL) + (uint64_t)hold_ms * (hz / 1000);
-    while (sys_timestamp(NULL) < until) {
-        yield();
-    }
+    sleep_ms(hold_ms);
     if (other) {
         /* Our other channel: the server must not be stuck on the first. */
         errval_t err = proper_call(other, t, NULL_CAP);
@@ -351,6 +352,31 @@ static void garbage(int n)
     cap_destroy(ram);
 }
 
+/* Children without end: only so many may run at once. */
+static void spawn_many(int n)
+{
+    int started = 0;
+    errval_t err = SYS_ERR_OK;
+    for (int i = 0; i < n; i++) {
+        uint32_t id;
+        err = rpc_process_spawn(get_init_rpc(), "t_hostile", "sleep 100", &id);
+        started += err_is_ok(err);
+    }
+    test_report(started == (n < 8 ? n : 8) && (n <= 8 || err == SPAWN_ERR_TOO_MANY_CHILDREN),
+                "%d children asked for: %d started, then %s", n, started, err_getcode(err));
+}
+
+/* Alive for ms of virtual time, then exit. */
+static void sleep_ms(int ms)
+{
+    uint32_t hz = 0;
+    sys_timestamp_source(&hz);
+    uint64_t until = sys_timestamp(NULL) + (uint64_t)ms * (hz / 1000);
+    while (sys_timestamp(NULL) < until) {
+        yield();
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "";
@@ -369,8 +395,12 @@ int main(int argc, char **argv)
         noread(argv[2], atoi(argv[3]), atoi(argv[4]));
     } else if (strcmp(mode, "garbage") == 0) {
         garbage(n);
+    } else if (strcmp(mode, "spawn") == 0) {
+        spawn_many(n);
+    } else if (strcmp(mode, "sleep") == 0) {
+        sleep_ms(n);
     } else {
-        printf("usage: t_hostile partial|caps|channels|garbage N | noread SERVER N HOLD_MS\n");
+        printf("usage: t_hostile partial|caps|channels|garbage|spawn|sleep N | noread SERVER N HOLD_MS\n");
         return 1;
     }
     return 0;
