@@ -22,9 +22,12 @@
  *                         N requests to SERVER (memserv, init, serial)
  *                         without reading an answer, then alive for
  *                         HOLD_MS: the server drops us and serves others
- *   t_hostile spawn N     N children (each "t_hostile sleep 100") asked
+ *   t_hostile spawn N     N children (each "t_hostile sleep 50") asked
  *                         of init at once: CHILDREN_PER_DOMAIN (8) run,
  *                         the rest are refused by name
+ *   t_hostile deaf MS     registers a service and never reads what init
+ *                         sends it (a DOMAIN_DIED notice per death), for
+ *                         MS milliseconds: init gives up on it, says so
  *   t_hostile sleep MS    alive for MS milliseconds of virtual time
  *   t_hostile garbage N   N rounds of malformed messages to each server
  *                         (wrong methods, lying lengths, short and long
@@ -359,11 +362,27 @@ static void spawn_many(int n)
     errval_t err = SYS_ERR_OK;
     for (int i = 0; i < n; i++) {
         uint32_t id;
-        err = rpc_process_spawn(get_init_rpc(), "t_hostile", "sleep 100", &id);
+        err = rpc_process_spawn(get_init_rpc(), "t_hostile", "sleep 50", &id);
         started += err_is_ok(err);
     }
     test_report(started == (n < 8 ? n : 8) && (n <= 8 || err == SPAWN_ERR_TOO_MANY_CHILDREN),
                 "%d children asked for: %d started, then %s", n, started, err_getcode(err));
+}
+
+/* A service that never reads its control channel: init's notices to it
+ * (DOMAIN_DIED, when any domain ends) must not stop init.  Its ring is
+ * the smallest there is, so that a few deaths fill it. */
+static void deaf_service(int hold_ms)
+{
+    static struct lmp_chan ctl;
+    struct capref init_ep;
+    errval_t err = lmp_chan_accept(&ctl, 1, NULL_CAP);
+    if (err_is_ok(err)) {
+        err = rpc_service_register(get_init_rpc(), "deaf", ctl.local_cap, &init_ep);
+    }
+    test_report(err_is_ok(err), "a service registered that will never read (%s)",
+                err_getcode(err));
+    sleep_ms(hold_ms);
 }
 
 /* Alive for ms of virtual time, then exit. */
@@ -395,12 +414,14 @@ int main(int argc, char **argv)
         noread(argv[2], atoi(argv[3]), atoi(argv[4]));
     } else if (strcmp(mode, "garbage") == 0) {
         garbage(n);
+    } else if (strcmp(mode, "deaf") == 0) {
+        deaf_service(n);
     } else if (strcmp(mode, "spawn") == 0) {
         spawn_many(n);
     } else if (strcmp(mode, "sleep") == 0) {
         sleep_ms(n);
     } else {
-        printf("usage: t_hostile partial|caps|channels|garbage|spawn|sleep N | noread SERVER N HOLD_MS\n");
+        printf("usage: t_hostile partial|caps|channels|garbage|spawn|deaf|sleep N | noread SERVER N HOLD_MS\n");
         return 1;
     }
     return 0;
