@@ -351,7 +351,9 @@ static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref ca
         }
     }
     rpc_payload_free(&req);
-    cap_destroy(req.cap);
+    if (!capref_is_null(req.cap)) {     /* most requests have none: skip the call */
+        cap_destroy(req.cap);
+    }
 }
 
 /* A request refused before its handler saw it: too large for this
