@@ -57,7 +57,7 @@
 #define MAX_NAMES       16
 #define MAX_SERVICES    8
 #define MAX_WATCHES     256
-#define MAX_WAITERS     4
+#define MAX_WAITERS     MAX_DOMAINS     /* PROCESS_WAIT: one per caller */
 #define NAME_BYTES      32
 #define INIT_DOMAIN_ID  1
 #define INIT_RESERVE    (128u * 1024 * 1024)    /* RAM init keeps for spawning */
@@ -447,6 +447,19 @@ static void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
     free(list);
 }
 
+/* Does rc's domain wait for d already?  (One wait per caller and domain:
+ * a raw client could otherwise send waits without end, or take every
+ * entry and keep others from waiting.) */
+static bool is_waiting_locked(const struct domain *d, const struct rpc_chan *rc)
+{
+    for (unsigned i = 0; i < d->num_waiters; i++) {
+        if (d->waiters[i].rc == rc) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_wait_req in;
@@ -457,7 +470,7 @@ static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
     struct domain *d = domain_by_id(in.domain_id);
     if (d == NULL) {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
-    } else if (d->num_waiters == MAX_WAITERS) {
+    } else if (d->num_waiters == MAX_WAITERS || is_waiting_locked(d, rc)) {
         resp->err = LIB_ERR_RPC_BUSY;
     } else {
         d->waiters[d->num_waiters].rc = rc;

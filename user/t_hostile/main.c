@@ -25,6 +25,11 @@
  *   t_hostile spawn N     N children (each "t_hostile sleep 50") asked
  *                         of init at once: CHILDREN_PER_DOMAIN (8) run,
  *                         the rest are refused by name
+ *   t_hostile waits N     N PROCESS_WAIT requests for one domain on one
+ *                         channel: one is kept, the rest refused
+ *   t_hostile names N     N names registered: 4 kept, the rest refused;
+ *                         run twice, the second run gets the same names
+ *                         (the first's were forgotten when it ended)
  *   t_hostile deaf MS     registers a service and never reads what init
  *                         sends it (a DOMAIN_DIED notice per death), for
  *                         MS milliseconds: init gives up on it, says so
@@ -385,6 +390,39 @@ static void deaf_service(int hold_ms)
     sleep_ms(hold_ms);
 }
 
+/* PROCESS_WAIT sent again and again for one domain (ourselves) without
+ * waiting for the answers: init keeps one, refuses the rest. */
+static void waits(int n)
+{
+    struct rpc_chan *rc = get_init_rpc();
+    uint32_t sc[1] = { disp_domain_id() };
+    int busy = 0;
+    for (int i = 0; i < n; i++) {
+        uint16_t seq = next_seq++;
+        send_first(rc, RPC_PROCESS_WAIT, seq, 1, sc, 0, NULL_CAP);
+        busy += await_answer(rc, seq, i == 0 ? 50 : ANSWER_TRIES) == LIB_ERR_RPC_BUSY;
+    }
+    test_report(busy == n - 1, "%d waits for one domain from one client: one kept, %d "
+                "refused with LIB_ERR_RPC_BUSY", n, busy);
+}
+
+/* Names without end: NAMES_PER_DOMAIN (4) are kept, and forgotten when we
+ * end (a later run registers the same names). */
+static void names(int n)
+{
+    int kept = 0;
+    errval_t err = SYS_ERR_OK;
+    for (int i = 0; i < n; i++) {
+        char name[24];
+        snprintf(name, sizeof(name), "hostile%d", i);
+        err = rpc_name_register(get_init_rpc(), name, get_init_rpc()->lc.local_cap);
+        kept += err_is_ok(err);
+    }
+    test_report(kept == (n < 4 ? n : 4) && (n <= 4 || err == LIB_ERR_NAME_LIMIT),
+                "%d names registered by one domain: %d kept, then %s", n, kept,
+                err_getcode(err));
+}
+
 /* Alive for ms of virtual time, then exit. */
 static void sleep_ms(int ms)
 {
@@ -414,6 +452,10 @@ int main(int argc, char **argv)
         noread(argv[2], atoi(argv[3]), atoi(argv[4]));
     } else if (strcmp(mode, "garbage") == 0) {
         garbage(n);
+    } else if (strcmp(mode, "waits") == 0) {
+        waits(n);
+    } else if (strcmp(mode, "names") == 0) {
+        names(n);
     } else if (strcmp(mode, "deaf") == 0) {
         deaf_service(n);
     } else if (strcmp(mode, "spawn") == 0) {
@@ -421,7 +463,7 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "sleep") == 0) {
         sleep_ms(n);
     } else {
-        printf("usage: t_hostile partial|caps|channels|garbage|spawn|deaf|sleep N | noread SERVER N HOLD_MS\n");
+        printf("usage: t_hostile partial|caps|channels|garbage|spawn|waits|names|deaf|sleep N | noread SERVER N HOLD_MS\n");
         return 1;
     }
     return 0;
