@@ -25,6 +25,9 @@
  *   t_hostile spawn N     N children (each "t_hostile sleep 50") asked
  *                         of init at once: CHILDREN_PER_DOMAIN (8) run,
  *                         the rest are refused by name
+ *   t_hostile heap N      takes all but 4096 capability slots, then
+ *                         grows its heap a MiB at a time (at most N):
+ *                         malloc returns NULL before the slots run out
  *   t_hostile waits N     N PROCESS_WAIT requests for one domain on one
  *                         channel: one is kept, the rest refused
  *   t_hostile names N     N names registered: 4 kept, the rest refused;
@@ -423,6 +426,31 @@ static void names(int n)
                 err_getcode(err));
 }
 
+/* The heap grown a MiB at a time, every page touched, until malloc says
+ * no: it must say so (NULL) before the slot allocator -- one slot per
+ * heap page -- runs dry under the page-fault handler (a fault).  First
+ * most slots are taken (as a server's would be by capabilities it
+ * holds), so that slots, not RAM, run out first. */
+#define HEAP_SLOTS_LEFT 4096
+static void heap_until_refused(int max_mib)
+{
+    struct capref slot;
+    while (slot_alloc_capacity() > HEAP_SLOTS_LEFT && err_is_ok(slot_alloc(&slot))) {
+    }
+    int mib = 0;
+    for (; mib < max_mib; mib++) {
+        volatile uint8_t *p = malloc(MIB);
+        if (p == NULL) {
+            break;
+        }
+        for (uint32_t i = 0; i < MIB; i += 4096) {
+            p[i] = (uint8_t)mib;
+        }
+    }
+    test_report(mib < max_mib, "the heap grew to %d MiB, then malloc returned NULL (no "
+                "fault), with %u slots left", mib, (unsigned)slot_alloc_free_count());
+}
+
 /* Alive for ms of virtual time, then exit. */
 static void sleep_ms(int ms)
 {
@@ -452,6 +480,8 @@ int main(int argc, char **argv)
         noread(argv[2], atoi(argv[3]), atoi(argv[4]));
     } else if (strcmp(mode, "garbage") == 0) {
         garbage(n);
+    } else if (strcmp(mode, "heap") == 0) {
+        heap_until_refused(n);
     } else if (strcmp(mode, "waits") == 0) {
         waits(n);
     } else if (strcmp(mode, "names") == 0) {
@@ -463,7 +493,7 @@ int main(int argc, char **argv)
     } else if (strcmp(mode, "sleep") == 0) {
         sleep_ms(n);
     } else {
-        printf("usage: t_hostile partial|caps|channels|garbage|spawn|waits|names|deaf|sleep N | noread SERVER N HOLD_MS\n");
+        printf("usage: t_hostile partial|caps|channels|garbage|heap|spawn|waits|names|deaf|sleep N | noread SERVER N HOLD_MS\n");
         return 1;
     }
     return 0;
