@@ -156,9 +156,13 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
         uint32_t nw = rpc_wire_encode(&msg, i, words);
         struct capref c = i == 0 ? cap : NULL_CAP;
         if (i + 1 < n) {
-            /* Fragments before the last only fill the receiver's buffer. */
-            err = lmp_chan_send_tries(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words,
-                                      rc->send_tries);
+            /* Fragments before the last only fill the receiver's buffer.
+             * (The first try inline: it nearly always goes through.) */
+            err = lmp_chan_send(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words);
+            if (lmp_err_is_transient(err)) {
+                err = lmp_chan_send_tries(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words,
+                                          rc->send_tries);
+            }
         } else {
             err = send_last(rc, c, nw, words);
         }
@@ -373,7 +377,7 @@ static void rpc_recv_event(void *arg)
     struct rpc_msg *msg;
     struct capref cap;
 
-    while (!rc->dead) {         /* (a dropped client is served no more) */
+    for (;;) {
         errval_t err = rx_pump(rc, &msg, &cap);
         if (err_is_fail(err)) {
             refuse(rc, err);
@@ -385,6 +389,9 @@ static void rpc_recv_event(void *arg)
         rc->cur_seq = msg->seq;
         rc->cur_method = msg->method;
         serve_one(rc, msg, cap);
+        if (rc->dead) {
+            break;              /* dropped (rpc_chan_drop): served no more */
+        }
     }
     if (!rc->dead) {
         lmp_chan_register_recv(&rc->lc, rc->ws, MKCLOSURE(rpc_recv_event, rc));
@@ -425,13 +432,15 @@ errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
 {
     errval_t err = rc->dead ? LIB_ERR_RPC_PEER_DEAD
                             : rpc_send(rc, m, RPC_KIND_RESPONSE, seq, resp);
-    if (err == LIB_ERR_RPC_PEER_STUCK) {
-        rpc_chan_drop(rc);
-    } else if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {
-        /* The answer cannot go out (too many scalars, no memory for a
-         * frame): send why, or the caller would wait for it forever. */
-        struct rpc_payload why = { .err = err };
-        rpc_send(rc, m, RPC_KIND_RESPONSE, seq, &why);
+    if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {
+        if (err == LIB_ERR_RPC_PEER_STUCK) {
+            rpc_chan_drop(rc);          /* it does not take its answers */
+        } else {
+            /* The answer cannot go out (too many scalars, no memory for a
+             * frame): send why, or the caller would wait for it forever. */
+            struct rpc_payload why = { .err = err };
+            rpc_send(rc, m, RPC_KIND_RESPONSE, seq, &why);
+        }
     }
     rpc_payload_free(resp);
     return err;

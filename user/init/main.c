@@ -853,10 +853,10 @@ static void tell_services(uint32_t id)
         thread_mutex_unlock(&lock);
         if (live) {
             errval_t err = rpc_domain_died(&s->ctl, id);
-            if (err == LIB_ERR_RPC_PEER_STUCK) {
-                printf("init: service %s does not take its messages: it was not told "
-                       "that domain %u died, and keeps what it gave that domain\n",
-                       s->name, (unsigned)id);
+            if (err_is_fail(err)) {
+                printf("init: service %s was not told that domain %u died (%s), and "
+                       "keeps what it gave that domain\n", s->name, (unsigned)id,
+                       err_getcode(err));
             }
             service_put(s);
         }
