@@ -178,6 +178,7 @@ $(eval $(call image_rule,msgtest,test,boot/tests/msgtest.bootlist))
 $(eval $(call image_rule,usertest-slow,testslow,boot/tests/usertest.bootlist))
 $(eval $(call image_rule,msgtest-slow,testslow,boot/tests/msgtest.bootlist))
 $(eval $(call image_rule,benchsmoke,test,boot/tests/benchsmoke.bootlist))
+$(eval $(call image_rule,hostile,test,boot/tests/hostile.bootlist))
 # Kernel-only, with an empty module "panic": the test kernel panics on
 # purpose after its tests (the test of panic() itself).
 $(eval $(call image_rule,panictest,test,-,panic=/dev/null))
@@ -186,7 +187,8 @@ QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
               usertest=$(BUILD)/images/usertest.elf msgtest=$(BUILD)/images/msgtest.elf \
               usertest-slow=$(BUILD)/images/usertest-slow.elf \
               msgtest-slow=$(BUILD)/images/msgtest-slow.elf \
-              benchsmoke=$(BUILD)/images/benchsmoke.elf
+              benchsmoke=$(BUILD)/images/benchsmoke.elf \
+              hostile=$(BUILD)/images/hostile.elf
 
 # make bench: the benchmark image with the fast path and without it.
 $(eval $(call image_rule,bench,test,boot/bench/bench.bootlist))

@@ -46,9 +46,16 @@ errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
                              struct capref send_cap, uint32_t len,
                              const uint32_t *words)
 {
-    for (;;) {
+    return lmp_chan_send_tries(lc, flags, send_cap, len, words, 0);
+}
+
+errval_t lmp_chan_send_tries(struct lmp_chan *lc, uint32_t flags,
+                             struct capref send_cap, uint32_t len,
+                             const uint32_t *words, uint32_t tries)
+{
+    for (uint32_t i = 1;; i++) {
         errval_t err = lmp_chan_send(lc, flags, send_cap, len, words);
-        if (!lmp_err_is_transient(err)) {
+        if (!lmp_err_is_transient(err) || i == tries) {
             return err;
         }
         /* Give the receiver the CPU so it can drain its buffer. */

@@ -262,9 +262,13 @@ errval_t paging_alloc_lazy(uint32_t *vaddr, size_t bytes)
  * will need (ram_reserve); a page gets its frame when it is first touched,
  * in the page-fault upcall.  A malloc that the domain's RAM cannot back
  * fails with NULL there and then, instead of killing the domain with a
- * page fault later.
+ * page fault later -- and so does one whose pages the slot allocator
+ * could not give a slot each (heap_unbacked counts the pages promised
+ * and not yet backed; SBRK_SLOT_MARGIN slots stay for everything else).
  */
+#define SBRK_SLOT_MARGIN    64
 static uint32_t heap_break = USER_HEAP_BASE;
+static uint32_t heap_unbacked;
 
 static uint32_t page_up(uint32_t a)
 {
@@ -283,9 +287,13 @@ void *sbrk(ptrdiff_t increment)
     uint32_t pages = (page_up(new_break) - page_up(old)) / PAGE;
     uint32_t tables = (page_up(new_break) + L2_SPAN - 1) / L2_SPAN -
                       (page_up(old) + L2_SPAN - 1) / L2_SPAN;
+    if (pages > 0 && heap_unbacked + pages + tables + SBRK_SLOT_MARGIN > slot_alloc_capacity()) {
+        return (void *)-1;                  /* no slots for them: ENOMEM */
+    }
     if (pages > 0 && err_is_fail(ram_reserve((pages + tables) * PAGE))) {
         return (void *)-1;                  /* malloc returns NULL: ENOMEM */
     }
+    heap_unbacked += pages;
     heap_break = new_break;
     return (void *)old;
 }
@@ -306,6 +314,8 @@ static errval_t back_page(uint32_t addr, bool heap)
         err = map_locked(addr & ~(PAGE - 1), frame, PAGE, VREGION_FLAGS_READ_WRITE);
         if (err_is_fail(err)) {
             mem_free(frame);
+        } else if (heap && heap_unbacked > 0) {
+            heap_unbacked--;                /* its slot is taken now */
         }
     } else {
         slot_free(frame);

@@ -6,6 +6,7 @@
  *     waits on its endpoint                 reassemble, handlers[method]()
  *            <--- response (fragments) ---  rpc_send(RESPONSE, same seq)
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/rpc.h>
@@ -95,9 +96,19 @@ static errval_t send_last(struct rpc_chan *rc, struct capref cap, uint32_t nw,
         disp_enable();
     }
     if (lmp_err_is_transient(err)) {
-        err = lmp_chan_send_retry(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words);
+        err = lmp_chan_send_tries(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words,
+                                  rc->send_tries);
     }
     return err;
+}
+
+/* Why a send of rc failed, as the RPC layer names it. */
+static errval_t send_error(errval_t err)
+{
+    if (err == SYS_ERR_LMP_TARGET_DEAD || err == SYS_ERR_CAP_NOT_FOUND) {
+        return LIB_ERR_RPC_PEER_DEAD;   /* a stopped peer, or its endpoint is gone */
+    }
+    return lmp_err_is_transient(err) ? LIB_ERR_RPC_PEER_STUCK : err;   /* out of tries */
 }
 
 errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
@@ -146,15 +157,18 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
         uint32_t nw = rpc_wire_encode(&msg, i, words);
         struct capref c = i == 0 ? cap : NULL_CAP;
         if (i + 1 < n) {
-            /* Fragments before the last only fill the receiver's buffer. */
-            err = lmp_chan_send_retry(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words);
+            /* Fragments before the last only fill the receiver's buffer.
+             * (The first try inline: it nearly always goes through.) */
+            err = lmp_chan_send(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words);
+            if (lmp_err_is_transient(err)) {
+                err = lmp_chan_send_tries(&rc->lc, LMP_FLAG_NONBLOCK, c, nw, words,
+                                          rc->send_tries);
+            }
         } else {
             err = send_last(rc, c, nw, words);
         }
         if (err_is_fail(err)) {
-            /* A stopped peer, or one whose endpoint went with its domain. */
-            return err == SYS_ERR_LMP_TARGET_DEAD || err == SYS_ERR_CAP_NOT_FOUND
-                       ? LIB_ERR_RPC_PEER_DEAD : err;
+            return send_error(err);
         }
     }
     return SYS_ERR_OK;
@@ -318,26 +332,44 @@ errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
 
 static void rpc_recv_event(void *arg);
 
+/*
+ * One request.  Whatever came with it and the handler did not take is
+ * freed here: its bytes, and its capability -- else every request that
+ * carries one, wanted or not, would cost the server a slot for good
+ * (docs/reliability.md).
+ */
 static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref cap)
 {
     struct rpc_payload req, resp;
     payload_clear(&req);
     payload_clear(&resp);
     msg_to_payload(msg, cap, 0, &req);
-    if (msg->kind != RPC_KIND_REQUEST) {
-        rpc_payload_free(&req);
-        return;
-    }
-    rpc_handler_fn h = msg->method < RPC_METHOD_COUNT ? rc->handlers[msg->method] : NULL;
-    if (h == NULL) {
-        resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
-    } else {
-        h(rc, &req, &resp);
-    }
-    if (resp.err != LIB_ERR_RPC_DEFERRED) {
-        rpc_reply(rc, msg->method, msg->seq, &resp);
+    if (msg->kind == RPC_KIND_REQUEST) {
+        rpc_handler_fn h = msg->method < RPC_METHOD_COUNT ? rc->handlers[msg->method] : NULL;
+        if (h == NULL) {
+            resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
+        } else {
+            h(rc, &req, &resp);
+        }
+        if (resp.err != LIB_ERR_RPC_DEFERRED) {
+            rpc_reply(rc, msg->method, msg->seq, &resp);
+        }
     }
     rpc_payload_free(&req);
+    if (!capref_is_null(req.cap)) {     /* most requests have none: skip the call */
+        cap_destroy(req.cap);
+    }
+}
+
+/* A request refused before its handler saw it: too large for this
+ * channel's limits, or no memory for its bytes.  Its caller hears why
+ * (rx.msg still has the header); anything else malformed is dropped. */
+static void refuse(struct rpc_chan *rc, errval_t err)
+{
+    if ((err == LIB_ERR_RPC_TOO_LARGE || err == LIB_ERR_MALLOC_FAIL) &&
+        rc->rx.msg.kind == RPC_KIND_REQUEST) {
+        rpc_reply(rc, rc->rx.msg.method, rc->rx.msg.seq, &(struct rpc_payload){ .err = err });
+    }
 }
 
 static void rpc_recv_event(void *arg)
@@ -348,12 +380,19 @@ static void rpc_recv_event(void *arg)
 
     for (;;) {
         errval_t err = rx_pump(rc, &msg, &cap);
-        if (err_is_fail(err) || msg == NULL) {
-            break;              /* (a malformed message is dropped) */
+        if (err_is_fail(err)) {
+            refuse(rc, err);
+            break;
+        }
+        if (msg == NULL) {
+            break;
         }
         rc->cur_seq = msg->seq;
         rc->cur_method = msg->method;
         serve_one(rc, msg, cap);
+        if (rc->dead) {
+            break;              /* dropped (rpc_chan_drop): served no more */
+        }
     }
     if (!rc->dead) {
         lmp_chan_register_recv(&rc->lc, rc->ws, MKCLOSURE(rpc_recv_event, rc));
@@ -365,18 +404,44 @@ errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
 {
     rc->handlers = handlers;
     rc->ws = ws;
+    rc->send_tries = RPC_SERVE_SEND_TRIES;
+    if (rc->rx.max_inline > RPC_SERVE_MAX_INLINE) {
+        rpc_reasm_limit(&rc->rx, RPC_SERVE_MAX_INLINE, rc->rx.max_bytes);
+    }
     return lmp_chan_register_recv(&rc->lc, ws, MKCLOSURE(rpc_recv_event, rc));
+}
+
+void rpc_chan_drop(struct rpc_chan *rc)
+{
+    char line[96];
+    if (rc->dead) {
+        return;
+    }
+    rc->dead = true;
+    if (rc->lc.recv_ws.state != CHAN_UNREGISTERED) {
+        lmp_chan_deregister_recv(&rc->lc);
+    }
+    /* Loud, and straight to the console: the serial driver may be the
+     * server doing the dropping. */
+    int n = snprintf(line, sizeof(line), "%s: dropped client domain %u: it does not "
+                     "take its messages\n", disp_name(), (unsigned)rc->client_id);
+    sys_debug_print(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
 errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
                    struct rpc_payload *resp)
 {
-    errval_t err = rpc_send(rc, m, RPC_KIND_RESPONSE, seq, resp);
+    errval_t err = rc->dead ? LIB_ERR_RPC_PEER_DEAD
+                            : rpc_send(rc, m, RPC_KIND_RESPONSE, seq, resp);
     if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {
-        /* The answer cannot go out (too many scalars, no memory for a
-         * frame): send why, or the caller would wait for it forever. */
-        struct rpc_payload why = { .err = err };
-        rpc_send(rc, m, RPC_KIND_RESPONSE, seq, &why);
+        if (err == LIB_ERR_RPC_PEER_STUCK) {
+            rpc_chan_drop(rc);          /* it does not take its answers */
+        } else {
+            /* The answer cannot go out (too many scalars, no memory for a
+             * frame): send why, or the caller would wait for it forever. */
+            struct rpc_payload why = { .err = err };
+            rpc_send(rc, m, RPC_KIND_RESPONSE, seq, &why);
+        }
     }
     rpc_payload_free(resp);
     return err;
@@ -410,15 +475,18 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
     if (capref_is_null(req->cap)) {
         return;
     }
+    struct capref client_ep = req->cap;
+    req->cap = NULL_CAP;                    /* ours from here on */
     struct rpc_chan *rc = malloc(sizeof(*rc));
-    errval_t err = rc == NULL ? LIB_ERR_MALLOC_FAIL : rpc_chan_init(rc, req->cap);
+    errval_t err = rc == NULL ? LIB_ERR_MALLOC_FAIL : rpc_chan_init(rc, client_ep);
     if (err_is_fail(err)) {
         /* No channel for this client (no memory, no endpoint buffer left):
          * tell it so on its own endpoint, which it is waiting on. */
-        struct rpc_chan reply = { .lc = { .remote_cap = req->cap } };
+        struct rpc_chan reply = { .lc = { .remote_cap = client_ep },
+                                  .send_tries = RPC_SERVE_SEND_TRIES };
         struct rpc_payload refused = { .err = err };
         rpc_send(&reply, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &refused);
-        cap_destroy(req->cap);
+        cap_destroy(client_ep);
         free(rc);
         return;
     }
@@ -428,6 +496,7 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
     }
     rc->on_bind = listener->on_bind;
     rpc_serve(rc, listener->handlers, listener->ws);
+    rpc_reasm_limit(&rc->rx, listener->rx.max_inline, listener->rx.max_bytes);
     struct rpc_payload ok = { .cap = rc->lc.local_cap };
     rpc_send(rc, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &ok);
 }

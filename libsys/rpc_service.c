@@ -33,6 +33,24 @@ static struct rpc_service *service_of(struct rpc_chan *ctl)
     return (struct rpc_service *)((char *)ctl - offsetof(struct rpc_service, ctl));
 }
 
+static unsigned channels_of(struct rpc_service *svc, uint32_t domain_id)
+{
+    unsigned n = 0;
+    for (struct rpc_service_client *c = svc->clients; c != NULL; c = c->next) {
+        n += c->chan.client_id == domain_id;
+    }
+    return n;
+}
+
+/* A new client channel gets the service's request limit. */
+static void limit_requests(struct rpc_service *svc, struct rpc_chan *rc)
+{
+    if (svc->max_request_bytes != 0) {
+        uint32_t max = svc->max_request_bytes;
+        rpc_reasm_limit(&rc->rx, max < rc->rx.max_inline ? max : rc->rx.max_inline, max);
+    }
+}
+
 /* NEW_CLIENT(domain id, its endpoint): a channel for that client only. */
 static void h_new_client(struct rpc_chan *ctl, struct rpc_payload *req,
                          struct rpc_payload *resp)
@@ -40,6 +58,10 @@ static void h_new_client(struct rpc_chan *ctl, struct rpc_payload *req,
     struct rpc_service *svc = service_of(ctl);
     struct rpc_new_client_req in;
     if ((resp->err = rpc_new_client_req_unpack(req, &in))) {
+        return;
+    }
+    if (channels_of(svc, in.domain_id) >= RPC_SERVICE_CHANNELS_PER_CLIENT) {
+        resp->err = LIB_ERR_RPC_TOO_MANY_CHANNELS;
         return;
     }
     struct rpc_service_client *c = calloc(1, sizeof(*c));
@@ -58,6 +80,7 @@ static void h_new_client(struct rpc_chan *ctl, struct rpc_payload *req,
         svc->client_new(&c->chan);
     }
     rpc_serve(&c->chan, svc->client_table, svc->ws);
+    limit_requests(svc, &c->chan);
     c->next = svc->clients;
     svc->clients = c;
     svc->num_clients++;

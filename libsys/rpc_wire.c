@@ -68,6 +68,7 @@ void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
     memset(r, 0, sizeof(*r));
     r->alloc = alloc;
     r->release = release;
+    r->max_inline = r->max_bytes = RPC_MAX_BYTES;
 }
 
 void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes)
@@ -75,6 +76,13 @@ void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes)
     memset(r, 0, sizeof(*r));
     r->buf = buf;
     r->buf_bytes = bytes;
+    r->max_inline = r->max_bytes = RPC_MAX_BYTES;
+}
+
+void rpc_reasm_limit(struct rpc_reasm *r, uint32_t max_inline, uint32_t max_bytes)
+{
+    r->max_inline = min_u32(max_inline, RPC_MAX_BYTES);
+    r->max_bytes = min_u32(max_bytes, RPC_MAX_BYTES);
 }
 
 /* Drop the message in progress, if any; return err.  Only a message in
@@ -159,10 +167,12 @@ static errval_t decode_first(struct rpc_reasm *r, const uint32_t *words, uint32_
         n < RPC_FIRST_WORDS + ns) {
         return LIB_ERR_RPC_BAD_MESSAGE;
     }
-    if (words[1] > RPC_MAX_BYTES) {
-        return LIB_ERR_RPC_TOO_LARGE;
-    }
+    /* The header first: a refused message can still be answered. */
     take_header(r, words);
+    uint32_t limit = r->msg.large ? r->max_bytes : min_u32(r->max_inline, r->max_bytes);
+    if (words[1] > RPC_MAX_BYTES || words[1] > limit) {
+        return LIB_ERR_RPC_TOO_LARGE;   /* before any storage is taken */
+    }
     r->next_frag = 1;
     if (r->msg.large) {                 /* the bytes come in a frame */
         bool ok = n == RPC_FIRST_WORDS + ns && RPC_HDR_LAST(h);

@@ -181,3 +181,16 @@ uint32_t slot_alloc_free_count(void)
 {
     return total_free;
 }
+
+/* The free slots, and those of the L2 CNodes we can still make (one per
+ * free root slot, MAX_POOLS pools in all).  Read without the lock: an
+ * estimate for sbrk, which promises a slot to every heap page. */
+uint32_t slot_alloc_capacity(void)
+{
+    uint32_t root_free = 0;
+    for (uint32_t i = ROOTCN_SLOTS_USER; i < root_slots; i++) {
+        root_free += !(root_used[i / 32] & (1u << (i % 32)));
+    }
+    uint32_t cnodes = MAX_POOLS - num_pools;
+    return total_free + (cnodes < root_free ? cnodes : root_free) * L2_CNODE_SLOTS;
+}

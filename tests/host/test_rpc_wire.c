@@ -424,6 +424,56 @@ static void test_too_large(void **state)
     assert_recovers(f);
 }
 
+/* Counts what the reassembler allocates: a refused message takes nothing. */
+static unsigned allocations;
+static void *counting_malloc(size_t n)
+{
+    allocations++;
+    return malloc(n);
+}
+
+/* rpc_reasm_limit: a claimed length over a limit is refused before any
+ * storage is taken, the refused message's header stays readable (so a
+ * server can answer it), its fragments are refused, and the reassembler
+ * then takes a message within the limits. */
+static void test_limits(void **state)
+{
+    struct fixture *f = fixture_new();
+    rpc_reasm_init(&f->r, counting_malloc, free);
+    allocations = 0;
+    rpc_reasm_limit(&f->r, 100, RPC_MAX_BYTES);         /* the message has 101 */
+    assert_int_equal(feed(f, f->s.words[0], f->s.len[0]), LIB_ERR_RPC_TOO_LARGE);
+    assert_int_equal(allocations, 0);
+    assert_int_equal(f->r.msg.method, f->m.method);
+    assert_int_equal(f->r.msg.seq, f->m.seq);
+    assert_int_equal(f->r.msg.kind, f->m.kind);
+    for (unsigned i = 1; i < f->s.n; i++) {
+        assert_int_equal(feed(f, f->s.words[i], f->s.len[i]), LIB_ERR_RPC_BAD_MESSAGE);
+    }
+    /* The claim of the adversary in docs/reliability.md: 4 MiB inline. */
+    uint32_t w[LMP_MSG_WORDS];
+    memcpy(w, f->s.words[0], sizeof(w));
+    w[1] = RPC_MAX_BYTES;
+    assert_int_equal(feed(f, w, f->s.len[0]), LIB_ERR_RPC_TOO_LARGE);
+    assert_int_equal(allocations, 0);
+    /* max_bytes bounds inline messages too. */
+    rpc_reasm_limit(&f->r, RPC_MAX_BYTES, 100);
+    assert_int_equal(feed(f, f->s.words[0], f->s.len[0]), LIB_ERR_RPC_TOO_LARGE);
+    /* A frame's length: only max_bytes counts. */
+    struct rpc_msg big = { .method = 5, .kind = RPC_KIND_REQUEST, .large = true,
+                           .seq = 9, .len = 200 };
+    assert_int_equal(rpc_wire_encode(&big, 0, w), RPC_FIRST_WORDS);
+    rpc_reasm_limit(&f->r, 100, 200);
+    bool done = false;
+    assert_int_equal(rpc_wire_decode(&f->r, w, RPC_FIRST_WORDS, &done), SYS_ERR_OK);
+    assert_true(done);
+    rpc_reasm_limit(&f->r, 100, 199);
+    assert_int_equal(feed(f, w, RPC_FIRST_WORDS), LIB_ERR_RPC_TOO_LARGE);
+    /* Exactly at the limit is fine. */
+    rpc_reasm_limit(&f->r, 101, 101);
+    assert_recovers(f);
+}
+
 static void *no_memory(size_t n) { return NULL; }
 
 static void test_alloc_fails(void **state)
@@ -501,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_peer_dead_notice),
         cmocka_unit_test(test_too_large),
         cmocka_unit_test(test_alloc_fails),
+        cmocka_unit_test(test_limits),
         cmocka_unit_test(test_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

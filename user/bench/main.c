@@ -179,6 +179,8 @@ static int server(void)
     thread_create(lmp_responder, &ch);
     rpc_chan_init(&listener, NULL_CAP);
     rpc_serve(&listener, handlers, ws);
+    /* Its clients (rpc_handle_bind) send inline messages of any size. */
+    rpc_reasm_limit(&listener.rx, RPC_MAX_BYTES, RPC_MAX_BYTES);
     rpc_name_register(get_init_rpc(), "benchrpc", listener.lc.local_cap);
     while (!finished) {
         event_dispatch(ws);

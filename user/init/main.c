@@ -58,12 +58,19 @@
 #define MAX_NAMES       16
 #define MAX_SERVICES    8
 #define MAX_WATCHES     256
-#define MAX_WAITERS     4
+#define MAX_WAITERS     MAX_DOMAINS     /* PROCESS_WAIT: one per caller */
 #define NAME_BYTES      32
 #define INIT_RESERVE    (128u * 1024 * 1024)    /* RAM init keeps for spawning */
 /* How often init retries telling a client that its service died, while
  * the client's buffer is full (it is not reading: give up eventually). */
 #define PEER_DEAD_SEND_TRIES 100
+/* What one domain may hold in our tables at a time (docs/reliability.md,
+ * "Resource limits"); one more is refused with LIB_ERR_NAME_LIMIT. */
+#define NAMES_PER_DOMAIN    4
+#define SERVICES_PER_DOMAIN 2
+/* Domains one domain may have running that it started (PROCESS_SPAWN);
+ * one more: SPAWN_ERR_TOO_MANY_CHILDREN. */
+#define CHILDREN_PER_DOMAIN 8
 
 struct domain {
     bool running;
@@ -272,10 +279,40 @@ static const char *caller_name(struct rpc_chan *rc)
     return d ? d->si.name : "?";
 }
 
+/* A capability a client says is an endpoint, checked: anything else
+ * would break our answers (HELLO) or be handed on to a service. */
+static errval_t check_endpoint(struct capref cap)
+{
+    struct capability_info info;
+    errval_t err = cap_identify(cap, &info);
+    if (err_is_ok(err) && info.type != ObjType_EndPoint) {
+        err = SYS_ERR_WRONG_CAP_TYPE;
+    }
+    return err;
+}
+
+/* How many of the n entries a table has are owned by domain id
+ * (owner_at(i) is entry i's owner, or 0 for a free entry). */
+static unsigned owned_by(uint32_t id, unsigned n, uint32_t (*owner_at)(unsigned))
+{
+    unsigned count = 0;
+    for (unsigned i = 0; i < n; i++) {
+        count += owner_at(i) == id;
+    }
+    return count;
+}
+
+static uint32_t name_owner(unsigned i) { return names[i].name[0] ? names[i].owner : 0; }
+static uint32_t service_owner(unsigned i)
+{
+    return services[i].used && !services[i].dead ? services[i].owner : 0;
+}
+
 static void h_hello(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_hello_req in;
-    if ((resp->err = rpc_hello_req_unpack(req, &in))) {
+    if ((resp->err = rpc_hello_req_unpack(req, &in)) ||
+        (resp->err = check_endpoint(in.endpoint))) {
         return;
     }
     cap_destroy(rc->lc.remote_cap);
@@ -379,22 +416,39 @@ static void exited_domain_ended(struct domain *d, uint32_t id, int status)
     }
 }
 
+static unsigned children_of_locked(uint32_t parent)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < MAX_DOMAINS; i++) {
+        n += domains[i].running && !domains[i].dying && domains[i].parent == parent;
+    }
+    return n;
+}
+
 static void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_spawn_req in;
     struct rpc_process_spawn_resp out = { 0 };
-    if ((resp->err = rpc_process_spawn_req_unpack(req, &in)) == SYS_ERR_OK) {
-        resp->err = spawn_command(in.name, in.args, 0, &out.domain_id);
-        rpc_process_spawn_resp_pack(resp, &out);
+    if ((resp->err = rpc_process_spawn_req_unpack(req, &in))) {
+        return;
     }
+    thread_mutex_lock(&lock);
+    unsigned children = children_of_locked(rc->client_id);
+    thread_mutex_unlock(&lock);
+    if (children >= CHILDREN_PER_DOMAIN) {
+        resp->err = SPAWN_ERR_TOO_MANY_CHILDREN;
+        return;
+    }
+    resp->err = spawn_command(in.name, in.args, 0, &out.domain_id);
     if (err_is_ok(resp->err)) {
-        /* Deaths are reaped on this same thread: the child is still here. */
         thread_mutex_lock(&lock);
+        /* Deaths are reaped on this same thread: the child is still here. */
         struct domain *d = domain_to_wait_for(out.domain_id);
         if (d) {
             d->parent = rc->client_id;
         }
         thread_mutex_unlock(&lock);
+        rpc_process_spawn_resp_pack(resp, &out);
     }
 }
 
@@ -493,6 +547,19 @@ unsigned domain_list(struct domain_info *out, unsigned max)
     return n;
 }
 
+/* Does rc's domain wait for d already?  (One wait per caller and domain:
+ * a raw client could otherwise send waits without end, or take every
+ * entry and keep others from waiting.) */
+static bool is_waiting_locked(const struct domain *d, const struct rpc_chan *rc)
+{
+    for (unsigned i = 0; i < d->num_waiters; i++) {
+        if (d->waiters[i].rc == rc) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_wait_req in;
@@ -506,7 +573,7 @@ static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
         resp->err = rpc_process_wait_resp_pack(resp, &(struct rpc_process_wait_resp){ status });
     } else if (d == NULL) {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
-    } else if (d->num_waiters == MAX_WAITERS) {
+    } else if (d->num_waiters == MAX_WAITERS || is_waiting_locked(d, rc)) {
         resp->err = LIB_ERR_RPC_BUSY;
     } else {
         d->waiters[d->num_waiters].rc = rc;
@@ -520,12 +587,16 @@ static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
 static void h_register(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_name_register_req in;
+    /* (Any capability: names publish frames too, e.g. user/t_spin.) */
     if ((resp->err = rpc_name_register_req_unpack(req, &in))) {
         return;
     }
     thread_mutex_lock(&lock);
     resp->err = LIB_ERR_NAME_IN_USE;
-    if (capref_is_null(name_find(in.name)) && strlen(in.name) < NAME_BYTES && in.name[0]) {
+    if (owned_by(rc->client_id, MAX_NAMES, name_owner) >= NAMES_PER_DOMAIN) {
+        resp->err = LIB_ERR_NAME_LIMIT;
+    } else if (capref_is_null(name_find(in.name)) && strlen(in.name) < NAME_BYTES &&
+               in.name[0]) {
         resp->err = LIB_ERR_NAME_NOT_FOUND;         /* no room */
         for (unsigned i = 0; i < MAX_NAMES; i++) {
             if (names[i].name[0] == '\0') {
@@ -560,12 +631,15 @@ static void h_service_register(struct rpc_chan *rc, struct rpc_payload *req,
                                struct rpc_payload *resp)
 {
     struct rpc_service_register_req in;
-    if ((resp->err = rpc_service_register_req_unpack(req, &in))) {
+    if ((resp->err = rpc_service_register_req_unpack(req, &in)) ||
+        (resp->err = check_endpoint(in.control))) {
         return;
     }
     thread_mutex_lock(&lock);
     struct service *s = NULL;
-    if (service_find(in.name) || strlen(in.name) >= NAME_BYTES || !in.name[0]) {
+    if (owned_by(rc->client_id, MAX_SERVICES, service_owner) >= SERVICES_PER_DOMAIN) {
+        resp->err = LIB_ERR_NAME_LIMIT;
+    } else if (service_find(in.name) || strlen(in.name) >= NAME_BYTES || !in.name[0]) {
         resp->err = LIB_ERR_NAME_IN_USE;
     } else {
         for (unsigned i = 0; i < MAX_SERVICES && s == NULL; i++) {
@@ -575,6 +649,9 @@ static void h_service_register(struct rpc_chan *rc, struct rpc_payload *req,
     }
     if (err_is_ok(resp->err)) {
         req->cap = NULL_CAP;
+        /* A service that stops taking our notices (DOMAIN_DIED) must
+         * not stop us: our sends to it give up as a server's do. */
+        s->ctl.send_tries = RPC_SERVE_SEND_TRIES;
         strcpy(s->name, in.name);
         s->owner = rc->client_id;
         s->dead = false;
@@ -594,10 +671,18 @@ static void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
 {
     struct rpc_service_connect_req in;
     struct domain *d = rc->st;
-    if ((resp->err = rpc_service_connect_req_unpack(req, &in))) {
+    if ((resp->err = rpc_service_connect_req_unpack(req, &in)) ||
+        (resp->err = check_endpoint(in.endpoint))) {
         return;
     }
     thread_mutex_lock(&lock);
+    if (d->connect.pending) {
+        /* One at a time per domain: the first one's endpoint waits in
+         * d->connect, and a flood of them would take the connector. */
+        thread_mutex_unlock(&lock);
+        resp->err = LIB_ERR_RPC_BUSY;
+        return;
+    }
     d->connect.pending = true;
     d->connect.seq = rc->cur_seq;
     d->connect.ep = in.endpoint;
@@ -880,9 +965,30 @@ static void tell_services(uint32_t id)
         }
         thread_mutex_unlock(&lock);
         if (live) {
-            rpc_domain_died(&s->ctl, id);
+            errval_t err = rpc_domain_died(&s->ctl, id);
+            if (err_is_fail(err)) {
+                printf("init: service %s was not told that domain %u died (%s), and "
+                       "keeps what it gave that domain\n", s->name, (unsigned)id,
+                       err_getcode(err));
+            }
             service_put(s);
         }
+    }
+}
+
+/* A server the system runs on died: say what that means (neither can be
+ * restarted; docs/reliability.md, "If a system server dies"). */
+static void system_server_died(const char *name)
+{
+    if (strcmp(name, "memserv") == 0) {
+        printf("init: the memory server died: no domain can get more memory now (calls "
+               "to it end with LIB_ERR_RPC_PEER_DEAD, new ones with "
+               "LIB_ERR_NAME_NOT_FOUND); it cannot be restarted: the memory it "
+               "handed out is still in use\n");
+    } else {
+        printf("init: the system server %s died: its clients' calls end with "
+               "LIB_ERR_RPC_PEER_DEAD, new ones with LIB_ERR_NAME_NOT_FOUND; output "
+               "goes to the kernel console; it is not restarted\n", name);
     }
 }
 
@@ -902,6 +1008,9 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     } else {
         printf("init: %s (domain %u) %s (address 0x%08x, pc 0x%08x)\n", d->si.name,
                (unsigned)id, death_reason(reason), (unsigned)status, (unsigned)pc);
+    }
+    if (d->system) {
+        system_server_died(d->si.name);
     }
     bool ok = d->expect_fault ? reason == DEATH_FAULT : reason == DEATH_EXIT && status == 0;
     failures += !ok;

@@ -29,6 +29,7 @@
 
 #define MEMSERV_DEFAULT_QUOTA_KIB   (32u * 1024)
 #define MAX_CLIENTS     64
+#define MEMSERV_MAX_REQUEST_BYTES   256
 /* Every capability we handed out (our copy of it), in a table that grows
  * as it fills; the free entries are chained by index, so a request finds
  * one at once however many grants there are. */
@@ -256,6 +257,9 @@ int main(int argc, char **argv)
     static struct rpc_service svc = {
         .name = "memserv", .handlers = handlers, .control = control,
         .domain_died = domain_died,
+        /* Our requests are scalars: a request with bytes is refused
+         * before it costs us memory (docs/reliability.md). */
+        .max_request_bytes = MEMSERV_MAX_REQUEST_BYTES,
     };
     struct waitset *ws = get_default_waitset();
     errval_t err;

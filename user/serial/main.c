@@ -60,6 +60,7 @@
 /* Carriage return, then ESC [ K: erase to the end of the line (VT100;
  * ECMA-48 "EL"): rubs out an unfinished line that fits on one row. */
 #define ERASE_LINE      "\r\x1b[K"
+#define SERIAL_MAX_REQUEST_BYTES (16u * 1024)
 
 static volatile uint32_t *uart;
 static struct capref irq_cap;
@@ -549,6 +550,9 @@ int main(int argc, char **argv)
     static struct rpc_service svc = {
         .name = "serial", .handlers = handlers, .control = control,
         .client_gone = client_gone, .domain_died = domain_died,
+        /* Writes come a line (stdio: 256 bytes) at a time; the bound is
+         * what one request may make us allocate (docs/reliability.md). */
+        .max_request_bytes = SERIAL_MAX_REQUEST_BYTES,
     };
     struct capref dev = taskcn_cap(TASKCN_SLOTS_FREE);
     struct waitset *ws = get_default_waitset();

@@ -88,5 +88,7 @@ void root_slot_free(uint32_t slot);
 errval_t root_cnode_grow(uint32_t slots);
 /* Free slots left (for tests and statistics). */
 uint32_t slot_alloc_free_count(void);
+/* Slots still to be had, counting CNodes not yet made (an estimate). */
+uint32_t slot_alloc_capacity(void);
 
 #endif

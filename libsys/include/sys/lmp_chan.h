@@ -69,6 +69,12 @@ static inline errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags,
 errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
                              struct capref send_cap, uint32_t len,
                              const uint32_t *words);
+/* The same, but at most `tries` attempts (0: no limit); then the transient
+ * error itself is returned.  Servers send this way: a receiver that never
+ * drains its buffer must not hold them for ever (docs/reliability.md). */
+errval_t lmp_chan_send_tries(struct lmp_chan *lc, uint32_t flags,
+                             struct capref send_cap, uint32_t len,
+                             const uint32_t *words, uint32_t tries);
 /* Errors that go away once the receiver has run: its buffer is full, or
  * it has not yet taken the last capability out of its receive slot. */
 static inline bool lmp_err_is_transient(errval_t err)

@@ -30,6 +30,16 @@
 #define RPC_FRAME_THRESHOLD_DEFAULT 512
 extern uint32_t rpc_frame_threshold;
 
+/* What a server grants each client channel (docs/reliability.md,
+ * "Servers under attack"); rpc_serve sets them.  A send to a client is
+ * tried RPC_SERVE_SEND_TRIES times (yielding between tries) while the
+ * client's buffer or receive slot stays full; then the client is dropped
+ * (rpc_chan_drop).  A request may bring at most RPC_SERVE_MAX_INLINE
+ * bytes inline -- what a half-sent request can make the server hold --
+ * unless the server lowers (or raises) it with rpc_reasm_limit. */
+#define RPC_SERVE_SEND_TRIES    16
+#define RPC_SERVE_MAX_INLINE    (64u * 1024)
+
 struct rpc_chan;
 typedef void (*rpc_handler_fn)(struct rpc_chan *rc, struct rpc_payload *req,
                                struct rpc_payload *resp);
@@ -52,7 +62,8 @@ struct rpc_chan {
                                      * claimed (rpc_bind) */
     void (*on_bind)(struct rpc_chan *rc);  /* listener: a client bound */
     void *st;                       /* the server's per-client state */
-    bool dead;
+    uint32_t send_tries;            /* per LMP message; 0: no limit */
+    bool dead;                      /* peer gone, or dropped by the server */
 };
 
 /* Client and server both start from an accepted channel. */
@@ -66,13 +77,22 @@ errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote);
 errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
                   const struct rpc_payload *req, struct rpc_payload *resp);
 
-/* Server: handle calls on rc from the waitset with this handler table. */
+/* Server: handle calls on rc from the waitset with this handler table.
+ * Sets the server's limits on rc (RPC_SERVE_*, above).  A capability that
+ * comes with a request and that the handler does not take (by setting
+ * req->cap to NULL_CAP) is deleted once the request is answered. */
 errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
                    struct waitset *ws);
 /* A handler that cannot answer yet sets resp->err = LIB_ERR_RPC_DEFERRED,
- * keeps rc->cur_method and rc->cur_seq, and answers later with this. */
+ * keeps rc->cur_method and rc->cur_seq, and answers later with this.
+ * A client that does not take its answer (LIB_ERR_RPC_PEER_STUCK) is
+ * dropped; to a dropped client nothing is sent (LIB_ERR_RPC_PEER_DEAD). */
 errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
                    struct rpc_payload *resp);
+/* Server: stop serving rc (its client misbehaves); the channel stays
+ * until whoever owns it destroys it (rpc_service.c: when the client's
+ * domain dies). */
+void rpc_chan_drop(struct rpc_chan *rc);
 /* The RPC_ECHO handler: answers with the request's scalars and bytes. */
 void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req,
                      struct rpc_payload *resp);

@@ -27,6 +27,11 @@
 
 struct rpc_service_client;
 
+/* Channels one client domain may hold to one service at a time; one more
+ * is refused with LIB_ERR_RPC_TOO_MANY_CHANNELS (docs/reliability.md,
+ * "Resource limits").  A service has LMP_ENDPOINTS_MAX endpoints in all. */
+#define RPC_SERVICE_CHANNELS_PER_CLIENT 2
+
 struct rpc_service {
     /* Filled in by the service before rpc_service_start: */
     const char *name;                   /* what clients rpc_connect to */
@@ -38,6 +43,9 @@ struct rpc_service {
     void (*client_gone)(struct rpc_chan *rc);
     /* Any domain died (after its channels are gone), or NULL. */
     void (*domain_died)(uint32_t domain_id);
+    /* The largest request payload a client may send, inline or in a
+     * frame; 0: RPC_SERVE_MAX_INLINE inline, RPC_MAX_BYTES in a frame. */
+    uint32_t max_request_bytes;
 
     /* libsys' own: */
     struct waitset *ws;

@@ -149,6 +149,11 @@ struct rpc_reasm {
     void (*release)(void *);
     uint8_t *buf;               /* caller's buffer (when alloc is NULL) */
     size_t buf_bytes;
+    /* What a sender may make us hold (rpc_reasm_limit): the payload of a
+     * message whose bytes come inline -- storage held while its fragments
+     * trickle in -- and of any message, frames included. */
+    uint32_t max_inline;
+    uint32_t max_bytes;
 };
 
 /* Payload bytes of each message are allocated with alloc(len + 1) and
@@ -160,6 +165,10 @@ void rpc_reasm_init(struct rpc_reasm *r, void *(*alloc)(size_t),
  * bytes is refused with LIB_ERR_RPC_TOO_LARGE; it is NUL-terminated if
  * there is room.  The next message overwrites it. */
 void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes);
+/* Refuse (LIB_ERR_RPC_TOO_LARGE) a first message announcing more than
+ * max_inline payload bytes inline, or more than max_bytes in all.  Both
+ * start at RPC_MAX_BYTES; servers lower them (docs/rpc.md, "Limits"). */
+void rpc_reasm_limit(struct rpc_reasm *r, uint32_t max_inline, uint32_t max_bytes);
 
 /*
  * Feed one LMP message of n words.  *done is set when r->msg is complete.
@@ -171,8 +180,11 @@ void rpc_reasm_init_buf(struct rpc_reasm *r, void *buf, size_t bytes);
  *                            arriving while one is in progress: that
  *                            one was cut short.  The new first message
  *                            is not consumed; feeding it again starts it.
- *   LIB_ERR_RPC_TOO_LARGE    length over RPC_MAX_BYTES or the buffer
+ *   LIB_ERR_RPC_TOO_LARGE    length over RPC_MAX_BYTES, the buffer or
+ *                            a limit (rpc_reasm_limit)
  *   LIB_ERR_MALLOC_FAIL
+ * After these two, r->msg still holds the refused message's header
+ * (method, kind, seq): a server can answer it with the error.
  *   LIB_ERR_RPC_PEER_DEAD    a PEER_DEAD notice (anything in progress
  *                            is dropped: its sender is gone)
  */
