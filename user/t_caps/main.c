@@ -58,6 +58,11 @@ static void lookup_errors(void)
     TEST_ERR(cap_invoke(ROOTCN, CNodeCmd_Identify, 2, capref_addr(frame), 9).err,
              SYS_ERR_CAP_LOOKUP_DEPTH);
     mem_free(frame);
+    /* Address 0 is no null capability: it names the task CNode's own
+     * capability (include/sprat/caps.h, CPTR_NULL). */
+    struct capability_info ti;
+    TEST_ERR(cap_identify(NULL_CAP, &ti), SYS_ERR_OK);
+    test_report(ti.type == ObjType_L2CNode, "address 0 (CPTR_NULL) names the task CNode");
 
     /* A root slot that holds something other than a CNode. */
     uint32_t r;

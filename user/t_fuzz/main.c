@@ -238,26 +238,29 @@ static unsigned any_slot(void)
     return below(POOL);
 }
 
-static unsigned full_slot(void)
+/* The first slot from a random one on that is full (or empty); one time
+ * in eight any slot.  (A child has no model: any slot.) */
+static unsigned pick_slot(bool full)
 {
-    for (int tries = 0; tries < 8; tries++) {
-        unsigned s = any_slot();
-        if (slot_obj[s] != NO_OBJ) {
+    unsigned start = any_slot();
+    bool any = hostile || one_in(8);
+    for (unsigned i = 0; i < POOL && !any; i++) {
+        unsigned s = (start + i) % POOL;
+        if ((slot_obj[s] != NO_OBJ) == full) {
             return s;
         }
     }
-    return any_slot();
+    return start;
+}
+
+static unsigned full_slot(void)
+{
+    return pick_slot(true);
 }
 
 static unsigned empty_slot(void)
 {
-    for (int tries = 0; tries < 8; tries++) {
-        unsigned s = any_slot();
-        if (slot_obj[s] == NO_OBJ) {
-            return s;
-        }
-    }
-    return any_slot();
+    return pick_slot(false);
 }
 
 /* A capability address: mostly the pool, sometimes nothing valid at all.
@@ -447,20 +450,20 @@ static void op_delete_or_revoke(bool revoke)
     int o = slot_obj[s];
     if (!revoke) {
         slot_obj[s] = NO_OBJ;
-    } else {
-        /* Every other copy and every descendant goes; s stays. */
-        for (unsigned t = 0; t < POOL; t++) {
-            int p = slot_obj[t];
-            if (t != s && p != NO_OBJ && (p == o || descends(p, o))) {
-                slot_obj[t] = NO_OBJ;
-            }
-        }
-    }
-    if (!revoke) {
         check_slot(s, "delete");
         return;
     }
+    /* Every other copy and every descendant goes; s stays.  The slots
+     * that were full are checked (an empty one cannot fill: the sweeps
+     * check that). */
     for (unsigned t = 0; t < POOL; t++) {
+        int p = slot_obj[t];
+        if (p == NO_OBJ) {
+            continue;
+        }
+        if (t != s && (p == o || descends(p, o))) {
+            slot_obj[t] = NO_OBJ;
+        }
         check_slot(t, "revoke");
     }
 }
@@ -747,12 +750,16 @@ static void corrupt_dispatcher_page(void)
 
 /* ---- the pool: set up and reset ------------------------------------------- */
 
+static uint32_t resets;
+
 static void pool_reset(void)
 {
+    resets++;
     uint32_t a[2] = { 0, CAP_LEVEL_L2 };
     for (unsigned s = 0; s < POOL; s++) {
         a[0] = pool_addr(s);
-        invoke(ROOTCN, CAP_LEVEL_L2, CNodeCmd_Delete, 2, a);
+        cap_invoke_l(ROOTCN, CAP_LEVEL_L2, CNodeCmd_Delete, 2, a);
+        calls++;
         slot_obj[s] = NO_OBJ;
     }
     /* (ram_root is twice the pool RAM: a RAM child as large as its parent
@@ -761,12 +768,15 @@ static void pool_reset(void)
     note(cap_revoke(ram_root));
     nobjs = 0;
     objs[nobjs++] = (struct obj){ NO_OBJ, ObjType_RAM, 0, 0 };   /* ram_root */
+    /* Four pieces: the pool runs out of RAM less often (then it resets). */
     if (err_is_fail(note(cap_retype(pool_ref(0), ram_root, 0, ObjType_RAM,
-                                    POOL_RAM_BYTES, 1)))) {
+                                    POOL_RAM_BYTES / 4, 4)))) {
         fail("reset", 0, "no RAM for the pool");
         return;
     }
-    record_new(0, 0, ObjType_RAM);
+    for (unsigned s = 0; s < 4; s++) {
+        record_new(s, 0, ObjType_RAM);
+    }
     for (unsigned s = 0; s < POOL; s++) {
         check_slot(s, "reset");
     }
@@ -797,19 +807,30 @@ static errval_t pool_init(void)
 
 /* ---- the runs ---------------------------------------------------------------- */
 
+/* Is there RAM left in the pool to make things from? */
+static bool pool_has_ram(void)
+{
+    for (unsigned s = 0; s < POOL; s++) {
+        if (slot_obj[s] != NO_OBJ && objs[slot_obj[s]].type == ObjType_RAM) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static void one_operation(void)
 {
-    switch (below(hostile ? 11 : 10)) {
-    case 0:  op_retype(); break;
-    case 1:  op_copy_or_mint(false); break;
-    case 2:  op_copy_or_mint(true); break;
-    case 3:  op_delete_or_revoke(false); break;
-    case 4:  op_delete_or_revoke(one_in(3)); break;
-    case 5:  op_invoke_pool(); break;
-    case 6:  op_vnode(); break;
-    case 7:  op_send(); break;
-    case 8:  op_raw(); break;
-    case 9:  op_retype(); break;
+    /* Weights: more that makes than that destroys, so the pool stays
+     * full of things to work on. */
+    switch (below(hostile ? 17 : 16)) {
+    case 0: case 1: case 2: op_retype(); break;
+    case 3: case 4: op_copy_or_mint(false); break;
+    case 5: case 6: op_copy_or_mint(true); break;
+    case 7:  op_delete_or_revoke(one_in(4)); break;
+    case 8: case 9: op_invoke_pool(); break;
+    case 10: case 11: op_vnode(); break;
+    case 12: case 13: op_send(); break;
+    case 14: case 15: op_raw(); break;
     default: if (one_in(50)) {
                  corrupt_dispatcher_page();
              }
@@ -820,9 +841,9 @@ static void one_operation(void)
 
 static void print_results(void)
 {
-    printf("t_fuzz: seed %u: %u system calls (%u of them identify checks of the "
-           "model); results of the others:\n", (unsigned)seed_arg, (unsigned)calls,
-           (unsigned)checks);
+    printf("t_fuzz: seed %u: %u system calls in %u operations (%u calls identify checks "
+           "of the model, %u pool resets); results of the others:\n", (unsigned)seed_arg,
+           (unsigned)calls, (unsigned)op_index, (unsigned)checks, (unsigned)resets);
     for (unsigned i = 0; i < MAX_RESULTS && results[i].count; i++) {
         printf("t_fuzz:   %9u  %s\n", (unsigned)results[i].count,
                err_is_ok(results[i].err) ? "SYS_ERR_OK" : err_getcode(results[i].err));
@@ -891,7 +912,7 @@ static int parent(uint32_t nchildren)
     uint32_t next_child = 0, child_every = n_arg / (nchildren + 1) + 1;
     pool_reset();
     while (calls < n_arg && !failed) {
-        if (++op_index % RESET_EVERY == 0 || nobjs > MAX_OBJS - 16) {
+        if (++op_index % RESET_EVERY == 0 || nobjs > MAX_OBJS - 16 || !pool_has_ram()) {
             pool_reset();
         }
         one_operation();
