@@ -32,7 +32,8 @@
  *   NAME=value ...  words before the program name are its environment
  *   # ...           comment
  * A PROCESS_SPAWN of "?name" starts a domain that may end any way at all
- * (the fuzzer's hostile children): its end is no test result.
+ * (the fuzzer's hostile children): its end is no test result, and any
+ * domain may stop it with PROCESS_KILL.
  */
 #include <ctype.h>
 #include <stdbool.h>
@@ -393,6 +394,25 @@ static void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
     free(list);
 }
 
+static errval_t kill_domain(uint32_t id);
+
+/* PROCESS_KILL: only for domains started as "?name" (START_ANY_END); the
+ * prompt's kill command is init's own. */
+static void h_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_process_kill_req in;
+    (void)rc;
+    if ((resp->err = rpc_process_kill_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    struct domain *d = domain_by_id(in.domain_id);
+    bool any_end = d != NULL && d->any_end;
+    thread_mutex_unlock(&lock);
+    resp->err = d == NULL ? SPAWN_ERR_DOMAIN_NOT_FOUND
+              : !any_end ? SPAWN_ERR_NOT_KILLABLE : kill_domain(in.domain_id);
+}
+
 static void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_wait_req in;
@@ -579,6 +599,7 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_PROCESS_GET_NAME] = h_get_name,
     [RPC_PROCESS_LIST] = h_list,
     [RPC_PROCESS_WAIT] = h_wait,
+    [RPC_PROCESS_KILL] = h_kill,
     [RPC_NAME_REGISTER] = h_register,
     [RPC_NAME_LOOKUP] = h_lookup,
     [RPC_SERVICE_REGISTER] = h_service_register,
