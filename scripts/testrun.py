@@ -46,8 +46,9 @@ Per-image settings come from tests/qemu/<name>.cfg when it exists, as
                             expect: stop QEMU once every expect matched
                             (for images that never exit, e.g. release).
     panic = expected        the image panics on purpose: it passes only if
-                            the kernel panics and QEMU then exits by itself
-                            with a failure status (no TAP plan needed).
+                            the kernel panics: a "PANIC at" line, and QEMU
+                            exits by itself with PANIC_EXIT_STATUS (no TAP
+                            plan needed).
     input_after = <regex>   then
     input = <text>          bytes typed on the serial console once a line
                             matching input_after appears (\\n, \\r ok).
