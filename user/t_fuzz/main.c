@@ -7,7 +7,9 @@
  *                              children along the way
  *   t_fuzz child SEED N        a hostile child: N calls with no care for
  *                              its own capabilities or its dispatcher
- *                              page, then it dies (started by the parent)
+ *                              page, then it dies (started by the parent
+ *                              with SEED = its seed * 1000 + its number;
+ *                              it sends to the parent's inbox, below)
  *
  * The parent's calls are biased towards valid-looking values: slots it
  * owns, real types, boundary sizes (0, ~0, off by one, misaligned), kernel
@@ -24,7 +26,8 @@
  * left to the children, which do anything and die.
  *
  * The parent prints the number of calls and how many ended with each
- * result, and reports one test result.
+ * result, and reports one test result.  Children that still run when it
+ * is done (asleep for good, or looping) are stopped (PROCESS_KILL).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -490,7 +493,6 @@ static void op_invoke_pool(void)
         a[i] = one_in(2) ? edgy() : some_addr(true);
     }
     unsigned method = one_in(4) ? edgy() % 256 : 1 + below(6);
-    struct sysret r;
     if (!hostile && method == DispatcherCmd_Setup) {
         sanitize_setup(a);
     }
@@ -498,9 +500,8 @@ static void op_invoke_pool(void)
         method == DispatcherCmd_Run && !one_in(64)) {
         method = DispatcherCmd_Query;       /* rarely: each run is a fault report */
     }
-    r = invoke(hostile && one_in(2) ? some_addr(true) : pool_addr(s), some_level(),
-               safe_method(s, method), 11, a);
-    (void)r;
+    invoke(hostile && one_in(2) ? some_addr(true) : pool_addr(s), some_level(),
+           safe_method(s, method), 11, a);
     if (!hostile) {
         check_slot(s, "invoke");
     }
