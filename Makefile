@@ -10,6 +10,8 @@
 #                        the U-Boot boot, boot-image checks, the README's
 #                        commands on a fresh clone; ends "N passed, N failed"
 #   make bench           system call, LMP and RPC costs in instructions
+#   make fuzz            the system call fuzzer and the fault storm, long:
+#                        SEED=1 N=1000000 (docs/reliability.md)
 #   make uimage          U-Boot kernel image and boot script (U-Boot boards)
 #   make sdcard          SD-card / disk image to boot from (U-Boot boards)
 #   make qemu-uboot      PLAT=virt: boot through Debian's U-Boot for QEMU
@@ -115,7 +117,7 @@ kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
 # ---------------------------------------------------------------------------
 # Top-level targets
 # ---------------------------------------------------------------------------
-.PHONY: all kernel images qemu debug gdb test host-tests qemu-tests clean deps help bench \
+.PHONY: all kernel images qemu debug gdb test host-tests clean deps help bench fuzz \
         uimage sdcard qemu-uboot openocd jtag-gdb test-images test-args FORCE
 .DEFAULT_GOAL := all
 
@@ -179,6 +181,10 @@ $(eval $(call image_rule,usertest-slow,testslow,boot/tests/usertest.bootlist))
 $(eval $(call image_rule,msgtest-slow,testslow,boot/tests/msgtest.bootlist))
 $(eval $(call image_rule,benchsmoke,test,boot/tests/benchsmoke.bootlist))
 $(eval $(call image_rule,hostile,test,boot/tests/hostile.bootlist))
+# The kernel under attack: the system call fuzzer and the fault storm with
+# fixed seeds (`make fuzz` runs them long: below).
+$(eval $(call image_rule,fuzz,test,boot/tests/fuzz.bootlist))
+$(eval $(call image_rule,fuzz-slow,testslow,boot/tests/fuzz.bootlist))
 # Kernel-only, with an empty module "panic": the test kernel panics on
 # purpose after its tests (the test of panic() itself).
 $(eval $(call image_rule,panictest,test,-,panic=/dev/null))
@@ -188,7 +194,8 @@ QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
               usertest-slow=$(BUILD)/images/usertest-slow.elf \
               msgtest-slow=$(BUILD)/images/msgtest-slow.elf \
               benchsmoke=$(BUILD)/images/benchsmoke.elf \
-              hostile=$(BUILD)/images/hostile.elf
+              hostile=$(BUILD)/images/hostile.elf \
+              fuzz=$(BUILD)/images/fuzz.elf fuzz-slow=$(BUILD)/images/fuzz-slow.elf
 
 # make bench: the benchmark image with the fast path and without it.
 $(eval $(call image_rule,bench,test,boot/bench/bench.bootlist))
@@ -573,6 +580,34 @@ BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
     --script $(UBOOT_SCRIPT) --boot-scr $(BOOT_SCR) --disk $(SDCARD) \
     $(foreach f,$(BOOTLOADER_FILES) boot.scr=$(BOOT_SCR) $(UIMAGE_CARD_NAME)=$(UIMAGE),--file $(f)) \
     $(if $(OPENOCD_BOARD),--openocd-board $(OPENOCD_BOARD))
+
+# make fuzz: the fuzzer, the fault storm and the well-behaved domain of
+# the fuzz image, long and with your seed: SEED (the fuzzer's and the
+# storm's), N system calls, CHILDREN hostile children of the fuzzer, STORM
+# faulting children.  The boot list is made in $(BUILD) from these (only
+# when they change), and run with tests/qemu/fuzzrun.cfg's timeout.  A
+# failure prints the SEED and N that reproduce it (docs/reliability.md).
+SEED ?= 1
+N ?= 1000000
+CHILDREN ?= 20
+STORM ?= 300
+FUZZ_BOOTLIST := $(BUILD)/fuzzrun.bootlist
+ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(BUILD) && \
+    printf '@test\nt_fuzz %s %s %s\nt_storm %s %s storm-done\nt_steady storm-done\n@wait\n' \
+        '$(SEED)' '$(N)' '$(CHILDREN)' '$(SEED)' '$(STORM)' > $(FUZZ_BOOTLIST).new && \
+    (cmp -s $(FUZZ_BOOTLIST).new $(FUZZ_BOOTLIST) || cp $(FUZZ_BOOTLIST).new $(FUZZ_BOOTLIST)))
+$(eval $(call image_rule,fuzzrun,test,$(FUZZ_BOOTLIST)))
+endif
+
+fuzz: deps
+	$(need_qemu_board)
+	$(Q)$(MAKE) --no-print-directory $(BUILD)/images/fuzzrun.elf SEED=$(SEED) N=$(N) \
+	    CHILDREN=$(CHILDREN) STORM=$(STORM) MAKECMDGOALS=fuzz
+	@echo "fuzz: SEED=$(SEED) N=$(N) CHILDREN=$(CHILDREN) STORM=$(STORM) on $(PLAT)"
+	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
+	    --board '$(PLAT)=$(QEMU_RUN_CMD)' --qemu '$(PLAT)/fuzzrun=$(BUILD)/images/fuzzrun.elf' || \
+	    { echo "fuzz: FAILED; reproduce with: make fuzz SEED=$(SEED) N=$(N) CHILDREN=$(CHILDREN) STORM=$(STORM)"; exit 1; }
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_IMAGES)

@@ -271,12 +271,22 @@ errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights)
     return SYS_ERR_OK;
 }
 
-/* An endpoint's buffer must lie in the LMP area of the dispatcher frame. */
+/*
+ * An endpoint's buffer must lie in the LMP area of the dispatcher frame,
+ * and its ring must be a power of two words long: both paths index it as
+ * counter & (words - 1) (kernel/lmp.c, lmp_fastpath.S), and only for a
+ * power of two is that the same slot on both sides of the counters'
+ * wrap at 2^32 (2^32 is a multiple of the ring).  An 11-word ring,
+ * indexed modulo 11, jumped back 4 slots there and wrote payload over a
+ * message header.
+ */
 static bool ep_buffer_valid(uint32_t offset, uint32_t bytes)
 {
+    uint32_t words = (bytes - LMP_ENDPOINT_HEADER_BYTES) / 4;
+
     return offset >= DISP_LMP_AREA_OFFSET && offset % 4 == 0 && bytes % 4 == 0 &&
            bytes >= LMP_ENDPOINT_MIN_BYTES && offset <= DISPATCHER_FRAME_BYTES &&
-           bytes <= DISPATCHER_FRAME_BYTES - offset;
+           bytes <= DISPATCHER_FRAME_BYTES - offset && (words & (words - 1)) == 0;
 }
 
 errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,

@@ -183,8 +183,10 @@ void dispatch_fault(struct trap_frame *tf, unsigned type)
     }
     memcpy(&sh->trap_area, tf, sizeof(*tf));
     d->faults++;
-    kprintf("kernel: domain '%.32s' (dispatcher %u) faulted%s and is stopped: ",
-            sh->name, (unsigned)d->id,
+    /* The name is the domain's to write: printed escaped, never raw. */
+    kprintf("kernel: domain '");
+    console_put_user(sh->name, strnlen(sh->name, sizeof(sh->name)), false);
+    kprintf("' (dispatcher %u) faulted%s and is stopped: ", (unsigned)d->id,
             disabled ? " while disabled" : " with no handler");
     fault_report(&fi);
     dispatch_stop(d, DEATH_FAULT, fi.address, fi.pc);

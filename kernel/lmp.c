@@ -19,7 +19,8 @@
 #include <syscall.h>
 #include <sprat/lmp.h>
 
-/* Words of ring space in an endpoint buffer of the given byte length. */
+/* Words of ring space in an endpoint buffer of the given byte length: a
+ * power of two (mint checks it, ep_buffer_valid in kernel/cap.c). */
 static inline uint32_t ring_words(uint32_t buf_bytes)
 {
     return (buf_bytes - LMP_ENDPOINT_HEADER_BYTES) / 4;
@@ -90,9 +91,12 @@ errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
         }
     }
 
-    buf->buf[delivered % size] = LMP_HDR(len, send_cap != NULL);
+    /* A mask, as in the fast path: continuous across the counters' wrap
+     * at 2^32 because size is a power of two. */
+    uint32_t mask = size - 1;
+    buf->buf[delivered & mask] = LMP_HDR(len, send_cap != NULL);
     for (unsigned i = 0; i < len; i++) {
-        buf->buf[(delivered + 1 + i) % size] = words[i];
+        buf->buf[(delivered + 1 + i) & mask] = words[i];
     }
     /* The receiver may be reading concurrently only on another core, which
      * LMP does not do; the barrier keeps the compiler from publishing the

@@ -76,9 +76,7 @@ static errval_t sys_debug_print(struct trap_frame *tf, unsigned method)
     const char *s = (const char *)text;     /* checked: readable user memory */
     switch (method) {
     case DEBUG_PRINT_TEXT:
-        for (size_t i = 0; i < len; i++) {
-            console_putc(s[i]);
-        }
+        console_put_user(s, len, true);
         return SYS_ERR_OK;
 #ifdef CONFIG_TEST
     case DEBUG_PRINT_TEST_OK:
@@ -86,7 +84,8 @@ static errval_t sys_debug_print(struct trap_frame *tf, unsigned method)
         char name[128];
         size_t n = MIN(len, sizeof(name) - 1);
         for (size_t i = 0; i < n; i++) {
-            name[i] = (s[i] == '\n') ? ' ' : s[i];  /* one TAP line */
+            unsigned char c = (unsigned char)s[i];  /* one TAP line, plain */
+            name[i] = (c < 0x20 || c >= 0x7f) ? ' ' : (char)c;
         }
         name[n] = '\0';
         ktap_report(method == DEBUG_PRINT_TEST_OK, name);

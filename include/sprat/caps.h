@@ -52,7 +52,12 @@ typedef uint32_t capaddr_t;
 #define CAPADDR(l1, l2)     (((capaddr_t)(l1) << L2_CNODE_BITS) | (capaddr_t)(l2))
 #define CAPADDR_L1(a)       ((a) >> L2_CNODE_BITS)
 #define CAPADDR_L2(a)       ((a) & (L2_CNODE_SLOTS - 1))
-#define CPTR_NULL           ((capaddr_t)0)          /* L1 0, L2 0: never a usable cap */
+/* "No capability" where an argument may be absent (a yield's target, a
+ * death endpoint, an LMP receive slot).  As an ordinary address it is
+ * L1 0, L2 0: slot 0 of the task CNode, which holds the task CNode's own
+ * capability -- identify answers for it, and deleting or revoking it cuts
+ * a domain off from its task CNode (found by t_fuzz, docs/reliability.md). */
+#define CPTR_NULL           ((capaddr_t)0)
 
 #define CAP_LEVEL_L1        1
 #define CAP_LEVEL_L2        2

@@ -5,12 +5,14 @@
  * An EndPoint capability is minted with the byte offset and length of one
  * of these inside the receiver's dispatcher frame (the offset must be in
  * the LMP area, 4-byte aligned, and the buffer must hold at least one
- * message of LMP_MSG_WORDS words plus its header).
+ * message of LMP_MSG_WORDS words plus its header, in a ring of a power of
+ * two words: LMP_ENDPOINT_BYTES(16), (32), ...).
  *
- * The ring: words are written at buf[delivered % cap] and read at
- * buf[consumed % cap], cap = (length - sizeof header) / 4.  Both counters
- * only grow (modulo 2^32).  A message is one header word followed by its
- * payload words; it may wrap around the end of the ring.
+ * The ring: words are written at buf[delivered & (cap - 1)] and read at
+ * buf[consumed & (cap - 1)], cap = (length - sizeof header) / 4.  Both
+ * counters only grow (modulo 2^32: a power-of-two ring makes the index
+ * continuous across that wrap).  A message is one header word followed by
+ * its payload words; it may wrap around the end of the ring.
  */
 #ifndef SPRAT_LMP_H
 #define SPRAT_LMP_H
@@ -33,6 +35,9 @@ struct lmp_endpoint_kern {
 #define LMP_ENDPOINT_HEADER_BYTES   16u
 #define LMP_ENDPOINT_MIN_BYTES \
     (LMP_ENDPOINT_HEADER_BYTES + 4u * (LMP_MSG_WORDS + 1))
+/* The bytes of an endpoint buffer whose ring is `words` long (a power of
+ * two, at least 16 for LMP_ENDPOINT_MIN_BYTES). */
+#define LMP_ENDPOINT_BYTES(words)   (LMP_ENDPOINT_HEADER_BYTES + 4u * (words))
 
 /* The header word of each message in the ring. */
 #define LMP_HDR_LEN_MASK    0xffu        /* payload words */

@@ -108,7 +108,8 @@
 
 /*
  * SYS_DEBUG_PRINT methods (bits 15:8 of the system call word):
- *   DEBUG_PRINT_TEXT       print the text as it is
+ *   DEBUG_PRINT_TEXT       print the text (bytes other than printable
+ *                          ASCII, newline and tab as \xNN)
  *   DEBUG_PRINT_TEST_OK    test builds: the text is a test name; the kernel
  *   DEBUG_PRINT_TEST_FAIL  prints "ok N - name" / "not ok N - name",
  *                          numbering user and in-kernel tests in one TAP

@@ -200,7 +200,8 @@ errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights);
  * Mint: a copy with new type-specific parameters.  EndPoint: param1/param2
  * are the buffer offset and length (validated against the dispatcher frame
  * layout of <sprat/dispatcher.h> and <sprat/lmp.h>: offset in the LMP area,
- * 4-byte aligned, length >= LMP_ENDPOINT_MIN_BYTES, inside the frame; else
+ * 4-byte aligned, length >= LMP_ENDPOINT_MIN_BYTES, a ring of a power of
+ * two words, inside the frame; else
  * SYS_ERR_INVALID_MINT_PARAMS; only an unminted endpoint can be given a
  * buffer).  A mint that sets parameters makes a child of src (revoking src
  * takes it back); a mint with src's own parameters is a copy.  Types

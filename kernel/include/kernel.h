@@ -12,6 +12,8 @@
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void console_putc(char c);
 void console_puts(const char *s);
+/* User-supplied text, control characters escaped (lines: keep \n, \t). */
+void console_put_user(const char *s, size_t len, bool lines);
 
 /* Stop the kernel: print file, line and message, then halt (test images end
  * QEMU with a failure status instead). */

@@ -18,4 +18,16 @@
 /* End QEMU: exit status 0 if passed, 1 otherwise. */
 NORETURN void semihosting_exit(bool passed);
 
+/*
+ * QEMU's exit status after a kernel panic.  Only the kernel can choose it:
+ * QEMU honours semihosting calls from privileged modes only (user-mode
+ * semihosting is off unless -semihosting-config userspace=on), so no
+ * domain can end QEMU with it, whatever it prints.  scripts/testrun.py
+ * (PANIC_EXIT_STATUS) calls a run a kernel panic by this status.
+ */
+#define SEMIHOSTING_PANIC_STATUS    3
+
+/* End QEMU with the given exit status (SYS_EXIT_EXTENDED). */
+NORETURN void semihosting_exit_status(uint32_t status);
+
 #endif

@@ -65,10 +65,17 @@ static uint32_t legal_size(unsigned type)
 }
 
 /* An endpoint buffer inside the LMP area of a dispatcher frame. */
+/* Endpoint buffers with rings of 16 and 128 words. */
+#define EP16    LMP_ENDPOINT_BYTES(16)
+#define EP128   LMP_ENDPOINT_BYTES(128)
+
 static bool ep_buffer_ok(uint32_t off, uint32_t len)
 {
+    uint32_t words = (len - LMP_ENDPOINT_HEADER_BYTES) / 4;
+
     return off >= DISP_LMP_AREA_OFFSET && off % 4 == 0 && len % 4 == 0 &&
-           len >= LMP_ENDPOINT_MIN_BYTES && (uint64_t)off + len <= DISPATCHER_FRAME_BYTES;
+           len >= LMP_ENDPOINT_MIN_BYTES && (uint64_t)off + len <= DISPATCHER_FRAME_BYTES &&
+           (words & (words - 1)) == 0;      /* a power-of-two ring */
 }
 
 /* ---- the fake physical memory ------------------------------------------ */
@@ -451,26 +458,28 @@ static void test_copy_mint(void **state)
     struct { uint32_t off, len; } bad[] = {
         { 0x100, 64 }, { 0x4002, 64 }, { 0x4000, 8 }, { 0x4000, 62 }, { 0x4000, 56 },
         { 0xff00, 0x200 }, { 0x4000, 0xfffffff0u }, { 0xfffffffcu, 64 }, { 0x10000, 64 },
+        /* rings of 11 and 60 words: not powers of two */
+        { 0x4000, LMP_ENDPOINT_MIN_BYTES }, { 0x4000, 0x100 },
     };
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_false(ep_buffer_ok(bad[i].off, bad[i].len));
         assert_int_equal(cap_mint(slot(12), slot(11), CAPRIGHTS_ALLRIGHTS, bad[i].off, bad[i].len),
                          SYS_ERR_INVALID_MINT_PARAMS);
     }
-    assert_int_equal(cap_mint(slot(12), slot(11), CAPRIGHTS_ALLRIGHTS, 0x4000, 0x100), SYS_ERR_OK);
+    assert_int_equal(cap_mint(slot(12), slot(11), CAPRIGHTS_ALLRIGHTS, 0x4000, EP16), SYS_ERR_OK);
     assert_int_equal(slot(12)->cap.param1, 0x4000);
-    assert_int_equal(slot(12)->cap.param2, 0x100);
+    assert_int_equal(slot(12)->cap.param2, EP16);
     assert_int_equal(slot(12)->mdb.depth, slot(11)->mdb.depth + 1);
-    assert_int_equal(cap_mint(slot(13), slot(12), CAPRIGHTS_ALLRIGHTS, 0x5000, 0x100),
+    assert_int_equal(cap_mint(slot(13), slot(12), CAPRIGHTS_ALLRIGHTS, 0x5000, EP16),
                      SYS_ERR_INVALID_MINT_PARAMS);      /* already minted */
-    assert_int_equal(cap_mint(slot(13), slot(11), CAPRIGHTS_ALLRIGHTS, 0x5000, 0x100),
+    assert_int_equal(cap_mint(slot(13), slot(11), CAPRIGHTS_ALLRIGHTS, 0x5000, EP16),
                      SYS_ERR_OK);                       /* another buffer */
-    assert_int_equal(cap_mint(slot(12), slot(11), CAPRIGHTS_ALLRIGHTS, 0x6000, 0x100),
+    assert_int_equal(cap_mint(slot(12), slot(11), CAPRIGHTS_ALLRIGHTS, 0x6000, EP16),
                      SYS_ERR_SLOT_IN_USE);
     assert_int_equal(cap_copy(slot(14), slot(11), CAPRIGHTS_READ), SYS_ERR_OK);
-    assert_int_equal(cap_mint(slot(15), slot(14), CAPRIGHTS_ALLRIGHTS, 0x6000, 0x100),
+    assert_int_equal(cap_mint(slot(15), slot(14), CAPRIGHTS_ALLRIGHTS, 0x6000, EP16),
                      SYS_ERR_RIGHTS_ESCALATION);
-    assert_int_equal(cap_mint(slot(15), slot(12), CAPRIGHTS_READ_WRITE, 0x4000, 0x100),
+    assert_int_equal(cap_mint(slot(15), slot(12), CAPRIGHTS_READ_WRITE, 0x4000, EP16),
                      SYS_ERR_OK);                       /* same buffer: a copy */
     assert_int_equal(slot(15)->cap.rights, CAPRIGHTS_READ_WRITE);
     assert_true(mdb_has_descendants(slot(11)));
@@ -479,7 +488,7 @@ static void test_copy_mint(void **state)
 
     /* Two mints of the same buffer are two endpoints, not copies: revoking
      * one leaves the other. */
-    assert_int_equal(cap_mint(slot(16), slot(11), CAPRIGHTS_ALLRIGHTS, 0x5000, 0x100), SYS_ERR_OK);
+    assert_int_equal(cap_mint(slot(16), slot(11), CAPRIGHTS_ALLRIGHTS, 0x5000, EP16), SYS_ERR_OK);
     assert_true(cap_is_copy(&slot(16)->cap, &slot(13)->cap));
     assert_false(mdb_has_copies(slot(16)));
     assert_int_equal(cap_revoke(slot(16)), SYS_ERR_OK);
@@ -764,11 +773,11 @@ static void test_invocations(void **state)
     assert_int_equal(cap_retype(ram, 0x10000, ObjType_Dispatcher, 0, 1, &l2->cap, 10), SYS_ERR_OK);
     assert_int_equal(cap_retype(slot(10), 0, ObjType_EndPoint, 0, 1, &l2->cap, 11), SYS_ERR_OK);
     assert_int_equal(invoke(CNodeCmd_Mint, NULL, 8, CAPADDR(0, 0), 1, 12, CAPADDR(0, 11), 2,
-                            CAPRIGHTS_ALLRIGHTS, 0x4000, 0x200), SYS_ERR_OK);
+                            CAPRIGHTS_ALLRIGHTS, 0x4000, EP128), SYS_ERR_OK);
     assert_int_equal(invoke(CNodeCmd_Identify, r, 2, CAPADDR(0, 12), 2), SYS_ERR_OK);
     assert_int_equal(r[0], ObjType_EndPoint | CAPRIGHTS_ALLRIGHTS << 8);
     assert_int_equal(r[1], 0x4000);
-    assert_int_equal(r[2], 0x200);
+    assert_int_equal(r[2], EP128);
     /* Without the write right on a CNode, its slots cannot change. */
     l2->cap.rights = CAPRIGHTS_READ;
     assert_int_equal(invoke(CNodeCmd_Delete, NULL, 2, CAPADDR(0, 0), 0), SYS_ERR_INSUFFICIENT_RIGHTS);
@@ -1245,7 +1254,7 @@ static void op_copy_mint(bool mint)
     if (!live(s)) {
         v[n++] = SYS_ERR_CAP_NOT_FOUND;
         p1 = rand() % 2 ? 0x4000 : 0;
-        p2 = p1 ? 0x100 : 0;
+        p2 = p1 ? EP16 : 0;
     } else {
         const struct capability *c = &groups[mslots[s].group].cap;
         if (!mint || rand() % 3 == 0) {
@@ -1253,7 +1262,8 @@ static void op_copy_mint(bool mint)
             p2 = c->param2;
         } else {
             p1 = DISP_LMP_AREA_OFFSET + 4 * (rand() % 0x3000) - (rand() % 8 == 0 ? 0x4000 : 0);
-            p2 = 4 * (rand() % 0x400);
+            p2 = rand() % 2 ? 4u * (unsigned)(rand() % 0x400)
+                            : LMP_ENDPOINT_BYTES(1u << (rand() % 10));
         }
         bool same = p1 == c->param1 && p2 == c->param2;
         if (c->type != ObjType_EndPoint || same) {

@@ -14,6 +14,7 @@
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
 #include <sprat/lmp.h>
+#include <sprat/lmp.h>
 
 #define ROOTCN TASKCN_CAP(TASKCN_SLOT_ROOTCN)
 #define FIXED_VA 0x78000000u
@@ -57,6 +58,11 @@ static void lookup_errors(void)
     TEST_ERR(cap_invoke(ROOTCN, CNodeCmd_Identify, 2, capref_addr(frame), 9).err,
              SYS_ERR_CAP_LOOKUP_DEPTH);
     mem_free(frame);
+    /* Address 0 is no null capability: it names the task CNode's own
+     * capability (include/sprat/caps.h, CPTR_NULL). */
+    struct capability_info ti;
+    TEST_ERR(cap_identify(NULL_CAP, &ti), SYS_ERR_OK);
+    test_report(ti.type == ObjType_L2CNode, "address 0 (CPTR_NULL) names the task CNode");
 
     /* A root slot that holds something other than a CNode. */
     uint32_t r;
@@ -199,7 +205,12 @@ static void dispatcher_and_ep_errors(void)
     TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x4002, 64), SYS_ERR_INVALID_MINT_PARAMS);
     TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0xff00, 0x200), SYS_ERR_INVALID_MINT_PARAMS);
     TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x4000, 8), SYS_ERR_INVALID_MINT_PARAMS);
-    TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x4000, 0x100), SYS_ERR_OK);
+    /* A ring of 11 or 60 words: not a power of two. */
+    TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x4000, LMP_ENDPOINT_MIN_BYTES),
+             SYS_ERR_INVALID_MINT_PARAMS);
+    TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x4000, 0x100), SYS_ERR_INVALID_MINT_PARAMS);
+    TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x4000, LMP_ENDPOINT_BYTES(64)),
+             SYS_ERR_OK);
     TEST_ERR(lmp_ep_send_raw(SYSW(SYS_INVOKE, 0, 0), capref_addr(ep), 0,
                              (uint32_t[LMP_MSG_WORDS]){ 0 }), SYS_ERR_LMP_EP_NOT_MINTED);
     TEST_ERR(lmp_ep_send_raw(SYSW(SYS_INVOKE, 0, 0), capref_addr(minted), 0,
@@ -275,7 +286,7 @@ static void rights_errors(void)
     /* Endpoints: a send needs WRITE, a capability transfer GRANT too. */
     struct capref ep = fresh(), minted = fresh(), ro_ep = fresh(), nogrant = fresh();
     TEST_ERR(cap_retype(ep, disp, 0, ObjType_EndPoint, 0, 1), SYS_ERR_OK);
-    TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, 0x100), SYS_ERR_OK);
+    TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, LMP_ENDPOINT_BYTES(64)), SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(ro_ep, minted, CAPRIGHTS_READ), SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(nogrant, minted, CAPRIGHTS_READ_WRITE), SYS_ERR_OK);
     uint32_t words[LMP_MSG_WORDS] = { 0 };
@@ -321,7 +332,7 @@ static void other_make(struct other *o, struct capref vspace)
                         capref_addr(vspace), capref_addr(o->frame), CPTR_NULL, 0).err,
              SYS_ERR_OK);
     TEST_ERR(cap_retype(o->ep, o->disp, 0, ObjType_EndPoint, 0, 1), SYS_ERR_OK);
-    TEST_ERR(cap_mint(o->minted, o->ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, 0x100),
+    TEST_ERR(cap_mint(o->minted, o->ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, LMP_ENDPOINT_BYTES(64)),
              SYS_ERR_OK);
 }
 

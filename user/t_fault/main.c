@@ -8,6 +8,11 @@
  *   jump      call a function at address 0 (a prefetch abort)
  *   disabled  read address 0 while the dispatcher is disabled: no upcall
  *             can be made, the kernel stops it at once
+ *   forge     try to make the test harness see a kernel panic that never
+ *             happened: print "PANIC at ..." lines, ask QEMU (semihosting,
+ *             from user mode) to exit with the kernel's panic status, then
+ *             fault with a name that holds a newline and a panic line
+ *             (docs/reliability.md, "The kernel under attack")
  * "trap" instead handles its own undefined instruction through the trap
  * upcall and exits normally.
  */
@@ -17,6 +22,25 @@
 #include <sys/threads.h>
 #include <sys/systest.h>
 #include <sprat/vm_layout.h>
+
+/* QEMU's status after a kernel panic (kernel/include/semihosting.h). */
+#define FORGED_PANIC_STATUS 3
+
+static void forge_panic(void)
+{
+    static const uint32_t exit_block[2] = { 0x20026, FORGED_PANIC_STATUS };
+    register uint32_t r0 __asm__("r0") = 0x20;    /* SYS_EXIT_EXTENDED */
+    register uint32_t r1 __asm__("r1") = (uint32_t)exit_block;
+
+    printf("\nPANIC at kernel/cap.c:1: forged by a domain's output\n");
+    fflush(stdout);
+    /* From user mode QEMU does not take this as semihosting: it is an
+     * ordinary system call (word 0x20: a null call). */
+    __asm__ volatile("svc 0x123456" : "+r"(r0) : "r"(r1) : "memory");
+    printf("t_fault: semihosting from user mode did nothing (r0 = %u)\n", (unsigned)r0);
+    memcpy(disp_shared()->name, "\nPANIC at kernel/cap.c:1: forged", DISP_NAME_LEN);
+    *(volatile int *)0 = 1;
+}
 
 static int skip_instruction(struct save_area *ctx)
 {
@@ -41,6 +65,8 @@ int main(int argc, char **argv)
     } else if (strcmp(what, "disabled") == 0) {
         disp_disable();
         (void)*(volatile int *)0;
+    } else if (strcmp(what, "forge") == 0) {
+        forge_panic();
     } else if (strcmp(what, "trap") == 0) {
         disp_set_trap_handler(skip_instruction);
         __asm__ volatile(".word 0xe7f000f0");
