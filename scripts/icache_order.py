@@ -21,7 +21,8 @@ instead, through QEMU's gdb stub driven by gdb-multiarch (Python):
 
 For the page of every first fetch (init's, then N spawned domains'), the
 last sync covering that physical page must come after the last write to
-it.  Prints TAP; scripts/testrun.py runs it in `make test`.  Only the
+it.  Prints TAP; scripts/testrun.py runs it in `make test`.
+ICACHE_DEBUG=1 in the environment copies gdb's output to stderr.  Only the
 Python 3 standard library, gdb-multiarch and QEMU are used.
 """
 import argparse
