@@ -21,7 +21,8 @@ instead, through QEMU's gdb stub driven by gdb-multiarch (Python):
 
 For the page of every first fetch (init's, then N spawned domains'), the
 last sync covering that physical page must come after the last write to
-it.  Prints TAP; scripts/testrun.py runs it in `make test`.  Only the
+it.  Prints TAP; scripts/testrun.py runs it in `make test`.
+ICACHE_DEBUG=1 in the environment copies gdb's output to stderr.  Only the
 Python 3 standard library, gdb-multiarch and QEMU are used.
 """
 import argparse
@@ -31,6 +32,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import time
 
 # The gdb side: runs inside gdb-multiarch, reports "RESULT ..." lines.
 GDB_SCRIPT = r'''
@@ -208,11 +210,11 @@ def main():
             args.image, '-S', '-gdb', 'unix:%s,server=on,wait=off' % sock],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            for _ in range(100):
-                if os.path.exists(sock):
+            # Wait for QEMU's gdb socket (up to 20 s on a loaded machine).
+            for _ in range(400):
+                if os.path.exists(sock) or qemu.poll() is not None:
                     break
-                qemu.wait(timeout=0.05) if qemu.poll() is not None else None
-                subprocess.run(['sleep', '0.05'])
+                time.sleep(0.05)
             gdb = subprocess.run(
                 ['gdb-multiarch', '--batch', '-nx', '-ex', 'set pagination off',
                  '-ex', 'set confirm off', '-ex', 'file %s' % args.image,

@@ -269,8 +269,11 @@ static void test_retype_legal(void **state)
         unsigned type = ok[i].type;
         uint32_t size = ok[i].size ? ok[i].size : spec[type].fixed;
         off = (off + 0xffff) & ~0xffffu;                /* aligned for everything */
+        int created_before = created;
         assert_int_equal(cap_retype(ram, off, type, ok[i].size, ok[i].count, &l2->cap, dest),
                          SYS_ERR_OK);
+        /* One creation hook per object (page tables are cleaned there). */
+        assert_int_equal(created - created_before, ok[i].count);
         for (uint32_t k = 0; k < ok[i].count; k++) {
             const struct capability *c = &slot(dest + k)->cap;
             assert_int_equal(c->type, type);

@@ -4,7 +4,7 @@
  * board counter that advances, or one that reads 0 for ever (the A9 global
  * timer seen from the Non-secure world without access), and a cycle
  * counter that works or does not.  The calibration must end in every
- * case, fall back, and say what happened.
+ * case, fall back, and say what happened (docs/hardware.md, 5.1).
  */
 #include <stdarg.h>
 #include <stddef.h>
