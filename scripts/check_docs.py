@@ -135,6 +135,10 @@ class Tree:
         pattern = os.path.join(top, re.sub(r'<[^>]*>', '*', rest).rstrip('/'))
         if glob.glob(pattern):
             return True
+        # Made by a target `make test` need not build (`make`'s kernel.elf,
+        # `make sdcard`'s disk): the Makefile names it.
+        if '/' + os.path.basename(rest.rstrip('/')) in self.makefile:
+            return True
         # Made on demand: an image of the Makefile's image_rule, a program.
         m = re.match(r'^(images|user)/([\w-]+)\.elf$', rest)
         return bool(m) and (

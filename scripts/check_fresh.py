@@ -206,23 +206,22 @@ def make_trace(tree, logdir, label):
 # Edits a newcomer makes, and what each must and must not rebuild.
 # (path, how to edit it, patterns one of which each remade target list
 #  must contain, patterns no remade target may match)
-B = 'build/vexpress-a9/'
 EDITS = [
     ('boot/default.bootlist', 'bootlist',
-     [B + 'images/sprat.bootfs', B + 'images/sprat.elf'],
+     ['build/vexpress-a9/images/sprat.bootfs', 'build/vexpress-a9/images/sprat.elf'],
      [r'\.o$(?<!bootfs\.o)']),
     ('user/hello/main.c', 'comment',
-     [B + 'user/hello/main.o', B + 'user/hello.elf', B + 'images/sprat.elf'],
+     ['build/vexpress-a9/user/hello/main.o', 'build/vexpress-a9/user/hello.elf', 'build/vexpress-a9/images/sprat.elf'],
      [r'/release/', r'/libsys/', r'user/(?!hello)\w+/']),
     ('libsys/stdio.c', 'comment',
-     [B + 'libsys/stdio.o', B + 'libsys/libsys.a', B + 'user/init.elf',
-      B + 'images/sprat.elf'],
+     ['build/vexpress-a9/libsys/stdio.o', 'build/vexpress-a9/libsys/libsys.a', 'build/vexpress-a9/user/init.elf',
+      'build/vexpress-a9/images/sprat.elf'],
      [r'/release/', r'user/\w+/.*\.o$']),
     ('kernel/lmp.c', 'comment',
-     [B + 'release/kernel/lmp.o', B + 'images/sprat.elf'],
+     ['build/vexpress-a9/release/kernel/lmp.o', 'build/vexpress-a9/images/sprat.elf'],
      [r'/user/', r'/libsys/', r'release/kernel/(?!lmp\.o)']),
     ('libsys/rpc.idl', 'comment',
-     [B + 'gen/sys/rpc_methods.h', B + 'images/sprat.elf'],
+     ['build/vexpress-a9/gen/sys/rpc_methods.h', 'build/vexpress-a9/images/sprat.elf'],
      [r'/release/']),
 ]
 

@@ -29,8 +29,11 @@ struct rpc_service_client;
 
 /* Channels one client domain may hold to one service at a time; one more
  * is refused with LIB_ERR_RPC_TOO_MANY_CHANNELS (docs/reliability.md,
- * "Resource limits").  A service has LMP_ENDPOINTS_MAX endpoints in all. */
-#define RPC_SERVICE_CHANNELS_PER_CLIENT 2
+ * "Resource limits").  Three: a domain's stdout and stdin take two to the
+ * serial driver, and init holds a third there for Ctrl-C (its waiting
+ * call occupies its channel).  A service has LMP_ENDPOINTS_MAX endpoints
+ * in all. */
+#define RPC_SERVICE_CHANNELS_PER_CLIENT 3
 
 struct rpc_service {
     /* Filled in by the service before rpc_service_start: */
