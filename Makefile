@@ -10,8 +10,10 @@
 #                        the U-Boot boot, boot-image checks, the README's
 #                        commands on a fresh clone; ends "N passed, N failed"
 #   make bench           system call, LMP and RPC costs in instructions
-#   make fuzz            the system call fuzzer and the fault storm, long:
-#                        SEED=1 N=1000000 (docs/reliability.md)
+#   make fuzz            the system call fuzzer, the fault storm and
+#                        malformed requests to every server, long:
+#                        SEED=1 N=1000000 CHILDREN=20 STORM=300 GARBAGE=100
+#                        (docs/reliability.md)
 #   make uimage          U-Boot kernel image and boot script (U-Boot boards)
 #   make sdcard          SD-card / disk image to boot from (U-Boot boards)
 #   make qemu-uboot      PLAT=virt: boot through Debian's U-Boot for QEMU
@@ -584,18 +586,21 @@ BOOTIMAGES_CHECK = $(PYTHON) scripts/check_bootimages.py \
 # make fuzz: the fuzzer, the fault storm and the well-behaved domain of
 # the fuzz image, long and with your seed: SEED (the fuzzer's and the
 # storm's), N system calls, CHILDREN hostile children of the fuzzer, STORM
-# faulting children.  The boot list is made in $(BUILD) from these (only
+# faulting children, then GARBAGE rounds of malformed requests (12 each)
+# to each of memserv, init and serial beside a well-behaved client
+# (t_hostile garbage, t_witness).  The boot list is made in $(BUILD) from these (only
 # when they change), and run with tests/qemu/fuzzrun.cfg's timeout.  A
 # failure prints the SEED and N that reproduce it (docs/reliability.md).
 SEED ?= 1
 N ?= 1000000
 CHILDREN ?= 20
 STORM ?= 300
+GARBAGE ?= 100
 FUZZ_BOOTLIST := $(BUILD)/fuzzrun.bootlist
 ifneq ($(filter fuzz,$(MAKECMDGOALS)),)
 $(shell mkdir -p $(BUILD) && \
-    printf '@test\nt_fuzz %s %s %s\nt_storm %s %s storm-done\nt_steady storm-done\n@wait\n' \
-        '$(SEED)' '$(N)' '$(CHILDREN)' '$(SEED)' '$(STORM)' > $(FUZZ_BOOTLIST).new && \
+    printf '@test\nt_fuzz %s %s %s\nt_storm %s %s storm-done\nt_steady storm-done\n@wait\nt_hostile garbage %s\nt_witness 20\n@wait\n' \
+        '$(SEED)' '$(N)' '$(CHILDREN)' '$(SEED)' '$(STORM)' '$(GARBAGE)' > $(FUZZ_BOOTLIST).new && \
     (cmp -s $(FUZZ_BOOTLIST).new $(FUZZ_BOOTLIST) || cp $(FUZZ_BOOTLIST).new $(FUZZ_BOOTLIST)))
 $(eval $(call image_rule,fuzzrun,test,$(FUZZ_BOOTLIST)))
 endif
@@ -603,11 +608,11 @@ endif
 fuzz: deps
 	$(need_qemu_board)
 	$(Q)$(MAKE) --no-print-directory $(BUILD)/images/fuzzrun.elf SEED=$(SEED) N=$(N) \
-	    CHILDREN=$(CHILDREN) STORM=$(STORM) MAKECMDGOALS=fuzz
-	@echo "fuzz: SEED=$(SEED) N=$(N) CHILDREN=$(CHILDREN) STORM=$(STORM) on $(PLAT)"
+	    CHILDREN=$(CHILDREN) STORM=$(STORM) GARBAGE=$(GARBAGE) MAKECMDGOALS=fuzz
+	@echo "fuzz: SEED=$(SEED) N=$(N) CHILDREN=$(CHILDREN) STORM=$(STORM) GARBAGE=$(GARBAGE) on $(PLAT)"
 	$(Q)$(PYTHON) scripts/testrun.py --logdir build/test-logs \
 	    --board '$(PLAT)=$(QEMU_RUN_CMD)' --qemu '$(PLAT)/fuzzrun=$(BUILD)/images/fuzzrun.elf' || \
-	    { echo "fuzz: FAILED; reproduce with: make fuzz SEED=$(SEED) N=$(N) CHILDREN=$(CHILDREN) STORM=$(STORM)"; exit 1; }
+	    { echo "fuzz: FAILED; reproduce with: make fuzz SEED=$(SEED) N=$(N) CHILDREN=$(CHILDREN) STORM=$(STORM) GARBAGE=$(GARBAGE)"; exit 1; }
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory $(BENCH_IMAGES)
