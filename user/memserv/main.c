@@ -58,14 +58,27 @@ static struct client clients[MAX_CLIENTS];
 static uint32_t quota = MEMSERV_DEFAULT_QUOTA_KIB * 1024;
 static size_t total_bytes;
 
-static struct client *client_of(uint32_t domain)
+/* The client entry of domain, or NULL if it has none. */
+static struct client *client_find(uint32_t domain)
 {
-    struct client *free_slot = NULL;
     for (unsigned i = 0; i < MAX_CLIENTS; i++) {
         if (clients[i].active && clients[i].domain == domain) {
             return &clients[i];
         }
-        if (!clients[i].active && free_slot == NULL) {
+    }
+    return NULL;
+}
+
+/* The client entry of domain, made if it has none (NULL if full). */
+static struct client *client_of(uint32_t domain)
+{
+    struct client *c = client_find(domain);
+    if (c != NULL) {
+        return c;
+    }
+    struct client *free_slot = NULL;
+    for (unsigned i = 0; i < MAX_CLIENTS && free_slot == NULL; i++) {
+        if (!clients[i].active) {
             free_slot = &clients[i];
         }
     }
@@ -107,6 +120,15 @@ static void release_grant(struct grant *g)
     g->used = false;
     g->next_free = first_free;
     first_free = (uint32_t)(g - grants);
+}
+
+/* Our copy revoked -- every copy the client holds and all it made from
+ * them go with it -- the memory ours again, the entry free. */
+static void reclaim_grant(struct grant *g)
+{
+    cap_revoke(g->cap);
+    mem_free(g->cap);
+    release_grant(g);
 }
 
 /* RAM_CAP's alignment: 0 (no constraint) or a power of two no larger
@@ -180,17 +202,13 @@ static void h_ram_free(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_
         g = grant_of(rc->client_id, &info);
     }
     if (g == NULL) {
-        resp->err = MM_ERR_NOT_GRANTED;
-        cap_destroy(in.ram);
-    } else {
-        struct client *c = client_of(rc->client_id);    /* has a grant: active */
-        cap_revoke(g->cap);
-        slot_free(in.ram);              /* emptied by the revoke */
-        c->used -= g->bytes;
-        mem_free(g->cap);
-        release_grant(g);
+        resp->err = MM_ERR_NOT_GRANTED;     /* serve_one deletes what came */
+        return;
     }
-    req->cap = NULL_CAP;
+    client_find(rc->client_id)->used -= g->bytes;  /* it has a grant */
+    reclaim_grant(g);
+    slot_free(in.ram);                  /* emptied by the revoke */
+    req->cap = NULL_CAP;                /* so serve_one leaves the slot be */
 }
 
 /* init says a domain died: revoke what it had, then free it. */
@@ -199,15 +217,12 @@ static void domain_died(uint32_t domain)
     for (uint32_t i = 0; i < num_grants; i++) {
         struct grant *g = &grants[i];
         if (g->used && g->domain == domain) {
-            cap_revoke(g->cap);
-            mem_free(g->cap);
-            release_grant(g);
+            reclaim_grant(g);
         }
     }
-    for (unsigned i = 0; i < MAX_CLIENTS; i++) {
-        if (clients[i].active && clients[i].domain == domain) {
-            clients[i].active = false;
-        }
+    struct client *c = client_find(domain);
+    if (c != NULL) {
+        c->active = false;
     }
 }
 
@@ -234,11 +249,8 @@ static void h_usage(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
     if ((resp->err = rpc_mem_usage_req_unpack(req, &in))) {
         return;
     }
-    for (unsigned i = 0; i < MAX_CLIENTS; i++) {
-        if (clients[i].active && clients[i].domain == in.domain_id) {
-            out.bytes = clients[i].used;
-        }
-    }
+    struct client *c = client_find(in.domain_id);
+    out.bytes = c ? c->used : 0;
     resp->err = rpc_mem_usage_resp_pack(resp, &out);
 }
 
