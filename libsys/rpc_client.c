@@ -182,18 +182,23 @@ errval_t rpc_process_get_all_pids(struct rpc_chan *rc, uint32_t **pids, size_t *
     if (err_is_fail(err)) {
         return err;
     }
-    size_t n = 0;
+    size_t n = 1;                       /* lines: at most one more than newlines */
     for (p = list; *p; p++) {
         n += *p == '\n';
     }
-    uint32_t *ids = malloc((n ? n : 1) * sizeof(*ids));
+    uint32_t *ids = malloc(n * sizeof(*ids));
     if (ids == NULL) {
         free(list);
         return LIB_ERR_MALLOC_FAIL;
     }
+    /* (A last line without its newline -- a server's answer is not to be
+     * trusted -- still counts, and ends the walk.) */
     n = 0;
-    for (p = list; *p; p = strchr(p, '\n') + 1) {
+    for (p = list; *p; p++) {
         ids[n++] = (uint32_t)strtoul(p, NULL, 10);
+        if ((p = strchr(p, '\n')) == NULL) {
+            break;
+        }
     }
     free(list);
     *pids = ids;
