@@ -34,6 +34,8 @@ import sys
 import tempfile
 import time
 
+from elfsyms import Symbols
+
 # The gdb side: runs inside gdb-multiarch, reports "RESULT ..." lines.
 GDB_SCRIPT = r'''
 import gdb
@@ -149,13 +151,7 @@ def write_sites(image):
 
 
 def elf_symbol(path, name):
-    out = subprocess.run(['arm-none-eabi-nm', path], capture_output=True, text=True,
-                         check=True).stdout
-    for line in out.splitlines():
-        f = line.split()
-        if len(f) == 3 and f[2] == name:
-            return int(f[0], 16)
-    return None
+    return Symbols([path]).address_of(name)
 
 
 def elf_entry(path):
