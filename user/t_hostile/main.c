@@ -35,7 +35,8 @@
  *                         (the first's were forgotten when it ended)
  *   t_hostile deaf MS     registers a service and never reads what init
  *                         sends it (a DOMAIN_DIED notice per death), for
- *                         MS milliseconds: init gives up on it, says so
+ *                         at least MS milliseconds and until it is the
+ *                         last t_hostile: init gives up on it, says so
  *   t_hostile sleep MS    alive for MS milliseconds of virtual time
  *   t_hostile garbage N   N rounds of malformed messages to each server
  *                         (wrong methods, lying lengths, short and long
@@ -377,6 +378,20 @@ static void spawn_many(int n)
                 "%d children asked for: %d started, then %s", n, started, err_getcode(err));
 }
 
+/* Does another t_hostile domain run (PROCESS_LIST's "id name" lines)? */
+static bool others_running(void)
+{
+    char *list = NULL;
+    unsigned n = 0;
+    if (err_is_ok(rpc_process_list(get_init_rpc(), &list))) {
+        for (char *p = list; (p = strstr(p, " t_hostile\n")) != NULL; p++) {
+            n++;
+        }
+    }
+    free(list);
+    return n > 1;                       /* we are one of them */
+}
+
 /* A service that never reads its control channel: init's notices to it
  * (DOMAIN_DIED, when any domain ends) must not stop init.  Its ring is
  * the smallest there is, so that a few deaths fill it. */
@@ -390,7 +405,12 @@ static void deaf_service(int hold_ms)
     }
     test_report(err_is_ok(err), "a service registered that will never read (%s)",
                 err_getcode(err));
+    /* Deaf while the other attackers' domains die (their deaths are the
+     * notices): a time alone would depend on how fast they run. */
     sleep_ms(hold_ms);
+    while (others_running()) {
+        sleep_ms(10);
+    }
 }
 
 /* PROCESS_WAIT sent again and again for one domain (ourselves) without
