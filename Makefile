@@ -88,6 +88,7 @@ KERNEL_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) \
     -fno-unwind-tables -fno-asynchronous-unwind-tables -fno-strict-aliasing \
     -nostdinc -isystem $(GCC_INC) \
     -Ikernel/include -Ikernel/arch/armv7/include -Ikernel/plat/$(PLAT) -Iinclude \
+    -Ifreestanding/include \
     -DPLAT_RAM_BASE=$(PLAT_RAM_BASE) -DPLAT_RAM_SIZE=$(PLAT_RAM_SIZE) \
     -DPLAT_KERNEL_PA=$(PLAT_KERNEL_PA) -DPLAT_NAME='"$(PLAT)"' \
     -DSPRAT_VERSION='"$(VERSION)"' -MMD -MP
@@ -108,10 +109,14 @@ KVARIANT_release_DEFS  :=
 KVARIANT_test_DEFS     := -DCONFIG_TEST=1
 KVARIANT_testslow_DEFS := -DCONFIG_TEST=1 -DCONFIG_NO_LMP_FASTPATH=1
 
+# freestanding/: code with no operating system under it, linked by the
+# kernel and by libsys alike (each compiles it with its own flags).
+FREESTANDING_SRCS := $(wildcard freestanding/*.c freestanding/arch/armv7/*.S)
+
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c) \
                $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S) \
-               $(PLAT_SRCS) libsys/elf.c libsys/arch/armv7/string.S
-KERNEL_TEST_SRCS := $(wildcard kernel/tests/*.c kernel/tests/*.S)
+               $(PLAT_SRCS) $(FREESTANDING_SRCS)
+KERNEL_TEST_SRCS := $(wildcard tests/kernel/*.c tests/kernel/*.S)
 
 kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
           $(if $(filter test%,$(1)),$(KERNEL_TEST_SRCS))))
@@ -149,7 +154,7 @@ kernel: $(BUILD)/kernel.elf $(SPRAT_IMAGE)
 # Modules are "init" plus the
 # program of every boot-list line that is not a comment or an "@" setting:
 # its first word that is not a NAME=value environment setting (a leading
-# "!" or "&" is a marker, see user/init), the programs of @memtest and
+# "!" or "&" is a marker, see user/sys/init), the programs of @memtest and
 # @spawntest, and the modules named by @module.
 bootlist_modules = $(sort init memserv serial hello \
     $(shell sed -e 's/\#.*//' -e '/^[[:space:]]*@/d' -e 's/^[[:space:]]*[!&]//' $(1) | \
@@ -177,16 +182,16 @@ $(eval $(call image_rule,sprat,release,boot/default.bootlist))
 
 # QEMU test images: NAME=IMAGE; tests/qemu/NAME.cfg holds each one's settings.
 $(eval $(call image_rule,ktest,test,-))
-$(eval $(call image_rule,usertest,test,boot/tests/usertest.bootlist))
-$(eval $(call image_rule,msgtest,test,boot/tests/msgtest.bootlist))
-$(eval $(call image_rule,usertest-slow,testslow,boot/tests/usertest.bootlist))
-$(eval $(call image_rule,msgtest-slow,testslow,boot/tests/msgtest.bootlist))
-$(eval $(call image_rule,benchsmoke,test,boot/tests/benchsmoke.bootlist))
-$(eval $(call image_rule,hostile,test,boot/tests/hostile.bootlist))
+$(eval $(call image_rule,usertest,test,tests/qemu/usertest.bootlist))
+$(eval $(call image_rule,msgtest,test,tests/qemu/msgtest.bootlist))
+$(eval $(call image_rule,usertest-slow,testslow,tests/qemu/usertest.bootlist))
+$(eval $(call image_rule,msgtest-slow,testslow,tests/qemu/msgtest.bootlist))
+$(eval $(call image_rule,benchsmoke,test,tests/qemu/benchsmoke.bootlist))
+$(eval $(call image_rule,hostile,test,tests/qemu/hostile.bootlist))
 # The kernel under attack: the system call fuzzer and the fault storm with
 # fixed seeds (`make fuzz` runs them long: below).
-$(eval $(call image_rule,fuzz,test,boot/tests/fuzz.bootlist))
-$(eval $(call image_rule,fuzz-slow,testslow,boot/tests/fuzz.bootlist))
+$(eval $(call image_rule,fuzz,test,tests/qemu/fuzz.bootlist))
+$(eval $(call image_rule,fuzz-slow,testslow,tests/qemu/fuzz.bootlist))
 # Kernel-only, with an empty module "panic": the test kernel panics on
 # purpose after its tests (the test of panic() itself).
 $(eval $(call image_rule,panictest,test,-,panic=/dev/null))
@@ -200,8 +205,8 @@ QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
               fuzz=$(BUILD)/images/fuzz.elf fuzz-slow=$(BUILD)/images/fuzz-slow.elf
 
 # make bench: the benchmark image with the fast path and without it.
-$(eval $(call image_rule,bench,test,boot/bench/bench.bootlist))
-$(eval $(call image_rule,bench-slow,testslow,boot/bench/bench.bootlist))
+$(eval $(call image_rule,bench,test,tests/qemu/bench.bootlist))
+$(eval $(call image_rule,bench-slow,testslow,tests/qemu/bench.bootlist))
 BENCH_IMAGES := $(BUILD)/images/bench.elf $(BUILD)/images/bench-slow.elf
 TEST_IMAGES := $(foreach t,$(QEMU_TESTS),$(word 2,$(subst =, ,$(t))))
 
@@ -228,14 +233,17 @@ PICOLIBC_SPECS := /usr/lib/picolibc/arm-none-eabi/picolibc.specs
 GEN := $(BUILD)/gen
 USER_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) --specs=$(PICOLIBC_SPECS) \
     -fno-common -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
-    -Iinclude -Ilibsys/include -I$(GEN) -MMD -MP
+    -Iinclude -Ifreestanding/include -Ilibsys/include -I$(GEN) -MMD -MP
 USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLY__
 USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/user.ld \
     -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
     -Wl,--no-warn-rwx-segments
 
+# libsys.a holds libsys and, compiled for user space, freestanding/.
 LIBSYS_SRCS := $(wildcard libsys/*.c libsys/*.S libsys/arch/armv7/*.c libsys/arch/armv7/*.S)
-LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS))) $(GEN)/rpc_stubs.o
+LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS))) \
+    $(patsubst %,$(BUILD)/user-freestanding/%.o,$(basename $(FREESTANDING_SRCS))) \
+    $(GEN)/rpc_stubs.o
 
 # Every RPC comes from one table, libsys/rpc.idl: scripts/rpcgen.py makes
 # the method numbers, the request/response structs and the client stubs
@@ -254,17 +262,33 @@ $(LIBSYS): $(LIBSYS_OBJS)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
 
-# Every folder under user/ with C files is one program, named after it.
-USER_PROGS := $(sort $(patsubst user/%/,%,$(dir $(wildcard user/*/*.c))))
+# Every folder with C files under user/sys/ (the system's programs),
+# user/apps/ (demo programs) and tests/user/ (test programs), and
+# tests/bench/, is one program, named after its folder; each is linked
+# to $(BUILD)/user/NAME.elf, the module a boot list names.
+# The test library (tests/user/lib: test_report, TEST_ERR) is linked into
+# test programs only: those under tests/, and init, whose test directives
+# use it until they leave the release init (issue 14, item 1).
+SYSTEST_DIR := tests/user/lib
+PROG_DIRS := $(sort $(dir $(wildcard user/sys/*/*.c user/apps/*/*.c tests/user/*/*.c \
+    tests/bench/*.c)))
+PROG_DIRS := $(filter-out $(SYSTEST_DIR)/,$(PROG_DIRS))
+USER_PROGS := $(foreach d,$(PROG_DIRS),$(notdir $(d:/=)))
+SYSTEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(SYSTEST_DIR)/*.c)))
+SYSTEST_PROGS := $(filter tests/user/%,$(PROG_DIRS)) user/sys/init/
+
 define user_prog_rule
-$(1)_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard user/$(1)/*.c user/$(1)/*.S)))
-$(BUILD)/user/$(1).elf: $$($(1)_OBJS) $(LIBSYS) linker/user.ld
+$(notdir $(1:/=))_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(1)*.c $(1)*.S))) \
+    $(if $(filter $(1),$(SYSTEST_PROGS)),$(SYSTEST_OBJS))
+$(if $(filter $(1),$(SYSTEST_PROGS)),$(BUILD)/$(1)%.o: USER_CFLAGS += -I$(SYSTEST_DIR))
+$(BUILD)/user/$(notdir $(1:/=)).elf: $$($(notdir $(1:/=))_OBJS) $(LIBSYS) linker/user.ld
 	@echo "  LD      $$@"
 	@mkdir -p $$(dir $$@)
-	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$($(1)_OBJS) -Wl,--whole-archive $(LIBSYS) \
+	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$($(notdir $(1:/=))_OBJS) -Wl,--whole-archive $(LIBSYS) \
 	    -Wl,--no-whole-archive -lc -lgcc
 endef
-$(foreach p,$(USER_PROGS),$(eval $(call user_prog_rule,$(p))))
+$(foreach d,$(PROG_DIRS),$(eval $(call user_prog_rule,$(d))))
+$(SYSTEST_OBJS): USER_CFLAGS += -I$(SYSTEST_DIR)
 
 $(BUILD)/libsys/%.o: libsys/%.c $(BUILD_CONFIG) | $(RPC_GEN)
 	@echo "  CC      $@"
@@ -274,14 +298,25 @@ $(BUILD)/libsys/%.o: libsys/%.S $(BUILD_CONFIG)
 	@echo "  AS      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: user/%.c $(BUILD_CONFIG) | $(RPC_GEN)
+$(BUILD)/user-freestanding/%.o: %.c $(BUILD_CONFIG)
 	@echo "  CC      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
-$(BUILD)/user/%.o: user/%.S $(BUILD_CONFIG)
+$(BUILD)/user-freestanding/%.o: %.S $(BUILD_CONFIG)
 	@echo "  AS      $@"
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
+define user_obj_rules
+$(BUILD)/$(1)/%.o: $(1)/%.c $(BUILD_CONFIG) | $(RPC_GEN)
+	@echo "  CC      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $$(USER_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/%.o: $(1)/%.S $(BUILD_CONFIG)
+	@echo "  AS      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $$(USER_ASFLAGS) -c $$< -o $$@
+endef
+$(foreach d,user tests/user tests/bench,$(eval $(call user_obj_rules,$(d))))
 
 # --- compiling kernel objects, per variant -----------------------------------
 define kernel_variant_rules
@@ -447,7 +482,7 @@ jtag-gdb: deps
 # and everything they include, and a changed header would not rebuild.
 HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
-    -DHOST_TEST=1 -Itests/host -Iinclude -Ilibsys/include -idirafter kernel/include \
+    -DHOST_TEST=1 -Itests/host -Iinclude -Ifreestanding/include -Ilibsys/include -idirafter kernel/include \
     -idirafter kernel/arch/armv7/include -MD -MP
 HOST_LDLIBS := -lcmocka
 
@@ -455,14 +490,14 @@ HOST_LDLIBS := -lcmocka
 # listed in HOST_TEST_<name>_SRCS.
 HOST_TEST_printf_SRCS := kernel/lib/printf.c
 HOST_TEST_caps_SRCS := kernel/cap_types.c kernel/mdb.c kernel/cap.c kernel/cnode.c
-HOST_TEST_elf_SRCS := libsys/elf.c
+HOST_TEST_elf_SRCS := freestanding/elf.c
 HOST_TEST_vregion_SRCS := libsys/vregion.c
 HOST_TEST_err_SRCS := libsys/err.c
 HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
-HOST_TEST_line_edit_SRCS := user/init/line_edit.c
+HOST_TEST_line_edit_SRCS := user/sys/init/line_edit.c
 # The fake CP15 (tests/host/fake_cp15.h) records cache/TLB maintenance.
 HOST_TEST_cachemaint_SRCS := kernel/arch/armv7/cachemaint.c kernel/vnode.c \
     kernel/arch/armv7/asid.c tests/host/fake_cp15.c

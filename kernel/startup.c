@@ -27,7 +27,7 @@
 #include <sprat/args.h>
 #include <sprat/bootfs.h>
 #include <sprat/bootinfo.h>
-#include <sprat/elf.h>
+#include <freestanding/elf.h>
 #include <sprat/vm_layout.h>
 
 extern char __kernel_end[], __bootfs_start[], __bootfs_end[];

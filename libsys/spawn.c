@@ -22,7 +22,7 @@
 #include <sprat/args.h>
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
-#include <sprat/elf.h>
+#include <freestanding/elf.h>
 #include <sprat/vm_layout.h>
 
 #define PAGE                4096u

@@ -5,7 +5,7 @@
 
 Each image prints one machine-readable line per result,
     BENCH <name> <value> <unit> n=<iterations>
-(user/bench/main.c).  This script runs every image, prints the results
+(tests/bench/main.c).  This script runs every image, prints the results
 side by side (the first image against the others, with their ratio) and
 the targets docs/lmp.md sets, and passes the BENCH lines through so that
 other tools can take them from its output.

@@ -76,19 +76,18 @@ def git(repo, *args):
 
 
 def fresh_copy(repo, dest):
-    """A clone of repo at dest plus the work tree's uncommitted changes:
-    what a newcomer would have if those changes were committed."""
+    """A clone of repo at dest plus the work tree's uncommitted changes,
+    staged or not (renames as a deletion and an addition): what a
+    newcomer would have if those changes were committed."""
     subprocess.run(['git', 'clone', '-q', '--shared', repo, dest], check=True)
-    changed = git(repo, 'ls-files', '-z', '-m', '-o', '--exclude-standard').split('\0')
-    deleted = set(git(repo, 'ls-files', '-z', '-d').split('\0'))
+    changed = git(repo, 'diff', '-z', '--name-only', '--no-renames', 'HEAD').split('\0') + \
+        git(repo, 'ls-files', '-z', '-o', '--exclude-standard').split('\0')
     for path in filter(None, changed):
-        if path in deleted:
-            continue
-        os.makedirs(os.path.dirname(os.path.join(dest, path)) or dest, exist_ok=True)
-        shutil.copy2(os.path.join(repo, path), os.path.join(dest, path))
-    for path in filter(None, deleted):
-        target = os.path.join(dest, path)
-        if os.path.exists(target):
+        source, target = os.path.join(repo, path), os.path.join(dest, path)
+        if os.path.lexists(source):
+            os.makedirs(os.path.dirname(target) or dest, exist_ok=True)
+            shutil.copy2(source, target)
+        elif os.path.lexists(target):
             os.remove(target)
     assert not os.path.exists(os.path.join(dest, 'build'))
 
@@ -210,13 +209,14 @@ EDITS = [
     ('boot/default.bootlist', 'bootlist',
      ['build/vexpress-a9/images/sprat.bootfs', 'build/vexpress-a9/images/sprat.elf'],
      [r'\.o$(?<!bootfs\.o)']),
-    ('user/hello/main.c', 'comment',
-     ['build/vexpress-a9/user/hello/main.o', 'build/vexpress-a9/user/hello.elf', 'build/vexpress-a9/images/sprat.elf'],
-     [r'/release/', r'/libsys/', r'user/(?!hello)\w+/']),
+    ('user/apps/hello/main.c', 'comment',
+     ['build/vexpress-a9/user/apps/hello/main.o', 'build/vexpress-a9/user/hello.elf',
+      'build/vexpress-a9/images/sprat.elf'],
+     [r'/release/', r'/libsys/', r'/user/(?!apps/hello/)\w+/\w+/', r'/tests/']),
     ('libsys/stdio.c', 'comment',
      ['build/vexpress-a9/libsys/stdio.o', 'build/vexpress-a9/libsys/libsys.a', 'build/vexpress-a9/user/init.elf',
       'build/vexpress-a9/images/sprat.elf'],
-     [r'/release/', r'user/\w+/.*\.o$']),
+     [r'/release/', r'(user|tests)/\w+/.*\.o$']),
     ('kernel/lmp.c', 'comment',
      ['build/vexpress-a9/release/kernel/lmp.o', 'build/vexpress-a9/images/sprat.elf'],
      [r'/user/', r'/libsys/', r'release/kernel/(?!lmp\.o)']),

@@ -11,7 +11,7 @@
  *
  * fault_catch() calls provoke_fn(arg).  If it faults, the exception handler
  * reports the fault as usual, fills in fi and makes fault_catch() return
- * true (a setjmp/longjmp-style escape, kernel/tests/fault_catch_asm.S).
+ * true (a setjmp/longjmp-style escape, tests/kernel/fault_catch_asm.S).
  * Outside such a call, or in release builds, a kernel fault panics.
  */
 #ifndef SPRAT_FAULT_CATCH_H

@@ -4,7 +4,7 @@
  * GCC may emit calls to memcpy/memset/memmove/memcmp itself (for structure
  * copies), so these must exist under their standard names.  memcpy,
  * memmove, memset and strlen are the assembly ones
- * libsys/arch/armv7/string.S provides to the kernel and to user programs
+ * freestanding/arch/armv7/string.S provides to the kernel and to user programs
  * alike.
  */
 #include <kernel.h>

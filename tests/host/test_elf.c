@@ -1,5 +1,5 @@
 /*
- * tests/host/test_elf.c -- the ELF checker (libsys/elf.c) against images
+ * tests/host/test_elf.c -- the ELF checker (freestanding/elf.c) against images
  * built in memory: good ones with one to three segments, and one broken
  * image for every error it must report.  Then, if the build has made
  * some, the real user programs in build/<plat>/user/.
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <glob.h>
 #include <cmocka.h>
-#include <sprat/elf.h>
+#include <freestanding/elf.h>
 #include <sprat/vm_layout.h>
 
 #define PAGE        4096u

@@ -1,6 +1,6 @@
 /*
  * tests/host/test_line_edit.c -- the prompt's line editor and history
- * (user/init/line_edit.c, compiled unchanged): keys in, the line and the
+ * (user/sys/init/line_edit.c, compiled unchanged): keys in, the line and the
  * echo out, byte for byte.
  */
 #include <stdarg.h>
@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../user/init/line_edit.h"
+#include "../../user/sys/init/line_edit.h"
 
 struct screen {
     char out[4096];                 /* everything echoed */

@@ -63,7 +63,7 @@ void cpu_identify(uint32_t midr, struct cpu_id *id)
  * Environment": TEECR and TEEHBR).  Nothing in Sprat uses ThumbEE, so instead of
  * switching it with every dispatcher we take it away: a user access is
  * then an undefined instruction.  Without this, a value one domain writes
- * there is read by the next (user/t_switch).
+ * there is read by the next (tests/user/t_switch).
  */
 void cpu_close_user_registers(void)
 {

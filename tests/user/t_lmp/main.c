@@ -1,0 +1,253 @@
+/*
+ * tests/user/t_lmp -- LMP between two domains and every LMP error.
+ *
+ *   t_lmp server    publishes an endpoint as "lmptest", then checks
+ *                   100,000 numbered messages arrive in order, none lost
+ *                   or doubled, and maps a frame it is sent
+ *   t_lmp client    finds it, sends the messages (in bursts that keep
+ *                   filling the server's buffer), sends the frame, and
+ *                   tests the error cases against endpoints of its own
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/debug.h>
+#include <sys/lmp_chan.h>
+#include <sys/paging.h>
+#include <sys/ram.h>
+#include <sys/rpc.h>
+#include <systest.h>
+
+#define NMSG        100000u
+#define MAGIC       0x5a5a0000u
+#define FRAME_WORDS 1024
+/* Ring counters start here, so that the first messages cross the wrap of
+ * the counters at 2^32 (docs/lmp.md): on the fast path between the two
+ * domains, on the C path in own_endpoint_errors (and everywhere in the
+ * msgtest-slow image). */
+#define NEAR_WRAP   0xfffffffau
+
+static void counters_near_wrap(struct lmp_chan *ch)
+{
+    ch->endpoint->kern->delivered = NEAR_WRAP;
+    ch->endpoint->kern->consumed = NEAR_WRAP;
+}
+
+static void fill(uint32_t *w, uint32_t seq)
+{
+    for (uint32_t i = 0; i < LMP_MSG_WORDS; i++) {
+        w[i] = seq * 2654435761u + i;
+    }
+    w[0] = seq;
+}
+
+static int server(void)
+{
+    struct lmp_chan ch;
+    struct lmp_recv_msg m;
+    struct capref cap;
+    errval_t err;
+
+    if ((err = lmp_chan_accept(&ch, 4 * (LMP_MSG_WORDS + 1), NULL_CAP)) ||
+        (counters_near_wrap(&ch), err = rpc_name_register(get_init_rpc(), "lmptest", ch.local_cap))) {
+        DEBUG_ERR(err, "server start");
+        return 1;
+    }
+    /* The first message brings the client's endpoint (lmp_chan_bind). */
+    lmp_endpoint_wait(ch.endpoint);
+    lmp_chan_recv(&ch, &m, &cap);
+    ch.remote_cap = cap;
+    test_report(m.has_cap && !capref_is_null(cap), "LMP: bind brings the client's endpoint");
+
+    uint32_t expect = 0, bad = 0;
+    while (expect < NMSG) {
+        lmp_endpoint_wait(ch.endpoint);
+        /* Stop at the last numbered message: what follows it (the frame
+         * below) may already be in the buffer and is not ours to take. */
+        while (expect < NMSG && err_is_ok(lmp_chan_recv(&ch, &m, NULL))) {
+            uint32_t w[LMP_MSG_WORDS];
+            fill(w, expect);
+            if (m.len != LMP_MSG_WORDS || memcmp(w, m.words, sizeof(w)) != 0) {
+                if (bad++ < 3) {
+                    printf("t_lmp: message %u: got seq %u len %u\n", (unsigned)expect,
+                           (unsigned)m.words[0], (unsigned)m.len);
+                }
+            }
+            expect++;
+        }
+    }
+    test_report(bad == 0, "LMP: %u messages in order, none lost, doubled or changed",
+                (unsigned)NMSG);
+
+    /* Then a frame, moved to us: map it and read the sender's data. */
+    lmp_endpoint_wait(ch.endpoint);
+    err = lmp_chan_recv(&ch, &m, &cap);
+    uint32_t va = 0;
+    bool ok = err_is_ok(err) && m.has_cap && m.words[0] == MAGIC &&
+              err_is_ok(paging_map_frame(&va, cap, 4096, VREGION_FLAGS_READ));
+    for (uint32_t i = 0; ok && i < FRAME_WORDS; i++) {
+        ok = ((uint32_t *)va)[i] == (MAGIC | i);
+    }
+    test_report(ok, "LMP: a frame sent over the channel is mapped and shows the sender's data");
+    uint32_t done = 1;
+    lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, &done);
+    return 0;
+}
+
+/* Error cases against an endpoint of our own dispatcher. */
+static void own_endpoint_errors(void)
+{
+    struct lmp_chan self;
+    struct capref noGrant, noWrite, frame;
+    uint32_t w[LMP_MSG_WORDS] = { 1, 2, 3 };
+
+    lmp_chan_accept(&self, 2 * (LMP_MSG_WORDS + 1), NULL_CAP);
+    self.remote_cap = self.local_cap;
+    counters_near_wrap(&self);
+    uint32_t word = SYSW(SYS_INVOKE, 0, 0);
+    TEST_ERR(lmp_ep_send_raw(word | 11u << SYSW_LEN_SHIFT, capref_addr(self.remote_cap),
+                             0, w), SYS_ERR_LMP_PAYLOAD_TOO_LONG);
+    /* Fill the buffer: the third message does not fit, and nothing the
+     * receiver has not read yet is touched. */
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, NULL_CAP, 10, w), SYS_ERR_OK);
+    w[0] = 2;
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, NULL_CAP, 10, w), SYS_ERR_OK);
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, NULL_CAP, 10, w), SYS_ERR_LMP_BUF_OVERFLOW);
+    struct lmp_recv_msg m1, m2;
+    lmp_chan_recv(&self, &m1, NULL);
+    lmp_chan_recv(&self, &m2, NULL);
+    test_report(m1.len == 10 && m1.words[0] == 1 && m1.words[2] == 3 && m2.len == 10 &&
+                m2.words[0] == 2 && m2.words[2] == 3 && !lmp_chan_can_recv(&self),
+                "LMP: a full buffer refuses, and keeps what it had (across the 2^32 wrap)");
+
+    /* Capability transfer errors. */
+    slot_alloc(&noGrant);
+    slot_alloc(&noWrite);
+    frame_alloc(&frame, 4096);
+    cap_copy_rights(noGrant, self.local_cap, CAPRIGHTS_READ_WRITE);
+    cap_copy_rights(noWrite, self.local_cap, CAPRIGHTS_READ);
+    struct lmp_chan ng = self, nw = self;
+    ng.remote_cap = noGrant;
+    nw.remote_cap = noWrite;
+    TEST_ERR(lmp_chan_send(&ng, LMP_FLAG_NONBLOCK, frame, 1, w), SYS_ERR_LMP_NO_GRANT);
+    TEST_ERR(lmp_chan_send(&nw, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_INSUFFICIENT_RIGHTS);
+    struct capref empty;
+    slot_alloc(&empty);
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, empty, 1, w), SYS_ERR_LMP_CAPTRANSFER_SRC);
+    struct capref keep = self.endpoint->recv_slot;
+    self.endpoint->kern->recv_slot = CPTR_NULL;
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, frame, 1, w),
+             SYS_ERR_LMP_CAPTRANSFER_DST_LOOKUP);
+    self.endpoint->kern->recv_slot = capref_addr(frame);      /* occupied */
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, frame, 1, w),
+             SYS_ERR_LMP_CAPTRANSFER_DST_FULL);
+    self.endpoint->kern->recv_slot = capref_addr(keep);
+    test_report(!lmp_chan_can_recv(&self), "LMP: failed sends deliver nothing");
+    /* A copy leaves the sender's capability; a move takes it. */
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK, frame, 1, w), SYS_ERR_OK);
+    struct capability_info info;
+    TEST_ERR(cap_identify(frame, &info), SYS_ERR_OK);
+    struct capref got;
+    lmp_chan_recv(&self, &m1, &got);
+    TEST_ERR(lmp_chan_send(&self, LMP_FLAG_NONBLOCK | LMP_FLAG_GIVEAWAY, frame, 1, w), SYS_ERR_OK);
+    TEST_ERR(cap_identify(frame, &info), SYS_ERR_CAP_NOT_FOUND);
+    struct capref got2;
+    lmp_chan_recv(&self, &m2, &got2);
+    test_report(m1.has_cap && m2.has_cap && err_is_ok(cap_identify(got2, &info)) &&
+                info.type == ObjType_Frame, "LMP: copied and moved capabilities arrive");
+
+    /* A stopped receiver, and a revoked endpoint. */
+    struct capref disp, dframe, ep, ep2;
+    mem_retype(ObjType_Dispatcher, 0, &disp);
+    frame_alloc(&dframe, DISPATCHER_FRAME_BYTES);
+    slot_alloc(&ep);
+    slot_alloc(&ep2);
+    cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5, TASKCN_CAP(TASKCN_SLOT_ROOTCN),
+               CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(dframe), 0, 0);
+    cap_retype(ep, disp, 0, ObjType_EndPoint, 0, 1);
+    cap_mint(ep2, ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, LMP_ENDPOINT_BYTES(64));
+    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Stop, 1, 0).err, SYS_ERR_OK);
+    struct lmp_chan dead = self;
+    dead.remote_cap = ep2;
+    TEST_ERR(lmp_chan_send(&dead, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_LMP_TARGET_DEAD);
+    TEST_ERR(cap_revoke(disp), SYS_ERR_OK);
+    TEST_ERR(lmp_chan_send(&dead, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_CAP_NOT_FOUND);
+    TEST_ERR(lmp_ep_send_raw(word | 1u << SYSW_LEN_SHIFT, capref_addr(dframe), 0, w),
+             SYS_ERR_ILLEGAL_INVOCATION);
+}
+
+/* Channels come and go (a server's clients do): nothing may be lost. */
+static void channels_come_and_go(void)
+{
+    uint32_t slots = slot_alloc_free_count();
+    bool ok = true;
+    for (int i = 0; i < 300 && ok; i++) {
+        struct lmp_chan ch;
+        ok = err_is_ok(lmp_chan_accept(&ch, 64, NULL_CAP));
+        if (ok) {
+            lmp_chan_destroy(&ch);
+        }
+    }
+    test_report(ok && slot_alloc_free_count() == slots,
+                "LMP: 300 channels made and destroyed, no endpoint or slot lost (%u, %u)",
+                (unsigned)slots, (unsigned)slot_alloc_free_count());
+}
+
+static int client(void)
+{
+    struct lmp_chan ch;
+    struct capref server_ep;
+    struct lmp_recv_msg m;
+    errval_t err;
+
+    own_endpoint_errors();
+    channels_come_and_go();
+    while (err_is_fail(rpc_name_lookup(get_init_rpc(), "lmptest", &server_ep))) {
+        thread_yield();
+        sys_yield(CPTR_NULL);
+    }
+    if ((err = lmp_chan_bind(&ch, 4 * (LMP_MSG_WORDS + 1), server_ep))) {
+        DEBUG_ERR(err, "client channel");
+        return 1;
+    }
+
+    unsigned overflows = 0;
+    for (uint32_t seq = 0; seq < NMSG; seq++) {
+        uint32_t w[LMP_MSG_WORDS];
+        fill(w, seq);
+        /* Bursts without yielding fill the receiver's buffer; every 64th
+         * message is a synchronous send that hands it the CPU. */
+        uint32_t flags = seq % 64 == 63 ? LMP_SEND_FLAGS_DEFAULT : LMP_FLAG_NONBLOCK;
+        while ((err = lmp_chan_send(&ch, flags, NULL_CAP, LMP_MSG_WORDS, w)) ==
+               SYS_ERR_LMP_BUF_OVERFLOW) {
+            overflows++;
+            sys_yield(CPTR_NULL);
+        }
+        if (err_is_fail(err)) {
+            DEBUG_ERR(err, "send %u", (unsigned)seq);
+            return 1;
+        }
+    }
+    test_report(overflows > 0, "LMP: the receiver's buffer filled up %u times on the way",
+                overflows);
+
+    struct capref frame;
+    uint32_t va, magic = MAGIC;
+    frame_alloc(&frame, 4096);
+    paging_map_frame(&va, frame, 4096, VREGION_FLAGS_READ_WRITE);
+    for (uint32_t i = 0; i < FRAME_WORDS; i++) {
+        ((uint32_t *)va)[i] = MAGIC | i;
+    }
+    paging_unmap(va, 4096);
+    TEST_ERR(lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT | LMP_FLAG_GIVEAWAY, frame, 1,
+                                 &magic), SYS_ERR_OK);
+    struct capability_info info;
+    TEST_ERR(cap_identify(frame, &info), SYS_ERR_CAP_NOT_FOUND);
+    lmp_endpoint_wait(ch.endpoint);
+    lmp_chan_recv(&ch, &m, NULL);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    return argc > 1 && strcmp(argv[1], "server") == 0 ? server() : client();
+}

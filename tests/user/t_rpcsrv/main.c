@@ -1,0 +1,96 @@
+/*
+ * tests/user/t_rpcsrv -- test services.
+ *
+ *   t_rpcsrv N     the service "rpctest": echoes, and checks that each
+ *                  client's calls arrive in order (scalar 0 counts up per
+ *                  client) and all of them (the client's last NUMBER says
+ *                  how many it made).  Reports and exits after N clients.
+ *   t_rpcsrv die   the service "rpcdie": faults in the middle of the first
+ *                  call it gets, so that the caller sees its server die.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/debug.h>
+#include <sys/rpc_service.h>
+#include <systest.h>
+
+struct client { uint32_t next; };
+
+static int clients_done, clients_expected, out_of_order, miscounted;
+
+static void client_new(struct rpc_chan *rc)
+{
+    rc->st = calloc(1, sizeof(struct client));
+}
+
+static void client_gone(struct rpc_chan *rc)
+{
+    free(rc->st);
+}
+
+static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct client *c = rc->st;
+    if (c && req->nscalar == 2) {       /* stress calls: (seq, domain) */
+        if (req->scalar[0] != c->next) {
+            out_of_order++;
+        }
+        c->next = req->scalar[0] + 1;
+    }
+    rpc_handle_echo(rc, req, resp);
+}
+
+/* A client is finished: it says how many calls it made. */
+static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct client *c = rc->st;
+    struct rpc_number_req in;
+    if ((resp->err = rpc_number_req_unpack(req, &in)) == SYS_ERR_OK) {
+        if (c == NULL || c->next != in.number) {
+            printf("t_rpcsrv: domain %u made %u calls, %u arrived\n",
+                   (unsigned)rc->client_id, (unsigned)in.number, c ? (unsigned)c->next : 0);
+            miscounted++;
+        }
+        clients_done++;
+    }
+}
+
+static const rpc_handler_fn echo_handlers[RPC_METHOD_COUNT] = {
+    [RPC_ECHO] = h_echo,
+    [RPC_NUMBER] = h_number,
+};
+
+static void h_die(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    (void)req;
+    (void)resp;
+    *(volatile int *)0 = 0;             /* the caller waits for an answer */
+}
+
+static const rpc_handler_fn die_handlers[RPC_METHOD_COUNT] = {
+    [RPC_ECHO] = h_die,
+};
+
+int main(int argc, char **argv)
+{
+    static struct rpc_service svc = { .client_new = client_new, .client_gone = client_gone };
+    struct waitset *ws = get_default_waitset();
+    bool die = argc > 1 && strcmp(argv[1], "die") == 0;
+    errval_t err;
+
+    svc.name = die ? "rpcdie" : "rpctest";
+    svc.handlers = die ? die_handlers : echo_handlers;
+    clients_expected = argc > 1 && !die ? atoi(argv[1]) : 1;
+    if ((err = rpc_service_start(&svc, ws))) {
+        DEBUG_ERR(err, "service start");
+        return 1;
+    }
+    while (clients_done < clients_expected) {
+        event_dispatch(ws);
+    }
+    test_report(out_of_order == 0, "echo service: every client's calls came in order");
+    return test_report(miscounted == 0, "echo service: every call of %d clients arrived, once",
+                       clients_expected) ? 0 : 1;
+}
