@@ -122,8 +122,10 @@ class Tree:
         self.defines = dict(re.findall(
             r'^\s*#\s*define\s+([A-Z][A-Z0-9_]+)\s+\(?(\d+)u?\)?\s*(?:/\*.*)?$',
             self.source, re.M))
-        mk = os.path.join(root, 'Makefile')
-        self.makefile = open(mk).read() if os.path.exists(mk) else ''
+        # The Makefile and its parts in mk/.
+        self.makefile = ''.join(
+            open(mk).read() for mk in [os.path.join(root, 'Makefile')] +
+            sorted(glob.glob(os.path.join(root, 'mk', '*.mk'))) if os.path.exists(mk))
         idl = os.path.join(root, 'libsys', 'rpc.idl')
         self.idl = open(idl).read() if os.path.exists(idl) else ''
         gen = os.path.join(root, 'scripts', 'rpcgen.py')

@@ -7,6 +7,8 @@
  * leaves every user table and invalidates the TLB first; no number of
  * tables exhausts the ASIDs; a destroyed table's ASID is invalidated
  * before it is reused.
+ *
+ * sources: kernel/arch/armv7/asid.c tests/host/fake_cp15.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -13,6 +13,8 @@
  *   - a new page table: its whole walked part cleaned, then DSB;
  *   - a descriptor written: its line cleaned, then DSB (before a TLB
  *     operation where one is needed: TLBIALL, DSB, ISB after removing).
+ *
+ * sources: kernel/arch/armv7/cachemaint.c kernel/vnode.c kernel/arch/armv7/asid.c tests/host/fake_cp15.c
  */
 #include <stdarg.h>
 #include <stddef.h>

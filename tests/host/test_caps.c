@@ -10,6 +10,8 @@
  * invocation needs, root CNode resizing, and a randomized run of thousands
  * of operations against a reference model of derivation that predicts
  * every result and is compared with the kernel's state after every step.
+ *
+ * sources: kernel/cap_types.c kernel/mdb.c kernel/cap.c kernel/cnode.c
  */
 #include <stdarg.h>
 #include <stddef.h>

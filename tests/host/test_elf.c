@@ -3,6 +3,8 @@
  * built in memory: good ones with one to three segments, and one broken
  * image for every error it must report.  Then, if the build has made
  * some, the real user programs in build/<plat>/user/.
+ *
+ * sources: freestanding/elf.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,6 +2,8 @@
  * tests/host/test_err.c -- the error tables (libsys/err.c): every entry
  * of include/sprat/errors.def has its own name and sentence, and values
  * outside the table say so.
+ *
+ * sources: libsys/err.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,6 +2,8 @@
  * tests/host/test_line_edit.c -- the prompt's line editor and history
  * (user/sys/init/line_edit.c, compiled unchanged): keys in, the line and the
  * echo out, byte for byte.
+ *
+ * sources: user/sys/init/line_edit.c
  */
 #include <stdarg.h>
 #include <stddef.h>

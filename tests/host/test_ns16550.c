@@ -9,6 +9,8 @@
  * driver does that real hardware would punish -- writing THR while it is
  * full, reprogramming the line while the boot loader's last characters are
  * still going out -- is recorded as a violation.
+ *
+ * sources: kernel/dev/ns16550.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,8 @@
  * compiled for the host with ASan/UBSan and checked against expected
  * strings (and, where the behaviour is standard, against the host's
  * snprintf).
+ *
+ * sources: kernel/lib/printf.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -6,6 +6,8 @@
  * (libsys/rpc_wire.c), reassembled, and unmarshalled -- and must come out
  * byte for byte.  Malformed payloads (lengths past the end, a missing NUL,
  * too many items) must be refused with LIB_ERR_RPC_BAD_MESSAGE.
+ *
+ * sources: libsys/rpc_marshal.c libsys/rpc_wire.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -5,6 +5,8 @@
  * repeated, missing, reordered, cut-short fragments, wrong word counts)
  * must be refused, and the reassembler must recover for the next
  * message.  LeakSanitizer checks that dropped messages are freed.
+ *
+ * sources: libsys/rpc_wire.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -5,6 +5,8 @@
  * timer seen from the Non-secure world without access), and a cycle
  * counter that works or does not.  The calibration must end in every
  * case, fall back, and say what happened (docs/hardware.md, 5.1).
+ *
+ * sources: kernel/timestamp.c
  */
 #include <stdarg.h>
 #include <stddef.h>

@@ -3,6 +3,8 @@
  * argument checks, coalescing and node exhaustion by hand, then long
  * random runs against a reference model (one bit per page) that check
  * every answer and the list's invariants after every operation.
+ *
+ * sources: libsys/vregion.c
  */
 #include <stdarg.h>
 #include <stddef.h>

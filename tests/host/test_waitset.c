@@ -21,6 +21,8 @@
  * The thread library and the dispatcher are stubs that record what the
  * waitset asked for: which thread was woken, who blocked, whether every
  * change happened with the dispatcher disabled (the thread library's lock).
+ *
+ * sources: libsys/waitset.c
  */
 #include <stdarg.h>
 #include <stddef.h>

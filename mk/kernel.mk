@@ -1,0 +1,67 @@
+# mk/kernel.mk -- the kernel: flags, variants, objects, kernel.elf.
+# (included by the top-level Makefile, which sets PLAT, BUILD and the
+# tool variables; `make help` lists the targets).
+
+# The kernel: freestanding, no C library (only the compiler's own
+# stdint/stddef/stdarg/stdbool headers), no floating point, no unwind tables.
+KERNEL_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) \
+    -ffreestanding -fno-builtin -fno-common -fno-pic -fno-stack-protector \
+    -fno-unwind-tables -fno-asynchronous-unwind-tables -fno-strict-aliasing \
+    -nostdinc -isystem $(GCC_INC) \
+    -Ikernel/include -Ikernel/arch/armv7/include -Ikernel/plat/$(PLAT) -Iinclude \
+    -Ifreestanding/include \
+    -DPLAT_RAM_BASE=$(PLAT_RAM_BASE) -DPLAT_RAM_SIZE=$(PLAT_RAM_SIZE) \
+    -DPLAT_KERNEL_PA=$(PLAT_KERNEL_PA) -DPLAT_NAME='"$(PLAT)"' \
+    -DSPRAT_VERSION='"$(VERSION)"' -MMD -MP
+KERNEL_ASFLAGS := $(KERNEL_CFLAGS) -D__ASSEMBLY__
+KERNEL_LDFLAGS := -nostdlib -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+    -Wl,--no-warn-rwx-segments
+
+# The kernel's virtual base: all of RAM is mapped linearly from 0x80000000.
+KERNEL_VBASE := 0x80000000
+KERNEL_VA := $(shell printf '0x%x' $$(( $(PLAT_KERNEL_PA) - $(PLAT_RAM_BASE) + $(KERNEL_VBASE) )))
+
+# Kernel variants, each built into its own object tree:
+#   release   what `make qemu` and real hardware boot
+#   test      + ARM semihosting (to end QEMU with a status) + in-kernel tests
+#   testslow  the same with the LMP fast path turned off (the whole QEMU
+#             suite runs both ways: the two paths must behave the same)
+KVARIANT_release_DEFS  :=
+KVARIANT_test_DEFS     := -DCONFIG_TEST=1
+KVARIANT_testslow_DEFS := -DCONFIG_TEST=1 -DCONFIG_NO_LMP_FASTPATH=1
+
+# freestanding/: code with no operating system under it, linked by the
+# kernel and by libsys alike (each compiles it with its own flags).
+FREESTANDING_SRCS := $(wildcard freestanding/*.c freestanding/arch/armv7/*.S)
+
+KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c) \
+               $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S) \
+               $(PLAT_SRCS) $(FREESTANDING_SRCS)
+KERNEL_TEST_SRCS := $(wildcard tests/kernel/*.c tests/kernel/*.S)
+
+kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
+          $(if $(filter test%,$(1)),$(KERNEL_TEST_SRCS))))
+
+# --- compiling kernel objects, per variant -----------------------------------
+define kernel_variant_rules
+$(BUILD)/$(1)/%.o: %.c $(BUILD_CONFIG)
+	@echo "  CC      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(KVARIANT_$(1)_DEFS) -c $$< -o $$@
+$(BUILD)/$(1)/%.o: %.S $(BUILD_CONFIG)
+	@echo "  AS      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(KERNEL_ASFLAGS) $(KVARIANT_$(1)_DEFS) -c $$< -o $$@
+endef
+$(foreach v,release test testslow,$(eval $(call kernel_variant_rules,$(v))))
+
+# The kernel alone (no modules), e.g. for size checks.
+$(BUILD)/kernel.elf: $(call kobjs,release) $(BUILD)/kernel.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ARCH_FLAGS) $(KERNEL_LDFLAGS) -T $(BUILD)/kernel.ld \
+	    -o $@ $(call kobjs,release) -lgcc
+
+$(BUILD)/kernel.ld: linker/kernel.ld.S Makefile mk/kernel.mk kernel/plat/$(PLAT)/config.mk
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -E -P -x c -DKERNEL_PA=$(PLAT_KERNEL_PA) -DKERNEL_VA=$(KERNEL_VA) $< -o $@
+

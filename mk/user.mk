@@ -1,0 +1,101 @@
+# mk/user.mk -- user space: libsys (with freestanding/ for user space), the RPC
+# stubs, and every program.
+# (included by the top-level Makefile, which sets PLAT, BUILD and the
+# tool variables; `make help` lists the targets).
+
+# --- user space ---------------------------------------------------------------
+# User programs are ordinary C programs linked with libsys (the Sprat
+# runtime, which provides the entry point) and picolibc (Debian's
+# picolibc-arm-none-eabi) as the C library.
+PICOLIBC_SPECS := /usr/lib/picolibc/arm-none-eabi/picolibc.specs
+# (-fno-tree-loop-distribute-patterns: GCC would turn the message paths'
+# loops of one or two words into memcpy calls, several times their cost;
+# code that copies a lot calls memcpy itself.)
+GEN := $(BUILD)/gen
+USER_CFLAGS := $(ARCH_FLAGS) -std=gnu11 -O2 -g $(WARN_FLAGS) --specs=$(PICOLIBC_SPECS) \
+    -fno-common -ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
+    -Iinclude -Ifreestanding/include -Ilibsys/include -I$(GEN) -MMD -MP
+USER_ASFLAGS := $(USER_CFLAGS) -D__ASSEMBLY__
+USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/user.ld \
+    -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+    -Wl,--no-warn-rwx-segments
+
+# libsys.a holds libsys and, compiled for user space, freestanding/.
+LIBSYS_SRCS := $(wildcard libsys/*.c libsys/*.S libsys/arch/armv7/*.c libsys/arch/armv7/*.S)
+LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS))) \
+    $(patsubst %,$(BUILD)/user-freestanding/%.o,$(basename $(FREESTANDING_SRCS))) \
+    $(GEN)/rpc_stubs.o
+
+# Every RPC comes from one table, libsys/rpc.idl: scripts/rpcgen.py makes
+# the method numbers, the request/response structs and the client stubs
+# (docs/rpc.md).  Everything compiled for user space may include them.
+RPC_GEN := $(GEN)/sys/rpc_methods.h $(GEN)/sys/rpc_stubs.h $(GEN)/rpc_stubs.c
+$(RPC_GEN) &: libsys/rpc.idl scripts/rpcgen.py
+	@echo "  RPCGEN  $(GEN)"
+	$(Q)$(PYTHON) scripts/rpcgen.py libsys/rpc.idl $(GEN)
+$(GEN)/rpc_stubs.o: $(GEN)/rpc_stubs.c
+	@echo "  CC      $@"
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+LIBSYS := $(BUILD)/libsys/libsys.a
+
+$(LIBSYS): $(LIBSYS_OBJS)
+	@echo "  AR      $@"
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(CROSS)ar rcs $@ $^
+
+# Every folder with C files under user/sys/ (the system's programs),
+# user/apps/ (demo programs) and tests/user/ (test programs), and
+# tests/bench/, is one program, named after its folder; each is linked
+# to $(BUILD)/user/NAME.elf, the module a boot list names.
+# The test library (tests/user/lib: test_report, TEST_ERR) is linked into
+# test programs only: those under tests/, and init, whose test directives
+# use it until they leave the release init (issue 14, item 1).
+SYSTEST_DIR := tests/user/lib
+PROG_DIRS := $(sort $(dir $(wildcard user/sys/*/*.c user/apps/*/*.c tests/user/*/*.c \
+    tests/bench/*.c)))
+PROG_DIRS := $(filter-out $(SYSTEST_DIR)/,$(PROG_DIRS))
+USER_PROGS := $(foreach d,$(PROG_DIRS),$(notdir $(d:/=)))
+SYSTEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(SYSTEST_DIR)/*.c)))
+SYSTEST_PROGS := $(filter tests/user/%,$(PROG_DIRS)) user/sys/init/
+
+define user_prog_rule
+$(notdir $(1:/=))_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(1)*.c $(1)*.S))) \
+    $(if $(filter $(1),$(SYSTEST_PROGS)),$(SYSTEST_OBJS))
+$(if $(filter $(1),$(SYSTEST_PROGS)),$(BUILD)/$(1)%.o: USER_CFLAGS += -I$(SYSTEST_DIR))
+$(BUILD)/user/$(notdir $(1:/=)).elf: $$($(notdir $(1:/=))_OBJS) $(LIBSYS) linker/user.ld
+	@echo "  LD      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(USER_LDFLAGS) -o $$@ $$($(notdir $(1:/=))_OBJS) -Wl,--whole-archive $(LIBSYS) \
+	    -Wl,--no-whole-archive -lc -lgcc
+endef
+$(foreach d,$(PROG_DIRS),$(eval $(call user_prog_rule,$(d))))
+$(SYSTEST_OBJS): USER_CFLAGS += -I$(SYSTEST_DIR)
+
+$(BUILD)/libsys/%.o: libsys/%.c $(BUILD_CONFIG) | $(RPC_GEN)
+	@echo "  CC      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/libsys/%.o: libsys/%.S $(BUILD_CONFIG)
+	@echo "  AS      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
+$(BUILD)/user-freestanding/%.o: %.c $(BUILD_CONFIG)
+	@echo "  CC      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+$(BUILD)/user-freestanding/%.o: %.S $(BUILD_CONFIG)
+	@echo "  AS      $@"
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_ASFLAGS) -c $< -o $@
+define user_obj_rules
+$(BUILD)/$(1)/%.o: $(1)/%.c $(BUILD_CONFIG) | $(RPC_GEN)
+	@echo "  CC      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $$(USER_CFLAGS) -c $$< -o $$@
+$(BUILD)/$(1)/%.o: $(1)/%.S $(BUILD_CONFIG)
+	@echo "  AS      $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $$(USER_ASFLAGS) -c $$< -o $$@
+endef
+$(foreach d,user tests/user tests/bench,$(eval $(call user_obj_rules,$(d))))
+
