@@ -33,6 +33,7 @@ struct cte *cnode_slot(const struct capability *cnode, uint32_t n)
     return (struct cte *)cap_phys_to_kptr(cnode->base) + n;
 }
 
+/* Mirrored in lmp_fastpath.S, block 2 (a level-2 lookup). */
 errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
                          unsigned level, struct cte **slot,
                          const struct capability **cnode)

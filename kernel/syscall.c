@@ -214,6 +214,8 @@ static errval_t invoke_by_type(struct invocation *inv)
     }
 }
 
+/* Mirrored in lmp_fastpath.S, block 1 (the system call word of an LMP
+ * send) and block 2 (the lookup). */
 static void sys_invoke(struct trap_frame *tf)
 {
     uint32_t word = tf->r[0];
