@@ -14,6 +14,7 @@
  */
 #include <kernel.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <lmp.h>
 #include <vnode.h>
 #include <invocation.h>

@@ -18,6 +18,7 @@
  */
 #include <kernel.h>
 #include <lmp.h>
+#include <sched.h>
 #include <syscall.h>
 #include <sprat/lmp.h>
 

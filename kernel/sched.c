@@ -11,6 +11,7 @@
  */
 #include <kernel.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <timer.h>
 #include <startup.h>
 #include <arch/armv7.h>

@@ -14,6 +14,7 @@
 #include <kernel.h>
 #include <ktest.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <sprat/lmp.h>
 #include <arch/armv7.h>
 #include <arch/asid.h>
