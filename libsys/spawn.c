@@ -100,8 +100,7 @@ static errval_t child_l2(struct build *b, uint32_t l1_index, struct capref *ret)
         return err;
     }
     struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
-    err = cap_invoke(capref_addr(l1), VNodeCmd_Map, 3, l1_index,
-                     capref_addr(l2), CAP_LEVEL_L2).err;
+    err = vnode_map_table(capref_addr(l1), l1_index, capref_addr(l2));
     if (err_is_fail(err)) {
         return err;
     }
@@ -121,8 +120,8 @@ static errval_t child_map(struct build *b, uint32_t vaddr, struct capref frame,
     if (err_is_fail(err)) {
         return err;
     }
-    return cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, (vaddr / PAGE) % 256,
-                      capref_addr(frame), CAP_LEVEL_L2, 0, bytes / PAGE, flags).err;
+    return vnode_map(capref_addr(l2), (vaddr / PAGE) % 256, capref_addr(frame), 0,
+                     bytes / PAGE, flags);
 }
 
 static errval_t add_vregion(struct build *b, uint32_t base, uint32_t bytes)
@@ -448,9 +447,8 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     /* Hand it to the kernel. */
     capaddr_t death = capref_is_null(caps->death_ep) ? CPTR_NULL
                                                       : capref_addr(caps->death_ep);
-    if ((err = cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5,
-                          capref_addr(b->root), capref_addr(l1), capref_addr(frame),
-                          death, si->domain_id).err)) {
+    if ((err = dispatcher_setup(capref_addr(disp), capref_addr(b->root), capref_addr(l1),
+                                capref_addr(frame), death, si->domain_id))) {
         return err;
     }
     if ((err = slot_alloc(&si->dispatcher))) {
@@ -527,7 +525,7 @@ errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
 
 errval_t spawn_run(struct spawninfo *si)
 {
-    return cap_invoke(capref_addr(si->dispatcher), DispatcherCmd_Run, 0).err;
+    return dispatcher_run(capref_addr(si->dispatcher));
 }
 
 errval_t spawn_cleanup(struct spawninfo *si)
