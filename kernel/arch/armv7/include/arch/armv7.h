@@ -17,13 +17,13 @@
 #define MODE_SYS        0x1f
 #define MODE_MASK       0x1f
 
-#define PSR_T           (1 << 5)    /* Thumb state */
 #define PSR_F           (1 << 6)    /* FIQ masked */
 #define PSR_I           (1 << 7)    /* IRQ masked */
 #define PSR_A           (1 << 8)    /* asynchronous abort masked */
 #define PSR_E           (1 << 9)    /* big-endian data */
-/* Thumb IT state: IT[1:0] in bits 26:25, IT[7:2] in bits 15:10
- * (PSR_IT_MASK, shared with user space in <sprat/syscall.h>). */
+/* The Thumb bit PSR_T (bit 5) and the Thumb IT state, IT[1:0] in bits
+ * 26:25 and IT[7:2] in bits 15:10 (PSR_IT_MASK), are shared with user
+ * space in <sprat/syscall.h>. */
 #include <sprat/syscall.h>
 
 /* The CPSR bits a dispatcher may set in its save area: the condition
