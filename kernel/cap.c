@@ -16,8 +16,6 @@
 #include <kernel.h>
 #endif
 
-#define T(type) (1u << (type))
-
 /* ---- CNodes and lookup ------------------------------------------------ */
 
 uint32_t cnode_slots(const struct capability *cnode)
@@ -33,6 +31,7 @@ struct cte *cnode_slot(const struct capability *cnode, uint32_t n)
     return (struct cte *)cap_phys_to_kptr(cnode->base) + n;
 }
 
+/* Mirrored in lmp_fastpath.S, block 2 (a level-2 lookup). */
 errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
                          unsigned level, struct cte **slot,
                          const struct capability **cnode)
@@ -154,10 +153,10 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
                              unsigned type, uint32_t objsize, uint32_t count,
                              uint32_t *size)
 {
-    const struct cap_type_info *from = cap_type_info(src->cap.type);
-    const struct cap_type_info *to = cap_type_info(type);
+    const struct objtype_info *from = objtype_info(src->cap.type);
+    const struct objtype_info *to = objtype_info(type);
 
-    if (to == NULL || !(from->retype_to & T(type))) {
+    if (to == NULL || !(from->retype_to & OBJTYPE_BIT(type))) {
         return SYS_ERR_ILLEGAL_DEST_TYPE;
     }
     if (!(src->cap.rights & CAPRIGHTS_WRITE)) {
@@ -227,7 +226,7 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
             return SYS_ERR_SLOT_IN_USE;
         }
     }
-    bool zero = cap_type_info(type)->zero_on_create;
+    bool zero = objtype_info(type)->zero_on_create;
     if (has_watermark(src)) {
         watermark_update(src, offset + count * size, mdb_first_descendant(src) == NULL);
     }

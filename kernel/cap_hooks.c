@@ -1,23 +1,86 @@
 /*
- * kernel/cap_hooks.c -- what the capability code (kernel/cap.c) asks of the
- * rest of the kernel when a capability leaves its slot, moves, or was the
- * last one to its object.  Kept in one place so that cap.c stays pure C
- * that the host tests can compile with stubs instead.
+ * kernel/cap_hooks.c -- the per-type table of what the kernel does with a
+ * capability of each type (its invocation handler, what happens when an
+ * object is made and when its last capability goes), and the hooks the
+ * capability code (kernel/cap.c) calls when a capability leaves its slot,
+ * moves, or was the last one to its object.  Kept apart from cap.c so that
+ * cap.c stays pure C that the host tests can compile with stubs instead
+ * (docs/capabilities.md; adding a type: docs/extending.md).
  */
 #include <kernel.h>
 #include <cap.h>
 #include <vnode.h>
 #include <dispatch.h>
 #include <irqcap.h>
+#include <invocation.h>
 
-void cap_hook_unmap(struct cte *cte)
+static void dispatcher_destroy(const struct capability *cap)
 {
-    vnode_unmap_cte(cte);
+    dispatch_destroy(dcb_from_cap(cap));
+}
+
+static void irq_destroy(const struct capability *cap)
+{
+    irqcap_destroy(cap->param1);
+}
+
+/*
+ * One row per type; an empty field means "nothing to do":
+ *   invoke    the handler of SYS_INVOKE on a capability of this type (the
+ *             rights each method needs: kernel/cap_types.c).  An EndPoint
+ *             is not invoked but sent to: lmp_send (kernel/lmp.c).
+ *   created   after a retype made the object (or boot made it)
+ *   destroy   the last capability to the object was deleted.  CNodes are
+ *             emptied by cap.c itself (cnode_drain), without recursion.
+ */
+struct cap_type_ops {
+    errval_t (*invoke)(struct invocation *inv);
+    void (*created)(const struct capability *cap);
+    void (*destroy)(const struct capability *cap);
+};
+
+static const struct cap_type_ops type_ops[ObjType_Num] = {
+    [ObjType_L1CNode]      = { cnode_invoke, NULL, NULL },
+    [ObjType_L2CNode]      = { cnode_invoke, NULL, NULL },
+    [ObjType_VNode_ARM_l1] = { vnode_invoke, vnode_created, vnode_destroy },
+    [ObjType_VNode_ARM_l2] = { vnode_invoke, vnode_created, vnode_destroy },
+    [ObjType_Dispatcher]   = { dispatcher_invoke, NULL, dispatcher_destroy },
+    [ObjType_Kernel]       = { kernel_invoke, NULL, NULL },
+    [ObjType_IRQTable]     = { irq_invoke, NULL, NULL },
+    [ObjType_IRQ]          = { irq_invoke, NULL, irq_destroy },
+};
+
+errval_t cap_type_invoke(struct invocation *inv)
+{
+    unsigned type = inv->cte->cap.type;
+    if (type >= ObjType_Num || type_ops[type].invoke == NULL) {
+        return SYS_ERR_ILLEGAL_INVOCATION;
+    }
+    return type_ops[type].invoke(inv);
+}
+
+bool cap_type_invocable(unsigned type)
+{
+    return type < ObjType_Num && type_ops[type].invoke != NULL;
 }
 
 void cap_hook_created(const struct capability *cap)
 {
-    vnode_created(cap);     /* page tables only */
+    if (cap->type < ObjType_Num && type_ops[cap->type].created != NULL) {
+        type_ops[cap->type].created(cap);
+    }
+}
+
+void cap_hook_destroy(const struct capability *cap)
+{
+    if (cap->type < ObjType_Num && type_ops[cap->type].destroy != NULL) {
+        type_ops[cap->type].destroy(cap);
+    }
+}
+
+void cap_hook_unmap(struct cte *cte)
+{
+    vnode_unmap_cte(cte);
 }
 
 void cap_hook_moved(struct cte *dest, struct cte *src)
@@ -29,22 +92,4 @@ void cap_hook_moved(struct cte *dest, struct cte *src)
 void cap_hook_held_deleted(struct cte *cte)
 {
     dispatch_held_deleted(cte);     /* only DCBs hold capabilities */
-}
-
-void cap_hook_destroy(const struct capability *cap)
-{
-    switch (cap->type) {
-    case ObjType_Dispatcher:
-        dispatch_destroy(dcb_from_cap(cap));
-        break;
-    case ObjType_VNode_ARM_l1:
-    case ObjType_VNode_ARM_l2:
-        vnode_destroy(cap);
-        break;
-    case ObjType_IRQ:
-        irqcap_destroy(cap->param1);
-        break;
-    default:
-        break;
-    }
 }

@@ -5,6 +5,7 @@
  */
 #include <cap.h>
 #include <invocation.h>
+#include <dispatch.h>
 #ifdef HOST_TEST
 #include <string.h>
 #else

@@ -14,6 +14,7 @@
  */
 #include <kernel.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <lmp.h>
 #include <vnode.h>
 #include <invocation.h>
@@ -27,19 +28,17 @@ static uint32_t next_dcb_id = 1;
 static struct dcb *reap_list;
 static struct dcb *death_list;
 
-/* Only the condition flags, GE bits, the Thumb bit and the Thumb IT
- * state survive from a saved CPSR: a dispatcher cannot make itself
- * privileged, mask interrupts or switch endianness by editing its save
- * area.  The IT bits must survive: a thread preempted inside a Thumb-2
- * IT block resumes with the rest of the block still conditional. */
-#define PSR_USER_BITS   (0xf8000000u /* NZCVQ */ | 0x000f0000u /* GE */ | \
-                         PSR_IT_MASK | PSR_T)
-
+/* Only PSR_USER_BITS (arch/armv7.h) survive from a saved CPSR: a
+ * dispatcher cannot make itself privileged, mask interrupts or switch
+ * endianness by editing its save area.
+ * Mirrored in lmp_fastpath.S, block 11a. */
 uint32_t dispatch_sanitize_cpsr(uint32_t cpsr)
 {
     return (cpsr & PSR_USER_BITS) | MODE_USR;
 }
 
+/* Mirrored in lmp_fastpath.S, blocks 10 and 10' (which calls this when
+ * the cached ASID is stale). */
 uint32_t dispatch_asid(struct dcb *d)
 {
     if (!asid_valid(d->asid, d->ttbr0)) {
@@ -63,6 +62,7 @@ void dispatch_switch_vspace(struct dcb *d)
  * per dispatcher (libsys threads share it; docs/dispatch.md, section 4).
  * The other such state -- the exclusive monitor, TPIDRURO -- is reset or
  * reloaded on every return to user mode instead (vectors.S, sched_exit).
+ * Mirrored in lmp_fastpath.S, block 9 (save) and block 10 (load).
  */
 void dispatch_save_cpu_state(struct dcb *d)
 {
@@ -74,7 +74,8 @@ static void load_cpu_state(struct dcb *d)
     cp15_write_tpidrurw(d->tpidrurw);
 }
 
-/* Enter a user-level upcall: entry(a0, a1, a2, a3) on the dispatcher stack. */
+/* Enter a user-level upcall: entry(a0, a1, a2, a3) on the dispatcher stack.
+ * Mirrored in lmp_fastpath.S, block 11b (the run() upcall, a1-a3 zero). */
 static void upcall(struct dcb *d, struct trap_frame *tf, uint32_t entry,
                    uint32_t a1, uint32_t a2, uint32_t a3)
 {
@@ -90,6 +91,8 @@ static void upcall(struct dcb *d, struct trap_frame *tf, uint32_t entry,
     tf->cpsr = MODE_USR | ((entry & 1) ? PSR_T : 0);
 }
 
+/* Mirrored in lmp_fastpath.S: block 11a (disabled), block 11b (enabled),
+ * block 10 (address space and CPU state). */
 void dispatch_resume(struct dcb *d, struct trap_frame *tf)
 {
     struct dispatcher_shared *sh = d->shared;

@@ -12,10 +12,13 @@
  * its registers, which a send never changes except r0) and may retry.
  *
  * The assembly fast path (kernel/arch/armv7/lmp_fastpath.S) handles the
- * common case before this code runs and must behave identically.
+ * common case before this code runs and must behave identically: each
+ * function below names the blocks of it that mirror it, and
+ * docs/extending.md has the checklist for changing either.
  */
 #include <kernel.h>
 #include <lmp.h>
+#include <sched.h>
 #include <syscall.h>
 #include <sprat/lmp.h>
 
@@ -44,6 +47,9 @@ static errval_t find_recv_slot(struct dcb *d, capaddr_t addr, struct cte **slot)
     return SYS_ERR_OK;
 }
 
+/* Mirrored in lmp_fastpath.S: block 4 (receiver state), block 5 (minted,
+ * room), block 6 and 6' (header, payload, count), block 7 and 7' (pending
+ * bit, counter, wake-up). */
 errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
                      unsigned len, struct cte *send_cap, bool giveaway)
 {
@@ -115,6 +121,8 @@ errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
  * SYS_INVOKE on an EndPoint: a send.  r0 (the result) is the only register
  * this changes; with the sync flag (and no non-blocking flag) the sender
  * then yields directly to the receiver.
+ * Mirrored in lmp_fastpath.S: block 3 (write right), block 8 (the flags),
+ * blocks 9-11 (the switch).
  */
 void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
 {

@@ -12,6 +12,7 @@
 #include <sprat/syscall.h>
 #include <startup.h>
 #include <dispatch.h>
+#include <sched.h>
 #ifdef CONFIG_TEST
 #include <ktest.h>
 #endif

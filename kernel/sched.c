@@ -11,6 +11,7 @@
  */
 #include <kernel.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <timer.h>
 #include <startup.h>
 #include <arch/armv7.h>
@@ -81,6 +82,15 @@ void sched_remove(struct dcb *d)
     d->state = DCB_READY;
 }
 
+/*
+ * The rule the LMP fast path relies on (lmp_fastpath.S, header comment):
+ * sched_need_resched is never set while a dispatcher runs.  Only this
+ * tick sets it, always inside the kernel, and every kernel entry ends in
+ * sched_exit, whose sched_choose either switches (sched_dispatch clears
+ * the flag) or keeps the current dispatcher only if the flag is clear.
+ * (The idle loop may run with it set: it is no dispatcher.)  Tested by
+ * kernel/tests/test_sched.c, sched_resched_never_survives_into_a_dispatcher.
+ */
 void sched_tick(void)
 {
     if (--sched_slice_left == 0) {
@@ -88,6 +98,8 @@ void sched_tick(void)
     }
 }
 
+/* Mirrored in lmp_fastpath.S, block 9 (the sender's registers to the save
+ * area of its mode; dcb_current becomes the receiver at once). */
 void sched_save_current(struct trap_frame *tf)
 {
     struct dcb *d = dcb_current;
@@ -153,7 +165,7 @@ void sched_exit(struct trap_frame *tf)
 {
     dispatch_reap();
     sched_choose(tf);
-    if (dcb_current != NULL) {
+    if (dcb_current != NULL) {   /* lmp_fastpath.S, block 10 mirrors this */
         cp15_write_tpidruro(dcb_current->shared->thread_pointer);
     }
 }

@@ -18,6 +18,7 @@
 #include <kernel.h>
 #include <cap.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <vnode.h>
 #include <plat.h>
 #include <timer.h>
@@ -72,7 +73,7 @@ static struct cte *boot_cap(const struct capability *cnode, uint32_t slot,
 static struct cte *boot_obj(const struct capability *cnode, uint32_t slot,
                             unsigned type, uint32_t bytes)
 {
-    const struct cap_type_info *ti = cap_type_info(type);
+    const struct objtype_info *ti = objtype_info(type);
     uint32_t align = MAX(ti->align, (uint32_t)BASE_PAGE_SIZE);
     struct cte *cte = boot_cap(cnode, slot, type, boot_alloc(bytes, align), bytes,
                                CAPRIGHTS_ALLRIGHTS);

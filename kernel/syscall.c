@@ -9,6 +9,7 @@
 #include <kernel.h>
 #include <syscall.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <invocation.h>
 #include <lmp.h>
 #include <plat.h>
@@ -193,27 +194,8 @@ errval_t kernel_invoke(struct invocation *inv)
 
 /* ---- SYS_INVOKE ------------------------------------------------------------- */
 
-static errval_t invoke_by_type(struct invocation *inv)
-{
-    switch (inv->cte->cap.type) {
-    case ObjType_L1CNode:
-    case ObjType_L2CNode:
-        return cnode_invoke(inv);
-    case ObjType_VNode_ARM_l1:
-    case ObjType_VNode_ARM_l2:
-        return vnode_invoke(inv);
-    case ObjType_Dispatcher:
-        return dispatcher_invoke(inv);
-    case ObjType_Kernel:
-        return kernel_invoke(inv);
-    case ObjType_IRQTable:
-    case ObjType_IRQ:
-        return irq_invoke(inv);
-    default:
-        return SYS_ERR_ILLEGAL_INVOCATION;
-    }
-}
-
+/* Mirrored in lmp_fastpath.S, block 1 (the system call word of an LMP
+ * send) and block 2 (the lookup). */
 static void sys_invoke(struct trap_frame *tf)
 {
     uint32_t word = tf->r[0];
@@ -242,7 +224,7 @@ static void sys_invoke(struct trap_frame *tf)
         err = SYS_ERR_INSUFFICIENT_RIGHTS;
     } else {
         memcpy(inv.args, &tf->r[2], sizeof(inv.args));
-        err = invoke_by_type(&inv);
+        err = cap_type_invoke(&inv);       /* kernel/cap_hooks.c */
     }
     tf->r[0] = err;
     tf->r[1] = inv.ret[0];

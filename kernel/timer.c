@@ -7,6 +7,7 @@
 #include <plat.h>
 #include <timer.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <irqcap.h>
 
 volatile uint64_t kernel_ticks;

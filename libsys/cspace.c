@@ -76,6 +76,12 @@ errval_t cap_identify(struct capref cap, struct capability_info *info)
     return r.err;
 }
 
+errval_t cnode_resize(struct capref new_root, struct capref retslot)
+{
+    return cap_invoke(ROOTCN_CAP, CNodeCmd_Resize, 5, SRC(new_root),
+                      DEST(retslot)).err;
+}
+
 errval_t cap_copy_into(capaddr_t cnode, unsigned level, uint32_t slot,
                        struct capref src)
 {

@@ -144,8 +144,7 @@ void disp_exit(int status)
 {
     libsys_stdio_flush();
     for (;;) {
-        cap_invoke(TASKCN_CAP(TASKCN_SLOT_DISPATCHER), DispatcherCmd_Stop, 1,
-                   (uint32_t)status);
+        dispatcher_stop(TASKCN_CAP(TASKCN_SLOT_DISPATCHER), (uint32_t)status);
     }
 }
 

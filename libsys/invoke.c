@@ -1,5 +1,8 @@
 /*
- * libsys/invoke.c -- C wrappers around sys_call (arch/armv7/syscall.S).
+ * libsys/invoke.c -- C wrappers around sys_call (arch/armv7/syscall.S):
+ * the generic invocation, and one typed wrapper per VNode, Dispatcher,
+ * Kernel, IRQTable and IRQ method (the CNode ones are libsys/cspace.c),
+ * each writing its method's argument order once (docs/syscalls.md).
  */
 #include <stdarg.h>
 #include <string.h>
@@ -31,6 +34,92 @@ struct sysret cap_invoke(capaddr_t cap, unsigned method, unsigned n, ...)
     }
     va_end(ap);
     return cap_invoke_l(cap, CAP_LEVEL_L2, method, n, args);
+}
+
+/* ---- typed invocations: the argument order, once ------------------------ */
+
+#define INVOKE(cap, method, ...) \
+    cap_invoke_l((cap), CAP_LEVEL_L2, (method), \
+                 sizeof((uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t), \
+                 (uint32_t[]){ __VA_ARGS__ })
+
+errval_t vnode_map_table(capaddr_t l1, uint32_t entry, capaddr_t l2)
+{
+    return INVOKE(l1, VNodeCmd_Map, entry, l2, CAP_LEVEL_L2).err;
+}
+
+errval_t vnode_map(capaddr_t l2, uint32_t entry, capaddr_t frame,
+                   uint32_t offset, uint32_t pages, uint32_t flags)
+{
+    return INVOKE(l2, VNodeCmd_Map, entry, frame, CAP_LEVEL_L2, offset, pages,
+                  flags).err;
+}
+
+errval_t vnode_unmap(capaddr_t vnode, uint32_t entry, uint32_t pages)
+{
+    return INVOKE(vnode, VNodeCmd_Unmap, entry, pages).err;
+}
+
+errval_t dispatcher_setup(capaddr_t disp, capaddr_t cspace_root,
+                          capaddr_t vspace_root, capaddr_t disp_frame,
+                          capaddr_t death_ep, uint32_t death_badge)
+{
+    return INVOKE(disp, DispatcherCmd_Setup, cspace_root, vspace_root,
+                  disp_frame, death_ep, death_badge).err;
+}
+
+errval_t dispatcher_run(capaddr_t disp)
+{
+    return cap_invoke_l(disp, CAP_LEVEL_L2, DispatcherCmd_Run, 0, NULL).err;
+}
+
+errval_t dispatcher_stop(capaddr_t disp, uint32_t status)
+{
+    return INVOKE(disp, DispatcherCmd_Stop, status).err;
+}
+
+errval_t dispatcher_query(capaddr_t disp, struct dispatcher_status *st)
+{
+    struct sysret r = cap_invoke_l(disp, CAP_LEVEL_L2, DispatcherCmd_Query, 0, NULL);
+    if (err_is_ok(r.err) && st != NULL) {
+        *st = (struct dispatcher_status){ r.v[0], r.v[1], r.v[2] };
+    }
+    return r.err;
+}
+
+errval_t kernel_shutdown(capaddr_t kernel, uint32_t status)
+{
+    return INVOKE(kernel, KernelCmd_Shutdown, status).err;
+}
+
+errval_t kernel_info(capaddr_t kernel, uint32_t *ram_bytes, uint32_t *ticks)
+{
+    struct sysret r = cap_invoke_l(kernel, CAP_LEVEL_L2, KernelCmd_Info, 0, NULL);
+    if (err_is_ok(r.err)) {
+        if (ram_bytes != NULL) {
+            *ram_bytes = r.v[0];
+        }
+        if (ticks != NULL) {
+            *ticks = r.v[1];
+        }
+    }
+    return r.err;
+}
+
+errval_t irqtable_get(capaddr_t table, uint32_t irq, capaddr_t dest_cnode,
+                      unsigned dest_level, uint32_t dest_slot)
+{
+    return INVOKE(table, IRQTableCmd_Get, irq, dest_cnode, dest_level, dest_slot).err;
+}
+
+errval_t irq_connect(capaddr_t irq, capaddr_t ep)
+{
+    return INVOKE(irq, IRQCmd_Connect, ep, CAP_LEVEL_L2).err;
+}
+
+errval_t irq_ack(capaddr_t irq)
+{
+    return cap_invoke_l(irq, CAP_LEVEL_L2, IRQCmd_Ack, 0, NULL).err;
 }
 
 struct sysret sys_raw(uint32_t word, uint32_t r1, uint32_t r2, uint32_t r3)

@@ -73,9 +73,7 @@ errval_t lmp_chan_register_recv(struct lmp_chan *lc, struct waitset *ws,
     if (err_is_ok(err) && lmp_chan_can_recv(lc)) {
         waitset_chan_trigger(&lc->recv_ws);
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return err;
 }
 

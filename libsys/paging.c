@@ -100,8 +100,7 @@ static errval_t l2_table(uint32_t l1_index, capaddr_t *ret)
     if (err_is_fail(err)) {
         return err;
     }
-    err = cap_invoke(capref_addr(l1_table), VNodeCmd_Map, 3, l1_index,
-                     capref_addr(slot), CAP_LEVEL_L2).err;
+    err = vnode_map_table(capref_addr(l1_table), l1_index, capref_addr(slot));
     if (err_is_fail(err)) {
         return err;
     }
@@ -130,7 +129,7 @@ static errval_t unmap_locked(uint32_t vaddr, uint32_t bytes)
         uint32_t entry, count;
         l2_chunk(vaddr + off, bytes - off, &entry, &count);
         capaddr_t l2 = l2_tables[(vaddr + off) / L2_SPAN];
-        err = l2 ? cap_invoke(l2, VNodeCmd_Unmap, 2, entry, count).err
+        err = l2 ? vnode_unmap(l2, entry, count)
                  : SYS_ERR_VNODE_NOT_MAPPED;
         off += count * PAGE;
     }
@@ -171,8 +170,7 @@ static errval_t map_chunk(uint32_t vaddr, uint32_t offset, struct capref frame,
         }
         sm->copies[sm->n++] = cap;
     }
-    return cap_invoke(l2, VNodeCmd_Map, 6, entry, capref_addr(cap), CAP_LEVEL_L2,
-                      offset, *count, flags).err;
+    return vnode_map(l2, entry, capref_addr(cap), offset, *count, flags);
 }
 
 /* Map all of it, or nothing: a failure unmaps the parts already mapped. */

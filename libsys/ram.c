@@ -11,6 +11,7 @@
 #include <sys/ram.h>
 #include <sys/threads.h>
 #include <sprat/bootinfo.h>
+#include <sprat/objtypes.h>
 
 #define MAX_SOURCES         16
 #define PAGE                4096u
@@ -114,20 +115,17 @@ static bool find_run(struct ram_source *s, uint32_t n, uint32_t align,
     return false;
 }
 
+/* Objects are placed in whole pages: the type's alignment
+ * (sprat/objtypes.h), at least a page. */
 static uint32_t object_align(unsigned type)
 {
-    return type == ObjType_VNode_ARM_l1 ? 16384u : PAGE;
+    uint32_t align = objtype_align(type);
+    return align > PAGE ? align : PAGE;
 }
 
 static uint32_t object_bytes(unsigned type, size_t bytes)
 {
-    switch (type) {
-    case ObjType_L2CNode:      return OBJSIZE_L2CNODE;
-    case ObjType_VNode_ARM_l1: return OBJSIZE_VNODE_ARM_L1;
-    case ObjType_VNode_ARM_l2: return OBJSIZE_VNODE_ARM_L2;
-    case ObjType_Dispatcher:   return OBJSIZE_DISPATCHER;
-    default:                   return (uint32_t)bytes;
-    }
+    return objtype_bytes(type, (uint32_t)bytes);
 }
 
 static uint32_t free_pages(void)
@@ -147,8 +145,10 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
     uint32_t pages = (size + PAGE - 1) / PAGE;
     uint32_t first;
 
-    if (size == 0 || (type != ObjType_VNode_ARM_l2 && type != ObjType_Dispatcher &&
-                      size % PAGE != 0)) {
+    /* A fixed-size object smaller than a page (an L2 table, a DCB) takes
+     * a page of its own here; any other size is whole pages. */
+    bool fixed = objtype_fixed(type);
+    if (size == 0 || (!fixed && size % PAGE != 0)) {
         return SYS_ERR_RETYPE_INVALID_SIZE;
     }
     if (!drawing_reserve && free_pages() - reserved_pages < pages) {
@@ -159,8 +159,6 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
         if (s->free_pages < pages || !find_run(s, pages, align, &first)) {
             continue;
         }
-        bool fixed = type != ObjType_RAM && type != ObjType_Frame &&
-                     type != ObjType_L1CNode;
         errval_t err = cap_retype(dest, s->cap, first * PAGE, type,
                                   fixed ? 0 : size, 1);
         if (err_is_ok(err)) {

@@ -27,6 +27,20 @@ errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote)
     return lmp_chan_accept(&rc->lc, CHAN_BUF_WORDS, remote);
 }
 
+void rpc_chan_destroy(struct rpc_chan *rc)
+{
+    lmp_chan_destroy(&rc->lc);
+    cap_destroy(rc->lc.remote_cap);
+    cap_destroy(rc->rx_cap);
+    if (rc->rx.active) {
+        free(rc->rx.msg.bytes);
+    }
+    if (!capref_is_null(rc->last_frame)) {
+        mem_free(rc->last_frame);
+    }
+    rc->dead = true;
+}
+
 void rpc_payload_free(struct rpc_payload *p)
 {
     if (p->bytes != NULL) {         /* most payloads have none: skip the call */
@@ -92,9 +106,7 @@ static errval_t send_last(struct rpc_chan *rc, struct capref cap, uint32_t nw,
 {
     bool was = disp_disable();
     errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words);
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     if (lmp_err_is_transient(err)) {
         err = lmp_chan_send_tries(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words,
                                   rc->send_tries);

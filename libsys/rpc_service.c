@@ -14,20 +14,6 @@ struct rpc_service_client {
     struct rpc_service_client *next;
 };
 
-void rpc_chan_destroy(struct rpc_chan *rc)
-{
-    lmp_chan_destroy(&rc->lc);
-    cap_destroy(rc->lc.remote_cap);
-    cap_destroy(rc->rx_cap);
-    if (rc->rx.active) {
-        free(rc->rx.msg.bytes);
-    }
-    if (!capref_is_null(rc->last_frame)) {
-        mem_free(rc->last_frame);
-    }
-    rc->dead = true;
-}
-
 static struct rpc_service *service_of(struct rpc_chan *ctl)
 {
     return (struct rpc_service *)((char *)ctl - offsetof(struct rpc_service, ctl));

@@ -92,9 +92,7 @@ errval_t root_cnode_grow(uint32_t slots)
         mem_free(new_root);
         return err;
     }
-    err = cap_invoke(TASKCN_CAP(TASKCN_SLOT_ROOTCN), CNodeCmd_Resize, 5,
-                     capref_addr(new_root), CAP_LEVEL_L2,
-                     CAPADDR(old_root.cnode, 0), CAP_LEVEL_L1, old_root.slot).err;
+    err = cnode_resize(new_root, old_root);
     if (err_is_fail(err)) {
         mem_free(new_root);
         slot_free(old_root);

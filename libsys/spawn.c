@@ -23,6 +23,7 @@
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
 #include <freestanding/elf.h>
+#include <sprat/objtypes.h>
 #include <sprat/vm_layout.h>
 
 #define PAGE                4096u
@@ -64,17 +65,17 @@ static errval_t bump(struct build *b, uint32_t bytes, uint32_t align, uint32_t *
     return SYS_ERR_OK;
 }
 
-/* Retype one object of type into dest from child_ram. */
+/* Retype one object of type into dest from child_ram, aligned as its
+ * type wants (sprat/objtypes.h); bytes counts for variable-size types. */
 static errval_t make(struct build *b, struct capref dest, unsigned type,
-                     uint32_t bytes, uint32_t align)
+                     uint32_t bytes)
 {
     uint32_t off;
-    errval_t err = bump(b, bytes, align, &off);
+    bool fixed = objtype_fixed(type);
+    errval_t err = bump(b, objtype_bytes(type, bytes), objtype_align(type), &off);
     if (err_is_fail(err)) {
         return err;
     }
-    bool fixed = type == ObjType_L2CNode || type == ObjType_VNode_ARM_l1 ||
-                 type == ObjType_VNode_ARM_l2 || type == ObjType_Dispatcher;
     return cap_retype(dest, b->si->child_ram, off, type, fixed ? 0 : bytes, 1);
 }
 
@@ -94,13 +95,12 @@ static errval_t child_l2(struct build *b, uint32_t l1_index, struct capref *ret)
     }
     uint32_t slot = b->pagecn_next++;
     struct capref l2 = child_slot(b, ROOTCN_SLOT_PAGECN, slot);
-    errval_t err = make(b, l2, ObjType_VNode_ARM_l2, OBJSIZE_VNODE_ARM_L2, 1024);
+    errval_t err = make(b, l2, ObjType_VNode_ARM_l2, OBJSIZE_VNODE_ARM_L2);
     if (err_is_fail(err)) {
         return err;
     }
     struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
-    err = cap_invoke(capref_addr(l1), VNodeCmd_Map, 3, l1_index,
-                     capref_addr(l2), CAP_LEVEL_L2).err;
+    err = vnode_map_table(capref_addr(l1), l1_index, capref_addr(l2));
     if (err_is_fail(err)) {
         return err;
     }
@@ -120,8 +120,8 @@ static errval_t child_map(struct build *b, uint32_t vaddr, struct capref frame,
     if (err_is_fail(err)) {
         return err;
     }
-    return cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, (vaddr / PAGE) % 256,
-                      capref_addr(frame), CAP_LEVEL_L2, 0, bytes / PAGE, flags).err;
+    return vnode_map(capref_addr(l2), (vaddr / PAGE) % 256, capref_addr(frame), 0,
+                     bytes / PAGE, flags);
 }
 
 static errval_t add_vregion(struct build *b, uint32_t base, uint32_t bytes)
@@ -225,7 +225,7 @@ static errval_t load_segments(struct build *b, const uint8_t *elf,
             if (b->segcn_next > L2_CNODE_SLOTS) {
                 return LIB_ERR_SLOT_ALLOC_FULL;
             }
-            if ((err = make(b, frame, ObjType_Frame, bytes, PAGE))) {
+            if ((err = make(b, frame, ObjType_Frame, bytes))) {
                 return err;
             }
             struct chunk_fill c = { elf, seg, va, bytes };
@@ -250,7 +250,7 @@ static errval_t make_cspace(struct build *b)
     errval_t err;
 
     if ((err = slot_alloc(&b->root)) ||
-        (err = make(b, b->root, ObjType_L1CNode, L1_CNODE_MIN_SLOTS * CTE_SIZE, PAGE))) {
+        (err = make(b, b->root, ObjType_L1CNode, L1_CNODE_MIN_SLOTS * CTE_SIZE))) {
         return err;
     }
     for (uint32_t i = 0; i < NUM_CHILD_CNODES; i++) {
@@ -258,7 +258,7 @@ static errval_t make_cspace(struct build *b)
             return err;
         }
         struct capref here = { ROOT_CNODE, b->cn[i] };
-        if ((err = make(b, here, ObjType_L2CNode, OBJSIZE_L2CNODE, PAGE)) ||
+        if ((err = make(b, here, ObjType_L2CNode, OBJSIZE_L2CNODE)) ||
             (err = cap_copy_into(capref_addr(b->root), CAP_LEVEL_L2, i, here))) {
             return err;
         }
@@ -363,7 +363,8 @@ static errval_t check_layout(const struct elf_info *info)
 static uint32_t object_bytes(const struct elf_info *info)
 {
     uint32_t n = L1_CNODE_MIN_SLOTS * CTE_SIZE + NUM_CHILD_CNODES * OBJSIZE_L2CNODE +
-                 OBJSIZE_VNODE_ARM_L1 + 16 * 1024 +          /* its alignment */
+                 OBJSIZE_VNODE_ARM_L1 +
+                 objtype_align(ObjType_VNode_ARM_l1) +       /* its alignment */
                  16 * PAGE +                                 /* L2 tables */
                  PAGE + DISPATCHER_FRAME_BYTES + PAGE + CHILD_STACK_BYTES;
     for (unsigned i = 0; i < info->num_segments; i++) {
@@ -388,12 +389,12 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     struct capref frame = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPFRAME);
     struct capref argsf = child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ARGSPAGE);
     struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
-    if ((err = make(b, disp, ObjType_Dispatcher, OBJSIZE_DISPATCHER, 1024)) ||
+    if ((err = make(b, disp, ObjType_Dispatcher, OBJSIZE_DISPATCHER)) ||
         (err = cap_retype(child_slot(b, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_SELFEP),
                           disp, 0, ObjType_EndPoint, 0, 1)) ||
-        (err = make(b, frame, ObjType_Frame, DISPATCHER_FRAME_BYTES, PAGE)) ||
-        (err = make(b, argsf, ObjType_Frame, PAGE, PAGE)) ||
-        (err = make(b, l1, ObjType_VNode_ARM_l1, OBJSIZE_VNODE_ARM_L1, 16384))) {
+        (err = make(b, frame, ObjType_Frame, DISPATCHER_FRAME_BYTES)) ||
+        (err = make(b, argsf, ObjType_Frame, PAGE)) ||
+        (err = make(b, l1, ObjType_VNode_ARM_l1, OBJSIZE_VNODE_ARM_L1))) {
         return err;
     }
     /* Its arguments page stays mapped here while we build. */
@@ -407,7 +408,7 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     /* The address space. */
     struct capref stack = child_slot(b, ROOTCN_SLOT_SEGCN, b->segcn_next++);
     if ((err = load_segments(b, elf, info)) ||
-        (err = make(b, stack, ObjType_Frame, CHILD_STACK_BYTES, PAGE)) ||
+        (err = make(b, stack, ObjType_Frame, CHILD_STACK_BYTES)) ||
         (err = child_map(b, USER_STACK_TOP - CHILD_STACK_BYTES, stack,
                          CHILD_STACK_BYTES, VREGION_FLAGS_READ_WRITE)) ||
         (err = add_vregion(b, USER_STACK_TOP - USER_STACK_BYTES, USER_STACK_BYTES)) ||
@@ -422,7 +423,7 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
 
     /* Its own RAM, and the endpoints it starts with. */
     struct capref ram = child_slot(b, ROOTCN_SLOT_BASE_PAGE_CN, 0);
-    if ((err = make(b, ram, ObjType_RAM, (uint32_t)ram_bytes, PAGE)) ||
+    if ((err = make(b, ram, ObjType_RAM, (uint32_t)ram_bytes)) ||
         (err = give_cap(b, TASKCN_SLOT_INITEP, caps->init_ep)) ||
         (err = give_cap(b, TASKCN_SLOTS_FREE, caps->extra[0])) ||
         (err = give_cap(b, TASKCN_SLOTS_FREE + 1, caps->extra[1]))) {
@@ -446,9 +447,8 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     /* Hand it to the kernel. */
     capaddr_t death = capref_is_null(caps->death_ep) ? CPTR_NULL
                                                       : capref_addr(caps->death_ep);
-    if ((err = cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5,
-                          capref_addr(b->root), capref_addr(l1), capref_addr(frame),
-                          death, si->domain_id).err)) {
+    if ((err = dispatcher_setup(capref_addr(disp), capref_addr(b->root), capref_addr(l1),
+                                capref_addr(frame), death, si->domain_id))) {
         return err;
     }
     if ((err = slot_alloc(&si->dispatcher))) {
@@ -525,7 +525,7 @@ errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
 
 errval_t spawn_run(struct spawninfo *si)
 {
-    return cap_invoke(capref_addr(si->dispatcher), DispatcherCmd_Run, 0).err;
+    return dispatcher_run(capref_addr(si->dispatcher));
 }
 
 errval_t spawn_cleanup(struct spawninfo *si)

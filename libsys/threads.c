@@ -159,6 +159,16 @@ static void switch_away_disabled(void)
     }
 }
 
+/* The interrupted thread's registers, from the enabled save area: a Thumb
+ * context's pc gets bit 0, as a branch to it needs (interworking). */
+static void take_enabled_area(struct thread *t, const struct dispatcher_shared *sh)
+{
+    t->regs = sh->enabled_area;
+    if (t->regs.cpsr & PSR_T) {
+        t->regs.pc |= 1;
+    }
+}
+
 void thread_run_disabled(bool preempted)
 {
     struct dispatcher_shared *sh = disp_shared();
@@ -169,10 +179,7 @@ void thread_run_disabled(bool preempted)
         /* Preempted between enabling and loading the thread's registers:
          * its control block is intact, resume it from there again. */
         if (!(pc >= (uint32_t)resume_window_start && pc < (uint32_t)resume_window_end)) {
-            t->regs = sh->enabled_area;
-            if (t->regs.cpsr & (1u << 5)) {       /* Thumb: interworking pc */
-                t->regs.pc |= 1;
-            }
+            take_enabled_area(t, sh);
         }
         enqueue(&runq, t);
     }
@@ -185,10 +192,7 @@ void thread_resume_enabled_area(void)
     struct dispatcher_shared *sh = disp_shared();
     struct thread *t = thread_current;
 
-    t->regs = sh->enabled_area;
-    if (t->regs.cpsr & (1u << 5)) {
-        t->regs.pc |= 1;
-    }
+    take_enabled_area(t, sh);
     resume_regs(&t->regs);
 }
 
@@ -383,9 +387,7 @@ void thread_mutex_lock(struct thread_mutex *m)
         /* Ownership is handed to us by the unlock that wakes us. */
         thread_block_disabled(&m->waiters);
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
 }
 
 bool thread_mutex_trylock(struct thread_mutex *m)
@@ -400,9 +402,7 @@ bool thread_mutex_trylock(struct thread_mutex *m)
     } else {
         ok = false;
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return ok;
 }
 
@@ -427,9 +427,7 @@ void thread_mutex_unlock(struct thread_mutex *m)
     }
     bool was = disp_disable();
     mutex_release_disabled(m);
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
 }
 
 void thread_cond_init(struct thread_cond *c)
@@ -455,9 +453,7 @@ void thread_cond_signal(struct thread_cond *c)
 {
     bool was = disp_disable();
     thread_wake_one_disabled(&c->waiters);
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
 }
 
 void thread_cond_broadcast(struct thread_cond *c)
@@ -465,9 +461,7 @@ void thread_cond_broadcast(struct thread_cond *c)
     bool was = disp_disable();
     while (thread_wake_one_disabled(&c->waiters)) {
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
 }
 
 /* ---- libsys' lock and picolibc's locks --------------------------------------------- */

@@ -60,9 +60,7 @@ errval_t waitset_destroy(struct waitset *ws)
 {
     bool was = disp_disable();
     bool busy = ws->idle || ws->polled || ws->pending || ws->waiting.head;
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return busy ? LIB_ERR_WAITSET_IN_USE : SYS_ERR_OK;
 }
 
@@ -102,9 +100,7 @@ static errval_t do_register(struct waitset *ws, struct waitset_chanstate *cs,
             thread_wake_one_disabled(&ws->waiting);     /* someone must poll */
         }
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return err;
 }
 
@@ -132,9 +128,7 @@ errval_t waitset_chan_deregister(struct waitset_chanstate *cs)
         cs->state = CHAN_UNREGISTERED;
         cs->waitset = NULL;
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return err;
 }
 
@@ -157,9 +151,7 @@ errval_t waitset_chan_trigger(struct waitset_chanstate *cs)
     } else if (cs->state == CHAN_UNREGISTERED) {
         err = LIB_ERR_WAITSET_CHAN_NOT_REGISTERED;
     }
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return err;
 }
 
@@ -205,9 +197,7 @@ errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
     disp_poll_events();             /* messages that arrived meanwhile */
     poll_channels(ws);
     bool got = take_pending(ws, ret);
-    if (!was) {
-        disp_enable();
-    }
+    disp_restore(was);
     return got ? SYS_ERR_OK : LIB_ERR_NO_EVENT;
 }
 

@@ -35,7 +35,7 @@ KVARIANT_testslow_DEFS := -DCONFIG_TEST=1 -DCONFIG_NO_LMP_FASTPATH=1
 FREESTANDING_SRCS := $(wildcard freestanding/*.c freestanding/arch/armv7/*.S)
 
 KERNEL_SRCS := $(wildcard kernel/*.c kernel/lib/*.c) \
-               $(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S) \
+               $(filter-out kernel/arch/armv7/asm_offsets.c,$(wildcard kernel/arch/armv7/*.c kernel/arch/armv7/*.S)) \
                $(PLAT_SRCS) $(FREESTANDING_SRCS)
 KERNEL_TEST_SRCS := $(wildcard tests/kernel/*.c tests/kernel/*.S)
 
@@ -43,6 +43,29 @@ kobjs = $(patsubst %,$(BUILD)/$(1)/%.o,$(basename $(KERNEL_SRCS) \
           $(if $(filter test%,$(1)),$(KERNEL_TEST_SRCS))))
 
 # --- compiling kernel objects, per variant -----------------------------------
+# arch/asm_offsets.h, the structure offsets and C constants the LMP fast
+# path reads, generated per variant from C (the Linux/Barrelfish
+# asm-offsets technique; kernel/arch/armv7/asm_offsets.c, which is therefore
+# not in KERNEL_SRCS): compiled with -S, each "@@ASM_OFFSET NAME #value"
+# line of the output becomes "#define NAME value" (unsigned: GCC prints
+# 0x80000000 as a negative number).  Every kernel object of the variant
+# waits for it (order-only; -MMD then records who really includes it).
+ASM_OFFSETS_SRC := kernel/arch/armv7/asm_offsets.c
+ASM_OFFSETS_AWK := $$1 == "@@ASM_OFFSET" { v = $$3; sub(/^\#/, "", v); v += 0; \
+    if (v < 0) v += 4294967296; printf "\#define %-20s %.0f\n", $$2, v }
+asm_offsets_h = $(BUILD)/$(1)/gen/arch/asm_offsets.h
+define asm_offsets_rule
+KVARIANT_$(1)_DEFS += -I$(BUILD)/$(1)/gen
+$(call asm_offsets_h,$(1)): $(ASM_OFFSETS_SRC) $(BUILD_CONFIG)
+	@echo "  GEN     $$@"
+	@mkdir -p $$(dir $$@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) $(KVARIANT_$(1)_DEFS) -MT $$@ -MF $$@.d -S $$< -o $$@.s
+	$(Q){ echo '/* Generated from $(ASM_OFFSETS_SRC) by the Makefile: do not edit. */'; \
+	      awk '$$(ASM_OFFSETS_AWK)' $$@.s; } > $$@.tmp && mv $$@.tmp $$@
+$(call kobjs,$(1)): | $(call asm_offsets_h,$(1))
+endef
+$(foreach v,release test testslow,$(eval $(call asm_offsets_rule,$(v))))
+
 define kernel_variant_rules
 $(BUILD)/$(1)/%.o: %.c $(BUILD_CONFIG)
 	@echo "  CC      $$@"

@@ -2,8 +2,8 @@
  * include/sprat/caps.h -- capability types, rights, addresses and the
  * invocations of each type (shared by kernel and user code).
  *
- * The size and alignment rules of every type are in one table in the
- * kernel (kernel/cap_types.c); docs/capabilities.md explains them.
+ * The size and alignment rules of every type are in one table,
+ * include/sprat/objtypes.h; docs/capabilities.md explains them.
  */
 #ifndef SPRAT_CAPS_H
 #define SPRAT_CAPS_H

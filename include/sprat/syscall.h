@@ -74,6 +74,9 @@
  * cannot restore it itself, so a context that has it is resumed with
  * SYS_RESUME, the way a signal return works elsewhere. */
 #define PSR_IT_MASK         SPRAT_U(0x0600fc00)
+/* The Thumb bit of a saved CPSR (ARM ARM B1.3.3): the context runs Thumb
+ * code, and its pc goes into a branch with bit 0 set (interworking). */
+#define PSR_T               SPRAT_U(0x20)
 
 #define SYSW_SYS_SHIFT      0
 #define SYSW_SYS_MASK       SPRAT_U(0xf)

@@ -6,8 +6,9 @@
  * hardware access, so the same files are compiled into the kernel and into
  * the host unit tests (tests/host/test_caps.c).
  *
- *   kernel/cap_types.c   the one table of per-type rules (size, alignment,
- *                        what it may be retyped into)
+ *   include/sprat/objtypes.h  the one table of per-type rules (size,
+ *                        alignment, what it may be retyped into)
+ *   kernel/cap_types.c   the rights each invocation needs
  *   kernel/mdb.c         the derivation database
  *   kernel/cap.c         lookup, retype, copy, mint, delete, revoke, move
  *   kernel/cnode.c       the CNode invocations (system call side)
@@ -17,6 +18,7 @@
 
 #include <types.h>
 #include <sprat/caps.h>
+#include <sprat/objtypes.h>
 #include <sprat/errors.h>
 
 /*
@@ -101,27 +103,10 @@ struct cte {
 STATIC_ASSERT(sizeof(struct cte) == CTE_SIZE, "a CTE is one CNode slot");
 #endif
 
-/* ---- the type table (kernel/cap_types.c) ----------------------------- */
+/* ---- the type tables (include/sprat/objtypes.h, kernel/cap_types.c) --- */
 
-/*
- * Per type: the object size rule and retype rules.
- *   fixed_bytes     nonzero: every object of this type has this size
- *   min_bytes       variable-size types: smallest object, and the size must
- *                   be a multiple of it
- *   align           alignment of the object's base
- *   retype_to       bit mask of (1 << objtype): what this type may be
- *                   retyped into
- *   zero_on_create  retype clears the object's memory
- */
-struct cap_type_info {
-    const char *name;
-    uint32_t fixed_bytes;
-    uint32_t min_bytes;
-    uint32_t align;
-    uint32_t retype_to;
-    bool zero_on_create;
-};
-const struct cap_type_info *cap_type_info(unsigned type);
+/* The size, alignment and retype rules of a type are the shared table,
+ * objtype_info() in include/sprat/objtypes.h. */
 const char *cap_type_name(unsigned type);
 
 /* The rights an invocation (method) of a capability of this type needs on

@@ -1,6 +1,6 @@
 /*
- * kernel/include/dispatch.h -- dispatcher control blocks and the scheduler
- * (see docs/dispatch.md).
+ * kernel/include/dispatch.h -- dispatcher control blocks and their life
+ * cycle (see docs/dispatch.md; the scheduler is sched.h).
  *
  * A DCB lives in the memory of a Dispatcher object (a user retyped RAM into
  * it), so the kernel allocates nothing.  It holds copies of the capabilities
@@ -56,32 +56,10 @@ struct dcb {
 };
 STATIC_ASSERT(sizeof(struct dcb) <= OBJSIZE_DISPATCHER, "DCB fits its object");
 
-/* The dispatcher whose registers are in the current trap frame (NULL while
- * the kernel idles). */
-extern struct dcb *dcb_current;
-
 static inline struct dcb *dcb_from_cap(const struct capability *cap)
 {
     return (struct dcb *)cap_phys_to_kptr(cap->base);
 }
-
-/* Scheduler (kernel/sched.c). */
-void sched_make_runnable(struct dcb *d);
-void sched_remove(struct dcb *d);
-void sched_tick(void);                      /* from the timer interrupt */
-/* Save the current dispatcher's registers from tf (enabled/disabled rule);
- * afterwards dcb_current is NULL. */
-void sched_save_current(struct trap_frame *tf);
-/* Load the next dispatcher to run (d, or the round robin's choice if d is
- * NULL or not runnable) into tf, or the idle loop if none is runnable. */
-void sched_dispatch(struct trap_frame *tf, struct dcb *d);
-/* End of every kernel entry: keep running dcb_current or pick another. */
-void sched_exit(struct trap_frame *tf);
-extern bool sched_need_resched;
-/* Time slice in kernel ticks (KERNEL_TICK_HZ per second), and what is
- * left of the current one. */
-#define TIME_SLICE_TICKS 1
-extern unsigned sched_slice_left;
 
 /* Dispatcher life cycle (kernel/dispatch.c). */
 void dispatch_fault(struct trap_frame *tf, unsigned type);
@@ -105,8 +83,7 @@ void dispatch_save_cpu_state(struct dcb *d);
 errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
                         struct cte *frame, struct cte *death_ep,
                         uint32_t badge);
-
-/* Idle loop (kernel/arch/armv7/idle.S): runs in SVC mode with IRQs on. */
-void idle_loop(void);
+/* After a root CNode resize (kernel/cnode.c): make root d's CSpace root. */
+errval_t cnode_replace_root(struct dcb *d, struct cte *root);
 
 #endif

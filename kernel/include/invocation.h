@@ -22,16 +22,18 @@ struct invocation {
     uint32_t ret[3];            /* r1..r3 on return (zeroed before the call) */
 };
 
-/* After a root CNode resize: make root the caller's CSpace root
- * (kernel/dispatch.c). */
-errval_t cnode_replace_root(struct dcb *caller, struct cte *root);
+/* The invoked capability's type's handler (the table in kernel/cap_hooks.c),
+ * or SYS_ERR_ILLEGAL_INVOCATION for a type without invocations. */
+errval_t cap_type_invoke(struct invocation *inv);
+/* Whether the type has an invocation handler in that table. */
+bool cap_type_invocable(unsigned type);
 
-/* Handlers, one per capability type that has invocations. */
+/* Handlers, one per capability type that has invocations (their rows in
+ * kernel/cap_hooks.c). */
 errval_t cnode_invoke(struct invocation *inv);       /* kernel/cnode.c */
 errval_t vnode_invoke(struct invocation *inv);       /* kernel/vnode.c */
 errval_t dispatcher_invoke(struct invocation *inv);  /* kernel/dispatch.c */
 errval_t kernel_invoke(struct invocation *inv);      /* kernel/syscall.c */
 errval_t irq_invoke(struct invocation *inv);         /* kernel/irqcap.c */
-errval_t lmp_invoke(struct invocation *inv);         /* kernel/lmp.c */
 
 #endif

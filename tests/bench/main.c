@@ -512,9 +512,8 @@ static void bench_rpc(unsigned n)
 
 static errval_t map_once(struct capref l2, struct capref frame, uint32_t flags)
 {
-    errval_t err = cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 0, capref_addr(frame),
-                              CAP_LEVEL_L2, 0, 1, flags).err;
-    return err ? err : cap_invoke(capref_addr(l2), VNodeCmd_Unmap, 2, 0, 1).err;
+    errval_t err = vnode_map(capref_addr(l2), 0, capref_addr(frame), 0, 1, flags);
+    return err ? err : vnode_unmap(capref_addr(l2), 0, 1);
 }
 
 static void bench_map_flags(struct capref l2, struct capref frame, unsigned n,

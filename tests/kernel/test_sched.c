@@ -14,6 +14,7 @@
 #include <kernel.h>
 #include <ktest.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <sprat/lmp.h>
 #include <arch/armv7.h>
 #include <arch/asid.h>
@@ -185,5 +186,62 @@ KTEST(sched_time_slice)
     KT_EXPECT_EQ(switch_to(NULL), 0);           /* a new slice begins */
     KT_EXPECT(!sched_need_resched);
     KT_EXPECT_EQ(sched_slice_left, TIME_SLICE_TICKS);
+    fakes_destroy();
+}
+
+/* The end of a kernel entry (sched_exit), as every exception ends, with
+ * tf the frame of whoever entered; then the rule the LMP fast path relies
+ * on (lmp_fastpath.S, header comment; kernel/sched.c, sched_tick): no
+ * dispatcher is left running with sched_need_resched set. */
+static void exit_kernel(struct trap_frame *tf)
+{
+    sched_exit(tf);
+    KT_EXPECT(dcb_current == NULL || !sched_need_resched);
+}
+
+static void slice_runs_out(void)
+{
+    for (unsigned i = 0; i < TIME_SLICE_TICKS; i++) {
+        sched_tick();
+    }
+    KT_EXPECT(sched_need_resched);
+}
+
+KTEST(sched_resched_never_survives_into_a_dispatcher)
+{
+    struct trap_frame tf;
+
+    fakes_create();
+    /* The only runnable dispatcher's slice runs out: it runs again, with
+     * a new slice (it is not simply kept, flag and all). */
+    sched_make_runnable(&fake[0]);
+    KT_EXPECT_EQ(switch_to(NULL), 0);
+    memcpy(&tf, &fake_shared[0].disabled_area, sizeof(tf));
+    slice_runs_out();
+    exit_kernel(&tf);
+    KT_EXPECT(dcb_current == &fake[0]);
+    /* Two runnable: the other one runs. */
+    sched_make_runnable(&fake[1]);
+    memcpy(&tf, &fake_shared[0].disabled_area, sizeof(tf));
+    slice_runs_out();
+    exit_kernel(&tf);
+    KT_EXPECT(dcb_current == &fake[1]);
+    /* The tick comes while the kernel idles, with nothing to run: the
+     * flag may stay set in the idle loop ... */
+    for (unsigned i = 0; i < 2; i++) {
+        sched_remove(&fake[i]);
+        fake[i].state = DCB_BLOCKED;
+    }
+    KT_EXPECT_EQ(switch_to(NULL), -1);
+    memset(&tf, 0, sizeof(tf));
+    tf.cpsr = MODE_SVC;                         /* the idle loop's frame */
+    slice_runs_out();
+    exit_kernel(&tf);
+    KT_EXPECT(dcb_current == NULL);
+    /* ... but not into the dispatcher an interrupt wakes next. */
+    sched_make_runnable(&fake[2]);
+    sched_need_resched = true;
+    exit_kernel(&tf);
+    KT_EXPECT(dcb_current == &fake[2]);
     fakes_destroy();
 }

@@ -58,6 +58,7 @@ static void reserved_table_then_asid(uint32_t asid)
     isb();
 }
 
+/* Mirrored in lmp_fastpath.S, block 10. */
 void vspace_load(uint32_t ttbr0, uint32_t asid)
 {
     reserved_table_then_asid(asid);

@@ -1,55 +1,101 @@
 /*
- * kernel/arch/armv7/asm_offsets.c -- compile-time checks that
- * arch/asm_offsets.h matches the C structures the fast path reads.
- * (No code: only static assertions.)
+ * kernel/arch/armv7/asm_offsets.c -- the source of arch/asm_offsets.h: the
+ * byte offsets into C structures and the C constants that the LMP fast
+ * path (lmp_fastpath.S) reads (docs/lmp.md, "The fast path block by
+ * block"; docs/extending.md, "Changing the LMP fast path").
+ *
+ * Never linked into the kernel.  The build compiles this file with -S
+ * (the Linux/Barrelfish asm-offsets technique): each DEFINE() leaves a line
+ * "@@ASM_OFFSET NAME #value" in the assembler output, where the compiler
+ * itself has computed value (an offsetof, an enum, a macro), and a sed
+ * rule in the Makefile turns those lines into
+ * build/<plat>/<variant>/gen/arch/asm_offsets.h.  A changed structure thus
+ * changes the fast path's offsets by itself; only a changed *order* the
+ * assembly relies on (one ldm/ldrd for several fields) needs the checks
+ * at the end, which stop the build.
  */
 #include <stddef.h>
 #include <cap.h>
 #include <dispatch.h>
 #include <sprat/lmp.h>
-#include <arch/asm_offsets.h>
+#include <arch/armv7.h>
 #include <arch/vm.h>
 
-#define CHECK(type, field, value) \
-    STATIC_ASSERT(offsetof(type, field) == (value), #type "." #field)
+/* "i": a compile-time constant, printed as an immediate (#n). */
+#define DEFINE(name, value) \
+    __asm__ volatile("\n@@ASM_OFFSET " #name " %0" : : "i" (value))
+#define OFFSET(name, type, field)   DEFINE(name, offsetof(type, field))
 
-CHECK(struct capability, type, CAP_TYPE);
-CHECK(struct capability, rights, CAP_RIGHTS);
-CHECK(struct capability, base, CAP_BASE);
-CHECK(struct capability, bytes, CAP_BYTES);
-CHECK(struct capability, param1, CAP_PARAM1);
-CHECK(struct capability, param2, CAP_PARAM2);
-STATIC_ASSERT(sizeof(struct cte) == (1 << CTE_SIZE_SHIFT), "CTE size");
-CHECK(struct cte, cap, 0);
-CHECK(struct dcb, cspace, DCB_CSPACE);
-CHECK(struct dcb, state, DCB_STATE);
-CHECK(struct dcb, shared, DCB_SHARED);
-CHECK(struct dcb, frame_kva, DCB_FRAME_KVA);
-CHECK(struct dcb, ttbr0, DCB_TTBR0);
-CHECK(struct dcb, asid, DCB_ASID);
-CHECK(struct dcb, tpidrurw, DCB_TPIDRURW);
+void asm_offsets(void);
+void asm_offsets(void)
+{
+    /* struct capability, at the start of a struct cte */
+    OFFSET(CAP_TYPE, struct capability, type);          /* uint8_t */
+    OFFSET(CAP_RIGHTS, struct capability, rights);      /* uint8_t */
+    OFFSET(CAP_BASE, struct capability, base);
+    OFFSET(CAP_BYTES, struct capability, bytes);
+    OFFSET(CAP_PARAM1, struct capability, param1);
+    OFFSET(CAP_PARAM2, struct capability, param2);
+    DEFINE(CTE_SIZE_SHIFT, __builtin_ctz(sizeof(struct cte)));
+
+    /* struct dcb */
+    OFFSET(DCB_CSPACE, struct dcb, cspace);
+    OFFSET(DCB_STATE, struct dcb, state);
+    OFFSET(DCB_SHARED, struct dcb, shared);
+    OFFSET(DCB_FRAME_KVA, struct dcb, frame_kva);
+    OFFSET(DCB_TTBR0, struct dcb, ttbr0);
+    OFFSET(DCB_ASID, struct dcb, asid);
+    OFFSET(DCB_TPIDRURW, struct dcb, tpidrurw);
+
+    /* struct dispatcher_shared */
+    OFFSET(DS_DISABLED, struct dispatcher_shared, disabled);
+    OFFSET(DS_UDISP, struct dispatcher_shared, udisp);
+    OFFSET(DS_RUN_ENTRY, struct dispatcher_shared, run_entry);
+    OFFSET(DS_STACK_TOP, struct dispatcher_shared, stack_top);
+    OFFSET(DS_THREAD_POINTER, struct dispatcher_shared, thread_pointer);
+    OFFSET(DS_LMP_PENDING, struct dispatcher_shared, lmp_pending);
+    OFFSET(DS_LMP_DELIVERED, struct dispatcher_shared, lmp_delivered);
+    OFFSET(DS_ENABLED_AREA, struct dispatcher_shared, enabled_area);
+    OFFSET(DS_DISABLED_AREA, struct dispatcher_shared, disabled_area);
+
+    /* struct lmp_endpoint_kern */
+    OFFSET(LEP_DELIVERED, struct lmp_endpoint_kern, delivered);
+    OFFSET(LEP_CONSUMED, struct lmp_endpoint_kern, consumed);
+    OFFSET(LEP_ID, struct lmp_endpoint_kern, id);
+    OFFSET(LEP_BUF, struct lmp_endpoint_kern, buf);
+
+    /* Constants the C headers spell in ways the assembler does not take
+     * (enums, unsigned suffixes). */
+    DEFINE(ASM_KERNEL_VBASE, KERNEL_VBASE);
+    DEFINE(ASM_CAPRIGHTS_WRITE, CAPRIGHTS_WRITE);
+    DEFINE(ASM_TYPE_L2CNODE, ObjType_L2CNode);
+    DEFINE(ASM_TYPE_ENDPOINT, ObjType_EndPoint);
+    DEFINE(ASM_DCB_RUNNABLE, DCB_RUNNABLE);
+    DEFINE(ASM_DCB_BLOCKED, DCB_BLOCKED);
+    DEFINE(ASM_L2_CNODE_BITS, L2_CNODE_BITS);
+}
+
+/* ---- the orders the fast path relies on ------------------------------ */
+#define AT(type, field)     offsetof(type, field)
+
+STATIC_ASSERT(sizeof(struct cte) == 1u << __builtin_ctz(sizeof(struct cte)),
+              "CTE size a power of two: the fast path shifts by CTE_SIZE_SHIFT");
+STATIC_ASSERT(AT(struct cte, cap) == 0, "a CTE starts with its capability");
+STATIC_ASSERT(AT(struct capability, rights) == AT(struct capability, type) + 1,
+              "block 3 reads type and rights as one halfword");
+STATIC_ASSERT(AT(struct capability, param2) == AT(struct capability, param1) + 4,
+              "block 5's ldrd of param1, param2");
 /* Block 10 loads these five with one ldm. */
-STATIC_ASSERT(DCB_FRAME_KVA == DCB_SHARED + 4 && DCB_TTBR0 == DCB_SHARED + 8 &&
-              DCB_ASID == DCB_SHARED + 12 && DCB_TPIDRURW == DCB_SHARED + 16,
+STATIC_ASSERT(AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
+              AT(struct dcb, ttbr0) == AT(struct dcb, shared) + 8 &&
+              AT(struct dcb, asid) == AT(struct dcb, shared) + 12 &&
+              AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16,
               "DCB fields in ldm order");
-STATIC_ASSERT(TF_R0 == 0, "block 9's ldmib");
-CHECK(struct dispatcher_shared, disabled, DS_DISABLED);
-CHECK(struct dispatcher_shared, udisp, DS_UDISP);
-CHECK(struct dispatcher_shared, run_entry, DS_RUN_ENTRY);
-CHECK(struct dispatcher_shared, stack_top, DS_STACK_TOP);
-CHECK(struct dispatcher_shared, thread_pointer, DS_THREAD_POINTER);
-CHECK(struct dispatcher_shared, lmp_pending, DS_LMP_PENDING);
-CHECK(struct dispatcher_shared, lmp_delivered, DS_LMP_DELIVERED);
-CHECK(struct dispatcher_shared, enabled_area, DS_ENABLED_AREA);
-CHECK(struct dispatcher_shared, disabled_area, DS_DISABLED_AREA);
-CHECK(struct lmp_endpoint_kern, delivered, LEP_DELIVERED);
-CHECK(struct lmp_endpoint_kern, consumed, LEP_CONSUMED);
-CHECK(struct lmp_endpoint_kern, id, LEP_ID);
-CHECK(struct lmp_endpoint_kern, buf, LEP_BUF);
-STATIC_ASSERT(DCB_RUNNABLE == ASM_DCB_RUNNABLE && DCB_BLOCKED == ASM_DCB_BLOCKED,
-              "DCB states");
-STATIC_ASSERT(KERNEL_VBASE == ASM_KERNEL_VBASE, "kernel base");
-STATIC_ASSERT(CAPRIGHTS_WRITE == ASM_CAPRIGHTS_WRITE, "write right");
-STATIC_ASSERT(ObjType_L2CNode == ASM_TYPE_L2CNODE, "L2CNode type");
-STATIC_ASSERT(ObjType_EndPoint == ASM_TYPE_ENDPOINT, "EndPoint type");
-STATIC_ASSERT(L2_CNODE_BITS == ASM_L2_CNODE_BITS, "L2 index bits");
+STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 9's ldmib");
+STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
+              AT(struct dispatcher_shared, lmp_pending) + 4,
+              "block 7's ldrd/strd of pending, delivered");
+STATIC_ASSERT(AT(struct lmp_endpoint_kern, consumed) ==
+              AT(struct lmp_endpoint_kern, delivered) + 4,
+              "block 5's ldrd of delivered, consumed");
+STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");

@@ -15,6 +15,7 @@
 #include <arch/cp15.h>
 #include <arch/trap.h>
 #include <dispatch.h>
+#include <sched.h>
 #include <syscall.h>
 
 /*

@@ -26,10 +26,16 @@
  * register zero.  Anything else branches to `slow` before it has changed
  * a thing, and the C code handles it from the untouched frame.
  *
+ * Every block names the C it mirrors, and each C original says
+ * "Mirrored in lmp_fastpath.S, block N": change both together
+ * (docs/extending.md, "Changing the LMP fast path").
+ *
  * Two facts about the kernel make the path short:
  *   - sched_need_resched is never set while a dispatcher runs (the timer
  *     interrupt that sets it always ends in sched_choose, which switches
- *     and clears it), so the fast path need not look at it;
+ *     and clears it), so the fast path need not look at it (the rule is
+ *     written at sched_tick, kernel/sched.c, and tested by
+ *     kernel/tests/test_sched.c);
  *   - LMP is local to one core and the kernel is not preemptible: nobody
  *     can look at the ring between our stores, so their order is free.
  *
@@ -59,8 +65,6 @@
 #define OTHER_RIGHTS    ((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
 /* Physical to kernel virtual: all of RAM is mapped linearly (vm.h). */
 #define KVA_OFFSET      (ASM_KERNEL_VBASE - PLAT_RAM_BASE)
-/* The user-settable CPSR bits: NZCVQ, GE, IT and T (dispatch.c). */
-#define PSR_USER_BITS_  (0xf8000000 | 0x000f0000 | PSR_IT_MASK | PSR_T)
 
 /* Add the physical-to-kernel offset (nothing on boards where RAM is
  * already at the kernel's virtual base). */
@@ -73,7 +77,8 @@
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
-    /* ---- 1. the system call word (r0): an LMP send we can do here ---- */
+    /* ---- 1. the system call word (r0): an LMP send we can do here ----
+     * (syscall_handle, sys_invoke in kernel/syscall.c) */
     ldr     r2, =WORD_MUST_MASK
     and     r2, r0, r2
     cmp     r2, #SYS_INVOKE
@@ -102,14 +107,15 @@ lmp_fastpath:
     uxtb    r3, r1                              @ L2 index
     add     r6, r12, r3, lsl #CTE_SIZE_SHIFT    @ r6 = the endpoint's CTE
 
-    /* ---- 3. an EndPoint with the write right --------------------------- */
+    /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
     ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
     bic     r3, r3, #OTHER_RIGHTS
     movw    r2, #EP_TYPE_RIGHT
     cmp     r3, r2
     bne     slow
 
-    /* ---- 4. the receiver: another dispatcher, runnable or blocked ------ */
+    /* ---- 4. the receiver: another dispatcher, runnable or blocked ------
+     * (lmp_deliver's state checks, kernel/lmp.c) */
     ldr     lr, [r6, #CAP_BASE]
     KVA     lr                                  @ lr = receiver DCB
     cmp     lr, r10
@@ -119,7 +125,7 @@ lmp_fastpath:
     cmpne   r3, #ASM_DCB_BLOCKED
     bne     slow                                @ C: dead, not set up, ...
 
-    /* ---- 5. the ring: minted, a power of two, with room ------------------
+    /* ---- 5. the ring: minted, a power of two, with room (lmp_deliver) ---
      * param1 = the buffer's offset in the receiver's frame, param2 = its
      * bytes (0: not minted, which fails the power-of-two test too). */
     ldr     r2, [lr, #DCB_FRAME_KVA]
@@ -143,7 +149,7 @@ lmp_fastpath:
     cmp     r12, r9
     bhi     wrap                                @ it would cross the end
 
-    /* ---- 6. deliver: count, header, payload ----------------------------- */
+    /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
     add     r12, r0, r4
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
@@ -176,6 +182,7 @@ lmp_fastpath:
     stmib   r0, {r3-r12}                        @ 10 words
 
     /* ---- 7. tell the receiver: pending bit, counter, run queue ---------- *
+     * (lmp_deliver's end)
      * in: r2 = the ring, lr = receiver DCB */
 delivered:
     ldr     r3, [r2, #LEP_ID]
@@ -191,14 +198,16 @@ delivered:
     beq     wake
 woken:
 
-    /* ---- 8. the sender gets SYS_ERR_OK; switch only for a sync send ---- */
+    /* ---- 8. the sender gets SYS_ERR_OK; switch only for a sync send ----
+     * (lmp_send's end) */
     ldr     r3, [sp, #TF_R0]                    @ the system call word
     and     r3, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
     cmp     r3, #SYSW_FLAG_SYNC
     bne     to_sender
 
     /* ---- 9. sync: the sender's registers to the save area of its mode,
-     * and the receiver becomes current (it runs out the sender's slice).
+     * and the receiver becomes current (it runs out the sender's slice):
+     * sched_save_current, then sched_dispatch(receiver) (kernel/sched.c).
      * lr = receiver; the copy uses r0 and r2-r12. */
     ldr     r1, =dcb_current
     ldr     r2, [r1]
@@ -251,10 +260,11 @@ asid_ok:
     beq     enter_run
 
     /* ---- 11a. disabled: resume exactly where it was, from its disabled
-     * save area; only the user bits of its saved CPSR count ------------- */
+     * save area; only the user bits of its saved CPSR count
+     * (dispatch_resume, dispatch_sanitize_cpsr: kernel/dispatch.c) ------ */
     add     r1, r2, #DS_DISABLED_AREA
     ldr     r0, [r1, #TF_CPSR]
-    ldr     r3, =PSR_USER_BITS_
+    ldr     r3, =PSR_USER_BITS
     and     r0, r0, r3
     orr     r0, r0, #MODE_USR
     msr     spsr_fsxc, r0
@@ -266,7 +276,8 @@ asid_ok:
     movs    pc, lr                              @ SPSR -> CPSR: user mode
 
     /* ---- 11b. enabled: disabled from now on, entered through run(udisp)
-     * on its upcall stack, every other register zero --------------------- */
+     * on its upcall stack, every other register zero (dispatch_resume,
+     * upcall: kernel/dispatch.c) ------------------------------------------ */
 enter_run:
     mov     r0, #1
     str     r0, [r2, #DS_DISABLED]

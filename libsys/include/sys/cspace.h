@@ -73,6 +73,9 @@ void cap_destroy(struct capref cap);
  * L1 CNode of another domain held in one of our slots). */
 errval_t cap_copy_into(capaddr_t cnode, unsigned level, uint32_t slot,
                        struct capref src);
+/* Move every slot of our root CNode into the larger L1CNode new_root, which
+ * becomes our root; the old root object's capability lands in retslot. */
+errval_t cnode_resize(struct capref new_root, struct capref retslot);
 
 /* ---- slot allocation ----------------------------------------------------- */
 

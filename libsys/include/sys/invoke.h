@@ -26,10 +26,56 @@ struct sysret {
 /*
  * Invoke the capability at cap (address level 2) with method and n
  * arguments (r2, r3, ...).  cap_invoke_l() names a level explicitly.
+ * Code calls the typed wrappers below (and the CNode ones of
+ * sys/cspace.h) instead; only the tests of malformed invocations use
+ * these directly.
  */
 struct sysret cap_invoke_l(capaddr_t cap, unsigned level, unsigned method,
                            unsigned n, const uint32_t *args);
 struct sysret cap_invoke(capaddr_t cap, unsigned method, unsigned n, ...);
+
+/*
+ * Typed invocations, one per method of include/sprat/caps.h: the argument
+ * order is written here once, in libsys/invoke.c, matching the kernel's
+ * decoder (kernel/vnode.c, kernel/dispatch.c, kernel/syscall.c,
+ * kernel/irqcap.c).  Capabilities named as arguments are level-2
+ * addresses unless a level is given.
+ */
+/* VNode: l2 table into entry of an L1 table (one MiB of address space). */
+errval_t vnode_map_table(capaddr_t l1, uint32_t entry, capaddr_t l2);
+/* VNode: pages pages of frame, from byte offset (page aligned) on, into
+ * entries [entry, entry + pages) of one L2 table; flags VREGION_FLAGS_*. */
+errval_t vnode_map(capaddr_t l2, uint32_t entry, capaddr_t frame,
+                   uint32_t offset, uint32_t pages, uint32_t flags);
+/* VNode: clear entries [entry, entry + pages) (an L1 table: one entry). */
+errval_t vnode_unmap(capaddr_t vnode, uint32_t entry, uint32_t pages);
+
+/* Dispatcher: give it its CSpace, address space and frame (the first
+ * invocation); death_ep (CPTR_NULL: none) hears with death_badge when
+ * it dies. */
+errval_t dispatcher_setup(capaddr_t disp, capaddr_t cspace_root,
+                          capaddr_t vspace_root, capaddr_t disp_frame,
+                          capaddr_t death_ep, uint32_t death_badge);
+errval_t dispatcher_run(capaddr_t disp);
+errval_t dispatcher_stop(capaddr_t disp, uint32_t status);
+struct dispatcher_status {
+    uint32_t state;             /* enum dispatcher_state */
+    uint32_t faults;
+    uint32_t exit_status;
+};
+errval_t dispatcher_query(capaddr_t disp, struct dispatcher_status *st);
+
+/* Kernel: end a test run (test builds); RAM size and tick count. */
+errval_t kernel_shutdown(capaddr_t kernel, uint32_t status);
+errval_t kernel_info(capaddr_t kernel, uint32_t *ram_bytes, uint32_t *ticks);
+
+/* IRQTable: an IRQ capability for line irq into slot dest_slot of the
+ * CNode at dest_cnode (address level dest_level). */
+errval_t irqtable_get(capaddr_t table, uint32_t irq, capaddr_t dest_cnode,
+                      unsigned dest_level, uint32_t dest_slot);
+/* IRQ: deliver the interrupt as an LMP message to ep; unmask it again. */
+errval_t irq_connect(capaddr_t irq, capaddr_t ep);
+errval_t irq_ack(capaddr_t irq);
 
 errval_t sys_nop(void);
 /* The board's timestamp counter and its frequency (benchmarks). */

@@ -68,6 +68,9 @@ struct rpc_chan {
 
 /* Client and server both start from an accepted channel. */
 errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote);
+/* Tear down a channel: its endpoint, the peer's capability, half-received
+ * messages.  (rc itself is the caller's to free.) */
+void rpc_chan_destroy(struct rpc_chan *rc);
 
 /*
  * Make a call: send req (scalars, bytes, cap) and wait for the response.

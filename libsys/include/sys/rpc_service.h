@@ -61,8 +61,5 @@ struct rpc_service {
 
 /* Register with init and serve on ws (run event_dispatch(ws) to serve). */
 errval_t rpc_service_start(struct rpc_service *svc, struct waitset *ws);
-/* Tear down a channel: its endpoint, the peer's capability, half-received
- * messages.  (rc itself is the caller's to free.) */
-void rpc_chan_destroy(struct rpc_chan *rc);
 
 #endif

@@ -105,6 +105,15 @@ bool disp_is_disabled(void);
 struct dispatcher_shared *disp_shared(void);
 #endif
 
+/* Undo a disp_disable(): enable again unless it was disabled before.
+ *     bool was = disp_disable();  ...  disp_restore(was);             */
+static inline void disp_restore(bool was)
+{
+    if (!was) {
+        disp_enable();
+    }
+}
+
 /* Block the current thread on q (called disabled; returns, still
  * disabled, once the thread is woken). */
 void thread_block_disabled(struct thread_queue *q);

@@ -73,17 +73,14 @@ static errval_t make_one(unsigned i)
         (err = cap_copy(code_copy[i], code))) {
         return err;
     }
-    err = cap_invoke(capref_addr(l1[i]), VNodeCmd_Map, 3, HELPER_L1,
-                     capref_addr(l2[i]), CAP_LEVEL_L2).err;
+    err = vnode_map_table(capref_addr(l1[i]), HELPER_L1, capref_addr(l2[i]));
     if (err_is_ok(err)) {
-        err = cap_invoke(capref_addr(l2[i]), VNodeCmd_Map, 6, 0,
-                         capref_addr(code_copy[i]), CAP_LEVEL_L2, 0, 1,
-                         VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE).err;
+        err = vnode_map(capref_addr(l2[i]), 0, capref_addr(code_copy[i]), 0, 1,
+                        VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE);
     }
     if (err_is_ok(err)) {
-        err = cap_invoke(capref_addr(disp[i]), DispatcherCmd_Setup, 5,
-                         TASKCN_CAP(TASKCN_SLOT_ROOTCN), capref_addr(l1[i]),
-                         capref_addr(frame), CPTR_NULL, 0).err;
+        err = dispatcher_setup(capref_addr(disp[i]), TASKCN_CAP(TASKCN_SLOT_ROOTCN),
+                               capref_addr(l1[i]), capref_addr(frame), CPTR_NULL, 0);
     }
     return err;
 }
@@ -104,15 +101,16 @@ static void free_one(unsigned i)
 static unsigned run_all(void)
 {
     for (unsigned i = 0; i < HELPERS; i++) {
-        cap_invoke(capref_addr(disp[i]), DispatcherCmd_Run, 0);
+        dispatcher_run(capref_addr(disp[i]));
     }
     unsigned blocked = 0;
     for (int round = 0; round < 20 && blocked < HELPERS; round++) {
         sys_yield(CPTR_NULL);
         blocked = 0;
         for (unsigned i = 0; i < HELPERS; i++) {
-            struct sysret r = cap_invoke(capref_addr(disp[i]), DispatcherCmd_Query, 0);
-            blocked += err_is_ok(r.err) && r.v[0] == 3 /* DCB_BLOCKED */ && r.v[1] == 0;
+            struct dispatcher_status st;
+            blocked += err_is_ok(dispatcher_query(capref_addr(disp[i]), &st)) &&
+                       st.state == DispatcherState_Blocked && st.faults == 0;
         }
     }
     return blocked;

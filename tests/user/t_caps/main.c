@@ -157,28 +157,28 @@ static void vnode_errors(void)
     TEST_ERR(mem_retype(ObjType_VNode_ARM_l2, 0, &l2), SYS_ERR_OK);
     TEST_ERR(frame_alloc(&frame, 8192), SYS_ERR_OK);
     TEST_ERR(ram_alloc(&ram, 4096), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(l1), VNodeCmd_Map, 3, 2048, capref_addr(l2), 2).err,
+    TEST_ERR(vnode_map_table(capref_addr(l1), 2048, capref_addr(l2)),
              SYS_ERR_VNODE_SLOT_INVALID);
-    TEST_ERR(cap_invoke(capref_addr(l1), VNodeCmd_Map, 3, 0x400, capref_addr(frame), 2).err,
+    TEST_ERR(vnode_map_table(capref_addr(l1), 0x400, capref_addr(frame)),
              SYS_ERR_VNODE_TYPE);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 0, capref_addr(ram), 2, 0, 1, 3).err,
+    TEST_ERR(vnode_map(capref_addr(l2), 0, capref_addr(ram), 0, 1, 3),
              SYS_ERR_VNODE_TYPE);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 0, capref_addr(frame), 2, 0, 3, 3).err,
+    TEST_ERR(vnode_map(capref_addr(l2), 0, capref_addr(frame), 0, 3, 3),
              SYS_ERR_FRAME_OFFSET_INVALID);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 255, capref_addr(frame), 2, 0, 2, 3).err,
+    TEST_ERR(vnode_map(capref_addr(l2), 255, capref_addr(frame), 0, 2, 3),
              SYS_ERR_VNODE_SLOT_INVALID);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 0, capref_addr(frame), 2, 100, 1, 3).err,
+    TEST_ERR(vnode_map(capref_addr(l2), 0, capref_addr(frame), 100, 1, 3),
              SYS_ERR_MISALIGNED);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 4, capref_addr(frame), 2, 0, 2, 3).err,
+    TEST_ERR(vnode_map(capref_addr(l2), 4, capref_addr(frame), 0, 2, 3),
              SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Unmap, 2, 4, 1).err, SYS_ERR_VNODE_NOT_MAPPED);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Unmap, 2, 9, 1).err, SYS_ERR_VNODE_NOT_MAPPED);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Unmap, 2, 4, 2).err, SYS_ERR_OK);
+    TEST_ERR(vnode_unmap(capref_addr(l2), 4, 1), SYS_ERR_VNODE_NOT_MAPPED);
+    TEST_ERR(vnode_unmap(capref_addr(l2), 9, 1), SYS_ERR_VNODE_NOT_MAPPED);
+    TEST_ERR(vnode_unmap(capref_addr(l2), 4, 2), SYS_ERR_OK);
     /* Deleting a mapped frame unmaps it; deleting a table forgets its maps. */
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 4, capref_addr(frame), 2, 0, 2, 3).err,
+    TEST_ERR(vnode_map(capref_addr(l2), 4, capref_addr(frame), 0, 2, 3),
              SYS_ERR_OK);
     TEST_ERR(mem_free(l2), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(l1), VNodeCmd_Unmap, 1, 0x7ff).err,
+    TEST_ERR(vnode_unmap(capref_addr(l1), 0x7ff, 1),
              SYS_ERR_VNODE_NOT_MAPPED);
     TEST_ERR(mem_free(frame), SYS_ERR_OK);
     TEST_ERR(cap_invoke(capref_addr(ram), 1, 0).err, SYS_ERR_ILLEGAL_INVOCATION);
@@ -189,16 +189,16 @@ static void dispatcher_and_ep_errors(void)
 {
     struct capref disp, ep = fresh(), minted = fresh(), frame;
     TEST_ERR(mem_retype(ObjType_Dispatcher, 0, &disp), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Run, 0).err, SYS_ERR_DISP_NOT_SET_UP);
+    TEST_ERR(dispatcher_run(capref_addr(disp)), SYS_ERR_DISP_NOT_SET_UP);
     TEST_ERR(frame_alloc(&frame, 4096), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5, capref_addr(frame),
-                        CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(frame), 0, 0).err,
+    TEST_ERR(dispatcher_setup(capref_addr(disp), capref_addr(frame),
+                              CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(frame), 0, 0),
              SYS_ERR_DISP_CSPACE_TYPE);
-    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5, ROOTCN,
-                        capref_addr(frame), capref_addr(frame), 0, 0).err,
+    TEST_ERR(dispatcher_setup(capref_addr(disp), ROOTCN, capref_addr(frame),
+                              capref_addr(frame), 0, 0),
              SYS_ERR_DISP_VSPACE_TYPE);
-    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5, ROOTCN,
-                        CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(frame), 0, 0).err,
+    TEST_ERR(dispatcher_setup(capref_addr(disp), ROOTCN, CAPADDR(ROOTCN_SLOT_PAGECN, 0),
+                              capref_addr(frame), 0, 0),
              SYS_ERR_DISP_FRAME_SIZE);
     TEST_ERR(cap_retype(ep, disp, 0, ObjType_EndPoint, 0, 1), SYS_ERR_OK);
     TEST_ERR(cap_mint(minted, ep, CAPRIGHTS_ALLRIGHTS, 0x100, 64), SYS_ERR_INVALID_MINT_PARAMS);
@@ -264,25 +264,25 @@ static void rights_errors(void)
     struct capref l2, ro_l2 = fresh(), frame = { r, 0 };
     TEST_ERR(mem_retype(ObjType_VNode_ARM_l2, 0, &l2), SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(ro_l2, l2, CAPRIGHTS_READ), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(ro_l2), VNodeCmd_Map, 6, 0, capref_addr(frame), 2, 0, 1,
-                        VREGION_FLAGS_READ).err, SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(cap_invoke(capref_addr(ro_l2), VNodeCmd_Unmap, 2, 0, 1).err,
+    TEST_ERR(vnode_map(capref_addr(ro_l2), 0, capref_addr(frame), 0, 1, VREGION_FLAGS_READ),
              SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(cap_invoke(capref_addr(l2), VNodeCmd_Map, 6, 0, capref_addr(frame), 2, 0, 1,
-                        VREGION_FLAGS_READ).err, SYS_ERR_OK);
+    TEST_ERR(vnode_unmap(capref_addr(ro_l2), 0, 1),
+             SYS_ERR_INSUFFICIENT_RIGHTS);
+    TEST_ERR(vnode_map(capref_addr(l2), 0, capref_addr(frame), 0, 1, VREGION_FLAGS_READ),
+             SYS_ERR_OK);
     /* Dispatchers: Query needs READ, the rest WRITE. */
     struct capref disp, ro_disp = fresh(), wo_disp = fresh();
     TEST_ERR(mem_retype(ObjType_Dispatcher, 0, &disp), SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(ro_disp, disp, CAPRIGHTS_READ), SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(wo_disp, disp, CAPRIGHTS_WRITE), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(ro_disp), DispatcherCmd_Query, 0).err, SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(ro_disp), DispatcherCmd_Run, 0).err,
+    TEST_ERR(dispatcher_query(capref_addr(ro_disp), NULL), SYS_ERR_OK);
+    TEST_ERR(dispatcher_run(capref_addr(ro_disp)),
              SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(cap_invoke(capref_addr(ro_disp), DispatcherCmd_Stop, 1, 0).err,
+    TEST_ERR(dispatcher_stop(capref_addr(ro_disp), 0),
              SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(cap_invoke(capref_addr(wo_disp), DispatcherCmd_Query, 0).err,
+    TEST_ERR(dispatcher_query(capref_addr(wo_disp), NULL),
              SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(cap_invoke(capref_addr(wo_disp), DispatcherCmd_Run, 0).err, SYS_ERR_DISP_NOT_SET_UP);
+    TEST_ERR(dispatcher_run(capref_addr(wo_disp)), SYS_ERR_DISP_NOT_SET_UP);
     /* Endpoints: a send needs WRITE, a capability transfer GRANT too. */
     struct capref ep = fresh(), minted = fresh(), ro_ep = fresh(), nogrant = fresh();
     TEST_ERR(cap_retype(ep, disp, 0, ObjType_EndPoint, 0, 1), SYS_ERR_OK);
@@ -299,7 +299,7 @@ static void rights_errors(void)
     /* No rights at all: not even a look. */
     struct capref none = fresh();
     TEST_ERR(cap_copy_rights(none, disp, CAPRIGHTS_NORIGHTS), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(none), DispatcherCmd_Query, 0).err,
+    TEST_ERR(dispatcher_query(capref_addr(none), NULL),
              SYS_ERR_INSUFFICIENT_RIGHTS);
     TEST_ERR(cap_revoke(disp), SYS_ERR_OK);
     TEST_ERR(mem_free(disp), SYS_ERR_OK);
@@ -328,8 +328,8 @@ static void other_make(struct other *o, struct capref vspace)
     TEST_ERR(ram_alloc(&o->ram, 4096), SYS_ERR_OK);
     TEST_ERR(cap_retype(o->disp, o->ram, 0, ObjType_Dispatcher, 0, 1), SYS_ERR_OK);
     TEST_ERR(frame_alloc(&o->frame, DISPATCHER_FRAME_BYTES), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(o->disp), DispatcherCmd_Setup, 5, ROOTCN,
-                        capref_addr(vspace), capref_addr(o->frame), CPTR_NULL, 0).err,
+    TEST_ERR(dispatcher_setup(capref_addr(o->disp), ROOTCN, capref_addr(vspace),
+                              capref_addr(o->frame), CPTR_NULL, 0),
              SYS_ERR_OK);
     TEST_ERR(cap_retype(o->ep, o->disp, 0, ObjType_EndPoint, 0, 1), SYS_ERR_OK);
     TEST_ERR(cap_mint(o->minted, o->ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, LMP_ENDPOINT_BYTES(64)),
@@ -345,8 +345,8 @@ static errval_t other_send(struct other *o)
 
 static uint32_t other_state(struct other *o)
 {
-    struct sysret r = cap_invoke(capref_addr(o->disp), DispatcherCmd_Query, 0);
-    return err_is_ok(r.err) ? r.v[0] : 0xffffffffu;
+    struct dispatcher_status st;
+    return err_is_ok(dispatcher_query(capref_addr(o->disp), &st)) ? st.state : 0xffffffffu;
 }
 
 /*
@@ -381,7 +381,7 @@ static void dispatcher_lifecycle(void)
     TEST_ERR(cap_revoke(o.frame), SYS_ERR_OK);
     test_report(other_state(&o) == 4, "revoking a dispatcher's frame stops it");
     TEST_ERR(other_send(&o), SYS_ERR_LMP_TARGET_DEAD);
-    TEST_ERR(cap_invoke(capref_addr(o.disp), DispatcherCmd_Run, 0).err, SYS_ERR_DISP_DEAD);
+    TEST_ERR(dispatcher_run(capref_addr(o.disp)), SYS_ERR_DISP_DEAD);
     TEST_ERR(cap_revoke(o.ram), SYS_ERR_OK);
     TEST_ERR(mem_free(o.frame), SYS_ERR_OK);
     TEST_ERR(mem_free(o.ram), SYS_ERR_OK);
@@ -397,7 +397,7 @@ static void dispatcher_lifecycle(void)
     TEST_ERR(mem_free(o.frame), SYS_ERR_OK);
     TEST_ERR(mem_free(o.ram), SYS_ERR_OK);
     /* We ourselves still run, in our own address space and CSpace. */
-    TEST_ERR(cap_invoke(capref_addr(taskcn_cap(TASKCN_SLOT_DISPATCHER)), DispatcherCmd_Query, 0).err,
+    TEST_ERR(dispatcher_query(capref_addr(taskcn_cap(TASKCN_SLOT_DISPATCHER)), NULL),
              SYS_ERR_OK);
 }
 
@@ -438,18 +438,18 @@ static void root_cnode_growth(void)
     TEST_ERR(mem_free(small), SYS_ERR_OK);
     slot_free(ret);
 
-    TEST_ERR(cap_invoke(CAPADDR(300, 0), DispatcherCmd_Query, 0).err,
+    TEST_ERR(dispatcher_query(CAPADDR(300, 0), NULL),
              SYS_ERR_L1_INDEX_OUT_OF_RANGE);
     TEST_ERR(root_cnode_grow(512), SYS_ERR_OK);
-    TEST_ERR(cap_invoke(CAPADDR(300, 0), DispatcherCmd_Query, 0).err, SYS_ERR_CNODE_NOT_FOUND);
-    TEST_ERR(cap_invoke(CAPADDR(512, 0), DispatcherCmd_Query, 0).err,
+    TEST_ERR(dispatcher_query(CAPADDR(300, 0), NULL), SYS_ERR_CNODE_NOT_FOUND);
+    TEST_ERR(dispatcher_query(CAPADDR(512, 0), NULL),
              SYS_ERR_L1_INDEX_OUT_OF_RANGE);
     struct capability_info ci;
     TEST_ERR(cap_identify((struct capref){ ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN }, &ci),
              SYS_ERR_OK);
     test_report(ci.type == ObjType_L1CNode && ci.bytes == 512 * CTE_SIZE,
                 "the root CNode has 512 slots now");
-    TEST_ERR(cap_invoke(capref_addr(taskcn_cap(TASKCN_SLOT_DISPATCHER)), DispatcherCmd_Query, 0).err,
+    TEST_ERR(dispatcher_query(capref_addr(taskcn_cap(TASKCN_SLOT_DISPATCHER)), NULL),
              SYS_ERR_OK);                   /* old addresses work */
     /* Fill the old root slots, then use one past them. */
     uint32_t got[256], n = 0, r = 0;

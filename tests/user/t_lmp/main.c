@@ -161,11 +161,11 @@ static void own_endpoint_errors(void)
     frame_alloc(&dframe, DISPATCHER_FRAME_BYTES);
     slot_alloc(&ep);
     slot_alloc(&ep2);
-    cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5, TASKCN_CAP(TASKCN_SLOT_ROOTCN),
-               CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(dframe), 0, 0);
+    dispatcher_setup(capref_addr(disp), TASKCN_CAP(TASKCN_SLOT_ROOTCN),
+                     CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(dframe), 0, 0);
     cap_retype(ep, disp, 0, ObjType_EndPoint, 0, 1);
     cap_mint(ep2, ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, LMP_ENDPOINT_BYTES(64));
-    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Stop, 1, 0).err, SYS_ERR_OK);
+    TEST_ERR(dispatcher_stop(capref_addr(disp), 0), SYS_ERR_OK);
     struct lmp_chan dead = self;
     dead.remote_cap = ep2;
     TEST_ERR(lmp_chan_send(&dead, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_LMP_TARGET_DEAD);

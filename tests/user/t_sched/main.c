@@ -53,14 +53,13 @@ static errval_t helper_create(void)
 
 static errval_t helper_setup(void)
 {
-    return cap_invoke(capref_addr(disp), DispatcherCmd_Setup, 5,
-                      TASKCN_CAP(TASKCN_SLOT_ROOTCN), CAPADDR(ROOTCN_SLOT_PAGECN, 0),
-                      capref_addr(frame), CPTR_NULL, 0).err;
+    return dispatcher_setup(capref_addr(disp), TASKCN_CAP(TASKCN_SLOT_ROOTCN),
+                            CAPADDR(ROOTCN_SLOT_PAGECN, 0), capref_addr(frame), CPTR_NULL, 0);
 }
 
 static errval_t helper_make_runnable(void)
 {
-    return cap_invoke(capref_addr(disp), DispatcherCmd_Run, 0).err;
+    return dispatcher_run(capref_addr(disp));
 }
 
 int main(void)
@@ -110,7 +109,7 @@ int main(void)
                 "dispatcher run (%u polls)", polls);
 
     /* Stopped and deleted, it never runs again. */
-    TEST_ERR(cap_invoke(capref_addr(disp), DispatcherCmd_Stop, 1, 0).err, SYS_ERR_OK);
+    TEST_ERR(dispatcher_stop(capref_addr(disp), 0), SYS_ERR_OK);
     TEST_ERR(helper_make_runnable(), SYS_ERR_DISP_DEAD);
     TEST_ERR(sys_yield(capref_addr(disp)), SYS_ERR_YIELD_TARGET);
     TEST_ERR(mem_free(disp), SYS_ERR_OK);

@@ -85,9 +85,10 @@ static bool region_matches(const struct mem_region *r)
 
 static void check_bootinfo(const struct bootinfo *bi)
 {
-    struct sysret info = cap_invoke(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), KernelCmd_Info, 0);
-    test_report(bi->magic == BOOTINFO_MAGIC && err_is_ok(info.err) &&
-                bi->ram_bytes == info.v[0] && bi->num_regions <= BOOTINFO_MAX_REGIONS,
+    uint32_t ram_bytes = 0;
+    errval_t err = kernel_info(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), &ram_bytes, NULL);
+    test_report(bi->magic == BOOTINFO_MAGIC && err_is_ok(err) &&
+                bi->ram_bytes == ram_bytes && bi->num_regions <= BOOTINFO_MAX_REGIONS,
                 "bootinfo: magic, and %u MiB of RAM as the kernel says",
                 (unsigned)(bi->ram_bytes >> 20));
 
@@ -156,13 +157,13 @@ static void check_privileged_rights(void)
              SYS_ERR_OK);
     TEST_ERR(cap_copy_rights(irqtable, taskcn_cap(TASKCN_SLOT_IRQTABLE), CAPRIGHTS_READ),
              SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(kernel), KernelCmd_Info, 0).err, SYS_ERR_OK);
-    TEST_ERR(cap_invoke(capref_addr(kernel), KernelCmd_Shutdown, 1, 1).err,
+    TEST_ERR(kernel_info(capref_addr(kernel), NULL, NULL), SYS_ERR_OK);
+    TEST_ERR(kernel_shutdown(capref_addr(kernel), 1),
              SYS_ERR_INSUFFICIENT_RIGHTS);
     TEST_ERR(cap_invoke(capref_addr(kernel), 77, 0).err, SYS_ERR_KERNEL_OP);
-    TEST_ERR(cap_invoke(capref_addr(irqtable), IRQTableCmd_Get, 4, 1, 0, 0, 0).err,
+    TEST_ERR(irqtable_get(capref_addr(irqtable), 1, 0, 0, 0),
              SYS_ERR_INSUFFICIENT_RIGHTS);
-    TEST_ERR(cap_invoke(TASKCN_CAP(TASKCN_SLOT_IRQTABLE), IRQTableCmd_Get, 4, 1000, 0, 0, 0).err,
+    TEST_ERR(irqtable_get(TASKCN_CAP(TASKCN_SLOT_IRQTABLE), 1000, 0, 0, 0),
              SYS_ERR_IRQ_INVALID);
     TEST_ERR(cap_delete(kernel), SYS_ERR_OK);
     TEST_ERR(cap_delete(irqtable), SYS_ERR_OK);

@@ -526,8 +526,9 @@ static void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
 /* What the kernel says of a dispatcher (DispatcherCmd_Query). */
 static uint32_t dispatcher_state(struct capref dispatcher)
 {
-    struct sysret r = cap_invoke(capref_addr(dispatcher), DispatcherCmd_Query, 0);
-    return err_is_ok(r.err) ? r.v[0] : DispatcherState_Stopped;
+    struct dispatcher_status st;
+    return err_is_ok(dispatcher_query(capref_addr(dispatcher), &st)) ?
+           st.state : DispatcherState_Stopped;
 }
 
 /* init and the running domains, at most max of them, for ps (shell.c). */
@@ -823,7 +824,7 @@ static int take_environment(int argc, char ***argv, const char **envp, int max)
 /* Stop d's dispatcher (lock held); its death message does the rest. */
 static errval_t stop_locked(struct domain *d)
 {
-    return cap_invoke(capref_addr(d->si.dispatcher), DispatcherCmd_Stop, 1, (uint32_t)-1).err;
+    return dispatcher_stop(capref_addr(d->si.dispatcher), (uint32_t)-1);
 }
 
 static errval_t start_domain(int argc, char **argv, unsigned flags,
@@ -1180,9 +1181,8 @@ static void start_services(void)
         }
     }
     if (model && err_is_ok(slot_alloc(&irq)) &&
-        err_is_ok(cap_invoke(TASKCN_CAP(TASKCN_SLOT_IRQTABLE), IRQTableCmd_Get, 4,
-                             bi->irq_uart, CAPADDR(irq.cnode, 0), CAP_LEVEL_L1,
-                             irq.slot).err)) {
+        err_is_ok(irqtable_get(TASKCN_CAP(TASKCN_SLOT_IRQTABLE), bi->irq_uart,
+                               CAPADDR(irq.cnode, 0), CAP_LEVEL_L1, irq.slot))) {
         caps.extra[1] = irq;
         char *argv[] = { "serial", (char *)model, NULL };
         if (err_is_ok(start_domain(2, argv, START_SYSTEM, &caps, 0, NULL))) {
@@ -1359,7 +1359,7 @@ int main(void)
     wait_running(NULL, !test_mode);
     if (test_mode) {
         printf("init: all boot-list domains have ended\n");
-        cap_invoke(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), KernelCmd_Shutdown, 1, failures);
+        kernel_shutdown(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), failures);
     }
     shell_run();
     return 0;

@@ -531,7 +531,7 @@ static void irq_event(void *arg)
      * FIFO level reaches the trigger, not for every character). */
     model->rx_irq_clear();
     take_input();
-    cap_invoke(capref_addr(irq_cap), IRQCmd_Ack, 0);
+    irq_ack(capref_addr(irq_cap));
     deliver_input();
     lmp_chan_register_recv(&irq_chan, get_default_waitset(), MKCLOSURE(irq_event, NULL));
 }
@@ -579,8 +579,7 @@ int main(int argc, char **argv)
     stdio_set_backend(&direct);
 
     if ((err = lmp_chan_accept(&irq_chan, 64, NULL_CAP)) ||
-        (err = cap_invoke(capref_addr(irq_cap), IRQCmd_Connect, 2,
-                          capref_addr(irq_chan.local_cap), CAP_LEVEL_L2).err)) {
+        (err = irq_connect(capref_addr(irq_cap), capref_addr(irq_chan.local_cap)))) {
         DEBUG_ERR(err, "connecting the UART interrupt");
         return 1;
     }

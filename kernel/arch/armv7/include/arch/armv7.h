@@ -17,14 +17,24 @@
 #define MODE_SYS        0x1f
 #define MODE_MASK       0x1f
 
-#define PSR_T           (1 << 5)    /* Thumb state */
 #define PSR_F           (1 << 6)    /* FIQ masked */
 #define PSR_I           (1 << 7)    /* IRQ masked */
 #define PSR_A           (1 << 8)    /* asynchronous abort masked */
 #define PSR_E           (1 << 9)    /* big-endian data */
-/* Thumb IT state: IT[1:0] in bits 26:25, IT[7:2] in bits 15:10
- * (PSR_IT_MASK, shared with user space in <sprat/syscall.h>). */
+/* The Thumb bit PSR_T (bit 5) and the Thumb IT state, IT[1:0] in bits
+ * 26:25 and IT[7:2] in bits 15:10 (PSR_IT_MASK), are shared with user
+ * space in <sprat/syscall.h>. */
 #include <sprat/syscall.h>
+
+/* The CPSR bits a dispatcher may set in its save area: the condition
+ * flags NZCVQ (31:27), GE (19:16), the Thumb IT state and T.  Nothing else
+ * survives a resume from a save area -- no mode, no interrupt masks, no
+ * endianness (ARM ARM B1.3.3).  The IT bits must survive: a thread
+ * preempted inside a Thumb-2 IT block resumes with the rest of the block
+ * still conditional.  Used by dispatch_sanitize_cpsr (dispatch.c) and by
+ * the fast path (lmp_fastpath.S, block 11a); no unsigned suffixes: the
+ * assembler reads this too. */
+#define PSR_USER_BITS   (0xf8000000 | 0x000f0000 | PSR_IT_MASK | PSR_T)
 
 /* SCTLR, System Control Register (ARM ARM B4.1.130) */
 #define SCTLR_M         (1 << 0)    /* MMU enable */
