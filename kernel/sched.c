@@ -89,7 +89,7 @@ void sched_remove(struct dcb *d)
  * sched_exit, whose sched_choose either switches (sched_dispatch clears
  * the flag) or keeps the current dispatcher only if the flag is clear.
  * (The idle loop may run with it set: it is no dispatcher.)  Tested by
- * kernel/tests/test_sched.c, sched_resched_never_survives_into_a_dispatcher.
+ * tests/kernel/test_sched.c, sched_resched_never_survives_into_a_dispatcher.
  */
 void sched_tick(void)
 {

@@ -1,5 +1,5 @@
 /*
- * kernel/tests/test_cap_types.c -- the per-type tables agree: a type has
+ * tests/kernel/test_cap_types.c -- the per-type tables agree: a type has
  * an invocation handler (kernel/cap_hooks.c) exactly when some method of
  * it needs a right (kernel/cap_types.c), and a type without handler
  * answers SYS_ERR_ILLEGAL_INVOCATION.  The checklist for adding a type is

@@ -35,7 +35,7 @@
  *     interrupt that sets it always ends in sched_choose, which switches
  *     and clears it), so the fast path need not look at it (the rule is
  *     written at sched_tick, kernel/sched.c, and tested by
- *     kernel/tests/test_sched.c);
+ *     tests/kernel/test_sched.c);
  *   - LMP is local to one core and the kernel is not preemptible: nobody
  *     can look at the ring between our stores, so their order is free.
  *
