@@ -141,11 +141,13 @@ errval_t waitset_chan_deregister(struct waitset_chanstate *cs)
 /* Called disabled. */
 static void make_pending(struct waitset_chanstate *cs)
 {
+    /* LAB 5 BEGIN: return; */
     struct waitset *ws = cs->waitset;
     q_remove(queue_of(ws, cs->state), cs);
     cs->state = CHAN_PENDING;
     q_add(&ws->pending, cs);
     thread_wake_one_disabled(&ws->waiting);
+    /* LAB 5 END */
 }
 
 errval_t waitset_chan_trigger(struct waitset_chanstate *cs)
@@ -166,6 +168,7 @@ errval_t waitset_chan_trigger(struct waitset_chanstate *cs)
 /* Called disabled: take the first pending channel's closure, if any. */
 static bool take_pending(struct waitset *ws, struct event_closure *ret)
 {
+    /* LAB 5 BEGIN: return false; */
     struct waitset_chanstate *cs = ws->pending;
     if (cs == NULL) {
         return false;
@@ -175,11 +178,13 @@ static bool take_pending(struct waitset *ws, struct event_closure *ret)
     cs->waitset = NULL;
     *ret = cs->closure;
     return true;
+    /* LAB 5 END */
 }
 
 /* Called disabled: poll each polled channel once. */
 static void poll_channels(struct waitset *ws)
 {
+    /* LAB 5 BEGIN: return; */
     unsigned n = 0;
     struct waitset_chanstate *cs = ws->polled;
     if (cs == NULL) {
@@ -197,6 +202,7 @@ static void poll_channels(struct waitset *ws)
         }
         cs = next;
     }
+    /* LAB 5 END */
 }
 
 errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
@@ -213,6 +219,7 @@ errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
 
 errval_t get_next_event(struct waitset *ws, struct event_closure *ret)
 {
+    /* LAB 5 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     disp_disable();
     for (;;) {
         disp_poll_events();
@@ -231,6 +238,7 @@ errval_t get_next_event(struct waitset *ws, struct event_closure *ret)
     }
     disp_enable();
     return SYS_ERR_OK;
+    /* LAB 5 END */
 }
 
 errval_t event_dispatch(struct waitset *ws)

@@ -149,6 +149,7 @@ static uint32_t grant_base(struct capref cap)
 
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
+    /* LAB 7 BEGIN: resp->err = LIB_ERR_NOT_IMPLEMENTED; */
     struct rpc_ram_cap_req in;
     if ((resp->err = rpc_ram_cap_req_unpack(req, &in))) {
         return;
@@ -170,6 +171,7 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
         /* The capability goes as a copy: we keep ours. */
         resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
     }
+    /* LAB 7 END */
 }
 
 /* The grant of domain's whose memory is exactly info's, or NULL.  Grants
