@@ -13,6 +13,7 @@
 
 #define PAGE 4096u
 
+/* LAB 4 BEGIN */
 /* The pages segment s touches: [*lo, *hi).  64-bit, so the end of a
  * segment that ends at 4 GiB still rounds up correctly. */
 static void page_span(const struct elf_segment *s, uint64_t *lo, uint64_t *hi)
@@ -25,6 +26,7 @@ static int is_elf_magic(const uint8_t *id)
 {
     return id[0] == ELFMAG0 && id[1] == 'E' && id[2] == 'L' && id[3] == 'F';
 }
+/* LAB 4 END */
 
 /* LAB 4 BEGIN */
 /* The ELF header and the bounds of the program header table. */
