@@ -16,7 +16,9 @@ two comment lines (C, assembly, Markdown or Makefile comments):
 
 `skel` replaces the region by a "your code here" comment and the stub
 after "BEGIN:" (no stub: the region goes, e.g. a helper only the solution
-uses).  Files are found by their markers, not by a list.  Regions between
+uses).  A line `/* LAB 5 UNUSED */` before a helper that the stubs no
+longer call becomes `__attribute__((unused))` (the student may use it).
+Files are found by their markers, not by a list.  Regions between
 `INSTRUCTOR BEGIN` and `INSTRUCTOR END` lines, and labs/instructor/, go
 from every student tree.
 
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import tomllib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -50,6 +53,8 @@ COMMENT = r'^([ \t]*)(?:/\*|<!--|#|@)[ \t]*'
 END_COMMENT = r'[ \t]*(?:\*/|-->)?[ \t]*$'
 BEGIN_RE = re.compile(COMMENT + r'LAB (\d+) BEGIN(?::[ \t]*(.*?))?' + END_COMMENT)
 END_RE = re.compile(COMMENT + r'LAB (\d+) END' + END_COMMENT)
+# Before a helper the lab's stubs no longer call: "unused" in its tree.
+UNUSED_RE = re.compile(COMMENT + r'LAB (\d+) UNUSED' + END_COMMENT)
 INSTR_BEGIN_RE = re.compile(COMMENT + r'INSTRUCTOR BEGIN' + END_COMMENT)
 INSTR_END_RE = re.compile(COMMENT + r'INSTRUCTOR END' + END_COMMENT)
 # Never transformed: the manifest, the handouts' examples, this script.
@@ -141,6 +146,11 @@ def blank(text, lab_of_stub, handouts):
         if skipping is not None:
             if END_RE.match(line):
                 skipping = None
+            continue
+        u = UNUSED_RE.match(line)
+        if u:
+            if int(u.group(2)) in lab_of_stub:
+                out.append('%s__attribute__((unused))\n' % u.group(1))
             continue
         b = BEGIN_RE.match(line)
         if b and int(b.group(2)) in lab_of_stub:
@@ -380,7 +390,7 @@ def check(lab_args, keep=False, root=ROOT):
     labs = load_manifest(root)
     chosen = [lab_by_arg(labs, a) for a in lab_args] if lab_args else \
         [labs[k] for k in sorted(labs)]
-    print('1..%d' % (3 * len(chosen)))
+    print('1..%d' % (4 * len(chosen)))
     i, failed = 0, 0
 
     def tap(ok, what):
@@ -390,8 +400,10 @@ def check(lab_args, keep=False, root=ROOT):
         print('%sok %d - %s' % ('' if ok else 'not ', i, what), flush=True)
 
     tmp = tempfile.mkdtemp(prefix='sprat-labs-')
+    marked = marked_files(root)
     try:
         for lab in chosen:
+            t0 = time.monotonic()
             tag = 'lab %d (%s)' % (lab['n'], lab['name'])
             out = os.path.join(tmp, lab['name'])
             with open(os.devnull, 'w') as null:
@@ -407,13 +419,26 @@ def check(lab_args, keep=False, root=ROOT):
             if b.returncode != 0:
                 print('# ' + '\n# '.join(b.stdout.strip().splitlines()[-15:]))
                 tap(False, '%s: the student tree fails the grader (not built)' % tag)
+                tap(False, '%s: the solution put back (not built)' % tag)
             else:
                 s, tot, res = grade(str(lab['n']), out, quiet=True)
                 fails = [r[0] for r in res if not r[1]]
                 tap(s < tot and fails, '%s: the student tree fails the grader: %d/%d, '
                     'failing %s' % (tag, s, tot, ', '.join(fails) or 'nothing'))
+                # The lab's solution put back: the later labs come from
+                # the reference objects, and it must get full marks.
+                for p, ns in marked.items():
+                    if lab['n'] in ns:
+                        shutil.copy(os.path.join(root, p), os.path.join(out, p))
+                s, tot, res = grade(str(lab['n']), out, quiet=True)
+                tap(s == tot, '%s: the student tree with the solution of this lab put back '
+                    '(later labs from reference objects) scores %d/%d' % (tag, s, tot))
+                if s != tot:
+                    for r in res:
+                        print('#   %s: %s %s' % (r[0], 'PASS' if r[1] else 'FAIL', r[3]))
             s, tot, res = grade(str(lab['n']), root, quiet=True)
-            tap(s == tot, '%s: the solution scores %d/%d' % (tag, s, tot))
+            tap(s == tot, '%s: the solution scores %d/%d (this lab\'s check: %.0f s)'
+                % (tag, s, tot, time.monotonic() - t0))
             if s != tot:
                 for r in res:
                     print('#   %s: %s %s' % (r[0], 'PASS' if r[1] else 'FAIL', r[3]))
