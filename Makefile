@@ -131,4 +131,7 @@ clean:
 # A prerequisite that is never up to date: its target is always remade.
 FORCE:
 
+# The course labs: student trees, grading, hand-in (labs/README.md).
+include mk/labs.mk
+
 -include $(shell find build -name '*.d' 2>/dev/null)

@@ -13,6 +13,7 @@
 
 #define PAGE 4096u
 
+/* LAB 4 BEGIN */
 /* The pages segment s touches: [*lo, *hi).  64-bit, so the end of a
  * segment that ends at 4 GiB still rounds up correctly. */
 static void page_span(const struct elf_segment *s, uint64_t *lo, uint64_t *hi)
@@ -25,7 +26,9 @@ static int is_elf_magic(const uint8_t *id)
 {
     return id[0] == ELFMAG0 && id[1] == 'E' && id[2] == 'L' && id[3] == 'F';
 }
+/* LAB 4 END */
 
+/* LAB 4 BEGIN */
 /* The ELF header and the bounds of the program header table. */
 static errval_t check_header(const struct elf32_ehdr *eh, size_t bytes)
 {
@@ -58,7 +61,9 @@ static errval_t check_header(const struct elf32_ehdr *eh, size_t bytes)
     }
     return SYS_ERR_OK;
 }
+/* LAB 4 END */
 
+/* LAB 4 BEGIN */
 /* One PT_LOAD entry on its own: sizes, file bounds, address range. */
 static errval_t check_segment(const struct elf32_phdr *ph, size_t bytes,
                               uint32_t limit)
@@ -78,7 +83,9 @@ static errval_t check_segment(const struct elf32_phdr *ph, size_t bytes,
     }
     return SYS_ERR_OK;
 }
+/* LAB 4 END */
 
+/* LAB 4 BEGIN */
 /* Segments are mapped with their own rights, page by page: two segments
  * may not share a page (or one would get the other's rights). */
 static errval_t check_overlap(const struct elf_info *out, const struct elf_segment *s)
@@ -94,10 +101,12 @@ static errval_t check_overlap(const struct elf_info *out, const struct elf_segme
     }
     return SYS_ERR_OK;
 }
+/* LAB 4 END */
 
 errval_t elf_parse(const void *image, size_t bytes, uint32_t limit,
                    struct elf_info *out)
 {
+    /* LAB 4 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     const struct elf32_ehdr *eh = image;
     errval_t err;
 
@@ -140,4 +149,5 @@ errval_t elf_parse(const void *image, size_t bytes, uint32_t limit,
     }
     out->entry = eh->e_entry;
     return SYS_ERR_OK;
+    /* LAB 4 END */
 }

@@ -93,10 +93,12 @@ void cap_create_root(struct cte *dest, const struct capability *cap)
     mdb_insert_root(dest);
 }
 
+/* LAB 1 BEGIN */
 static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
     return a < b + blen && b < a + alen;
 }
+/* LAB 1 END */
 
 /*
  * The retype high-water mark.  Retype must refuse a range that overlaps a
@@ -134,6 +136,7 @@ static void watermark_update(struct cte *src, uint32_t end, bool fresh)
     }
 }
 
+/* LAB 1 BEGIN */
 /* Does [base, base + bytes) overlap a live descendant of src's object? */
 static bool overlaps_descendant(struct cte *src, uint64_t base, uint64_t bytes)
 {
@@ -147,12 +150,14 @@ static bool overlaps_descendant(struct cte *src, uint64_t base, uint64_t bytes)
     }
     return false;
 }
+/* LAB 1 END */
 
 /* Check a retype request; on success *size is each object's size. */
 static errval_t retype_check(const struct cte *src, uint32_t offset,
                              unsigned type, uint32_t objsize, uint32_t count,
                              uint32_t *size)
 {
+    /* LAB 1 BEGIN: return SYS_ERR_NOT_IMPLEMENTED; */
     const struct objtype_info *from = objtype_info(src->cap.type);
     const struct objtype_info *to = objtype_info(type);
 
@@ -206,6 +211,7 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
         return SYS_ERR_RETYPE_OVERLAP;
     }
     return SYS_ERR_OK;
+    /* LAB 1 END */
 }
 
 errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
@@ -419,6 +425,7 @@ errval_t cap_delete(struct cte *cte)
 
 errval_t cap_revoke(struct cte *cte)
 {
+    /* LAB 1 BEGIN: return SYS_ERR_NOT_IMPLEMENTED; */
     if (cte->cap.type == ObjType_Null) {
         return SYS_ERR_CAP_NOT_FOUND;
     }
@@ -437,6 +444,7 @@ errval_t cap_revoke(struct cte *cte)
         cap_delete(d);
     }
     return SYS_ERR_OK;
+    /* LAB 1 END */
 }
 
 void cap_move(struct cte *dest, struct cte *src)

@@ -15,6 +15,7 @@ size_t rpc_strlen(const char *s)
 errval_t rpc_marshal_bytes(struct rpc_payload *p, unsigned n, const void *const *ptr,
                            const size_t *len, bool copy)
 {
+    /* LAB 6 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     size_t total = 0;
 
     p->bytes = NULL;
@@ -57,11 +58,13 @@ errval_t rpc_marshal_bytes(struct rpc_payload *p, unsigned n, const void *const 
     p->bytes = buf;
     p->len = (uint32_t)total;
     return SYS_ERR_OK;
+    /* LAB 6 END */
 }
 
 errval_t rpc_unmarshal_bytes(const struct rpc_payload *p, unsigned first, unsigned n,
                              const uint8_t **ptr, size_t *len)
 {
+    /* LAB 6 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     static const uint8_t empty[1];
     size_t off = 0;
 
@@ -85,6 +88,7 @@ errval_t rpc_unmarshal_bytes(const struct rpc_payload *p, unsigned first, unsign
     ptr[n - 1] = p->len > off ? p->bytes + off : empty;
     len[n - 1] = p->len - off;
     return SYS_ERR_OK;
+    /* LAB 6 END */
 }
 
 errval_t rpc_copy_out_str(char **dst, const char *src)

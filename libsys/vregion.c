@@ -57,6 +57,7 @@ errval_t vregion_init(struct vregion_map *m, uint64_t base, uint64_t limit,
     return SYS_ERR_OK;
 }
 
+/* LAB 2 BEGIN */
 /*
  * Carve [addr, addr + bytes) out of free region r (which holds all of it;
  * prev is r's predecessor or NULL).  Up to two new free regions are cut
@@ -101,13 +102,17 @@ static errval_t carve(struct vregion_map *m, struct vregion *prev,
     r->user = NULL;
     return SYS_ERR_OK;
 }
+/* LAB 2 END */
 
+/* LAB 2 BEGIN */
 /* A size is good if it is a non-zero number of granules that could fit. */
 static bool bad_size(const struct vregion_map *m, uint64_t bytes)
 {
     return bytes == 0 || bytes % m->granule != 0 || bytes > m->limit - m->base;
 }
+/* LAB 2 END */
 
+/* LAB 2 BEGIN */
 /* Where in free region r an aligned block of bytes fits; false if not.
  * Computed as an offset from r->base so that nothing can wrap. */
 static bool fit(const struct vregion *r, uint64_t bytes, uint64_t align,
@@ -120,10 +125,12 @@ static bool fit(const struct vregion *r, uint64_t bytes, uint64_t align,
     *addr = r->base + pad;
     return true;
 }
+/* LAB 2 END */
 
 errval_t vregion_alloc(struct vregion_map *m, uint64_t bytes, uint64_t align,
                        uint32_t flags, uint64_t *ret)
 {
+    /* LAB 2 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     if (bad_size(m, bytes) || !is_pow2(align)) {
         return LIB_ERR_VREGION_BAD_ARGS;
     }
@@ -142,11 +149,13 @@ errval_t vregion_alloc(struct vregion_map *m, uint64_t bytes, uint64_t align,
         }
     }
     return LIB_ERR_VREGION_NO_SPACE;
+    /* LAB 2 END */
 }
 
 errval_t vregion_alloc_fixed(struct vregion_map *m, uint64_t addr,
                              uint64_t bytes, uint32_t flags)
 {
+    /* LAB 2 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     if (bad_size(m, bytes) || addr % m->granule != 0 || addr < m->base ||
         addr >= m->limit || bytes > m->limit - addr) {
         return LIB_ERR_VREGION_BAD_ARGS;
@@ -161,10 +170,12 @@ errval_t vregion_alloc_fixed(struct vregion_map *m, uint64_t addr,
         }
     }
     return LIB_ERR_VREGION_OVERLAP;             /* not reached: the list tiles */
+    /* LAB 2 END */
 }
 
 errval_t vregion_free(struct vregion_map *m, uint64_t addr)
 {
+    /* LAB 2 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     struct vregion *prev = NULL;
     for (struct vregion *r = m->head; r; prev = r, r = r->next) {
         if (r->base != addr || is_free(r)) {
@@ -186,6 +197,7 @@ errval_t vregion_free(struct vregion_map *m, uint64_t addr)
         return SYS_ERR_OK;
     }
     return LIB_ERR_VREGION_NOT_FOUND;
+    /* LAB 2 END */
 }
 
 struct vregion *vregion_find(struct vregion_map *m, uint64_t addr)

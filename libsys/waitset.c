@@ -135,11 +135,13 @@ errval_t waitset_chan_deregister(struct waitset_chanstate *cs)
 /* Called disabled. */
 static void make_pending(struct waitset_chanstate *cs)
 {
+    /* LAB 5 BEGIN: return; */
     struct waitset *ws = cs->waitset;
     q_remove(queue_of(ws, cs->state), cs);
     cs->state = CHAN_PENDING;
     q_add(&ws->pending, cs);
     thread_wake_one_disabled(&ws->waiting);
+    /* LAB 5 END */
 }
 
 errval_t waitset_chan_trigger(struct waitset_chanstate *cs)
@@ -158,6 +160,7 @@ errval_t waitset_chan_trigger(struct waitset_chanstate *cs)
 /* Called disabled: take the first pending channel's closure, if any. */
 static bool take_pending(struct waitset *ws, struct event_closure *ret)
 {
+    /* LAB 5 BEGIN: return false; */
     struct waitset_chanstate *cs = ws->pending;
     if (cs == NULL) {
         return false;
@@ -167,11 +170,13 @@ static bool take_pending(struct waitset *ws, struct event_closure *ret)
     cs->waitset = NULL;
     *ret = cs->closure;
     return true;
+    /* LAB 5 END */
 }
 
 /* Called disabled: poll each polled channel once. */
 static void poll_channels(struct waitset *ws)
 {
+    /* LAB 5 BEGIN: return; */
     unsigned n = 0;
     struct waitset_chanstate *cs = ws->polled;
     if (cs == NULL) {
@@ -189,6 +194,7 @@ static void poll_channels(struct waitset *ws)
         }
         cs = next;
     }
+    /* LAB 5 END */
 }
 
 errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
@@ -203,6 +209,7 @@ errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
 
 errval_t get_next_event(struct waitset *ws, struct event_closure *ret)
 {
+    /* LAB 5 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     disp_disable();
     for (;;) {
         disp_poll_events();
@@ -221,6 +228,7 @@ errval_t get_next_event(struct waitset *ws, struct event_closure *ret)
     }
     disp_enable();
     return SYS_ERR_OK;
+    /* LAB 5 END */
 }
 
 errval_t event_dispatch(struct waitset *ws)

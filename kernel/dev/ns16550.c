@@ -55,12 +55,15 @@ static inline void ns16550_write(volatile void *base, unsigned idx, uint32_t val
 
 uint32_t ns16550_divisor(uint32_t clock_hz, uint32_t baud)
 {
+    /* LAB 9 BEGIN: return 0; */
     uint64_t unit = (uint64_t)OVERSAMPLING * baud;
     return (uint32_t)((clock_hz + unit / 2) / unit);
+    /* LAB 9 END */
 }
 
 void ns16550_init(volatile void *base, uint32_t clock_hz, uint32_t baud)
 {
+    /* LAB 9 BEGIN: return; */
     uint32_t div = ns16550_divisor(clock_hz, baud);
 
     for (unsigned i = 0; i < DRAIN_POLLS; i++) {
@@ -84,19 +87,24 @@ void ns16550_init(volatile void *base, uint32_t clock_hz, uint32_t baud)
     ns16550_write(base, UART_DLH, (div >> 8) & 0xff);
     ns16550_write(base, UART_LCR, LCR_8N1);
     ns16550_write(base, UART_MCR, MCR_DTR_RTS);
+    /* LAB 9 END */
 }
 
 void ns16550_putc(volatile void *base, char c)
 {
+    /* LAB 9 BEGIN: return; */
     while ((ns16550_read(base, UART_LSR) & LSR_THRE) == 0) {
     }
     ns16550_write(base, UART_THR, (uint8_t)c);
+    /* LAB 9 END */
 }
 
 int ns16550_getc(volatile void *base)
 {
+    /* LAB 9 BEGIN: return -1; */
     if ((ns16550_read(base, UART_LSR) & LSR_DR) == 0) {
         return -1;
     }
     return (int)(ns16550_read(base, UART_RHR) & 0xff);
+    /* LAB 9 END */
 }

@@ -77,6 +77,7 @@
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
+/* LAB 8 BEGIN: b       slow */
     /* ---- 1. the system call word (r0): an LMP send we can do here ----
      * (syscall_handle, sys_invoke in kernel/syscall.c) */
     ldr     r2, =WORD_MUST_MASK
@@ -354,6 +355,7 @@ wake:
     mov     lr, r7
     b       woken
 
+/* LAB 8 END */
 slow:
     mov     r0, sp
     mov     r1, #EXC_SVC

@@ -70,6 +70,7 @@ static struct client *client_find(uint32_t domain)
 }
 
 /* The client entry of domain, made if it has none (NULL if full). */
+/* LAB 7 UNUSED */
 static struct client *client_of(uint32_t domain)
 {
     struct client *c = client_find(domain);
@@ -90,6 +91,7 @@ static struct client *client_of(uint32_t domain)
 
 /* A free entry (not yet taken: take_grant does that), or NULL if the
  * table cannot grow. */
+/* LAB 7 UNUSED */
 static struct grant *free_grant(void)
 {
     if (first_free == NO_GRANT) {
@@ -109,6 +111,7 @@ static struct grant *free_grant(void)
 }
 
 /* g (from free_grant) now holds cap: off the free chain. */
+/* LAB 7 UNUSED */
 static void take_grant(struct grant *g, struct capref cap, uint32_t bytes, uint32_t domain)
 {
     first_free = g->next_free;
@@ -134,12 +137,14 @@ static void reclaim_grant(struct grant *g)
 /* RAM_CAP's alignment: 0 (no constraint) or a power of two no larger
  * than all the memory we serve (more could never be met).  Up to a page
  * any capability meets it; above, the physical base is a multiple of it. */
+/* LAB 7 UNUSED */
 static bool alignment_ok(size_t alignment)
 {
     return (alignment & (alignment - 1)) == 0 && alignment <= total_bytes;
 }
 
 /* A new grant's physical base (for grant_of). */
+/* LAB 7 UNUSED */
 static uint32_t grant_base(struct capref cap)
 {
     struct capability_info info = { 0 };
@@ -149,6 +154,7 @@ static uint32_t grant_base(struct capref cap)
 
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
+    /* LAB 7 BEGIN: resp->err = LIB_ERR_NOT_IMPLEMENTED; */
     struct rpc_ram_cap_req in;
     if ((resp->err = rpc_ram_cap_req_unpack(req, &in))) {
         return;
@@ -170,6 +176,7 @@ static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
         /* The capability goes as a copy: we keep ours. */
         resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
     }
+    /* LAB 7 END */
 }
 
 /* The grant of domain's whose memory is exactly info's, or NULL.  Grants
