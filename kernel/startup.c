@@ -14,6 +14,10 @@
  *   Dispatcher  DCB + frame, entered through run() like any other domain
  *   for init    Kernel and IRQTable caps, a Frame per boot module, a
  *               DevFrame per device, RAM caps for all free memory
+ *
+ * The address space and the arguments page are laid out by the code
+ * libsys' spawn uses too (freestanding/domain_build.c), through the
+ * callbacks init_ops below.
  */
 #include <kernel.h>
 #include <cap.h>
@@ -28,6 +32,7 @@
 #include <sprat/args.h>
 #include <sprat/bootfs.h>
 #include <sprat/bootinfo.h>
+#include <freestanding/domain_build.h>
 #include <freestanding/elf.h>
 #include <sprat/vm_layout.h>
 
@@ -81,104 +86,75 @@ static struct cte *boot_obj(const struct capability *cnode, uint32_t slot,
     return cte;
 }
 
-/* ---- init's address space --------------------------------------------- */
+/* ---- init's address space: the callbacks of freestanding/domain_build.c */
 
+/* What the callbacks need: init's L2 CNodes and its L1 table. */
 struct init_space {
-    struct capability *pagecn;
+    struct cte *cn[ROOTCN_SLOTS_USER];
     struct cte *l1;
-    struct spawn_args *args;
-    uint32_t pagecn_next;
-    uint32_t segcn_next;
 };
 
-/* The L2 table covering va, created and mapped on first use. */
-static struct cte *l2_for(struct init_space *s, vaddr_t va)
+static struct cte *slot_cte(struct init_space *s, struct dom_slot at)
 {
-    uint32_t l1_index = va >> SECTION_SHIFT;
-    struct spawn_args *a = s->args;
+    return cnode_slot(&s->cn[at.cnode]->cap, at.slot);
+}
 
-    for (uint32_t i = 0; i < a->num_l2; i++) {
-        if (a->l2[i].l1_index == l1_index) {
-            return cnode_slot(s->pagecn, a->l2[i].pagecn_slot);
-        }
-    }
-    assert(a->num_l2 < SPAWN_MAX_L2);
-    uint32_t slot = s->pagecn_next++;
-    struct cte *l2 = boot_obj(s->pagecn, slot, ObjType_VNode_ARM_l2,
+static errval_t init_new_l2(void *ctx, struct dom_slot table, uint32_t l1_index)
+{
+    struct init_space *s = ctx;
+    struct cte *l2 = boot_obj(&s->cn[table.cnode]->cap, table.slot, ObjType_VNode_ARM_l2,
                               OBJSIZE_VNODE_ARM_L2);
-    errval_t err = vnode_map(s->l1, l1_index, l2, 0, 1, 0);
-    assert(err_is_ok(err));
-    a->l2[a->num_l2].l1_index = l1_index;
-    a->l2[a->num_l2].pagecn_slot = slot;
-    a->num_l2++;
-    return l2;
+    return vnode_map(s->l1, l1_index, l2, 0, 1, 0);
 }
 
-/* Map the whole frame in cte at va (it must not cross a 1 MiB boundary). */
-static void map_frame(struct init_space *s, vaddr_t va, struct cte *frame,
-                      uint32_t flags)
+static errval_t init_new_frame(void *ctx, struct dom_slot frame, uint32_t bytes)
 {
-    uint32_t pages = frame->cap.bytes / BASE_PAGE_SIZE;
-    assert((va >> SECTION_SHIFT) == ((va + frame->cap.bytes - 1) >> SECTION_SHIFT));
-    errval_t err = vnode_map(l2_for(s, va), (va >> PAGE_SHIFT) & 0xff, frame,
-                             0, pages, flags);
-    assert(err_is_ok(err));
+    struct init_space *s = ctx;
+    boot_obj(&s->cn[frame.cnode]->cap, frame.slot, ObjType_Frame, bytes);
+    return SYS_ERR_OK;
 }
 
-static void add_vregion(struct spawn_args *a, vaddr_t base, uint32_t bytes)
+/* The kernel writes a frame through its linear map of RAM. */
+static errval_t init_write_frame(void *ctx, struct dom_slot frame, uint32_t bytes,
+                                 void (*fill)(uint8_t *mem, void *arg), void *arg)
 {
-    assert(a->num_vregions < SPAWN_MAX_VREGIONS);
-    a->vregions[a->num_vregions].base = base;
-    a->vregions[a->num_vregions].bytes = bytes;
-    a->num_vregions++;
+    fill(cap_phys_to_kptr(slot_cte(ctx, frame)->cap.base), arg);
+    return SYS_ERR_OK;
 }
 
-/* A fresh zeroed page (a Frame in SEGCN), not mapped yet. */
-static struct cte *new_page(struct init_space *s, struct capability *segcn)
+static errval_t init_map(void *ctx, struct dom_slot table, uint32_t index,
+                         struct dom_slot frame, uint32_t pages, uint32_t flags)
 {
-    return boot_obj(segcn, s->segcn_next++, ObjType_Frame, BASE_PAGE_SIZE);
+    return vnode_map(slot_cte(ctx, table), index, slot_cte(ctx, frame), 0, pages, flags);
 }
 
-static uint32_t segment_flags(uint32_t elf_flags)
-{
-    uint32_t f = 0;
-    if (elf_flags & PF_R) f |= VREGION_FLAGS_READ;
-    if (elf_flags & PF_W) f |= VREGION_FLAGS_WRITE;
-    if (elf_flags & PF_X) f |= VREGION_FLAGS_EXECUTE;
-    return f;
-}
+static const struct dom_ops init_ops = {
+    .new_l2 = init_new_l2, .new_frame = init_new_frame,
+    .write_frame = init_write_frame, .map = init_map,
+};
 
-/* Load init's ELF segments page by page (one Frame per page in SEGCN).
- * Each page is filled first and mapped after: mapping a page executable
- * is what makes the kernel clean the D-cache and invalidate the I-cache
- * for it (vnode.c, sync_code), so it must come after the last write. */
-static uint32_t load_elf(struct init_space *s, struct capability *segcn,
-                         const uint8_t *image, uint32_t bytes)
+/* init's ELF segments, stack, dispatcher frame, arguments and bootinfo
+ * pages (each filled before it is mapped: mapping a page executable is
+ * what makes the kernel clean it for the I-cache, vnode.c's sync_code);
+ * returns the entry point. */
+static uint32_t build_space(struct dom_build *d, const uint8_t *image, uint32_t bytes)
 {
+    static const char *const argv[] = { "init", NULL };
+    const struct dom_slot bootinfo = { ROOTCN_SLOT_TASKCN, TASKCN_SLOT_BOOTINFO };
     struct elf_info info;
-    errval_t err = elf_parse(image, bytes, USER_IMAGE_LIMIT, &info);
-    if (err_is_fail(err)) {
+    errval_t err;
+
+    if ((err = elf_parse(image, bytes, USER_IMAGE_LIMIT, &info))) {
         panic("init is not a loadable ELF file (error %u)", (unsigned)err);
     }
-    for (unsigned i = 0; i < info.num_segments; i++) {
-        const struct elf_segment *seg = &info.segments[i];
-        vaddr_t start = ALIGN_DOWN(seg->vaddr, BASE_PAGE_SIZE);
-        vaddr_t end = ALIGN_UP(seg->vaddr + seg->memsz, BASE_PAGE_SIZE);
-        for (vaddr_t va = start; va < end; va += BASE_PAGE_SIZE) {
-            struct cte *frame = new_page(s, segcn);
-            uint8_t *page = cap_phys_to_kptr(frame->cap.base);
-            /* The part of the file that lands in this page. */
-            vaddr_t file_end = seg->vaddr + seg->filesz;
-            vaddr_t lo = MAX(va, seg->vaddr);
-            vaddr_t hi = MIN(va + BASE_PAGE_SIZE, file_end);
-            if (lo < hi) {
-                memcpy(page + (lo - va), image + seg->offset + (lo - seg->vaddr),
-                       hi - lo);
-            }
-            map_frame(s, va, frame, segment_flags(seg->flags));
-        }
-        add_vregion(s->args, start, end - start);
+    if ((err = dom_set_args(d, 1, "init", 1, argv, NULL)) ||
+        (err = dom_load_segments(d, image, &info)) ||
+        (err = dom_map_standard(d, INIT_STACK_BYTES)) ||
+        (err = dom_map_region(d, BOOTINFO_VADDR, bootinfo, BASE_PAGE_SIZE,
+                              VREGION_FLAGS_READ))) {
+        panic("cannot build init's address space (error %u)", (unsigned)err);
     }
+    dom_finish(d);
     return info.entry;
 }
 
@@ -269,7 +245,8 @@ bool startup_init(void)
         .type = ObjType_L1CNode, .rights = CAPRIGHTS_ALLRIGHTS,
         .base = boot_alloc(root_bytes, BASE_PAGE_SIZE), .bytes = root_bytes,
     };
-    struct cte *cn[ROOTCN_SLOTS_USER];
+    struct init_space s;            /* the callbacks' state (above) */
+    struct cte **cn = s.cn;
     for (uint32_t i = 0; i < ROOTCN_SLOTS_USER; i++) {
         cn[i] = boot_obj(&root, i, ObjType_L2CNode, OBJSIZE_L2CNODE);
     }
@@ -293,35 +270,12 @@ bool startup_init(void)
     struct cte *bif = boot_obj(taskcn, TASKCN_SLOT_BOOTINFO, ObjType_Frame, BASE_PAGE_SIZE);
 
     /* Address space. */
-    struct init_space s = {
-        .pagecn = &cn[ROOTCN_SLOT_PAGECN]->cap,
-        .args = cap_phys_to_kptr(argsf->cap.base),
-        .pagecn_next = 1,
-    };
-    s.l1 = boot_obj(s.pagecn, 0, ObjType_VNode_ARM_l1, OBJSIZE_VNODE_ARM_L1);
-    struct spawn_args *a = s.args;
-    a->magic = SPAWN_ARGS_MAGIC;
-    a->domain_id = 1;
-    strlcpy_k(a->name, "init", sizeof(a->name));
-    a->argc = 1;
-    a->argv_offset[0] = 0;
-    strlcpy_k(a->strings, "init", sizeof(a->strings));
-
-    struct capability *segcn = &cn[ROOTCN_SLOT_SEGCN]->cap;
-    uint32_t entry = load_elf(&s, segcn, (const uint8_t *)__bootfs_start + init_mod->offset,
-                              init_mod->bytes);
-    for (vaddr_t va = USER_STACK_TOP - INIT_STACK_BYTES; va < USER_STACK_TOP;
-         va += BASE_PAGE_SIZE) {
-        map_frame(&s, va, new_page(&s, segcn), VREGION_FLAGS_READ_WRITE);
-    }
-    add_vregion(a, USER_STACK_TOP - USER_STACK_BYTES, USER_STACK_BYTES);
-    a->stack_mapped_bytes = INIT_STACK_BYTES;
-    map_frame(&s, DISPATCHER_VADDR, frame, VREGION_FLAGS_READ_WRITE);
-    add_vregion(a, DISPATCHER_VADDR, DISPATCHER_FRAME_BYTES);
-    map_frame(&s, ARGS_VADDR, argsf, VREGION_FLAGS_READ_WRITE);
-    add_vregion(a, ARGS_VADDR, BASE_PAGE_SIZE);
-    map_frame(&s, BOOTINFO_VADDR, bif, VREGION_FLAGS_READ);
-    add_vregion(a, BOOTINFO_VADDR, BASE_PAGE_SIZE);
+    s.l1 = boot_obj(&cn[ROOTCN_SLOT_PAGECN]->cap, 0, ObjType_VNode_ARM_l1,
+                    OBJSIZE_VNODE_ARM_L1);
+    struct dom_build d;
+    dom_build_init(&d, &init_ops, &s, cap_phys_to_kptr(argsf->cap.base));
+    uint32_t entry = build_space(&d, (const uint8_t *)__bootfs_start + init_mod->offset,
+                                 init_mod->bytes);
 
     /* What init gets to hand out. */
     struct bootinfo *bi = cap_phys_to_kptr(bif->cap.base);
@@ -337,16 +291,7 @@ bool startup_init(void)
     struct dcb *dcb = dcb_from_cap(&disp->cap);
     err = dispatch_setup(dcb, rootcte, s.l1, frame, NULL, 0);
     assert(err_is_ok(err));
-    struct dispatcher_shared *sh = dcb->shared;
-    sh->udisp = DISPATCHER_VADDR;
-    sh->run_entry = entry;
-    sh->stack_top = DISPATCHER_VADDR + DISP_STACK_TOP;
-    sh->domain_id = 1;
-    strlcpy_k(sh->name, "init", sizeof(sh->name));
-
-    a->pagecn_free = s.pagecn_next;
-    a->segcn_free = s.segcn_next;
-    a->taskcn_free = TASKCN_SLOTS_FREE;
+    dom_fill_shared(dcb->shared, entry, 1, "init");
 
     /* Everything else is free RAM for init. */
     add_region(bi, boot_first, boot_free - boot_first, RegionType_InitUsed, CPTR_NULL,

@@ -11,6 +11,11 @@
  * So the child's L2 CNodes are made in free slots of our root first (and
  * copied into the child's root), used there while building, and our
  * copies deleted at the end.
+ *
+ * The address space and the arguments page are laid out by the code the
+ * kernel uses for init too (freestanding/domain_build.c); this file gives
+ * it the callbacks that make and reach the child's objects, and does the
+ * CSpace, the capabilities and the hand-over to the kernel itself.
  */
 #include <stddef.h>
 #include <stdio.h>
@@ -22,12 +27,12 @@
 #include <sprat/args.h>
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
+#include <freestanding/domain_build.h>
 #include <freestanding/elf.h>
 #include <sprat/objtypes.h>
 #include <sprat/vm_layout.h>
 
 #define PAGE                4096u
-#define MIB                 (1u << 20)
 #define CHILD_STACK_BYTES   (64u * 1024)
 #define NUM_CHILD_CNODES    ROOTCN_SLOTS_USER
 
@@ -38,10 +43,8 @@ struct build {
     uint32_t next;              /* bump offset into child_ram */
     struct capref root;         /* our copy of the child's root CNode */
     uint32_t cn[NUM_CHILD_CNODES];  /* our root slots holding its L2 CNodes */
-    uint32_t pagecn_next;
-    uint32_t segcn_next;
-    struct spawn_args *args;    /* its arguments page, mapped here */
-    uint32_t args_vaddr;
+    struct dom_build d;         /* the shared part (freestanding/domain_build.c) */
+    uint32_t args_vaddr;        /* its arguments page, mapped here */
     struct capref args_copy;    /* the copy of it that is mapped here */
     uint32_t frame_vaddr;       /* its dispatcher frame, mapped here */
     struct capref frame_copy;
@@ -79,61 +82,35 @@ static errval_t make(struct build *b, struct capref dest, unsigned type,
     return cap_retype(dest, b->si->child_ram, off, type, fixed ? 0 : bytes, 1);
 }
 
-/* ---- the child's address space ------------------------------------------- */
+/* ---- the child's address space: the callbacks of freestanding/domain_build.c */
 
-static errval_t child_l2(struct build *b, uint32_t l1_index, struct capref *ret)
+static struct capref slot_ref(struct build *b, struct dom_slot at)
 {
-    struct spawn_args *a = b->args;
-    for (uint32_t i = 0; i < a->num_l2; i++) {
-        if (a->l2[i].l1_index == l1_index) {
-            *ret = child_slot(b, ROOTCN_SLOT_PAGECN, a->l2[i].pagecn_slot);
-            return SYS_ERR_OK;
-        }
-    }
-    if (a->num_l2 == SPAWN_MAX_L2 || b->pagecn_next == L2_CNODE_SLOTS) {
-        return LIB_ERR_VREGION_NO_SPACE;
-    }
-    uint32_t slot = b->pagecn_next++;
-    struct capref l2 = child_slot(b, ROOTCN_SLOT_PAGECN, slot);
+    return child_slot(b, at.cnode, at.slot);
+}
+
+static errval_t child_new_l2(void *ctx, struct dom_slot table, uint32_t l1_index)
+{
+    struct build *b = ctx;
+    struct capref l2 = slot_ref(b, table);
+    struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
     errval_t err = make(b, l2, ObjType_VNode_ARM_l2, OBJSIZE_VNODE_ARM_L2);
     if (err_is_fail(err)) {
         return err;
     }
-    struct capref l1 = child_slot(b, ROOTCN_SLOT_PAGECN, 0);
-    err = vnode_map_table(capref_addr(l1), l1_index, capref_addr(l2));
-    if (err_is_fail(err)) {
-        return err;
-    }
-    a->l2[a->num_l2].l1_index = l1_index;
-    a->l2[a->num_l2].pagecn_slot = slot;
-    a->num_l2++;
-    *ret = l2;
-    return SYS_ERR_OK;
+    return vnode_map_table(capref_addr(l1), l1_index, capref_addr(l2));
 }
 
-/* Map a whole frame (inside one MiB) at vaddr in the child. */
-static errval_t child_map(struct build *b, uint32_t vaddr, struct capref frame,
-                          uint32_t bytes, uint32_t flags)
+static errval_t child_new_frame(void *ctx, struct dom_slot frame, uint32_t bytes)
 {
-    struct capref l2;
-    errval_t err = child_l2(b, vaddr / MIB, &l2);
-    if (err_is_fail(err)) {
-        return err;
-    }
-    return vnode_map(capref_addr(l2), (vaddr / PAGE) % 256, capref_addr(frame), 0,
-                     bytes / PAGE, flags);
+    return make(ctx, slot_ref(ctx, frame), ObjType_Frame, bytes);
 }
 
-static errval_t add_vregion(struct build *b, uint32_t base, uint32_t bytes)
+static errval_t child_map(void *ctx, struct dom_slot table, uint32_t index,
+                          struct dom_slot frame, uint32_t pages, uint32_t flags)
 {
-    struct spawn_args *a = b->args;
-    if (a->num_vregions == SPAWN_MAX_VREGIONS) {
-        return LIB_ERR_VREGION_NO_SPACE;
-    }
-    a->vregions[a->num_vregions].base = base;
-    a->vregions[a->num_vregions].bytes = bytes;
-    a->num_vregions++;
-    return SYS_ERR_OK;
+    return vnode_map(capref_addr(slot_ref(ctx, table)), index,
+                     capref_addr(slot_ref(ctx, frame)), 0, pages, flags);
 }
 
 /* Map one of the child's frames here too (a capability copy in a slot of
@@ -167,81 +144,24 @@ static void unmap_here(struct capref *copy, uint32_t *va, uint32_t bytes)
     }
 }
 
-/* Map a copy of frame here, let fill() write it, unmap it again. */
-static errval_t with_frame_mapped(struct capref frame, uint32_t bytes,
-                                  void (*fill)(void *mem, void *arg), void *arg)
+/* Map a copy of the child's frame here, let fill() write it, unmap it. */
+static errval_t child_write_frame(void *ctx, struct dom_slot frame, uint32_t bytes,
+                                  void (*fill)(uint8_t *mem, void *arg), void *arg)
 {
     struct capref copy;
     uint32_t va;
-    errval_t err = map_here(frame, bytes, &copy, &va);
+    errval_t err = map_here(slot_ref(ctx, frame), bytes, &copy, &va);
     if (err_is_ok(err)) {
-        fill((void *)va, arg);
+        fill((uint8_t *)va, arg);
     }
     unmap_here(&copy, &va, bytes);
     return err;
 }
 
-struct chunk_fill {
-    const uint8_t *elf;
-    const struct elf_segment *seg;
-    uint32_t chunk_va;          /* page-aligned start of this chunk */
-    uint32_t chunk_bytes;
+static const struct dom_ops child_ops = {
+    .new_l2 = child_new_l2, .new_frame = child_new_frame,
+    .write_frame = child_write_frame, .map = child_map,
 };
-
-static void fill_chunk(void *mem, void *arg)
-{
-    struct chunk_fill *c = arg;
-    uint32_t file_lo = c->seg->vaddr;
-    uint32_t file_hi = c->seg->vaddr + c->seg->filesz;
-    uint32_t lo = c->chunk_va > file_lo ? c->chunk_va : file_lo;
-    uint32_t hi = c->chunk_va + c->chunk_bytes < file_hi ? c->chunk_va + c->chunk_bytes
-                                                           : file_hi;
-    if (lo < hi) {
-        memcpy((uint8_t *)mem + (lo - c->chunk_va),
-               c->elf + c->seg->offset + (lo - c->seg->vaddr), hi - lo);
-    }
-}
-
-static uint32_t seg_flags(uint32_t f)
-{
-    return ((f & PF_R) ? VREGION_FLAGS_READ : 0) |
-           ((f & PF_W) ? VREGION_FLAGS_WRITE : 0) |
-           ((f & PF_X) ? VREGION_FLAGS_EXECUTE : 0);
-}
-
-/* Each segment, in pieces that do not cross a MiB (one L2 table each). */
-static errval_t load_segments(struct build *b, const uint8_t *elf,
-                              const struct elf_info *info)
-{
-    for (unsigned i = 0; i < info->num_segments; i++) {
-        const struct elf_segment *seg = &info->segments[i];
-        uint32_t start = seg->vaddr & ~(PAGE - 1);
-        uint32_t end = (seg->vaddr + seg->memsz + PAGE - 1) & ~(PAGE - 1);
-        for (uint32_t va = start; va < end;) {
-            uint32_t chunk_end = (va / MIB + 1) * MIB;
-            uint32_t bytes = (end < chunk_end ? end : chunk_end) - va;
-            struct capref frame = child_slot(b, ROOTCN_SLOT_SEGCN, b->segcn_next++);
-            errval_t err;
-            if (b->segcn_next > L2_CNODE_SLOTS) {
-                return LIB_ERR_SLOT_ALLOC_FULL;
-            }
-            if ((err = make(b, frame, ObjType_Frame, bytes))) {
-                return err;
-            }
-            struct chunk_fill c = { elf, seg, va, bytes };
-            if ((err = with_frame_mapped(frame, bytes, fill_chunk, &c)) ||
-                (err = child_map(b, va, frame, bytes, seg_flags(seg->flags)))) {
-                return err;
-            }
-            va += bytes;
-        }
-        errval_t err = add_vregion(b, start, end - start);
-        if (err_is_fail(err)) {
-            return err;
-        }
-    }
-    return SYS_ERR_OK;
-}
 
 /* ---- the CSpace ------------------------------------------------------------ */
 
@@ -278,66 +198,6 @@ static errval_t give_cap(struct build *b, uint32_t slot, struct capref cap)
         return SYS_ERR_OK;
     }
     return cap_copy(child_slot(b, ROOTCN_SLOT_TASKCN, slot), cap);
-}
-
-/* ---- arguments and environment ------------------------------------------ */
-
-static unsigned count_strings(const char *const *v)
-{
-    unsigned n = 0;
-    while (v != NULL && v[n] != NULL) {
-        n++;
-    }
-    return n;
-}
-
-/* Bad arguments are the caller's error: refuse them before building
- * anything, rather than cut them short. */
-static errval_t check_args(int argc, const char *const *argv, const char *const *envp)
-{
-    size_t bytes = 0;
-
-    if (argc < 1 || argc > SPAWN_MAX_ARGS || argv[0] == NULL || argv[0][0] == '\0' ||
-        count_strings(envp) > SPAWN_MAX_ENV) {
-        return LIB_ERR_SPAWN_ARGS;
-    }
-    for (int i = 0; i < argc; i++) {
-        if (argv[i] == NULL) {
-            return LIB_ERR_SPAWN_ARGS;
-        }
-        bytes += strlen(argv[i]) + 1;
-    }
-    for (unsigned i = 0; i < count_strings(envp); i++) {
-        bytes += strlen(envp[i]) + 1;
-    }
-    return bytes <= SPAWN_ARGS_STRINGS ? SYS_ERR_OK : LIB_ERR_SPAWN_ARGS;
-}
-
-/* Fill the arguments page (check_args said everything fits). */
-static void fill_args(struct build *b, int argc, const char *const *argv,
-                      const char *const *envp)
-{
-    struct spawn_args *a = b->args;
-    uint32_t pos = 0;
-
-    a->magic = SPAWN_ARGS_MAGIC;
-    a->domain_id = b->si->domain_id;
-    memcpy(a->name, b->si->name, sizeof(a->name) - 1);
-    a->argc = argc;
-    for (int i = 0; i < argc; i++) {
-        size_t n = strlen(argv[i]) + 1;
-        memcpy(a->strings + pos, argv[i], n);
-        a->argv_offset[i] = pos;
-        pos += n;
-    }
-    a->envc = count_strings(envp);
-    for (uint32_t i = 0; i < a->envc; i++) {
-        size_t n = strlen(envp[i]) + 1;
-        memcpy(a->strings + pos, envp[i], n);
-        a->envp[i] = ARGS_VADDR + offsetof(struct spawn_args, strings) + pos;
-        pos += n;
-    }
-    a->envp[a->envc] = 0;
 }
 
 /* ---- putting it together ------------------------------------------------------ */
@@ -401,25 +261,14 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     if ((err = map_here(argsf, PAGE, &b->args_copy, &b->args_vaddr))) {
         return err;
     }
-    b->args = (struct spawn_args *)b->args_vaddr;
-    b->pagecn_next = 1;
-    fill_args(b, argc, argv, envp);
+    dom_build_init(&b->d, &child_ops, b, (struct spawn_args *)b->args_vaddr);
 
     /* The address space. */
-    struct capref stack = child_slot(b, ROOTCN_SLOT_SEGCN, b->segcn_next++);
-    if ((err = load_segments(b, elf, info)) ||
-        (err = make(b, stack, ObjType_Frame, CHILD_STACK_BYTES)) ||
-        (err = child_map(b, USER_STACK_TOP - CHILD_STACK_BYTES, stack,
-                         CHILD_STACK_BYTES, VREGION_FLAGS_READ_WRITE)) ||
-        (err = add_vregion(b, USER_STACK_TOP - USER_STACK_BYTES, USER_STACK_BYTES)) ||
-        (err = child_map(b, DISPATCHER_VADDR, frame, DISPATCHER_FRAME_BYTES,
-                         VREGION_FLAGS_READ_WRITE)) ||
-        (err = add_vregion(b, DISPATCHER_VADDR, DISPATCHER_FRAME_BYTES)) ||
-        (err = child_map(b, ARGS_VADDR, argsf, PAGE, VREGION_FLAGS_READ_WRITE)) ||
-        (err = add_vregion(b, ARGS_VADDR, PAGE))) {
+    if ((err = dom_set_args(&b->d, si->domain_id, si->name, argc, argv, envp)) ||
+        (err = dom_load_segments(&b->d, elf, info)) ||
+        (err = dom_map_standard(&b->d, CHILD_STACK_BYTES))) {
         return err;
     }
-    b->args->stack_mapped_bytes = CHILD_STACK_BYTES;
 
     /* Its own RAM, and the endpoints it starts with. */
     struct capref ram = child_slot(b, ROOTCN_SLOT_BASE_PAGE_CN, 0);
@@ -429,20 +278,14 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
         (err = give_cap(b, TASKCN_SLOTS_FREE + 1, caps->extra[1]))) {
         return err;
     }
-    b->args->pagecn_free = b->pagecn_next;
-    b->args->segcn_free = b->segcn_next;
-    b->args->taskcn_free = TASKCN_SLOTS_FREE;
+    dom_finish(&b->d);
 
     /* The dispatcher's shared part: name, entry points, stack. */
     if ((err = map_here(frame, DISPATCHER_FRAME_BYTES, &b->frame_copy, &b->frame_vaddr))) {
         return err;
     }
-    struct dispatcher_shared *sh = (void *)(b->frame_vaddr + DISP_SHARED_OFFSET);
-    sh->udisp = DISPATCHER_VADDR;
-    sh->run_entry = info->entry;
-    sh->stack_top = DISPATCHER_VADDR + DISP_STACK_TOP;
-    sh->domain_id = si->domain_id;
-    memcpy(sh->name, si->name, DISP_NAME_LEN - 1);
+    dom_fill_shared((void *)(b->frame_vaddr + DISP_SHARED_OFFSET), info->entry,
+                    si->domain_id, si->name);
 
     /* Hand it to the kernel. */
     capaddr_t death = capref_is_null(caps->death_ep) ? CPTR_NULL
@@ -486,7 +329,7 @@ errval_t spawn_load(const void *elf, size_t elf_bytes, int argc,
     errval_t err;
 
     memset(si, 0, sizeof(*si));
-    if ((err = check_args(argc, argv, envp)) ||
+    if ((err = dom_check_args(argc, argv, envp)) ||
         (err = elf_parse(elf, elf_bytes, USER_VADDR_LIMIT, &info)) ||
         (err = check_layout(&info))) {
         return err;

@@ -135,8 +135,9 @@ finally:
 
 def write_sites(image):
     # The kernel's calls of memcpy/memset that write frames before they are
-    # mapped: the boot allocator and init's loader (startup.c), retype's
-    # zeroing (cap.c).
+    # mapped: the boot allocator (startup.c), init's loader (the shared
+    # freestanding/domain_build.c: fill_chunk copies the segments, dom_*
+    # the arguments page), retype's zeroing (cap.c).
     out = subprocess.run(['arm-none-eabi-objdump', '-d', image], capture_output=True,
                          text=True, check=True).stdout
     sites, fn = [], ''
@@ -145,7 +146,7 @@ def write_sites(image):
         if m:
             fn = m.group(1)
         elif re.search(r'\tbl?\t[0-9a-f]+ <(memcpy|memset)>', line) and \
-                re.match(r'(startup_init|boot_|load_elf|new_page|cap_retype)', fn):
+                re.match(r'(startup_init|boot_|fill_chunk|dom_|cap_retype)', fn):
             sites.append(int(line.split(':')[0], 16))
     return sites
 

@@ -7,6 +7,7 @@
 
 #include <types.h>
 #include <kprintf.h>
+#include <freestanding/string.h>
 
 /* Print to the kernel console (the board's UART, polled). */
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -27,11 +28,9 @@ NORETURN void panic_at(const char *file, int line, const char *fmt, ...)
 /* Halt this CPU for good (interrupts off, wfi loop). */
 NORETURN void halt(void);
 
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
+/* memset, memcpy, memmove, strlen: freestanding/arch/armv7/string.S
+ * (<freestanding/string.h>); the rest: kernel/lib/string.c. */
 int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
