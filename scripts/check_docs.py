@@ -30,6 +30,9 @@ renamed file or function cannot leave a doc silently wrong (docs/testing.md,
              name a heading "## N." of that doc
   outside    no link or mention of ../shared, /work/ or "the project's
              brief": a clone has none of them
+  types      every type of enum objtype has the rows docs/extending.md's
+             checklist names (objtypes.h, capabilities.md's type table,
+             methods in cap_types.c exactly when a handler in cap_hooks.c)
 
 and, in the C, assembly, Python and other sources of the tree, that the
 paths and doc sections their comments cite exist (with NAME as a
@@ -364,6 +367,55 @@ def self_test():
     return [(ok, 'self-test: ' + text) for ok, text in results]
 
 
+# The checklist of docs/extending.md, section 2 ("Adding a capability
+# type"), for every type of enum objtype: the files it names.
+OBJTYPE_FILES = {
+    'caps': 'include/sprat/caps.h',
+    'table': 'include/sprat/objtypes.h',
+    'rights': 'kernel/cap_types.c',
+    'ops': 'kernel/cap_hooks.c',
+    'doc': 'docs/capabilities.md',
+}
+
+
+def check_objtypes(root):
+    """Yield (ok, text): each ObjType_X of caps.h has a row in objtypes.h,
+    a row in the type table of docs/capabilities.md, and methods in
+    invoke_rights[] exactly when type_ops[] names an invocation handler.
+    Nothing when the tree has no caps.h (the self-test's)."""
+    text = {}
+    for key, rel in OBJTYPE_FILES.items():
+        path = os.path.join(root, rel)
+        if not os.path.exists(path):
+            return
+        with open(path, errors='replace') as f:
+            text[key] = f.read()
+    enum = re.search(r'enum objtype \{(.*?)\};', text['caps'], re.S)
+    types = [t for t in re.findall(r'\bObjType_(\w+)', enum.group(1) if enum else '')
+             if t != 'Num']
+    rights = text['rights'][text['rights'].find('invoke_rights'):]
+    bad = []
+    for t in types:
+        if not re.search(r'\[ObjType_%s\]\s*=' % t, text['table']):
+            bad.append('%s has no row in %s' % (t, OBJTYPE_FILES['table']))
+        if t != 'Null' and not re.search(r'^\| `%s` \|' % t, text['doc'], re.M):
+            bad.append('%s has no row in the type table of %s' % (t, OBJTYPE_FILES['doc']))
+        has_rights = re.search(r'\[ObjType_%s\]\s*=\s*\{' % t, rights) is not None
+        op = re.search(r'\[ObjType_%s\]\s*=\s*\{\s*(\w+)' % t, text['ops'])
+        has_handler = op is not None and op.group(1) != 'NULL'
+        if has_rights != has_handler:
+            bad.append('%s: %s in %s but %s in %s' % (
+                t, 'methods' if has_rights else 'no methods', OBJTYPE_FILES['rights'],
+                'a handler' if has_handler else 'no handler', OBJTYPE_FILES['ops']))
+    if not types:
+        bad.append('no enum objtype in %s' % OBJTYPE_FILES['caps'])
+    for b in bad:
+        yield False, 'type checklist (docs/extending.md): ' + b
+    if not bad:
+        yield True, ('type checklist (docs/extending.md): each of the %d types has '
+                     'its rows' % len(types))
+
+
 def report(results):
     print('1..%d' % len(results))
     for i, (ok, text) in enumerate(results, 1):
@@ -396,6 +448,7 @@ def main():
                             'comments name exists'))
         for path, no, msg in bad:
             results.append((False, '%s:%d %s' % (path, no, msg)))
+        results += list(check_objtypes(args.root))
     for doc in docs:
         findings = list(check_file(tree, doc))
         if not findings:

@@ -48,6 +48,10 @@ struct plat_device {
     unsigned irq;
 };
 const struct plat_device *plat_devices(size_t *count);
+/* What plat_devices returns (kernel/plat/common.c): each board's list, in
+ * its platform.c. */
+extern const struct plat_device plat_device_table[];
+extern const size_t plat_device_count;
 
 /* The board's free-running 64-bit counter at a fixed frequency (the
  * Cortex-A9 global timer, the generic timer's counter), and that

@@ -10,8 +10,10 @@ PLAT_RAM_SIZE  := 0x40000000
 # at kernel_addr_r (0x82000000) and bootm copies the kernel down here.
 PLAT_KERNEL_PA := 0x80008000
 
-PLAT_SRCS := kernel/plat/pandaboard/platform.c kernel/plat/pandaboard/smc.S \
-             kernel/dev/ns16550.c kernel/dev/gicv2.c kernel/dev/a9_timer.c
+PLAT_SRCS := kernel/plat/common.c kernel/plat/pandaboard/platform.c \
+             kernel/plat/pandaboard/smc.S \
+             kernel/dev/ns16550.c kernel/dev/gicv2.c kernel/dev/a9_timer.c \
+             kernel/dev/a9_mpcore.c
 
 # There is no QEMU model of the OMAP4; `make qemu` is for the QEMU boards.
 QEMU         := false

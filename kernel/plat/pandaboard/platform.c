@@ -1,8 +1,9 @@
 /*
  * kernel/plat/pandaboard/platform.c -- board support for the PandaBoard ES
- * (TI OMAP4460): UART3 console, the A9 MPCore GIC and private/global
- * timers, and the SoC state U-Boot hands over that the kernel must take in
- * hand: the watchdog, the L2 cache, the UART itself.
+ * (TI OMAP4460): UART3 console, PERIPHCLK measured for the A9 MPCore's
+ * timers (whose glue, with the GIC's, is kernel/dev/a9_mpcore.c), and the
+ * SoC state U-Boot hands over that the kernel must take in hand: the
+ * watchdog, the L2 cache, the UART itself.
  *
  * Every address and bit is in platform.h with its source.  None of this
  * has run on a board yet; see docs/hardware.md for the first-boot
@@ -14,7 +15,7 @@
 #include <platform.h>
 #include <arch/vm.h>
 #include <dev/ns16550.h>
-#include <dev/gicv2.h>
+#include <dev/a9_mpcore.h>
 #include <dev/a9_timer.h>
 
 /* The ROM code's secure monitor (smc.S). */
@@ -182,12 +183,10 @@ void plat_init(const struct boot_args *args)
     console_init();
     kprintf("pandaboard: %s\n", wdt);
 
-    periph = dev_map(A9_PERIPHBASE_PA, A9_PERIPH_SIZE);
+    /* The nominal PERIPHCLK first: the measurement needs the global timer. */
+    periph = a9_mpcore_init(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, OMAP4_PERIPHCLK_NOMINAL_HZ);
     kprintf("pandaboard: %s\n", l2_cache_off());
 
-    volatile uint8_t *gt = periph + A9_GLOBAL_TIMER_OFFSET;
-    volatile uint8_t *pt = periph + A9_PRIVATE_TIMER_OFFSET;
-    a9_timer_init(gt, pt, OMAP4_PERIPHCLK_NOMINAL_HZ);  /* starts the global timer */
     uint32_t hz = measure_periphclk();
     if (hz < PERIPHCLK_MIN_HZ || hz > PERIPHCLK_MAX_HZ) {
         kprintf("pandaboard: cannot measure PERIPHCLK (got %u Hz); assuming %u Hz\n",
@@ -197,12 +196,7 @@ void plat_init(const struct boot_args *args)
         kprintf("pandaboard: PERIPHCLK %u MHz (measured against the 32 kHz sync timer)\n",
                 (unsigned)(hz / 1000000));
     }
-    a9_timer_init(gt, pt, hz);
-}
-
-void plat_irq_init(void)
-{
-    gic_init(periph + A9_GIC_DIST_OFFSET, periph + A9_GIC_CPU_OFFSET);
+    a9_mpcore_set_periphclk(hz);
 }
 
 void plat_console_putc(char c) { ns16550_putc(uart, c); }
@@ -213,23 +207,7 @@ const char *plat_board_name(void)
     return "pandaboard (PandaBoard ES, TI OMAP4460)";
 }
 
-static const struct plat_device devices[] = {
+const struct plat_device plat_device_table[] = {
     { "ns16550", OMAP4_UART3_PA, 0x1000, OMAP4_UART3_IRQ },
 };
-
-const struct plat_device *plat_devices(size_t *count)
-{
-    *count = ARRAY_SIZE(devices);
-    return devices;
-}
-
-paddr_t plat_ram_base(void) { return PLAT_RAM_BASE; }
-size_t plat_ram_size(void) { return PLAT_RAM_SIZE; }
-
-void plat_timer_start(uint32_t hz) { a9_private_timer_start(hz); }
-void plat_timer_stop(void)         { a9_private_timer_stop(); }
-unsigned plat_timer_irq(void)      { return A9_PRIVATE_TIMER_IRQ; }
-void plat_timer_ack(void)          { a9_private_timer_ack(); }
-
-uint64_t plat_counter_read(void)   { return a9_global_timer_read(); }
-uint32_t plat_counter_hz(void)     { return a9_global_timer_hz(); }
+const size_t plat_device_count = ARRAY_SIZE(plat_device_table);

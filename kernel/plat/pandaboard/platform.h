@@ -52,11 +52,10 @@
  * [DTS] gic: interrupt-controller@48241000, reg = <0x48241000 0x1000>,
  *       <0x48240100 0x0100>; local-timer@48240600 (the private timer,
  *       clocks = <&mpu_periphclk>).  Offsets: Cortex-A9 MPCore TRM
- *       (ARM DDI 0407G) table 1-3, the same on every A9 MPCore. */
+ *       (ARM DDI 0407G) table 1-3, the same on every A9 MPCore
+ *       (dev/a9_mpcore.h). */
 #define A9_PERIPHBASE_PA        0x48240000
 #define A9_PERIPH_SIZE          0x3000      /* up to and with the PL310 */
-#define A9_GIC_CPU_OFFSET       0x0100
-#define A9_GIC_DIST_OFFSET      0x1000
 
 /* PERIPHCLK, which clocks the private and global timers, is the MPU clock
  * divided by 2 ([LINUX] omap44xx-clocks.dtsi, mpu_periphclk:

@@ -9,8 +9,9 @@ PLAT_RAM_SIZE  := 0x20000000
 # RAM free as QEMU does for raw images.
 PLAT_KERNEL_PA := 0x60010000
 
-PLAT_SRCS := kernel/plat/vexpress-a9/platform.c \
-             kernel/dev/pl011.c kernel/dev/gicv2.c kernel/dev/a9_timer.c
+PLAT_SRCS := kernel/plat/common.c kernel/plat/vexpress-a9/platform.c \
+             kernel/dev/pl011.c kernel/dev/gicv2.c kernel/dev/a9_timer.c \
+             kernel/dev/a9_mpcore.c
 
 QEMU         := qemu-system-arm
 # (-audiodev none: the board has a PL041 sound chip; without a silent audio

@@ -14,12 +14,10 @@
 #define VEXPRESS_UART_CLOCK_HZ  24000000
 #define CONSOLE_BAUD            115200
 
-/* Cortex-A9 MPCore private memory region (PERIPHBASE) and the offsets of
- * its blocks (Cortex-A9 MPCore TRM, ARM DDI 0407G, table 1-3). */
+/* Cortex-A9 MPCore private memory region (PERIPHBASE); the offsets of its
+ * blocks are the same on every A9 MPCore: dev/a9_mpcore.h. */
 #define A9_PERIPHBASE_PA        0x1e000000
 #define A9_PERIPH_SIZE          0x2000
-#define A9_GIC_CPU_OFFSET       0x0100
-#define A9_GIC_DIST_OFFSET      0x1000
 
 /* The private and global timers run at PERIPHCLK.  QEMU's model counts
  * them at 100 MHz with a prescaler of 0 (hw/timer/arm_mptimer.c: 10 ns per

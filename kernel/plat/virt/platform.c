@@ -35,18 +35,10 @@ const char *plat_board_name(void)
     return "virt (QEMU generic ARM board, Cortex-A15)";
 }
 
-static const struct plat_device devices[] = {
+const struct plat_device plat_device_table[] = {
     { "pl011", VIRT_UART0_PA, 0x1000, VIRT_UART0_IRQ },
 };
-
-const struct plat_device *plat_devices(size_t *count)
-{
-    *count = ARRAY_SIZE(devices);
-    return devices;
-}
-
-paddr_t plat_ram_base(void) { return PLAT_RAM_BASE; }
-size_t plat_ram_size(void) { return PLAT_RAM_SIZE; }
+const size_t plat_device_count = ARRAY_SIZE(plat_device_table);
 
 void plat_timer_start(uint32_t hz) { generic_timer_start(hz); }
 void plat_timer_stop(void)         { generic_timer_stop(); }
