@@ -362,7 +362,9 @@ def handin(lab_arg, root=ROOT):
         'labs.py handin: which lab? make handin LAB=N'))
     user = os.environ.get('USER', 'student')
     name = 'handin-lab%d-%s-%s.tar.gz' % (lab['n'], lab['name'], user)
-    files = [p for p in tree_files(root) if not p.startswith('build/')]
+    # Not the course's reference objects: the grader has its own.
+    files = [p for p in tree_files(root)
+             if not p.startswith(('build/', 'labs/ref/')) and not p.startswith('handin-')]
     with tarfile.open(os.path.join(root, name), 'w:gz') as tar:
         for p in files:
             if p != name:
