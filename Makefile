@@ -19,6 +19,7 @@
 #   make qemu-uboot      PLAT=virt: boot through Debian's U-Boot for QEMU
 #   make openocd         PLAT=pandaboard: JTAG server (OPENOCD_ADAPTER=...)
 #   make jtag-gdb        gdb-multiarch attached to that server
+#   make skel|grade|handin  the course labs: LAB=n (OUT=dir), labs/README.md
 #   make deps            install the Debian packages Sprat needs
 #   make clean           remove build/
 #   make help            this text

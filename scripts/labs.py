@@ -132,9 +132,9 @@ def marked_files(root):
     return result
 
 
-def blank(text, lab_of_stub, handouts):
+def blank(text, lab_of_stub, handouts, markdown=False):
     """The text with the regions of the labs in lab_of_stub stubbed and
-    every INSTRUCTOR region removed."""
+    every INSTRUCTOR region removed.  In Markdown the stub is the text."""
     out, skipping, instr = [], None, False
     for line in text.splitlines(keepends=True):
         if instr:
@@ -156,7 +156,9 @@ def blank(text, lab_of_stub, handouts):
         if b and int(b.group(2)) in lab_of_stub:
             indent, n, stub = b.group(1), int(b.group(2)), b.group(3)
             skipping = n
-            if stub:
+            if stub and markdown:
+                out.append('%s%s\n' % (indent, stub))
+            elif stub:
                 out.append('%s/* LAB %d: your code here (%s) */\n' % (indent, n, handouts[n]))
                 out.append('%s%s\n' % (indent, stub))
             continue
@@ -237,7 +239,7 @@ def skel(lab_arg, out, plats, root=ROOT):
         if text is None or p.startswith(SKIP_PREFIXES):
             shutil.copy2(src, dst)
             continue
-        new = blank(text, stubbed, handouts)
+        new = blank(text, stubbed, handouts, markdown=p.endswith('.md'))
         if new == text:
             shutil.copy2(src, dst)      # its time too: see share_build
             continue
@@ -360,7 +362,9 @@ def handin(lab_arg, root=ROOT):
         'labs.py handin: which lab? make handin LAB=N'))
     user = os.environ.get('USER', 'student')
     name = 'handin-lab%d-%s-%s.tar.gz' % (lab['n'], lab['name'], user)
-    files = [p for p in tree_files(root) if not p.startswith('build/')]
+    # Not the course's reference objects: the grader has its own.
+    files = [p for p in tree_files(root)
+             if not p.startswith(('build/', 'labs/ref/')) and not p.startswith('handin-')]
     with tarfile.open(os.path.join(root, name), 'w:gz') as tar:
         for p in files:
             if p != name:
