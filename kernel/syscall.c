@@ -236,12 +236,12 @@ static void sys_invoke(struct trap_frame *tf)
         .cte = cte,
         .word = word,
         .method = (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK,
+        .args = &tf->r[2],
     };
     uint8_t need = cap_invoke_rights(cte->cap.type, inv.method);
     if ((cte->cap.rights & need) != need) {
         err = SYS_ERR_INSUFFICIENT_RIGHTS;
     } else {
-        memcpy(inv.args, &tf->r[2], sizeof(inv.args));
         err = invoke_by_type(&inv);
     }
     tf->r[0] = err;
