@@ -687,7 +687,7 @@ int main(int argc, char **argv)
     bench_syscalls(n);
     bench_lmp_raw(n);
     bench_lmp_chan(n);
-    bench_memory(n / 10);       /* before bench_rpc's 10,000 get_ram_caps */
+    bench_memory(n >= 10 ? n / 10 : 1);     /* before bench_rpc's get_ram_caps */
     bench_rpc(n);
     bench_mapping(n);
     printf("bench: done\n");
