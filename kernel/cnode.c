@@ -73,7 +73,7 @@ static errval_t lookup_dest_slot(struct invocation *inv, const uint32_t *a,
 
 static errval_t invoke_retype(struct invocation *inv)
 {
-    uint32_t *a = inv->args;
+    const uint32_t *a = inv->args;
     struct cte *src;
     const struct capability *dest;
     errval_t err;
@@ -87,7 +87,7 @@ static errval_t invoke_retype(struct invocation *inv)
 
 static errval_t invoke_copy_mint(struct invocation *inv, bool mint)
 {
-    uint32_t *a = inv->args;
+    const uint32_t *a = inv->args;
     struct cte *src, *dest;
     errval_t err;
 
@@ -154,7 +154,7 @@ static bool cte_in_cnode(const struct cte *c, const struct capability *cnode)
  */
 static errval_t invoke_resize(struct invocation *inv)
 {
-    uint32_t *a = inv->args;
+    const uint32_t *a = inv->args;
     struct cte *old = inv->cte, *new_root, *ret;
     errval_t err;
 

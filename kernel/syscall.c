@@ -218,12 +218,12 @@ static void sys_invoke(struct trap_frame *tf)
         .cte = cte,
         .word = word,
         .method = (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK,
+        .args = &tf->r[2],
     };
     uint8_t need = cap_invoke_rights(cte->cap.type, inv.method);
     if ((cte->cap.rights & need) != need) {
         err = SYS_ERR_INSUFFICIENT_RIGHTS;
     } else {
-        memcpy(inv.args, &tf->r[2], sizeof(inv.args));
         err = cap_type_invoke(&inv);       /* kernel/cap_hooks.c */
     }
     tf->r[0] = err;

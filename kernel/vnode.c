@@ -285,7 +285,7 @@ void vnode_destroy(const struct capability *cap)
 errval_t vnode_invoke(struct invocation *inv)
 {
     struct cte *vnode = inv->cte;
-    uint32_t *a = inv->args;
+    const uint32_t *a = inv->args;
     struct cte *src;
     errval_t err;
 

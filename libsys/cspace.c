@@ -47,7 +47,7 @@ errval_t cap_mint(struct capref dest, struct capref src, unsigned rights,
 
 errval_t cap_delete(struct capref cap)
 {
-    return cap_invoke(ROOTCN_CAP, CNodeCmd_Delete, 2, SRC(cap)).err;
+    return cap_invoke2(ROOTCN_CAP, CNodeCmd_Delete, SRC(cap));
 }
 
 void cap_destroy(struct capref cap)

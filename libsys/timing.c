@@ -36,16 +36,22 @@ const char *timing_unit(void)
     return cycles ? "cycles" : "ns";
 }
 
-uint64_t timing_mean_x10(uint64_t t0, uint64_t t1, uint64_t n)
+uint64_t timing_mean_scaled(uint64_t t0, uint64_t t1, uint64_t n, uint32_t scale)
 {
     uint64_t d = t1 - t0;
     if (n == 0 || hz == 0) {
         return 0;
     }
     if (cycles) {
-        return d * 10 / n;
+        return d * scale / n;
     }
-    /* ticks -> tenths of a nanosecond; no 64-bit overflow for any
-     * measurement shorter than about half an hour at 100 MHz */
-    return d * 10000000000ull / hz / n;
+    /* ticks -> nanoseconds x scale; with scale 10, no 64-bit overflow for
+     * any measurement shorter than about half an hour at 100 MHz (scale
+     * 1000: about 18 seconds) */
+    return d * scale * 1000000000ull / hz / n;
+}
+
+uint64_t timing_mean_x10(uint64_t t0, uint64_t t1, uint64_t n)
+{
+    return timing_mean_scaled(t0, t1, n, 10);
 }

@@ -18,7 +18,10 @@ struct invocation {
     struct cte *cte;            /* the invoked capability's slot */
     uint32_t word;              /* the system call word (r0) */
     uint32_t method;            /* its method field */
-    uint32_t args[INVOKE_ARGS]; /* r2..r12 on entry */
+    /* r2..r12 on entry, read where they are: the caller's trap frame
+     * (copying the 11 words and zeroing them first was about 80
+     * instructions of every C invocation, docs/lmp.md) */
+    const uint32_t *args;
     uint32_t ret[3];            /* r1..r3 on return (zeroed before the call) */
 };
 

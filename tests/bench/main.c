@@ -20,6 +20,7 @@
 #include <sys/debug.h>
 #include <sys/invoke.h>
 #include <sys/lmp_chan.h>
+#include <sys/paging.h>
 #include <sys/ram.h>
 #include <sys/rpc.h>
 #include <sys/threads.h>
@@ -33,6 +34,17 @@ enum {
     CMD_YIELD,              /* yield (enabled) until the next message */
     CMD_QUIT,
 };
+
+/* A result of value / 1000, printed with three decimals: as many as the
+ * shortest measurements need (a null system call is a few instructions). */
+static void report_x1000(const char *name, const char *what, const char *per,
+                         uint64_t x1000, unsigned n)
+{
+    unsigned whole = (unsigned)(x1000 / 1000), frac = (unsigned)(x1000 % 1000);
+    printf("bench: %s: %u.%03u %s per %s, %u iterations\n", what, whole, frac,
+           timing_unit(), per, n);
+    printf("BENCH %s %u.%03u %s n=%u\n", name, whole, frac, timing_unit(), n);
+}
 
 static void report(const char *name, const char *what, const char *per,
                    uint64_t x10, unsigned n)
@@ -49,8 +61,6 @@ static unsigned warmup(unsigned n)
 }
 
 /* ==== the server ========================================================= */
-
-static uint64_t clock_cost;     /* what a timing_now() costs, to subtract */
 
 /*
  * The raw responder: once the first message is in, it runs disabled and
@@ -69,20 +79,29 @@ static int raw_responder(void *arg)
     lmp_endpoint_wait(ch->endpoint);
     lmp_chan_recv(ch, &m, &cap);
     ch->remote_cap = cap;
+    /* Endpoint level, as the client: the answer's system call word (but
+     * its length) and the endpoint's address computed once. */
+    capaddr_t ep = capref_addr(ch->remote_cap), none;
+    uint32_t word = lmp_send_word(LMP_SEND_FLAGS_DEFAULT, 0, NULL_CAP, &none);
     lmp_endpoint_wait(ch->endpoint);
     disp_disable();
     for (;;) {
         /* (a capability that comes is deleted: NULL asks for that) */
-        if (err_is_fail(lmp_chan_recv(ch, &m, NULL))) {
+        if (err_is_fail(lmp_endpoint_recv(ch->endpoint, &m, NULL))) {
             disp_enable();
             lmp_endpoint_wait(ch->endpoint);
             disp_disable();
             continue;
         }
+        if (m.words[0] == CMD_ECHO) {   /* the common case first */
+            lmp_ep_send_raw(word | m.len << SYSW_LEN_SHIFT, ep, 0, m.words);
+            continue;
+        }
         switch (m.words[0]) {
         case CMD_ONEWAY: {
+            /* the client subtracts the clock's own cost (bench_oneway) */
             uint64_t now = timing_now();
-            oneway_sum += now - ((uint64_t)m.words[2] << 32 | m.words[1]) - clock_cost;
+            oneway_sum += now - ((uint64_t)m.words[2] << 32 | m.words[1]);
             oneway_n++;
             lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, m.words);
             break;
@@ -168,9 +187,6 @@ static int server(void)
     struct waitset *ws = get_default_waitset();
 
     timing_init();
-    uint64_t t0 = timing_now();
-    uint64_t t1 = timing_now();
-    clock_cost = t1 - t0;
     lmp_chan_accept(&raw, 64, NULL_CAP);
     rpc_name_register(get_init_rpc(), "benchraw", raw.local_cap);
     thread_create(raw_responder, &raw);
@@ -200,38 +216,47 @@ static struct capref lookup(const char *name)
     return ep;
 }
 
-/* Eight null system calls, or eight nops in their place: the difference
- * is what the system calls cost beyond a nop. */
-static void eight_syscalls(void)
+/* n passes of eight null system calls, or of eight nops in their place:
+ * the difference is what the system calls cost beyond a nop.  The loop is
+ * in the asm too, so that both have the same two loop instructions (with
+ * the loops in C, GCC gave them different overheads and the result read
+ * 3.875 instead of 4). */
+static void syscall_loop(unsigned n)
 {
-    __asm__ volatile("mov r0, #0\n svc #0\n mov r0, #0\n svc #0\n"
+    __asm__ volatile("1: mov r0, #0\n svc #0\n mov r0, #0\n svc #0\n"
                      "mov r0, #0\n svc #0\n mov r0, #0\n svc #0\n"
                      "mov r0, #0\n svc #0\n mov r0, #0\n svc #0\n"
-                     "mov r0, #0\n svc #0\n mov r0, #0\n svc #0\n" ::: "r0", "memory");
+                     "mov r0, #0\n svc #0\n mov r0, #0\n svc #0\n"
+                     "subs %0, %0, #1\n bne 1b\n" : "+r"(n) :: "r0", "cc", "memory");
 }
 
-static void eight_nops(void)
+static void nop_loop(unsigned n)
 {
-    __asm__ volatile("mov r0, #0\n nop\n mov r0, #0\n nop\n"
+    __asm__ volatile("1: mov r0, #0\n nop\n mov r0, #0\n nop\n"
                      "mov r0, #0\n nop\n mov r0, #0\n nop\n"
                      "mov r0, #0\n nop\n mov r0, #0\n nop\n"
-                     "mov r0, #0\n nop\n mov r0, #0\n nop\n" ::: "r0", "memory");
+                     "mov r0, #0\n nop\n mov r0, #0\n nop\n"
+                     "subs %0, %0, #1\n bne 1b\n" : "+r"(n) :: "r0", "cc", "memory");
 }
 
 static void bench_syscalls(unsigned n)
 {
+    if (n == 0) {
+        return;             /* the asm loops run at least once */
+    }
     uint64_t t0 = timing_now();
-    for (unsigned i = 0; i < n; i++) {
-        eight_nops();
-    }
+    nop_loop(n);
     uint64_t t1 = timing_now();
-    for (unsigned i = 0; i < n; i++) {
-        eight_syscalls();
-    }
+    syscall_loop(n);
     uint64_t t2 = timing_now();
-    /* (syscall loop - nop loop) per system call, + the nop it replaced */
-    uint64_t x10 = timing_mean_x10(t1 - t0, t2 - t1, 8ull * n) + 10;
-    report("null_syscall", "null system call (svc to return)", "call", x10, n * 8);
+    /* (syscall loop - nop loop) per system call, + the nop it replaced;
+     * in thousandths: the figure is a few instructions, and one decimal
+     * hid the fraction a difference in the loops gives.  Only the trap:
+     * svc, the vector's branch, svc_entry's test for a null call and the
+     * return. */
+    uint64_t x1000 = timing_mean_scaled(t1 - t0, t2 - t1, 8ull * n, 1000) + 1000;
+    report_x1000("null_syscall", "null system call, the trap only (svc to return)", "call",
+                 x1000, n * 8);
 
     /* A system call that goes all the way through the C dispatcher. */
     for (unsigned i = 0; i < warmup(n); i++) {
@@ -290,6 +315,52 @@ static uint64_t time_raw_roundtrips(struct lmp_chan *ch, const struct raw_send *
     return timing_mean_x10(t0, timing_now(), n);
 }
 
+/*
+ * One way: the responder reads the clock when it has the message and sums
+ * (its reading - ours, taken before the send).  What a reading itself
+ * costs -- from where one samples the clock to where the next one does --
+ * is measured here in the same loop shape, the send replaced by nothing,
+ * and subtracted: the mean of both, in tenths.
+ */
+static volatile uint32_t oneway_words[3];   /* stands for the message */
+
+static uint64_t oneway_clock_x10(unsigned n)
+{
+    volatile uint32_t *ow = oneway_words;
+    uint64_t sum = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t now = timing_now();
+        ow[1] = (uint32_t)now;
+        ow[2] = (uint32_t)(now >> 32);
+        sum += timing_now() - now;
+    }
+    return timing_mean_x10(0, sum, n);
+}
+
+static void bench_oneway(struct lmp_chan *ch, const struct raw_send *one, unsigned n)
+{
+    uint32_t ow[3] = { CMD_ONEWAY };
+    uint32_t r[1] = { CMD_ONEWAY_RESULT };
+    struct raw_send three = raw_send_of(ch, 3, NULL_CAP);
+    for (unsigned i = 0; i < warmup(n) + n; i++) {
+        if (i == warmup(n)) {
+            raw_roundtrip(ch, one, r);      /* drop the warm-up's sum */
+        }
+        uint64_t now = timing_now();
+        ow[1] = (uint32_t)now;
+        ow[2] = (uint32_t)(now >> 32);
+        raw_roundtrip(ch, &three, ow);
+    }
+    struct lmp_recv_msg m;
+    lmp_ep_send_raw(one->word, one->ep, 0, r);
+    while (err_is_fail(lmp_endpoint_recv(ch->endpoint, &m, NULL))) {
+    }
+    uint64_t total = (uint64_t)m.words[1] << 32 | m.words[0];
+    uint64_t clock = oneway_clock_x10(n);
+    report("lmp_oneway", "LMP one way, 3 words, send to the receiver holding it",
+           "message", total > clock ? total - clock : 0, n);
+}
+
 static void bench_lmp_raw(unsigned n)
 {
     struct lmp_chan ch;
@@ -313,33 +384,20 @@ static void bench_lmp_raw(unsigned n)
     }
 
     /* With a capability copied to the responder each time (it deletes it):
-     * the capability transfer is always the C path. */
+     * the capability transfer is always the C path.  frame_alloc is an RPC
+     * to the memory server, which runs us enabled; the measurement runs
+     * disabled like the rows above (the answer resumes us after our
+     * system call) -- said here, not left to where frame_alloc happens to
+     * leave us: enabled, every answer would be a run() upcall. */
     struct capref frame;
+    disp_enable();
     frame_alloc(&frame, 4096);
+    disp_disable();
     struct raw_send withcap = raw_send_of(&ch, 1, frame);
-    report("lmp_roundtrip_cap", "LMP round trip, 1 word and a capability, endpoint level",
+    report("lmp_roundtrip_cap", "LMP round trip, 1 word and a capability (deleted), disabled",
            "round trip", time_raw_roundtrips(&ch, &withcap, w, n), n);
 
-    /* One way: the responder takes its clock when it has the message and
-     * subtracts ours, taken before the send (and the cost of a reading). */
-    uint32_t ow[3] = { CMD_ONEWAY };
-    uint32_t r[1] = { CMD_ONEWAY_RESULT };
-    struct raw_send three = raw_send_of(&ch, 3, NULL_CAP);
-    for (unsigned i = 0; i < warmup(n) + n; i++) {
-        if (i == warmup(n)) {
-            raw_roundtrip(&ch, &one, r);    /* drop the warm-up's sum */
-        }
-        uint64_t now = timing_now();
-        ow[1] = (uint32_t)now;
-        ow[2] = (uint32_t)(now >> 32);
-        raw_roundtrip(&ch, &three, ow);
-    }
-    struct lmp_recv_msg m;
-    lmp_ep_send_raw(one.word, one.ep, 0, r);
-    while (err_is_fail(lmp_endpoint_recv(ch.endpoint, &m, NULL))) {
-    }
-    report("lmp_oneway", "LMP one way, 3 words, send to the receiver holding it",
-           "message", (uint64_t)m.words[1] << 32 | m.words[0], n);
+    bench_oneway(&ch, &one, n);
 
     /* Yield ping-pong: both domains yield (enabled) to each other. */
     uint32_t y[1] = { CMD_YIELD };
@@ -559,6 +617,62 @@ static void bench_mapping(unsigned n)
            "retype+delete", timing_mean_x10(t0, timing_now(), n), n);
 }
 
+/*
+ * Memory the way a program gets it: a frame from the memory server
+ * (rpc_get_ram_cap), retyped and mapped -- timed with its unmap and
+ * deletes, which every iteration needs to run again -- and the heap's
+ * first touch of a page: the kernel's data abort, the page-fault upcall,
+ * back_page (a frame and its mapping, paging.c) and the resume.  The
+ * frames are not given back to the memory server: n is a tenth of the
+ * other rows' (4 MiB at n = 1000), within the boot list's quota.
+ */
+void *sbrk(ptrdiff_t increment);        /* libsys/paging.c: the heap's break */
+
+static void bench_memory(unsigned n)
+{
+    errval_t err = SYS_ERR_OK;
+    uint64_t t0 = timing_now();
+    for (unsigned i = 0; i < n && err_is_ok(err); i++) {
+        struct capref ram, frame;
+        uint32_t va;
+        if ((err = rpc_get_ram_cap(get_memserv_rpc(), BENCH_PAGE, BENCH_PAGE, &ram, NULL)) ||
+            (err = slot_alloc(&frame)) ||
+            (err = cap_retype(frame, ram, 0, ObjType_Frame, BENCH_PAGE, 1)) ||
+            (err = paging_map_frame(&va, frame, BENCH_PAGE, VREGION_FLAGS_READ_WRITE)) ||
+            (err = paging_unmap(va, BENCH_PAGE))) {
+            DEBUG_ERR(err, "frame_get_retype_map");
+            return;
+        }
+        cap_destroy(frame);
+        cap_destroy(ram);
+    }
+    report("frame_get_retype_map",
+           "rpc_get_ram_cap + retype to a Frame + map (with unmap and deletes)",
+           "frame", timing_mean_x10(t0, timing_now(), n), n);
+
+    /* First touch of heap pages: 256 of them (1 MiB), fresh from sbrk --
+     * malloc may hand out pages it had before, already backed. */
+    const unsigned pages = 256;
+    char *heap = sbrk(pages * BENCH_PAGE + BENCH_PAGE);
+    if (heap == (char *)-1) {
+        printf("bench: heap_first_touch: no memory\n");
+        return;
+    }
+    uint32_t first = ((uint32_t)heap + BENCH_PAGE - 1) & ~(BENCH_PAGE - 1);
+    uint32_t served = paging_faults_served();
+    t0 = timing_now();
+    for (unsigned i = 0; i < pages; i++) {
+        ((volatile char *)first)[i * BENCH_PAGE] = 1;
+    }
+    uint64_t t1 = timing_now();
+    if (paging_faults_served() - served != pages) {     /* not first touches */
+        printf("bench: heap_first_touch: %u faults for %u pages\n",
+               (unsigned)(paging_faults_served() - served), pages);
+    }
+    report("heap_first_touch", "first touch of a heap page (page fault handled in user space)",
+           "page", timing_mean_x10(t0, t1, pages), pages);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "server") == 0) {
@@ -572,6 +686,7 @@ int main(int argc, char **argv)
     bench_syscalls(n);
     bench_lmp_raw(n);
     bench_lmp_chan(n);
+    bench_memory(n >= 10 ? n / 10 : 1);     /* before bench_rpc's get_ram_caps */
     bench_rpc(n);
     bench_mapping(n);
     printf("bench: done\n");

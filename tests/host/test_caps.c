@@ -724,11 +724,12 @@ static void test_held_slots(void **state)
 
 static errval_t invoke_on(struct cte *cte, unsigned method, uint32_t *ret, unsigned n, ...)
 {
-    struct invocation inv = { .root = &root, .cte = cte, .method = method };
+    uint32_t args[INVOKE_ARGS] = { 0 };
+    struct invocation inv = { .root = &root, .cte = cte, .method = method, .args = args };
     va_list ap;
     va_start(ap, n);
     for (unsigned i = 0; i < n; i++) {
-        inv.args[i] = va_arg(ap, uint32_t);
+        args[i] = va_arg(ap, uint32_t);
     }
     va_end(ap);
     errval_t err = cnode_invoke(&inv);

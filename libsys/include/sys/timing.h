@@ -34,5 +34,7 @@ uint64_t timing_now_units(void);
 const char *timing_unit(void);
 /* The mean of (t1 - t0) over n, in tenths of timing_unit(). */
 uint64_t timing_mean_x10(uint64_t t0, uint64_t t1, uint64_t n);
+/* The same in 1/scale of timing_unit() (scale 1000: thousandths). */
+uint64_t timing_mean_scaled(uint64_t t0, uint64_t t1, uint64_t n, uint32_t scale);
 
 #endif

@@ -155,6 +155,16 @@ static void own_endpoint_errors(void)
     test_report(m1.has_cap && m2.has_cap && err_is_ok(cap_identify(got2, &info)) &&
                 info.type == ObjType_Frame, "LMP: copied and moved capabilities arrive");
 
+    /* The method field means nothing to an endpoint: such a send is an
+     * ordinary one (the fast path leaves it to C, which ignores the field;
+     * the other capability types' invocations all have a method). */
+    w[1] = 0x77;
+    TEST_ERR(lmp_ep_send_raw(word | 9u << SYSW_METHOD_SHIFT | 2u << SYSW_LEN_SHIFT |
+                             LMP_FLAG_NONBLOCK, capref_addr(self.remote_cap), 0, w), SYS_ERR_OK);
+    TEST_ERR(lmp_chan_recv(&self, &m1, NULL), SYS_ERR_OK);
+    test_report(m1.len == 2 && m1.words[0] == w[0] && m1.words[1] == 0x77 && !m1.has_cap,
+                "LMP: an endpoint send with a method set is an ordinary send");
+
     /* A stopped receiver, and a revoked endpoint. */
     struct capref disp, dframe, ep, ep2;
     mem_retype(ObjType_Dispatcher, 0, &disp);
