@@ -24,22 +24,9 @@ static void irq_destroy(const struct capability *cap)
     irqcap_destroy(cap->param1);
 }
 
-/*
- * One row per type; an empty field means "nothing to do":
- *   invoke    the handler of SYS_INVOKE on a capability of this type (the
- *             rights each method needs: kernel/cap_types.c).  An EndPoint
- *             is not invoked but sent to: lmp_send (kernel/lmp.c).
- *   created   after a retype made the object (or boot made it)
- *   destroy   the last capability to the object was deleted.  CNodes are
- *             emptied by cap.c itself (cnode_drain), without recursion.
- */
-struct cap_type_ops {
-    errval_t (*invoke)(struct invocation *inv);
-    void (*created)(const struct capability *cap);
-    void (*destroy)(const struct capability *cap);
-};
-
-static const struct cap_type_ops type_ops[ObjType_Num] = {
+/* One row per type (struct cap_type_ops, kernel/include/invocation.h);
+ * an empty field means "nothing to do". */
+const struct cap_type_ops cap_ops[ObjType_Num] = {
     [ObjType_L1CNode]      = { cnode_invoke, NULL, NULL },
     [ObjType_L2CNode]      = { cnode_invoke, NULL, NULL },
     [ObjType_VNode_ARM_l1] = { vnode_invoke, vnode_created, vnode_destroy },
@@ -50,31 +37,17 @@ static const struct cap_type_ops type_ops[ObjType_Num] = {
     [ObjType_IRQ]          = { irq_invoke, NULL, irq_destroy },
 };
 
-errval_t cap_type_invoke(struct invocation *inv)
-{
-    unsigned type = inv->cte->cap.type;
-    if (type >= ObjType_Num || type_ops[type].invoke == NULL) {
-        return SYS_ERR_ILLEGAL_INVOCATION;
-    }
-    return type_ops[type].invoke(inv);
-}
-
-bool cap_type_invocable(unsigned type)
-{
-    return type < ObjType_Num && type_ops[type].invoke != NULL;
-}
-
 void cap_hook_created(const struct capability *cap)
 {
-    if (cap->type < ObjType_Num && type_ops[cap->type].created != NULL) {
-        type_ops[cap->type].created(cap);
+    if (cap->type < ObjType_Num && cap_ops[cap->type].created != NULL) {
+        cap_ops[cap->type].created(cap);
     }
 }
 
 void cap_hook_destroy(const struct capability *cap)
 {
-    if (cap->type < ObjType_Num && type_ops[cap->type].destroy != NULL) {
-        type_ops[cap->type].destroy(cap);
+    if (cap->type < ObjType_Num && cap_ops[cap->type].destroy != NULL) {
+        cap_ops[cap->type].destroy(cap);
     }
 }
 

@@ -376,7 +376,7 @@ OBJTYPE_FILES = {
 def check_objtypes(root):
     """Yield (ok, text): each ObjType_X of caps.h has a row in objtypes.h,
     a row in the type table of docs/capabilities.md, and methods in
-    invoke_rights[] exactly when type_ops[] names an invocation handler.
+    invoke_rights[] exactly when cap_ops[] names an invocation handler.
     Nothing when the tree has no caps.h (the self-test's)."""
     text = {}
     for key, rel in OBJTYPE_FILES.items():
