@@ -24,14 +24,27 @@ static void irq_destroy(const struct capability *cap)
     irqcap_destroy(cap->param1);
 }
 
-/* One row per type (struct cap_type_ops, kernel/include/invocation.h);
- * an empty field means "nothing to do". */
+errval_t cap_no_invoke(struct invocation *inv)
+{
+    (void)inv;
+    return SYS_ERR_ILLEGAL_INVOCATION;
+}
+
+/* One row for every type (struct cap_type_ops, kernel/include/invocation.h):
+ * cap_no_invoke for a type without invocations, NULL for a hook with
+ * nothing to do. */
 const struct cap_type_ops cap_ops[ObjType_Num] = {
+    [ObjType_Null]         = { cap_no_invoke, NULL, NULL },
+    [ObjType_PhysAddr]     = { cap_no_invoke, NULL, NULL },
+    [ObjType_RAM]          = { cap_no_invoke, NULL, NULL },
+    [ObjType_Frame]        = { cap_no_invoke, NULL, NULL },
+    [ObjType_DevFrame]     = { cap_no_invoke, NULL, NULL },
     [ObjType_L1CNode]      = { cnode_invoke, NULL, NULL },
     [ObjType_L2CNode]      = { cnode_invoke, NULL, NULL },
     [ObjType_VNode_ARM_l1] = { vnode_invoke, vnode_created, vnode_destroy },
     [ObjType_VNode_ARM_l2] = { vnode_invoke, vnode_created, vnode_destroy },
     [ObjType_Dispatcher]   = { dispatcher_invoke, NULL, dispatcher_destroy },
+    [ObjType_EndPoint]     = { cap_no_invoke, NULL, NULL },     /* lmp_send */
     [ObjType_Kernel]       = { kernel_invoke, NULL, NULL },
     [ObjType_IRQTable]     = { irq_invoke, NULL, NULL },
     [ObjType_IRQ]          = { irq_invoke, NULL, irq_destroy },
