@@ -24,57 +24,43 @@ static void irq_destroy(const struct capability *cap)
     irqcap_destroy(cap->param1);
 }
 
-/*
- * One row per type; an empty field means "nothing to do":
- *   invoke    the handler of SYS_INVOKE on a capability of this type (the
- *             rights each method needs: kernel/cap_types.c).  An EndPoint
- *             is not invoked but sent to: lmp_send (kernel/lmp.c).
- *   created   after a retype made the object (or boot made it)
- *   destroy   the last capability to the object was deleted.  CNodes are
- *             emptied by cap.c itself (cnode_drain), without recursion.
- */
-struct cap_type_ops {
-    errval_t (*invoke)(struct invocation *inv);
-    void (*created)(const struct capability *cap);
-    void (*destroy)(const struct capability *cap);
-};
+errval_t cap_no_invoke(struct invocation *inv)
+{
+    (void)inv;
+    return SYS_ERR_ILLEGAL_INVOCATION;
+}
 
-static const struct cap_type_ops type_ops[ObjType_Num] = {
+/* One row for every type (struct cap_type_ops, kernel/include/invocation.h):
+ * cap_no_invoke for a type without invocations, NULL for a hook with
+ * nothing to do. */
+const struct cap_type_ops cap_ops[ObjType_Num] = {
+    [ObjType_Null]         = { cap_no_invoke, NULL, NULL },
+    [ObjType_PhysAddr]     = { cap_no_invoke, NULL, NULL },
+    [ObjType_RAM]          = { cap_no_invoke, NULL, NULL },
+    [ObjType_Frame]        = { cap_no_invoke, NULL, NULL },
+    [ObjType_DevFrame]     = { cap_no_invoke, NULL, NULL },
     [ObjType_L1CNode]      = { cnode_invoke, NULL, NULL },
     [ObjType_L2CNode]      = { cnode_invoke, NULL, NULL },
     [ObjType_VNode_ARM_l1] = { vnode_invoke, vnode_created, vnode_destroy },
     [ObjType_VNode_ARM_l2] = { vnode_invoke, vnode_created, vnode_destroy },
     [ObjType_Dispatcher]   = { dispatcher_invoke, NULL, dispatcher_destroy },
+    [ObjType_EndPoint]     = { cap_no_invoke, NULL, NULL },     /* lmp_send */
     [ObjType_Kernel]       = { kernel_invoke, NULL, NULL },
     [ObjType_IRQTable]     = { irq_invoke, NULL, NULL },
     [ObjType_IRQ]          = { irq_invoke, NULL, irq_destroy },
 };
 
-errval_t cap_type_invoke(struct invocation *inv)
-{
-    unsigned type = inv->cte->cap.type;
-    if (type >= ObjType_Num || type_ops[type].invoke == NULL) {
-        return SYS_ERR_ILLEGAL_INVOCATION;
-    }
-    return type_ops[type].invoke(inv);
-}
-
-bool cap_type_invocable(unsigned type)
-{
-    return type < ObjType_Num && type_ops[type].invoke != NULL;
-}
-
 void cap_hook_created(const struct capability *cap)
 {
-    if (cap->type < ObjType_Num && type_ops[cap->type].created != NULL) {
-        type_ops[cap->type].created(cap);
+    if (cap->type < ObjType_Num && cap_ops[cap->type].created != NULL) {
+        cap_ops[cap->type].created(cap);
     }
 }
 
 void cap_hook_destroy(const struct capability *cap)
 {
-    if (cap->type < ObjType_Num && type_ops[cap->type].destroy != NULL) {
-        type_ops[cap->type].destroy(cap);
+    if (cap->type < ObjType_Num && cap_ops[cap->type].destroy != NULL) {
+        cap_ops[cap->type].destroy(cap);
     }
 }
 

@@ -31,8 +31,9 @@ renamed file or function cannot leave a doc silently wrong (docs/testing.md,
   outside    no link or mention of ../shared, /work/ or "the project's
              brief": a clone has none of them
   types      every type of enum objtype has the rows docs/extending.md's
-             checklist names (objtypes.h, capabilities.md's type table,
-             methods in cap_types.c exactly when a handler in cap_hooks.c)
+             checklist names (objtypes.h, cap_hooks.c, capabilities.md's
+             type table, methods in cap_types.c exactly when a handler in
+             cap_hooks.c)
 
 and, in the C, assembly, Python and other sources of the tree, that the
 paths and doc sections their comments cite exist (with NAME as a
@@ -380,8 +381,9 @@ OBJTYPE_FILES = {
 
 def check_objtypes(root):
     """Yield (ok, text): each ObjType_X of caps.h has a row in objtypes.h,
-    a row in the type table of docs/capabilities.md, and methods in
-    invoke_rights[] exactly when type_ops[] names an invocation handler.
+    a row in cap_ops[], a row in the type table of docs/capabilities.md,
+    and methods in invoke_rights[] exactly when cap_ops[] names an
+    invocation handler.
     Nothing when the tree has no caps.h (the self-test's)."""
     text = {}
     for key, rel in OBJTYPE_FILES.items():
@@ -402,7 +404,9 @@ def check_objtypes(root):
             bad.append('%s has no row in the type table of %s' % (t, OBJTYPE_FILES['doc']))
         has_rights = re.search(r'\[ObjType_%s\]\s*=\s*\{' % t, rights) is not None
         op = re.search(r'\[ObjType_%s\]\s*=\s*\{\s*(\w+)' % t, text['ops'])
-        has_handler = op is not None and op.group(1) != 'NULL'
+        if op is None:
+            bad.append('%s has no row in %s' % (t, OBJTYPE_FILES['ops']))
+        has_handler = op is not None and op.group(1) not in ('NULL', 'cap_no_invoke')
         if has_rights != has_handler:
             bad.append('%s: %s in %s but %s in %s' % (
                 t, 'methods' if has_rights else 'no methods', OBJTYPE_FILES['rights'],

@@ -25,11 +25,40 @@ struct invocation {
     uint32_t ret[3];            /* r1..r3 on return (zeroed before the call) */
 };
 
-/* The invoked capability's type's handler (the table in kernel/cap_hooks.c),
- * or SYS_ERR_ILLEGAL_INVOCATION for a type without invocations. */
-errval_t cap_type_invoke(struct invocation *inv);
+/*
+ * What the kernel does with a capability of each type: the table
+ * cap_ops[] in kernel/cap_hooks.c, one row for every type.
+ *   invoke    the handler of SYS_INVOKE on a capability of this type (the
+ *             rights each method needs: kernel/cap_types.c), or
+ *             cap_no_invoke.  An EndPoint is not invoked but sent to:
+ *             lmp_send (kernel/lmp.c).
+ *   created   after a retype made the object (or boot made it)
+ *   destroy   the last capability to the object was deleted.  CNodes are
+ *             emptied by cap.c itself (cnode_drain), without recursion.
+ */
+struct cap_type_ops {
+    errval_t (*invoke)(struct invocation *inv);
+    void (*created)(const struct capability *cap);
+    void (*destroy)(const struct capability *cap);
+};
+extern const struct cap_type_ops cap_ops[ObjType_Num];
+/* The invoke of a type without invocations: SYS_ERR_ILLEGAL_INVOCATION. */
+errval_t cap_no_invoke(struct invocation *inv);
+
 /* Whether the type has an invocation handler in that table. */
-bool cap_type_invocable(unsigned type);
+static inline bool cap_type_invocable(unsigned type)
+{
+    return type < ObjType_Num && cap_ops[type].invoke != cap_no_invoke;
+}
+
+/* Call the invoked capability's type's handler (cap_no_invoke answers
+ * for a type without invocations).  Inline: every invocation passes here,
+ * and the table has no gaps to test for. */
+static inline errval_t cap_type_invoke(struct invocation *inv)
+{
+    unsigned type = inv->cte->cap.type;
+    return type < ObjType_Num ? cap_ops[type].invoke(inv) : SYS_ERR_ILLEGAL_INVOCATION;
+}
 
 /* Handlers, one per capability type that has invocations (their rows in
  * kernel/cap_hooks.c). */
