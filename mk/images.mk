@@ -19,7 +19,7 @@ need_images := $(filter-out $(NO_IMAGE_GOALS),$(or $(MAKECMDGOALS),all))
 
 define image_rule
 ifeq ($(3),-)
-$(BUILD)/images/$(1).bootfs: scripts/mkbootfs.py $(BUILD_CONFIG)
+$(BUILD)/images/$(1).bootfs: scripts/mkbootfs.py mk/images.mk
 	@mkdir -p $$(dir $$@)
 	$(Q)$(PYTHON) scripts/mkbootfs.py -o $$@ --bootlist /dev/null $(4)
 else
