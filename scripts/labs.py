@@ -417,8 +417,10 @@ def check(lab_args, keep=False, root=ROOT):
                     skel(str(lab['n']), out, [GRADE_PLAT], root)
                 finally:
                     sys.stdout = old
+            times = [('skel', time.monotonic() - t0)]
             share_build(root, out)
             b = make(out, 'PLAT=' + GRADE_PLAT, 'labs-build', capture=True)
+            times.append(('build', time.monotonic() - t0 - sum(t for _, t in times)))
             tap(b.returncode == 0, '%s: the student tree builds with -Werror' % tag)
             if b.returncode != 0:
                 print('# ' + '\n# '.join(b.stdout.strip().splitlines()[-15:]))
@@ -426,6 +428,7 @@ def check(lab_args, keep=False, root=ROOT):
                 tap(False, '%s: the solution put back (not built)' % tag)
             else:
                 s, tot, res = grade(str(lab['n']), out, quiet=True)
+                times.append(('grade', time.monotonic() - t0 - sum(t for _, t in times)))
                 fails = [r[0] for r in res if not r[1]]
                 tap(s < tot and fails, '%s: the student tree fails the grader: %d/%d, '
                     'failing %s' % (tag, s, tot, ', '.join(fails) or 'nothing'))
@@ -435,14 +438,16 @@ def check(lab_args, keep=False, root=ROOT):
                     if lab['n'] in ns:
                         shutil.copy(os.path.join(root, p), os.path.join(out, p))
                 s, tot, res = grade(str(lab['n']), out, quiet=True)
+                times.append(('put back', time.monotonic() - t0 - sum(t for _, t in times)))
                 tap(s == tot, '%s: the student tree with the solution of this lab put back '
                     '(later labs from reference objects) scores %d/%d' % (tag, s, tot))
                 if s != tot:
                     for r in res:
                         print('#   %s: %s %s' % (r[0], 'PASS' if r[1] else 'FAIL', r[3]))
             s, tot, res = grade(str(lab['n']), root, quiet=True)
-            tap(s == tot, '%s: the solution scores %d/%d (this lab\'s check: %.0f s)'
-                % (tag, s, tot, time.monotonic() - t0))
+            times.append(('solution', time.monotonic() - t0 - sum(t for _, t in times)))
+            tap(s == tot, '%s: the solution scores %d/%d' % (tag, s, tot))
+            print('# %s: %s' % (tag, ', '.join('%s %.1f s' % t for t in times)))
             if s != tot:
                 for r in res:
                     print('#   %s: %s %s' % (r[0], 'PASS' if r[1] else 'FAIL', r[3]))
