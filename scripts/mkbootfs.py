@@ -20,7 +20,7 @@ The programs of a boot list: the first word of every line that is not a
 directive (`@...`) or a NAME=value environment setting, without a
 leading "!" or "&" (a marker); and the module words of the directives
 @module NAME, @spawntest NAME and @memtest N [!]NAME.  "#" at the start
-of a word ends the line.  init reads the same lines (user/sys/init,
+of a word ends the line.  init reads the same lines (user/sys/init/bootlist.c,
 run_bootlist and split); a directive init does not know is refused here,
 so that a misspelt one fails the build instead of being ignored at boot.
 """
