@@ -18,7 +18,9 @@
  *                   extra arguments "i N"), wait, and check (as a test)
  *                   that every byte of memory came back
  *   @spawntest name spawn damaged copies of module name: each error is
- *                   reported and leaves nothing behind (spawntest.c)
+ *                   reported and leaves nothing behind
+ * @test, @memtest and @spawntest are the test build's (tests/user/init_test,
+ * init_test_directive); the release init names them and runs nothing.
  *   NAME=value ...  words before the program name are its environment
  *   # ...           comment
  */
@@ -28,7 +30,6 @@
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/spawn.h>
-#include <systest.h>
 #include "init.h"
 
 bool test_mode;
@@ -57,44 +58,16 @@ int split(char *line, char **argv, int max)
     return argc;
 }
 
-static void memtest(int n, int argc, char **argv)
+/* A directive of the test build (@test, @memtest, @spawntest) in the
+ * release init: said, and counted as a failure, never silently skipped. */
+static void test_directive_refused(const char *directive)
 {
-    unsigned flags = 0;
-    if (argv[0][0] == '!') {
-        argv[0]++;
-        flags = START_EXPECT_FAULT;
+    if (strcmp(directive, "@quota") != 0 && strcmp(directive, "@module") != 0) {
+        printf("init: %s is a test directive: this init is the release build, "
+               "which does not run it (tests/user/init_test is the test build)\n",
+               directive);
+        failures++;
     }
-    wait_running(NULL, false);
-    start_domain(argc, argv, flags, NULL, 0, NULL);     /* warm-up */
-    wait_running(NULL, false);
-    struct mem_numbers before, after;
-    mem_numbers(&before);
-    char index[12], count[12];
-    char *args[MAX_ARGS + 3];
-    memcpy(args, argv, argc * sizeof(char *));
-    args[argc] = index;
-    args[argc + 1] = count;
-    args[argc + 2] = NULL;
-    snprintf(count, sizeof(count), "%d", n);
-    for (int i = 0; i < n; i++) {
-        snprintf(index, sizeof(index), "%d", i);
-        errval_t err = start_domain(argc + 2, args, flags, NULL, 0, NULL);
-        test_report(err_is_ok(err), "memtest: copy %d of %s started: %s", i, argv[0],
-                    err_getcode(err));
-    }
-    wait_running(NULL, false);
-    mem_numbers(&after);
-    long missing = (long)(before.memserv_free - after.memserv_free) +
-                   (long)(before.init_free - after.init_free);
-    if (missing != 0) {
-        printf("init: memtest: %ld KiB missing (memory server %ld KiB, init %ld KiB)\n",
-               missing >> 10, (long)(before.memserv_free - after.memserv_free) >> 10,
-               (long)(before.init_free - after.init_free) >> 10);
-    }
-    test_report(after.memserv_free == before.memserv_free,
-                "%d x %s: the memory server's free memory is back where it started "
-                "(%u KiB)", n, argv[0], (unsigned)(after.memserv_free >> 10));
-    test_report(missing == 0, "%d x %s: all free memory is back where it started", n, argv[0]);
 }
 
 /* Run each line of the boot list; settings (@...) first pass only if
@@ -117,10 +90,12 @@ void run_bootlist(bool first_pass)
             continue;
         }
         argv[argc] = NULL;
+        if (argv[0][0] == '@' && init_test_directive &&
+            init_test_directive(argc, argv, first_pass)) {
+            continue;               /* the test build's (@test, ...) */
+        }
         if (first_pass) {
-            if (strcmp(argv[0], "@test") == 0) {
-                test_mode = true;
-            } else if (strcmp(argv[0], "@quota") == 0 && argc > 1) {
+            if (strcmp(argv[0], "@quota") == 0 && argc > 1) {
                 quota_kib = strdup(argv[1]);
             }
             continue;
@@ -129,14 +104,8 @@ void run_bootlist(bool first_pass)
         if (strcmp(argv[0], "@wait") == 0) {
             wait_running(argv[1], false);
             continue;
-        } else if (strcmp(argv[0], "@memtest") == 0 && argc >= 3) {
-            memtest(atoi(argv[1]), argc - 2, argv + 2);
-            continue;
-        } else if (strcmp(argv[0], "@spawntest") == 0 && argc >= 2) {
-            wait_running(NULL, false);
-            spawn_error_tests(argv[1]);
-            continue;
         } else if (argv[0][0] == '@') {
+            test_directive_refused(argv[0]);
             continue;               /* a first-pass setting, or @module */
         } else if (argv[0][0] == '!') {
             flags = START_EXPECT_FAULT;

@@ -14,7 +14,6 @@
 #include <sys/rpc_service.h>
 #include <sys/spawn.h>
 #include <sys/threads.h>
-#include <systest.h>
 #include <sprat/lmp.h>
 #include "init.h"
 
@@ -84,9 +83,8 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     bool ok = d->expect_fault ? reason == DEATH_FAULT : reason == DEATH_EXIT && status == 0;
     ok = ok || d->any_end;
     failures += !ok;
-    if (test_mode && !d->any_end) {
-        test_report(ok, "domain %s %s", d->si.name,
-                    d->expect_fault ? "faulted and was removed" : "ended cleanly");
+    if (init_test_domain_ended && !d->any_end) {
+        init_test_domain_ended(d, ok);
     }
     forget_domain_locked(d, id);
     d->dying = true;

@@ -125,7 +125,7 @@ void death_event(void *arg);
 
 /* ---- bootlist.c ---------------------------------------------------------- */
 
-extern bool test_mode;                  /* @test */
+extern bool test_mode;                  /* @test (the test build's) */
 extern unsigned failures;               /* domains that did not end as expected */
 extern const char *quota_kib;           /* @quota, or NULL: memserv's default */
 /* Run each line of the boot list; settings (@...) on the first pass only,
@@ -137,9 +137,19 @@ void run_bootlist(bool first_pass);
 /* Start the system's services (memserv, serial) and wait for each. */
 void start_services(void);
 
-/* "@spawntest MODULE": spawn errors are reported and leave nothing behind
- * (spawntest.c). */
-void spawn_error_tests(const char *module);
+/* ---- tests/user/init_test: the test build of init ----------------------
+ * The test images' init is init's files plus tests/user/init_test/ (the
+ * test directives, the boot-time checks, the memory test, test_report);
+ * the release init does not link them, and there these weak declarations
+ * are NULL (a file that defines them is all the test build adds). */
+
+/* A test directive (@test, @memtest, @spawntest): run it, true; false if
+ * it is none. */
+bool init_test_directive(int argc, char **argv, bool first_pass) __attribute__((weak));
+/* In a test image (@test), before the system's services start. */
+void init_test_boot_checks(void) __attribute__((weak));
+/* Domain d ended as expected (ok) or not: a test result in a test image. */
+void init_test_domain_ended(const struct domain *d, bool ok) __attribute__((weak));
 
 /* ---- procmgr.c, services.c, bootlist.c: for the prompt (what a shell
  * outside init would ask init for by RPC) ------------------------------- */

@@ -25,7 +25,6 @@
 #include <sys/rpc_service.h>
 #include <sys/threads.h>
 #include "init.h"
-#include "bootcheck.h"
 
 struct thread_mutex lock = THREAD_MUTEX_INITIALIZER;
 struct thread_cond changed = THREAD_COND_INITIALIZER;
@@ -158,8 +157,8 @@ int main(void)
     thread_create(event_loop, NULL);
     thread_create(connector, NULL);
     run_bootlist(true);
-    if (test_mode) {
-        bootcheck_run();
+    if (test_mode && init_test_boot_checks) {
+        init_test_boot_checks();
     }
     start_services();
     if (!test_mode) {
