@@ -12,6 +12,10 @@
  *                   started from the prompt); init does nothing with it
  *   @test           test image: report each domain's end as a test result
  *                   and shut the machine down at the end
+ *   @service DEVICE[,irq] name arg...   start module name with the
+ *                   capabilities of device DEVICE (a bootinfo device
+ *                   region, or "console"), and its interrupt if ",irq"
+ *                   (system.c; docs/rpc.md, section 4)
  *   @quota KiB      the memory server's quota per domain (default: see
  *                   docs/rpc.md, MEMSERV_DEFAULT_QUOTA_KIB)
  *   @memtest N [!]name arg...   start N copies at once (copy i gets the
@@ -56,6 +60,22 @@ int split(char *line, char **argv, int max)
         }
     }
     return argc;
+}
+
+/* @service DEVICE[,irq] NAME ARGS...: NAME gets DEVICE's capabilities
+ * (system.c); a suffix other than ",irq" names no device. */
+static void service_line(int argc, char **argv)
+{
+    char *comma = strchr(argv[1], ',');
+    struct service_desc s = { argv[2], argv[1], comma && strcmp(comma, ",irq") == 0 };
+    if (s.irq) {
+        *comma = '\0';
+    }
+    errval_t err = start_service(&s, argc - 2, argv + 2, 0, NULL);
+    if (err_is_fail(err)) {
+        printf("init: cannot start %s: %s\n", s.name, err_getstring(err));
+        failures++;
+    }
 }
 
 /* A directive of the test build (@test, @memtest, @spawntest) in the
@@ -103,6 +123,9 @@ void run_bootlist(bool first_pass)
         unsigned flags = 0;
         if (strcmp(argv[0], "@wait") == 0) {
             wait_running(argv[1], false);
+            continue;
+        } else if (strcmp(argv[0], "@service") == 0 && argc >= 3) {
+            service_line(argc, argv);
             continue;
         } else if (argv[0][0] == '@') {
             test_directive_refused(argv[0]);

@@ -134,8 +134,24 @@ void run_bootlist(bool first_pass);
 
 /* ---- system.c ------------------------------------------------------------ */
 
-/* Start the system's services (memserv, serial) and wait for each. */
+/* A service, and the device capabilities it gets (system.c). */
+struct service_desc {
+    const char *name;           /* its boot module */
+    const char *device;         /* a device region's name (bootinfo), or
+                                 * DEVICE_CONSOLE, or NULL: no device */
+    bool irq;                   /* the device's interrupt too */
+};
+#define DEVICE_CONSOLE  "console"   /* the first device: the console UART */
+
+/* Start the system's services (memserv, then system_services[]) and wait
+ * until each has registered. */
 void start_services(void);
+/* Start s->name with argv[1..argc) and s's device capabilities: the
+ * DevFrame in TASKCN_SLOTS_FREE, the IRQ in TASKCN_SLOTS_FREE + 1, the
+ * device's name as its first argument.  SPAWN_ERR_NO_DEVICE: no such
+ * device; SPAWN_ERR_DEVICE_IRQ: an interrupt init does not know. */
+errval_t start_service(const struct service_desc *s, int argc, char **argv,
+                       unsigned flags, uint32_t *id);
 
 /* ---- tests/user/init_test: the test build of init ----------------------
  * The test images' init is init's files plus tests/user/init_test/ (the
