@@ -91,6 +91,12 @@ void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload
 void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_run(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_ps(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_modules(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+/* The shell's domain (terminal.c), 0 until it runs: it may give a domain
+ * the terminal (PROCESS_RUN) and stop any but the system's. */
+extern uint32_t shell_id;
 
 /* ---- names.c ----------------------------------------------------------- */
 
@@ -167,13 +173,11 @@ void init_test_boot_checks(void) __attribute__((weak));
 /* Domain d ended as expected (ok) or not: a test result in a test image. */
 void init_test_domain_ended(const struct domain *d, bool ok) __attribute__((weak));
 
-/* ---- procmgr.c, services.c, bootlist.c: for the prompt (what a shell
- * outside init would ask init for by RPC) ------------------------------- */
+/* ---- procmgr.c, services.c, bootlist.c: more of the domains, memory and
+ * command lines (the shell's methods, the test build) --------------------- */
 
 /* Start boot module name with the blank-separated arguments args. */
 errval_t spawn_command(const char *name, const char *args, unsigned flags, uint32_t *id);
-/* Until domain id has ended and is gone (its memory back). */
-void wait_domain(uint32_t id);
 /* Stop domain id; it is reaped like any domain that ends: its memory and
  * channels come back.  SPAWN_ERR_SYSTEM_DOMAIN for init, memserv, serial. */
 errval_t kill_domain(uint32_t id);
@@ -198,11 +202,14 @@ errval_t memserv_usage(uint32_t id, size_t *bytes);
 /* Split line into at most max blank-separated words ('#' ends it). */
 int split(char *line, char **argv, int max);
 
-/* ---- shell.c ------------------------------------------------------------ */
+/* ---- terminal.c ---------------------------------------------------------- */
 
 /* The thread that waits for Ctrl-C at the serial driver. */
-void shell_interrupts_start(void);
-/* The prompt, for good. */
-void shell_run(void);
+void terminal_interrupts_start(void);
+/* Start the shell and give it the terminal for good. */
+void terminal_start_shell(void);
+/* The serial driver's foreground domain, and the one the terminal goes
+ * back to when that one ends (services.c). */
+void set_home(uint32_t id);
 
 #endif

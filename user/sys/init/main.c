@@ -7,13 +7,13 @@
  * every domain's channel to it -- processes (procmgr.c), names (names.c),
  * services (services.c); reports how each domain ends and tells the
  * services, so they take its memory and channels back (death.c); and,
- * outside test images, ends at a small interactive prompt (shell.c).
+ * outside test images, starts the shell (terminal.c, user/sys/shell).
  *
  * Threads: the event thread serves every channel and the death endpoint;
  * the main thread runs the boot list and then the prompt; the connector
  * thread forwards SERVICE_CONNECT requests to the services (services.c),
  * so that a slow service never holds up the event thread; the prompt's
- * interrupt thread waits for Ctrl-C (shell.c).  `lock` guards the tables
+ * interrupt thread waits for Ctrl-C (terminal.c).  `lock` guards the tables
  * of every file.
  */
 #include <stdio.h>
@@ -123,6 +123,9 @@ const rpc_handler_fn init_handlers[RPC_METHOD_COUNT] = {
     [RPC_PROCESS_LIST] = h_list,
     [RPC_PROCESS_WAIT] = h_wait,
     [RPC_PROCESS_KILL] = h_kill,
+    [RPC_PROCESS_RUN] = h_run,
+    [RPC_PROCESS_PS] = h_ps,
+    [RPC_PROCESS_MODULES] = h_modules,
     [RPC_NAME_REGISTER] = h_register,
     [RPC_NAME_LOOKUP] = h_lookup,
     [RPC_SERVICE_REGISTER] = h_service_register,
@@ -162,7 +165,7 @@ int main(void)
     }
     start_services();
     if (!test_mode) {
-        shell_interrupts_start();       /* Ctrl-C from here on */
+        terminal_interrupts_start();    /* Ctrl-C from here on */
     }
     run_bootlist(false);
     /* A test image ends when every domain has; otherwise the prompt
@@ -172,6 +175,11 @@ int main(void)
         printf("init: all boot-list domains have ended\n");
         cap_invoke(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), KernelCmd_Shutdown, 1, failures);
     }
-    shell_run();
+    terminal_start_shell();
+    /* The event, connector and interrupt threads serve from here on. */
+    thread_mutex_lock(&lock);
+    for (;;) {
+        thread_cond_wait(&changed, &lock);
+    }
     return 0;
 }

@@ -15,6 +15,8 @@
 #include <sys/rpc_service.h>
 #include <sys/spawn.h>
 #include <sys/threads.h>
+#include <sprat/bootinfo.h>
+#include <sprat/caps.h>
 #include "init.h"
 
 /* Domains one domain may have running that it started (PROCESS_SPAWN);
@@ -23,6 +25,7 @@
 
 struct domain domains[MAX_DOMAINS];
 unsigned num_running;
+uint32_t shell_id;
 static uint32_t next_domain_id = INIT_DOMAIN_ID + 1;
 
 struct domain *domain_by_id(uint32_t id)
@@ -120,32 +123,56 @@ static unsigned children_of_locked(uint32_t parent)
     return n;
 }
 
-void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+/* Start a child of rc's domain (PROCESS_SPAWN, PROCESS_RUN). */
+static errval_t spawn_child(struct rpc_chan *rc, const char *name, const char *args,
+                            unsigned flags, uint32_t *id)
 {
-    struct rpc_process_spawn_req in;
-    struct rpc_process_spawn_resp out = { 0 };
-    if ((resp->err = rpc_process_spawn_req_unpack(req, &in))) {
-        return;
-    }
     thread_mutex_lock(&lock);
     unsigned children = children_of_locked(rc->client_id);
     thread_mutex_unlock(&lock);
     if (children >= CHILDREN_PER_DOMAIN) {
-        resp->err = SPAWN_ERR_TOO_MANY_CHILDREN;
-        return;
+        return SPAWN_ERR_TOO_MANY_CHILDREN;
     }
-    bool any = in.name[0] == '?';
-    resp->err = spawn_command(in.name + any, in.args, any ? START_ANY_END : 0,
-                              &out.domain_id);
-    if (err_is_ok(resp->err)) {
+    errval_t err = spawn_command(name, args, flags, id);
+    if (err_is_ok(err)) {
         thread_mutex_lock(&lock);
         /* Deaths are reaped on this same thread: the child is still here. */
-        struct domain *d = domain_to_wait_for(out.domain_id);
+        struct domain *d = domain_to_wait_for(*id);
         if (d) {
             d->parent = rc->client_id;
         }
         thread_mutex_unlock(&lock);
-        rpc_process_spawn_resp_pack(resp, &out);
+    }
+    return err;
+}
+
+void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_process_spawn_req in;
+    struct rpc_process_spawn_resp out = { 0 };
+    if ((resp->err = rpc_process_spawn_req_unpack(req, &in)) == SYS_ERR_OK) {
+        bool any = in.name[0] == '?';
+        resp->err = spawn_child(rc, in.name + any, in.args, any ? START_ANY_END : 0,
+                                &out.domain_id);
+    }
+    if (err_is_ok(resp->err)) {
+        resp->err = rpc_process_spawn_resp_pack(resp, &out);
+    }
+}
+
+/* PROCESS_RUN: the shell's `run`; the child gets the terminal (the serial
+ * driver gives it back to the shell when the child ends). */
+void h_run(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_process_run_req in;
+    struct rpc_process_run_resp out = { 0 };
+    if ((resp->err = rpc_process_run_req_unpack(req, &in))) {
+        return;
+    }
+    resp->err = rc->client_id != shell_id || shell_id == 0 ? SPAWN_ERR_NOT_SHELL
+              : spawn_child(rc, in.name, in.args, START_FOREGROUND, &out.domain_id);
+    if (err_is_ok(resp->err)) {
+        resp->err = rpc_process_run_resp_pack(resp, &out);
     }
 }
 
@@ -258,13 +285,16 @@ static bool is_waiting_locked(const struct domain *d, const struct rpc_chan *rc)
 }
 
 
-/* PROCESS_KILL: only for domains started as "?name" (START_ANY_END); the
- * prompt's kill command is init's own. */
+/* PROCESS_KILL: for domains started as "?name" (START_ANY_END); the shell
+ * may stop any domain but the system's (its `kill`). */
 void h_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_kill_req in;
-    (void)rc;
     if ((resp->err = rpc_process_kill_req_unpack(req, &in))) {
+        return;
+    }
+    if (rc->client_id == shell_id && shell_id != 0) {
+        resp->err = kill_domain(in.domain_id);      /* the shell's `kill`, Ctrl-C */
         return;
     }
     thread_mutex_lock(&lock);
@@ -453,15 +483,6 @@ void wait_running(const char *name, bool but_servers)
     thread_mutex_unlock(&lock);
 }
 
-void wait_domain(uint32_t id)
-{
-    thread_mutex_lock(&lock);
-    while (domain_by_id(id) != NULL) {
-        thread_cond_wait(&changed, &lock);
-    }
-    thread_mutex_unlock(&lock);
-}
-
 void procmgr_forget_waits_locked(const struct domain *dead)
 {
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
@@ -474,4 +495,82 @@ void procmgr_forget_waits_locked(const struct domain *dead)
             }
         }
     }
+}
+
+static const char *state_name(uint32_t state)
+{
+    switch (state) {
+    case DispatcherState_New:       return "new";
+    case DispatcherState_Ready:     return "ready";
+    case DispatcherState_Runnable:  return "running";
+    case DispatcherState_Blocked:   return "waiting";
+    case DispatcherState_Stopped:   return "stopped";
+    default:                        return "?";
+    }
+}
+
+/* "id state KiB name" per domain, malloc'd: the RAM a domain was started
+ * with and what the memory server has granted it since (init: the RAM it
+ * holds for spawning). */
+static char *process_table(void)
+{
+    static struct domain_info d[MAX_DOMAINS + 1];
+    size_t size = (NAME_BYTES + 40) * (MAX_DOMAINS + 1), n = 0;
+    char *s = malloc(size);
+    unsigned count = domain_list(d, MAX_DOMAINS + 1);
+    for (unsigned i = 0; s && i < count; i++) {
+        size_t granted = 0;
+        if (d[i].id != INIT_DOMAIN_ID) {
+            memserv_usage(d[i].id, &granted);       /* none if it fails */
+        }
+        n += snprintf(s + n, size - n, "%u %s %u %s\n", (unsigned)d[i].id,
+                      state_name(d[i].state), (unsigned)((d[i].ram + granted) >> 10), d[i].name);
+    }
+    return s;
+}
+
+void h_ps(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_process_ps_req in;
+    if ((resp->err = rpc_process_ps_req_unpack(req, &in))) {
+        return;
+    }
+    char *table = process_table();
+    resp->err = table ? rpc_process_ps_resp_pack(resp, &(struct rpc_process_ps_resp){ table })
+                      : LIB_ERR_MALLOC_FAIL;
+    free(table);
+}
+
+/* "name bytes" per boot module but the boot list, malloc'd. */
+static char *module_list(void)
+{
+    const struct bootinfo *bi = (const struct bootinfo *)BOOTINFO_VADDR;
+    size_t size = (BOOTINFO_NAME_LEN + 16) * BOOTINFO_MAX_REGIONS, n = 0;
+    char *s = malloc(size);
+    for (uint32_t i = 0; s && i < bi->num_regions; i++) {
+        const struct mem_region *r = &bi->regions[i];
+        if (r->type == RegionType_Module && strcmp(r->name, "bootlist") != 0) {
+            n += snprintf(s + n, size - n, "%.*s %u\n", (int)sizeof(r->name), r->name,
+                          (unsigned)r->bytes);
+        }
+    }
+    if (s && n == 0) {
+        s[0] = '\0';
+    }
+    return s;
+}
+
+void h_modules(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_process_modules_req in;
+    if ((resp->err = rpc_process_modules_req_unpack(req, &in))) {
+        return;
+    }
+    char *list = module_list();
+    resp->err = list ? rpc_process_modules_resp_pack(resp,
+                                                     &(struct rpc_process_modules_resp){ list })
+                     : LIB_ERR_MALLOC_FAIL;
+    free(list);
 }

@@ -161,6 +161,18 @@ errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clients)
     return err;
 }
 
+void set_home(uint32_t id)
+{
+    struct service *s = service_get("serial");
+    if (s) {
+        errval_t err = rpc_serial_set_home(&s->ctl, id);
+        if (err_is_fail(err)) {
+            DEBUG_ERR(err, "giving domain %u the terminal for good", (unsigned)id);
+        }
+        service_put(s);
+    }
+}
+
 void set_foreground(uint32_t id)
 {
     struct service *s = service_get("serial");
