@@ -273,10 +273,13 @@ static errval_t build_domain(struct build *b, const uint8_t *elf,
     /* Its own RAM, and the endpoints it starts with. */
     struct capref ram = child_slot(b, ROOTCN_SLOT_BASE_PAGE_CN, 0);
     if ((err = make(b, ram, ObjType_RAM, (uint32_t)ram_bytes)) ||
-        (err = give_cap(b, TASKCN_SLOT_INITEP, caps->init_ep)) ||
-        (err = give_cap(b, TASKCN_SLOTS_FREE, caps->extra[0])) ||
-        (err = give_cap(b, TASKCN_SLOTS_FREE + 1, caps->extra[1]))) {
+        (err = give_cap(b, TASKCN_SLOT_INITEP, caps->init_ep))) {
         return err;
+    }
+    for (unsigned i = 0; i < SPAWN_EXTRA_CAPS; i++) {
+        if ((err = give_cap(b, TASKCN_SLOTS_FREE + i, caps->extra[i]))) {
+            return err;
+        }
     }
     dom_finish(&b->d);
 

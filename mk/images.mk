@@ -10,9 +10,13 @@
 # make does not read boot lists: scripts/mkbootfs.py does, and writes
 # which programs an image needs into $(BUILD)/images/NAME.bootfs.deps,
 # included below (remade, and make restarted, when the boot list changes).
-BOOT_MODULES := init memserv serial hello
+# The release image (make qemu) boots the release init and the shell; every
+# other image the test build of init (tests/user/init_test, mk/user.mk) as its "init".
+BOOT_MODULES := memserv serial hello
+RELEASE_IMAGES := sprat
+boot_init = $(if $(filter $(1),$(RELEASE_IMAGES)),--module init --module shell,init=$(BUILD)/user/init_test.elf)
 MKBOOTFS = $(PYTHON) scripts/mkbootfs.py -o $(BUILD)/images/$(1).bootfs --bootlist $(2) \
-    --programs $(BUILD)/user $(addprefix --module ,$(BOOT_MODULES))
+    --programs $(BUILD)/user $(addprefix --module ,$(BOOT_MODULES)) $(call boot_init,$(1))
 # Goals that need no image: make reads no boot list for them.
 NO_IMAGE_GOALS := clean help deps
 need_images := $(filter-out $(NO_IMAGE_GOALS),$(or $(MAKECMDGOALS),all))

@@ -116,7 +116,7 @@ FRESH_CHECK = $(PYTHON) scripts/check_fresh.py --logdir build/test-logs/fresh
 # gdb stub (scripts/icache_order.py; docs/hardware.md, "Caches").  On the
 # Cortex-A9 board only: the maintenance code is the same on virt.
 ICACHE_CHECK = $(PYTHON) scripts/icache_order.py --qemu-cmd "$(QEMU_RUN_CMD)" \
-    --image $(BUILD)/images/usertest.elf --init $(BUILD)/user/init.elf \
+    --image $(BUILD)/images/usertest.elf --init $(BUILD)/user/init_test.elf \
     --ram-base $(PLAT_RAM_BASE)
 
 test-args:

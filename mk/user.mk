@@ -48,15 +48,14 @@ $(LIBSYS): $(LIBSYS_OBJS)
 # tests/bench/, is one program, named after its folder; each is linked
 # to $(BUILD)/user/NAME.elf, the module a boot list names.
 # The test library (tests/user/lib: test_report, TEST_ERR) is linked into
-# test programs only: those under tests/, and init, whose test directives
-# use it until they leave the release init (issue 14, item 1).
+# test programs only: those under tests/.
 SYSTEST_DIR := tests/user/lib
 PROG_DIRS := $(sort $(dir $(wildcard user/sys/*/*.c user/apps/*/*.c tests/user/*/*.c \
     tests/bench/*.c)))
 PROG_DIRS := $(filter-out $(SYSTEST_DIR)/,$(PROG_DIRS))
 USER_PROGS := $(foreach d,$(PROG_DIRS),$(notdir $(d:/=)))
 SYSTEST_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(SYSTEST_DIR)/*.c)))
-SYSTEST_PROGS := $(filter tests/user/%,$(PROG_DIRS)) user/sys/init/
+SYSTEST_PROGS := $(filter tests/user/%,$(PROG_DIRS))
 
 define user_prog_rule
 $(notdir $(1:/=))_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(1)*.c $(1)*.S))) \
@@ -70,6 +69,15 @@ $(BUILD)/user/$(notdir $(1:/=)).elf: $$($(notdir $(1:/=))_OBJS) $(LIBSYS) linker
 endef
 $(foreach d,$(PROG_DIRS),$(eval $(call user_prog_rule,$(d))))
 $(SYSTEST_OBJS): USER_CFLAGS += -I$(SYSTEST_DIR)
+
+# The test build of init, init_test: init's files plus tests/user/init_test/
+# (test directives, boot-time checks), which defines the hooks init.h
+# declares weak.  One set of init objects serves both builds: the release
+# init links no test code, and nothing is compiled twice.  The test
+# images boot it as their "init" (mk/images.mk).
+init_test_OBJS += $(init_OBJS)
+$(BUILD)/user/init_test.elf: $(init_OBJS)
+$(BUILD)/tests/user/init_test/%.o: USER_CFLAGS += -Iuser/sys/init
 
 $(BUILD)/libsys/%.o: libsys/%.c $(BUILD_CONFIG) | $(RPC_GEN)
 	@echo "  CC      $@"

@@ -19,8 +19,9 @@ never parses them.  --deps-only writes DEP and no archive.
 The programs of a boot list: the first word of every line that is not a
 directive (`@...`) or a NAME=value environment setting, without a
 leading "!" or "&" (a marker); and the module words of the directives
-@module NAME, @spawntest NAME and @memtest N [!]NAME.  "#" at the start
-of a word ends the line.  init reads the same lines (user/sys/init,
+@module NAME, @spawntest NAME, @memtest N [!]NAME and
+@service DEVICE NAME.  "#" at the start
+of a word ends the line.  init reads the same lines (user/sys/init/bootlist.c,
 run_bootlist and split); a directive init does not know is refused here,
 so that a misspelt one fails the build instead of being ignored at boot.
 """
@@ -34,9 +35,10 @@ NAME_LEN = 32
 PAGE = 4096
 
 # Every directive init knows, and which of its words (if any) names a
-# program: @memtest N [!]NAME, @spawntest NAME, @module NAME.
+# program: @memtest N [!]NAME, @spawntest NAME, @module NAME,
+# @service DEVICE NAME.
 DIRECTIVES = {'@wait': None, '@test': None, '@quota': None,
-              '@module': 1, '@spawntest': 1, '@memtest': 2}
+              '@module': 1, '@spawntest': 1, '@memtest': 2, '@service': 2}
 
 
 def align(n, a=PAGE):

@@ -1,9 +1,9 @@
 /*
  * tests/host/test_line_edit.c -- the prompt's line editor and history
- * (user/sys/init/line_edit.c, compiled unchanged): keys in, the line and the
+ * (user/sys/shell/line_edit.c, compiled unchanged): keys in, the line and the
  * echo out, byte for byte.
  *
- * sources: user/sys/init/line_edit.c
+ * sources: user/sys/shell/line_edit.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
-#include "../../user/sys/init/line_edit.h"
+#include "../../user/sys/shell/line_edit.h"
 
 struct screen {
     char out[4096];                 /* everything echoed */

@@ -20,10 +20,13 @@ struct spawninfo {
 };
 
 /* Optional capabilities to place in the child's task CNode. */
+#define SPAWN_EXTRA_CAPS    4
 struct spawn_caps {
     struct capref init_ep;      /* -> TASKCN_SLOT_INITEP */
     struct capref death_ep;     /* told when it stops; badge = domain_id */
-    struct capref extra[2];     /* -> TASKCN_SLOTS_FREE, TASKCN_SLOTS_FREE + 1 */
+    /* -> TASKCN_SLOTS_FREE + i; NULL_CAP: none (init gives a service its
+     * device's DevFrame and IRQ here, user/sys/init/system.c) */
+    struct capref extra[SPAWN_EXTRA_CAPS];
 };
 
 /*

@@ -181,6 +181,8 @@ static void memory_server(void)
     TEST_ERR(rpc_mem_stats(get_memserv_rpc(), NULL, NULL, NULL), LIB_ERR_RPC_UNKNOWN_METHOD);
     TEST_ERR(rpc_serial_set_foreground(get_serial_rpc(), disp_domain_id()),
              LIB_ERR_RPC_UNKNOWN_METHOD);
+    TEST_ERR(rpc_serial_set_home(get_serial_rpc(), disp_domain_id()),
+             LIB_ERR_RPC_UNKNOWN_METHOD);
 }
 
 static void serial(void)
@@ -221,6 +223,20 @@ static void processes(struct rpc_chan *init)
     TEST_ERR(rpc_process_spawn(init, "no_such_module", "", &id), LIB_ERR_SPAWN_NO_MODULE);
     TEST_ERR(rpc_process_spawn(init, "", "", &id), LIB_ERR_SPAWN_ARGS);
     TEST_ERR(rpc_process_get_name(init, 999, &name), SPAWN_ERR_DOMAIN_NOT_FOUND);
+    /* The shell's methods: giving a domain the terminal and stopping any
+     * domain are the shell's alone (a test image has no shell). */
+    TEST_ERR(rpc_process_run(init, "hello", "", &id), SPAWN_ERR_NOT_SHELL);
+    TEST_ERR(rpc_process_kill(init, 2), SPAWN_ERR_NOT_KILLABLE);
+    TEST_ERR(rpc_process_ps(init, &list), SYS_ERR_OK);
+    test_report(list && strstr(list, "1 running ") && strstr(list, " init\n") &&
+                strstr(list, " t_rpc\n") && strstr(list, " KiB") == NULL,
+                "rpc_process_ps: a line per domain, init running");
+    free(list);
+    list = NULL;
+    TEST_ERR(rpc_process_modules(init, &list), SYS_ERR_OK);
+    test_report(list && strstr(list, "hello ") && strstr(list, "bootlist") == NULL,
+                "rpc_process_modules: the modules, not the boot list");
+    free(list);
 }
 
 static void names(struct rpc_chan *init)

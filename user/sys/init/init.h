@@ -1,7 +1,9 @@
 /*
- * user/sys/init/init.h -- what init's files share: main.c (domains, services,
- * the boot list), shell.c (the prompt, docs/rpc.md section 8) and
- * spawntest.c.
+ * user/sys/init/init.h -- what init's files share (docs/rpc.md): the domain
+ * table (procmgr.c), the names (names.c), the services (services.c), a
+ * domain's end (death.c), the boot list (bootlist.c), the system's services
+ * (system.c), the prompt (shell.c) and the test directives (spawntest.c).
+ * Everything below marked "lock held" is called with `lock` held.
  */
 #ifndef INIT_INIT_H
 #define INIT_INIT_H
@@ -13,21 +15,169 @@
 
 #define INIT_DOMAIN_ID  1
 
-/* "@spawntest MODULE": spawn errors are reported and leave nothing behind
- * (spawntest.c). */
-void spawn_error_tests(const char *module);
+#include <sys/rpc.h>
+#include <sys/spawn.h>
+#include <sys/threads.h>
 
-/* ---- main.c, for the prompt (what a shell outside init would ask init
- * for by RPC) ---------------------------------------------------------- */
+#define MAX_DOMAINS     64
+#define MAX_ARGS        16
+#define MAX_WAITERS     MAX_DOMAINS     /* PROCESS_WAIT: one per caller */
+#define NAME_BYTES      32
+
+/* ---- main.c: what every file shares ------------------------------------ */
+
+extern struct thread_mutex lock;        /* guards every table */
+extern struct thread_cond changed;      /* a domain ended, a service came */
+extern struct waitset *ws;              /* the event thread's */
+extern const rpc_handler_fn init_handlers[RPC_METHOD_COUNT];
+/* SYS_ERR_WRONG_CAP_TYPE unless cap is an endpoint. */
+errval_t check_endpoint(struct capref cap);
+/* How many of a table's n entries domain id owns (owner_at(i): entry i's
+ * owner, 0 if free): the per-domain limits of names.c and services.c. */
+unsigned owned_by(uint32_t id, unsigned n, uint32_t (*owner_at)(unsigned));
+
+/* ---- procmgr.c: the domains --------------------------------------------- */
+
+struct domain {
+    bool running;
+    bool expect_fault;
+    bool any_end;                   /* a hostile child: no end is a failure */
+    bool killed;
+    bool dying;                     /* being reaped: no longer findable */
+    bool system;                    /* memserv, serial: not to be killed */
+    size_t ram;                     /* the RAM it was started with; 0 until
+                                     * it runs (still being built) */
+    struct spawninfo si;
+    uint32_t parent;                /* who spawned it (PROCESS_SPAWN); 0: init */
+    struct rpc_chan chan;           /* its channel to us */
+    struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
+    unsigned num_waiters;           /* PROCESS_WAIT calls */
+    struct {                        /* its SERVICE_CONNECT, for the connector */
+        bool pending;
+        uint16_t seq;
+        char name[NAME_BYTES];
+        struct capref ep;
+    } connect;
+};
+
+extern struct domain domains[MAX_DOMAINS];
+extern unsigned num_running;
 
 #define START_EXPECT_FAULT  1u
 #define START_FOREGROUND    2u      /* it gets the terminal */
 #define START_SYSTEM        4u      /* memserv, serial: kill refuses */
+/* PROCESS_SPAWN of "?name": a domain that may end any way at all (the
+ * fuzzer's hostile children, docs/reliability.md); not a test result,
+ * and any domain may stop it with PROCESS_KILL. */
+#define START_ANY_END       8u
+
+/* Start argv[0] (leading NAME=value words: its environment); extra: the
+ * capabilities it gets besides init's (NULL: none); ram: 0 for the default. */
+errval_t start_domain(int argc, char **argv, unsigned flags,
+                      const struct spawn_caps *extra, size_t ram, uint32_t *id_out);
+/* The running domain id, not being reaped (lock held), or NULL. */
+struct domain *domain_by_id(uint32_t id);
+/* A domain whose SERVICE_CONNECT waits for the connector (lock held). */
+struct domain *next_connect_locked(void);
+/* Drop the PROCESS_WAIT calls domain dead made (lock held). */
+void procmgr_forget_waits_locked(const struct domain *dead);
+/* d ended with status: keep it for its parent (lock held). */
+void exited_domain_ended(struct domain *d, uint32_t id, int status);
+/* Until no domain but the system's (only those called name, if not NULL;
+ * not those that serve others, if but_servers) runs. */
+void wait_running(const char *name, bool but_servers);
+void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_run(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_ps(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_modules(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+/* The shell's domain (terminal.c), 0 until it runs: it may give a domain
+ * the terminal (PROCESS_RUN) and stop any but the system's. */
+extern uint32_t shell_id;
+
+/* ---- names.c ----------------------------------------------------------- */
+
+void h_register(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_lookup(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+/* The names domain id registered go (lock held). */
+void names_forget_locked(uint32_t id);
+
+/* ---- services.c --------------------------------------------------------- */
+
+void h_service_register(struct rpc_chan *rc, struct rpc_payload *req,
+                        struct rpc_payload *resp);
+void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+/* The thread that asks services for their clients' channels. */
+int connector(void *arg);
+/* rpc_connect in init itself (rpc_connect_hook). */
+errval_t connect_local(const char *name, struct capref endpoint, struct capref *service_ep);
+/* Until service name has registered (start-up). */
+void wait_for_service(const char *name);
+/* Does domain id serve others (lock held)? */
+bool owns_service(uint32_t id);
+/* Domain id's services and watches go; their clients are told (lock held). */
+void services_forget_locked(uint32_t id);
+/* Tell every service (one-way) that domain id is gone. */
+void tell_services(uint32_t id);
+errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clients);
+
+/* ---- death.c ------------------------------------------------------------ */
+
+extern struct lmp_chan death_chan;      /* the kernel's death messages */
+void death_event(void *arg);
+
+/* ---- bootlist.c ---------------------------------------------------------- */
+
+extern bool test_mode;                  /* @test (the test build's) */
+extern unsigned failures;               /* domains that did not end as expected */
+extern const char *quota_kib;           /* @quota, or NULL: memserv's default */
+/* Run each line of the boot list; settings (@...) on the first pass only,
+ * everything else on the second. */
+void run_bootlist(bool first_pass);
+
+/* ---- system.c ------------------------------------------------------------ */
+
+/* A service, and the device capabilities it gets (system.c). */
+struct service_desc {
+    const char *name;           /* its boot module */
+    const char *device;         /* a device region's name (bootinfo), or
+                                 * DEVICE_CONSOLE, or NULL: no device */
+    bool irq;                   /* the device's interrupt too */
+};
+#define DEVICE_CONSOLE  "console"   /* the first device: the console UART */
+
+/* Start the system's services (memserv, then system_services[]) and wait
+ * until each has registered. */
+void start_services(void);
+/* Start s->name with argv[1..argc) and s's device capabilities: the
+ * DevFrame in TASKCN_SLOTS_FREE, the IRQ in TASKCN_SLOTS_FREE + 1, the
+ * device's name as its first argument.  SPAWN_ERR_NO_DEVICE: no such
+ * device; SPAWN_ERR_DEVICE_IRQ: an interrupt init does not know. */
+errval_t start_service(const struct service_desc *s, int argc, char **argv,
+                       unsigned flags, uint32_t *id);
+
+/* ---- tests/user/init_test: the test build of init ----------------------
+ * The test images' init is init's files plus tests/user/init_test/ (the
+ * test directives, the boot-time checks, the memory test, test_report);
+ * the release init does not link them, and there these weak declarations
+ * are NULL (a file that defines them is all the test build adds). */
+
+/* A test directive (@test, @memtest, @spawntest): run it, true; false if
+ * it is none. */
+bool init_test_directive(int argc, char **argv, bool first_pass) __attribute__((weak));
+/* In a test image (@test), before the system's services start. */
+void init_test_boot_checks(void) __attribute__((weak));
+/* Domain d ended as expected (ok) or not: a test result in a test image. */
+void init_test_domain_ended(const struct domain *d, bool ok) __attribute__((weak));
+
+/* ---- procmgr.c, services.c, bootlist.c: more of the domains, memory and
+ * command lines (the shell's methods, the test build) --------------------- */
 
 /* Start boot module name with the blank-separated arguments args. */
 errval_t spawn_command(const char *name, const char *args, unsigned flags, uint32_t *id);
-/* Until domain id has ended and is gone (its memory back). */
-void wait_domain(uint32_t id);
 /* Stop domain id; it is reaped like any domain that ends: its memory and
  * channels come back.  SPAWN_ERR_SYSTEM_DOMAIN for init, memserv, serial. */
 errval_t kill_domain(uint32_t id);
@@ -52,11 +202,14 @@ errval_t memserv_usage(uint32_t id, size_t *bytes);
 /* Split line into at most max blank-separated words ('#' ends it). */
 int split(char *line, char **argv, int max);
 
-/* ---- shell.c ------------------------------------------------------------ */
+/* ---- terminal.c ---------------------------------------------------------- */
 
 /* The thread that waits for Ctrl-C at the serial driver. */
-void shell_interrupts_start(void);
-/* The prompt, for good. */
-void shell_run(void);
+void terminal_interrupts_start(void);
+/* Start the shell and give it the terminal for good. */
+void terminal_start_shell(void);
+/* The serial driver's foreground domain, and the one the terminal goes
+ * back to when that one ends (services.c). */
+void set_home(uint32_t id);
 
 #endif

@@ -174,6 +174,10 @@ struct writer {
 static struct writer writers[MAX_WRITERS];
 static struct writer *on_screen;    /* whose unfinished line ends the screen */
 static uint32_t foreground = INIT_DOMAIN_ID;
+/* Where the terminal goes back when the foreground domain ends: the shell
+ * (SET_HOME), init until there is one.  Ctrl-C at home is a key like any
+ * other (the shell's line editor drops the line). */
+static uint32_t home = INIT_DOMAIN_ID;
 
 /* LAB 7 UNUSED */
 static struct writer *writer_of(uint32_t domain, uint32_t stream, bool create)
@@ -384,7 +388,7 @@ static void take_input(void)
             return;
         }
         char c = model->rx();
-        if (c == CTRL_C && foreground != INIT_DOMAIN_ID) {
+        if (c == CTRL_C && foreground != home) {
             interrupt();
             continue;
         }
@@ -478,10 +482,24 @@ static void h_set_foreground(struct rpc_chan *rc, struct rpc_payload *req,
     if ((resp->err = rpc_serial_set_foreground_req_unpack(req, &in)) == SYS_ERR_OK) {
         foreground = in.domain_id;
         drop_waiters_not_foreground();
-        if (foreground != INIT_DOMAIN_ID) {
+        if (foreground != home) {
             typed_ahead_interrupt();
             deliver_input();            /* (and take input again if full) */
         }
+    }
+}
+
+/* SET_HOME (init only: the control channel): the shell; it holds the
+ * terminal from now on. */
+static void h_set_home(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_serial_set_home_req in;
+    if ((resp->err = rpc_serial_set_home_req_unpack(req, &in)) == SYS_ERR_OK) {
+        home = in.domain_id;
+        foreground = home;
+        drop_waiters_not_foreground();
+        deliver_input();
     }
 }
 
@@ -504,7 +522,10 @@ static void domain_died(uint32_t domain)
 {
     writers_gone(domain);
     if (domain == foreground) {
-        foreground = INIT_DOMAIN_ID;
+        foreground = home;
+    }
+    if (domain == home) {
+        home = INIT_DOMAIN_ID;
     }
 }
 
@@ -518,6 +539,7 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
 
 static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
     [RPC_SERIAL_SET_FOREGROUND] = h_set_foreground,
+    [RPC_SERIAL_SET_HOME] = h_set_home,
 };
 
 /* The interrupt message: take the input, then unmask the line. */

@@ -1,5 +1,5 @@
 /*
- * user/sys/init/line_edit.c -- the prompt's line editor and history (see
+ * user/sys/shell/line_edit.c -- the prompt's line editor and history (see
  * line_edit.h; docs/rpc.md, section 8).
  *
  * The cursor is always at the end of the line, so every edit is "rub out

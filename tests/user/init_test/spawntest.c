@@ -1,5 +1,5 @@
 /*
- * user/sys/init/spawntest.c -- "@spawntest MODULE" in a test boot list: spawn
+ * tests/user/init_test/spawntest.c -- "@spawntest MODULE" in a test boot list: spawn
  * errors are reported, never fatal, and leave nothing behind.
  *
  * Each case hands spawn_load() a damaged copy of a real boot module (or
@@ -20,6 +20,7 @@
 #include <freestanding/elf.h>
 #include <sprat/vm_layout.h>
 #include "init.h"
+#include "init_test.h"
 
 struct image {
     uint8_t *bytes;             /* a private, writable copy */

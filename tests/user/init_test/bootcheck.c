@@ -1,5 +1,5 @@
 /*
- * user/sys/init/bootcheck.c -- in test images, init first checks what the
+ * tests/user/init_test/bootcheck.c -- in test images, init first checks what the
  * kernel handed it at boot against include/sprat/bootinfo.h: the
  * well-known slots hold what they should, and every region the bootinfo
  * page lists has the capability it names, with the right type, base and
@@ -12,7 +12,7 @@
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
 #include <sprat/vm_layout.h>
-#include "bootcheck.h"
+#include "init_test.h"
 
 #define PAGE 4096u
 

@@ -1,5 +1,5 @@
 /*
- * user/sys/init/line_edit.h -- the prompt's line editor and history, pure
+ * user/sys/shell/line_edit.h -- the prompt's line editor and history, pure
  * logic (no I/O of its own): keys in, echo out (docs/rpc.md, section 8).
  * shell.c feeds it the characters the serial driver delivers; the host
  * test tests/host/test_line_edit.c feeds it strings.

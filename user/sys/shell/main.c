@@ -1,19 +1,19 @@
 /*
- * user/sys/init/shell.c -- init's prompt: a small shell on the serial console
- * (docs/rpc.md, section 8).
+ * user/sys/shell -- the shell: a small prompt on the serial console, a
+ * program of its own that asks init for everything by RPC, as Barrelfish's
+ * fish does (docs/rpc.md, section 8).
  *
  * It reads a line with the editing a serial console user expects --
  * backspace, Ctrl-U (erase the line), Ctrl-C (drop the line), up and down
  * (the last lines: line_edit.c) -- and runs it: help, ps, modules, run,
- * start, kill, free.  What it needs of init proper is in init.h (a shell
- * outside init would ask the same by RPC).
+ * start, kill, free.  From init: PROCESS_RUN (a domain that gets the
+ * terminal), PROCESS_SPAWN, PROCESS_WAIT, PROCESS_KILL, PROCESS_PS,
+ * PROCESS_MODULES, PROCESS_GET_NAME, MEM_INFO (libsys/rpc.idl).
  *
- * Ctrl-C while another domain holds the terminal never reaches this line
- * editor: the serial driver sees the byte in its interrupt handler and
- * answers our interrupt thread's SERIAL_INTERRUPT_WAIT call with the
- * foreground domain's id; the thread kills it the way `kill` does, so a
- * domain that spins or waits in an RPC stops all the same, and its memory
- * and channels come back.  `run` then gets the terminal back for us.
+ * Ctrl-C while a domain `run` started holds the terminal never reaches
+ * us: init waits for it at the serial driver and stops that domain
+ * (user/sys/init/terminal.c); our PROCESS_WAIT then ends, and the serial
+ * driver has given the terminal back to us.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,47 +21,11 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <sys/invoke.h>
-#include <sys/threads.h>
-#include <sprat/bootinfo.h>
-#include <sprat/caps.h>
-#include "init.h"
 #include "line_edit.h"
 
 #define MAX_ARGS        16
-#define MAX_PS          64
 
 static const char prompt_text[] = "sprat> ";
-
-/* ---- Ctrl-C ------------------------------------------------------------- */
-
-static int interrupts(void *arg)
-{
-    struct rpc_chan *serial = arg;
-    for (;;) {
-        uint32_t id;
-        errval_t err = rpc_serial_interrupt_wait(serial, &id);
-        if (err_is_fail(err)) {
-            /* Only if the driver is gone (or refuses us): no terminal. */
-            DEBUG_ERR(err, "waiting for Ctrl-C");
-            return 1;
-        }
-        printf("^C\n");
-        kill_domain(id);        /* it may have ended meanwhile: nothing to do */
-    }
-    return 0;
-}
-
-/* A channel of its own: its call waits until the next Ctrl-C. */
-void shell_interrupts_start(void)
-{
-    struct rpc_chan *serial;
-    errval_t err = rpc_connect("serial", &serial);
-    if (err_is_fail(err)) {
-        DEBUG_ERR(err, "connecting to the serial driver for Ctrl-C");
-        return;
-    }
-    thread_create(interrupts, serial);
-}
 
 /* ---- reading a line ---------------------------------------------------------- */
 
@@ -107,56 +71,56 @@ static void cmd_help(void)
            "        up/down bring back the last %u lines\n", LINE_EDIT_HISTORY);
 }
 
-static const char *state_name(uint32_t state)
-{
-    switch (state) {
-    case DispatcherState_New:       return "new";
-    case DispatcherState_Ready:     return "ready";
-    case DispatcherState_Runnable:  return "running";
-    case DispatcherState_Blocked:   return "waiting";
-    case DispatcherState_Stopped:   return "stopped";
-    default:                        return "?";
-    }
-}
-
-/* MEMORY: the RAM a domain was started with, and what the memory server
- * has granted it since (init: the RAM it holds for spawning). */
+/* init's table, "id state KiB name" a line, as columns. */
 static void cmd_ps(void)
 {
-    static struct domain_info d[MAX_PS];
-    unsigned n = domain_list(d, MAX_PS);
-    printf("  ID STATE      MEMORY NAME\n");
-    for (unsigned i = 0; i < n; i++) {
-        size_t granted = 0;
-        if (d[i].id != INIT_DOMAIN_ID) {
-            memserv_usage(d[i].id, &granted);       /* none if it fails */
-        }
-        printf("%4u %-8s %6u KiB %s\n", (unsigned)d[i].id, state_name(d[i].state),
-               (unsigned)((d[i].ram + granted) >> 10), d[i].name);
+    char *table;
+    errval_t err = rpc_process_ps(get_init_rpc(), &table);
+    if (err_is_fail(err)) {
+        printf("ps: %s\n", err_getstring(err));
+        return;
     }
+    printf("  ID STATE      MEMORY NAME\n");
+    char *save = NULL;
+    for (char *l = strtok_r(table, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        unsigned id, kib;
+        char state[16], name[40];
+        if (sscanf(l, "%u %15s %u %39s", &id, state, &kib, name) == 4) {
+            printf("%4u %-8s %6u KiB %s\n", id, state, kib, name);
+        }
+    }
+    free(table);
 }
 
 static void cmd_free(void)
 {
-    struct mem_numbers m;
-    if (err_is_fail(mem_numbers(&m))) {
+    size_t mm_free, mm_total, init_free;
+    if (err_is_fail(rpc_mem_info(get_init_rpc(), &mm_free, &mm_total, &init_free))) {
         printf("no memory server\n");
         return;
     }
     printf("free memory: %u KiB (memory server: %u of %u KiB free; init: %u KiB)\n",
-           (unsigned)((m.memserv_free + m.init_free) >> 10), (unsigned)(m.memserv_free >> 10),
-           (unsigned)(m.memserv_total >> 10), (unsigned)(m.init_free >> 10));
+           (unsigned)((mm_free + init_free) >> 10), (unsigned)(mm_free >> 10),
+           (unsigned)(mm_total >> 10), (unsigned)(init_free >> 10));
 }
 
 static void cmd_modules(void)
 {
-    const struct bootinfo *bi = (const struct bootinfo *)BOOTINFO_VADDR;
-    for (uint32_t i = 0; i < bi->num_regions; i++) {
-        if (bi->regions[i].type == RegionType_Module &&
-            strcmp(bi->regions[i].name, "bootlist") != 0) {
-            printf("  %-16s %u bytes\n", bi->regions[i].name, (unsigned)bi->regions[i].bytes);
+    char *list;
+    errval_t err = rpc_process_modules(get_init_rpc(), &list);
+    if (err_is_fail(err)) {
+        printf("modules: %s\n", err_getstring(err));
+        return;
+    }
+    char *save = NULL;
+    for (char *l = strtok_r(list, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        char name[40];
+        unsigned bytes;
+        if (sscanf(l, "%39s %u", name, &bytes) == 2) {
+            printf("  %-16s %u bytes\n", name, bytes);
         }
     }
+    free(list);
 }
 
 /* run / start NAME ARGS...: "args" is the rest of the line. */
@@ -172,12 +136,13 @@ static void cmd_start(bool wait, int argc, char **argv)
                  argv[i]);
     }
     uint32_t id;
-    errval_t err = spawn_command(argv[1], args, wait ? START_FOREGROUND : 0, &id);
+    int status;
+    errval_t err = wait ? rpc_process_run(get_init_rpc(), argv[1], args, &id)
+                        : rpc_process_spawn(get_init_rpc(), argv[1], args, &id);
     if (err_is_fail(err)) {
         printf("cannot start %s: %s\n", argv[1], err_getstring(err));
     } else if (wait) {
-        wait_domain(id);
-        set_foreground(INIT_DOMAIN_ID);
+        rpc_process_wait(get_init_rpc(), id, &status);     /* init says how it ended */
     } else {
         printf("started %s as domain %u\n", argv[1], (unsigned)id);
     }
@@ -191,13 +156,26 @@ static void cmd_kill(int argc, char **argv)
         printf("usage: kill ID  (see 'ps' for the IDs)\n");
         return;
     }
-    char name[32];
-    errval_t err = kill_domain((uint32_t)id);
-    if (err == SPAWN_ERR_SYSTEM_DOMAIN && domain_name((uint32_t)id, name, sizeof(name))) {
+    char *name = NULL;
+    errval_t err = rpc_process_kill(get_init_rpc(), (uint32_t)id);
+    if (err == SPAWN_ERR_SYSTEM_DOMAIN &&
+        err_is_ok(rpc_process_get_name(get_init_rpc(), (uint32_t)id, &name))) {
         printf("cannot kill %lu: %s cannot be killed (%s)\n", id, name, err_getstring(err));
     } else if (err_is_fail(err)) {
         printf("cannot kill %lu: %s\n", id, err_getstring(err));
     }
+    free(name);
+}
+
+/* Blank-separated words of line into argv, at most max ('#' ends it). */
+static int split(char *line, char **argv, int max)
+{
+    int argc = 0;
+    for (char *save = NULL, *w = strtok_r(line, " \t", &save); w && argc < max && w[0] != '#';
+         w = strtok_r(NULL, " \t", &save)) {
+        argv[argc++] = w;
+    }
+    return argc;
 }
 
 static void run_line(char *line)
@@ -225,25 +203,16 @@ static void run_line(char *line)
     }
 }
 
-void shell_run(void)
+int main(void)
 {
     char line[LINE_EDIT_BYTES];
-    printf("init: type 'help' for commands\n");
+    printf("shell: type 'help' for commands\n");
     for (;;) {
         printf("%s", prompt_text);
-        if (!read_line(line)) {
-            if (get_serial_rpc() == NULL) {
-                static struct thread_mutex m = THREAD_MUTEX_INITIALIZER;
-                static struct thread_cond never = THREAD_COND_INITIALIZER;
-                printf("init: no serial driver, so no terminal: no prompt\n");
-                thread_mutex_lock(&m);
-                for (;;) {
-                    thread_cond_wait(&never, &m);       /* for good */
-                }
-            }
-            sys_yield(CPTR_NULL);   /* not the foreground domain right now */
-            continue;
+        while (!read_line(line)) {
+            sys_yield(CPTR_NULL);   /* not given the terminal yet */
         }
         run_line(line);
     }
+    return 0;
 }
