@@ -407,7 +407,7 @@ static void rpc_recv_event(void *arg);
  * one, wanted or not, would cost the server a slot for good
  * (docs/reliability.md).
  */
-static void serve_request(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_payload *req)
+static void serve_one(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_payload *req)
 {
     struct rpc_payload resp;
     payload_clear(&resp);
@@ -452,7 +452,7 @@ static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct
     if (!rc->rx.active && fixed_layout(lm, RPC_HDR(0, 3, 1, 0, 0) | RPC_HDR_LAST_BIT,
                                        RPC_HDR(0, RPC_KIND_REQUEST, 0, 0, 0) | RPC_HDR_LAST_BIT)) {
         take_fixed(lm, 0, c, &req);
-        serve_request(rc, RPC_HDR_METHOD(lm->words[0]), RPC_HDR_SEQ(lm->words[0]), &req);
+        serve_one(rc, RPC_HDR_METHOD(lm->words[0]), RPC_HDR_SEQ(lm->words[0]), &req);
         return true;
     }
     errval_t err = rx_feed(rc, lm, c, &msg, &cap);
@@ -462,7 +462,7 @@ static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct
     }
     if (msg != NULL && msg->kind == RPC_KIND_REQUEST) {
         msg_to_payload(msg, cap, 0, &req);
-        serve_request(rc, msg->method, msg->seq, &req);
+        serve_one(rc, msg->method, msg->seq, &req);
     } else if (msg != NULL) {
         free(msg->bytes);
         cap_destroy(cap);
