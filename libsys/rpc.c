@@ -116,7 +116,7 @@ static errval_t send_error(errval_t err)
  * whole message is one LMP message [header|LAST, length 0, scalars]
  * (sys/rpc_wire.h).  put_fixed writes it and fixed_layout recognises it
  * straight between payload and LMP words, without the general encoder and
- * reassembler (docs/rpc.md, section 5).  The words are exactly the ones
+ * reassembler (docs/rpc.md, section 3).  The words are exactly the ones
  * rpc_wire_encode makes for such a message, and fixed_layout accepts only
  * what rpc_wire_decode would: anything else takes the general path, which
  * validates and names the error as before.
