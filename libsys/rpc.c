@@ -162,6 +162,21 @@ static inline void take_fixed(const struct lmp_recv_msg *lm, uint32_t skip, stru
     p->cap = cap;
 }
 
+/* rpc_send for a scalar-only payload (p->len == 0) of a request or
+ * response: one LMP message in the fixed layout. */
+static errval_t send_fixed(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
+                           uint16_t seq, const struct rpc_payload *p)
+{
+    uint32_t words[LMP_MSG_WORDS];
+    uint32_t base = kind;           /* RESPONSE (1): the server's verdict first */
+    if (p->nscalar + base > RPC_MAX_SCALARS) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    uint32_t nw = put_fixed(RPC_HDR(m, kind, 0, p->nscalar + base, seq), base, p, words);
+    errval_t err = send_last(rc, p->cap, nw, words);
+    return err_is_fail(err) ? send_error(err) : SYS_ERR_OK;
+}
+
 errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p)
 {
@@ -169,16 +184,13 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
     struct capref cap = p->cap;
     errval_t err;
 
+    if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->last_frame)) {
+        return send_fixed(rc, m, kind, seq, p);
+    }
     /* Responses carry the server's verdict as their first scalar. */
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
     if (p->nscalar + base > RPC_MAX_SCALARS) {
         return LIB_ERR_RPC_TOO_LARGE;
-    }
-    if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->last_frame)) {
-        uint32_t words[LMP_MSG_WORDS];
-        uint32_t nw = put_fixed(RPC_HDR(m, kind, 0, p->nscalar + base, seq), base, p, words);
-        err = send_last(rc, cap, nw, words);
-        return err_is_fail(err) ? send_error(err) : SYS_ERR_OK;
     }
     msg.method = m;
     msg.kind = kind;
@@ -376,6 +388,23 @@ static errval_t recv_response(struct rpc_chan *rc, enum rpc_method m, uint16_t s
     }
 }
 
+/*
+ * One call in flight per channel (sys/rpc.h): the channel's mutex -- but
+ * not in a domain of one thread, the caller.  No other thread can call on
+ * the channel until this call ends (a thread is made only by a running
+ * one, and the one is here), so there is nothing to lock against; that
+ * saves a lock and an unlock on every call of most domains (docs/rpc.md,
+ * section 3).  Returns whether it locked.
+ */
+static bool call_lock(struct rpc_chan *rc)
+{
+    if (thread_count() <= 1) {
+        return false;
+    }
+    thread_mutex_lock(&rc->call_lock);
+    return true;
+}
+
 errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
                   const struct rpc_payload *req, struct rpc_payload *resp)
 {
@@ -383,7 +412,7 @@ errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
     if (rc == NULL || rc->dead) {
         return LIB_ERR_RPC_PEER_DEAD;
     }
-    thread_mutex_lock(&rc->call_lock);
+    bool locked = call_lock(rc);
     uint16_t seq = ++rc->seq;
     errval_t err = rpc_send(rc, m, RPC_KIND_REQUEST, seq, req);
     if (err_is_ok(err)) {
@@ -392,7 +421,9 @@ errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
     if (err == LIB_ERR_RPC_PEER_DEAD) {
         rc->dead = true;
     }
-    thread_mutex_unlock(&rc->call_lock);
+    if (locked) {
+        thread_mutex_unlock(&rc->call_lock);
+    }
     return err_is_fail(err) ? err : resp->err;
 }
 
