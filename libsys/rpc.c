@@ -77,24 +77,20 @@ static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload
 
 /*
  * The last LMP message of an RPC message hands the CPU to the receiver
- * (a sync send), and is sent with this dispatcher *disabled*.  The kernel
- * then keeps our registers in the disabled save area, and when the peer
- * answers with a sync send of its own -- the response, or the next
+ * (a sync send, which lmp_chan_send makes with this dispatcher disabled:
+ * the kernel keeps our registers in the disabled save area, and when the
+ * peer answers with a sync send of its own -- the response, or the next
  * request -- it resumes us right after the system call, with the answer
  * already in our ring: no run() upcall, no thread switch, which is most
- * of the cost of a round trip otherwise (docs/messaging.md, section 5;
+ * of the cost of a round trip otherwise; docs/messaging.md, section 5;
  * the numbers: docs/lmp.md, section 5).
  * Should the answer not be there yet, recv_response blocks the thread as
- * usual.  Only the one attempt runs disabled: retrying may yield.
+ * usual.  A full ring is retried (yielding between tries).
  */
 static errval_t send_last(struct rpc_chan *rc, struct capref cap, uint32_t nw,
                           const uint32_t *words)
 {
-    bool was = disp_disable();
     errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words);
-    if (!was) {
-        disp_enable();
-    }
     if (lmp_err_is_transient(err)) {
         err = lmp_chan_send_tries(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words,
                                   rc->send_tries);
