@@ -91,22 +91,20 @@ static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload
 
 /*
  * The last LMP message of an RPC message hands the CPU to the receiver
- * (a sync send), and is sent with this dispatcher *disabled*.  The kernel
- * then keeps our registers in the disabled save area, and when the peer
- * answers with a sync send of its own -- the response, or the next
+ * (a sync send, which lmp_chan_send makes with this dispatcher disabled:
+ * the kernel keeps our registers in the disabled save area, and when the
+ * peer answers with a sync send of its own -- the response, or the next
  * request -- it resumes us right after the system call, with the answer
  * already in our ring: no run() upcall, no thread switch, which is most
- * of the cost of a round trip otherwise (docs/messaging.md, section 5;
+ * of the cost of a round trip otherwise; docs/messaging.md, section 5;
  * the numbers: docs/lmp.md, section 5).
- * Should the answer not be there yet, rpc_recv blocks the thread as
- * usual.  Only the one attempt runs disabled: retrying may yield.
+ * Should the answer not be there yet, recv_response blocks the thread as
+ * usual.  A full ring is retried (yielding between tries).
  */
 static errval_t send_last(struct rpc_chan *rc, struct capref cap, uint32_t nw,
                           const uint32_t *words)
 {
-    bool was = disp_disable();
     errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words);
-    disp_restore(was);
     if (lmp_err_is_transient(err)) {
         err = lmp_chan_send_tries(&rc->lc, LMP_SEND_FLAGS_DEFAULT, cap, nw, words,
                                   rc->send_tries);
@@ -123,6 +121,72 @@ static errval_t send_error(errval_t err)
     return lmp_err_is_transient(err) ? LIB_ERR_RPC_PEER_STUCK : err;   /* out of tries */
 }
 
+/*
+ * The fixed layout.  Most RPCs carry a few scalar words and no bytes: the
+ * whole message is one LMP message [header|LAST, length 0, scalars]
+ * (sys/rpc_wire.h).  put_fixed writes it and fixed_layout recognises it
+ * straight between payload and LMP words, without the general encoder and
+ * reassembler (docs/rpc.md, section 3).  The words are exactly the ones
+ * rpc_wire_encode makes for such a message, and fixed_layout accepts only
+ * what rpc_wire_decode would: anything else takes the general path, which
+ * validates and names the error as before.
+ */
+#define HDR_NSCALAR_MASK    (0xfu << 12)
+
+/* The words of a scalar-only payload under header hdr (nscalar included);
+ * a response (base 1) has the server's error first.  Returns the count. */
+static inline uint32_t put_fixed(uint32_t hdr, uint32_t base, const struct rpc_payload *p,
+                                 uint32_t words[LMP_MSG_WORDS])
+{
+    words[0] = hdr | RPC_HDR_LAST_BIT;
+    words[1] = 0;
+    words[RPC_FIRST_WORDS] = p->err;
+    for (uint32_t i = 0; i < p->nscalar; i++) {
+        words[RPC_FIRST_WORDS + base + i] = p->scalar[i];
+    }
+    return RPC_FIRST_WORDS + base + p->nscalar;
+}
+
+/* Is lm one whole scalar-only message whose header, masked by mask and
+ * with its scalar count left out, is want?  (The count must then match
+ * the words that came; the kernel never delivers more than 10.) */
+static inline bool fixed_layout(const struct lmp_recv_msg *lm, uint32_t mask, uint32_t want)
+{
+    uint32_t h = lm->words[0];
+    return lm->len >= RPC_FIRST_WORDS && (h & mask & ~HDR_NSCALAR_MASK) == want &&
+           lm->len == RPC_FIRST_WORDS + RPC_HDR_NSCALAR(h) && lm->words[1] == 0;
+}
+
+/* The scalars of a fixed-layout message, from word 2 + skip on, into p
+ * (an empty payload but for them and the capability). */
+static inline void take_fixed(const struct lmp_recv_msg *lm, uint32_t skip, struct capref cap,
+                              struct rpc_payload *p)
+{
+    uint32_t n = lm->len - RPC_FIRST_WORDS - skip;
+    for (uint32_t i = 0; i < n; i++) {
+        p->scalar[i] = lm->words[RPC_FIRST_WORDS + skip + i];
+    }
+    p->nscalar = n;
+    p->bytes = NULL;
+    p->len = 0;
+    p->cap = cap;
+}
+
+/* rpc_send for a scalar-only payload (p->len == 0) of a request or
+ * response: one LMP message in the fixed layout. */
+static errval_t send_fixed(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
+                           uint16_t seq, const struct rpc_payload *p)
+{
+    uint32_t words[LMP_MSG_WORDS];
+    uint32_t base = kind;           /* RESPONSE (1): the server's verdict first */
+    if (p->nscalar + base > RPC_MAX_SCALARS) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    uint32_t nw = put_fixed(RPC_HDR(m, kind, 0, p->nscalar + base, seq), base, p, words);
+    errval_t err = send_last(rc, p->cap, nw, words);
+    return err_is_fail(err) ? send_error(err) : SYS_ERR_OK;
+}
+
 errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p)
 {
@@ -130,6 +194,9 @@ errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
     struct capref cap = p->cap;
     errval_t err;
 
+    if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->last_frame)) {
+        return send_fixed(rc, m, kind, seq, p);
+    }
     /* Responses carry the server's verdict as their first scalar. */
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
     if (p->nscalar + base > RPC_MAX_SCALARS) {
@@ -219,64 +286,44 @@ static void drop_rx_cap(struct rpc_chan *rc)
 }
 
 /*
- * Feed waiting LMP messages to the reassembler until an RPC message is
- * complete.  Then *done points to it (rc->rx.msg: valid until the next
- * pump; its bytes, and the capability in *cap, are the caller's);
- * *done is NULL when the ring ran dry first.
+ * Feed one LMP message (lm, with capability c) to the reassembler.  When
+ * it completes an RPC message, *done points to it (rc->rx.msg: valid until
+ * the next feed; its bytes, and the capability in *cap, are the caller's);
+ * else *done is NULL: more fragments are to come.
  */
-static errval_t rx_pump(struct rpc_chan *rc, struct rpc_msg **done, struct capref *cap)
+static errval_t rx_feed(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct capref c,
+                        struct rpc_msg **done, struct capref *cap)
 {
-    struct lmp_recv_msg lm;
-    struct capref c;
     bool complete;
+    bool was_active = rc->rx.active;
 
     *done = NULL;
-    for (;;) {
-        errval_t err = lmp_chan_recv(&rc->lc, &lm, &c);
-        if (err_is_fail(err)) {
-            return err == LIB_ERR_LMP_NO_MESSAGE ? SYS_ERR_OK : err;
-        }
-        bool was_active = rc->rx.active;
-        err = rpc_wire_decode(&rc->rx, lm.words, lm.len, &complete);
-        if (err_is_fail(err) && was_active &&
-            RPC_HDR_KIND(lm.words[0]) != RPC_KIND_FRAG) {
-            /* The previous message was cut short and dropped; this one is
-             * the start of a new message: decode it afresh. */
-            drop_rx_cap(rc);
-            err = rpc_wire_decode(&rc->rx, lm.words, lm.len, &complete);
-        }
-        if (err_is_fail(err)) {
-            drop_rx_cap(rc);
-            cap_destroy(c);
-            return err;
-        }
-        if (!capref_is_null(c)) {
-            rc->rx_cap = c;
-        }
-        if (complete) {
-            struct rpc_msg *msg = &rc->rx.msg;
-            *cap = rc->rx_cap;
-            rc->rx_cap = NULL_CAP;
-            if (msg->large) {
-                err = read_payload_frame(msg, *cap);
-                *cap = NULL_CAP;
-            }
-            *done = msg;
-            return err;
-        }
+    errval_t err = rpc_wire_decode(&rc->rx, lm->words, lm->len, &complete);
+    if (err_is_fail(err) && was_active && RPC_HDR_KIND(lm->words[0]) != RPC_KIND_FRAG) {
+        /* The previous message was cut short and dropped; this one is
+         * the start of a new message: decode it afresh. */
+        drop_rx_cap(rc);
+        err = rpc_wire_decode(&rc->rx, lm->words, lm->len, &complete);
     }
-}
-
-/* The next whole message, waiting for it if need be (see rx_pump). */
-static errval_t rpc_recv(struct rpc_chan *rc, struct rpc_msg **msg, struct capref *cap)
-{
-    for (;;) {
-        errval_t err = rx_pump(rc, msg, cap);
-        if (err_is_fail(err) || *msg != NULL) {
-            return err;
-        }
-        lmp_endpoint_wait(rc->lc.endpoint);
+    if (err_is_fail(err)) {
+        drop_rx_cap(rc);
+        cap_destroy(c);
+        return err;
     }
+    if (!capref_is_null(c)) {
+        rc->rx_cap = c;
+    }
+    if (complete) {
+        struct rpc_msg *msg = &rc->rx.msg;
+        *cap = rc->rx_cap;
+        rc->rx_cap = NULL_CAP;
+        if (msg->large) {
+            err = read_payload_frame(msg, *cap);
+            *cap = NULL_CAP;
+        }
+        *done = msg;
+    }
+    return err;
 }
 
 /* Every field of p but err (which the caller sets). */
@@ -305,38 +352,88 @@ static void payload_clear(struct rpc_payload *p)
 
 /* ---- client -------------------------------------------------------------------- */
 
-errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
-                  const struct rpc_payload *req, struct rpc_payload *resp)
+/*
+ * Wait for the response to call (m, seq).  The common answer -- scalars
+ * only, in one LMP message -- is recognised by one masked compare of its
+ * header (method, kind, seq, LAST, not LARGE) and copied straight into
+ * resp.  Everything else goes through the reassembler; a stale or foreign
+ * message is dropped.
+ */
+static errval_t recv_response(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
+                              struct rpc_payload *resp)
 {
+    uint32_t want = RPC_HDR(m, RPC_KIND_RESPONSE, 0, 0, seq) | RPC_HDR_LAST_BIT;
+    struct lmp_recv_msg lm;
+    struct capref c, cap;
     struct rpc_msg *msg;
-    struct capref cap;
-    errval_t err;
 
-    payload_clear(resp);
-    if (rc == NULL || rc->dead) {
-        return LIB_ERR_RPC_PEER_DEAD;
-    }
-    thread_mutex_lock(&rc->call_lock);
-    uint16_t seq = ++rc->seq;
-    err = rpc_send(rc, m, RPC_KIND_REQUEST, seq, req);
-    while (err_is_ok(err)) {
-        err = rpc_recv(rc, &msg, &cap);
+    for (;;) {
+        errval_t err = lmp_chan_recv(&rc->lc, &lm, &c);
+        if (err == LIB_ERR_LMP_NO_MESSAGE) {
+            lmp_endpoint_wait(rc->lc.endpoint);
+            continue;
+        }
         if (err_is_fail(err)) {
-            break;
+            return err;
+        }
+        if (!rc->rx.active && fixed_layout(&lm, ~0u, want) && lm.len > RPC_FIRST_WORDS) {
+            take_fixed(&lm, 1, c, resp);
+            resp->err = lm.words[RPC_FIRST_WORDS];
+            return SYS_ERR_OK;
+        }
+        if ((err = rx_feed(rc, &lm, c, &msg, &cap))) {
+            return err;
+        }
+        if (msg == NULL) {
+            continue;                   /* fragments to come */
         }
         if (msg->kind == RPC_KIND_RESPONSE && msg->seq == seq && msg->method == m &&
             msg->nscalar >= 1) {
             msg_to_payload(msg, cap, 1, resp);
             resp->err = msg->scalar[0];
-            break;
+            return SYS_ERR_OK;
         }
-        free(msg->bytes);           /* a stale or foreign message */
+        free(msg->bytes);               /* a stale or foreign message */
         cap_destroy(cap);
+    }
+}
+
+/*
+ * One call in flight per channel (sys/rpc.h): the channel's mutex -- but
+ * not in a domain of one thread, the caller.  No other thread can call on
+ * the channel until this call ends (a thread is made only by a running
+ * one, and the one is here), so there is nothing to lock against; that
+ * saves a lock and an unlock on every call of most domains (docs/rpc.md,
+ * section 3).  Returns whether it locked.
+ */
+static bool call_lock(struct rpc_chan *rc)
+{
+    if (thread_count() <= 1) {
+        return false;
+    }
+    thread_mutex_lock(&rc->call_lock);
+    return true;
+}
+
+errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
+                  const struct rpc_payload *req, struct rpc_payload *resp)
+{
+    payload_clear(resp);
+    if (rc == NULL || rc->dead) {
+        return LIB_ERR_RPC_PEER_DEAD;
+    }
+    bool locked = call_lock(rc);
+    uint16_t seq = ++rc->seq;
+    errval_t err = rpc_send(rc, m, RPC_KIND_REQUEST, seq, req);
+    if (err_is_ok(err)) {
+        err = recv_response(rc, m, seq, resp);
     }
     if (err == LIB_ERR_RPC_PEER_DEAD) {
         rc->dead = true;
     }
-    thread_mutex_unlock(&rc->call_lock);
+    if (locked) {
+        thread_mutex_unlock(&rc->call_lock);
+    }
     return err_is_fail(err) ? err : resp->err;
 }
 
@@ -345,31 +442,30 @@ errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
 static void rpc_recv_event(void *arg);
 
 /*
- * One request.  Whatever came with it and the handler did not take is
- * freed here: its bytes, and its capability -- else every request that
- * carries one, wanted or not, would cost the server a slot for good
+ * One request (method m, sequence number seq): its handler, then the
+ * answer.  Whatever came with it and the handler did not take is freed
+ * here: its bytes, and its capability -- else every request that carries
+ * one, wanted or not, would cost the server a slot for good
  * (docs/reliability.md).
  */
-static void serve_one(struct rpc_chan *rc, struct rpc_msg *msg, struct capref cap)
+static void serve_one(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_payload *req)
 {
-    struct rpc_payload req, resp;
-    payload_clear(&req);
+    struct rpc_payload resp;
     payload_clear(&resp);
-    msg_to_payload(msg, cap, 0, &req);
-    if (msg->kind == RPC_KIND_REQUEST) {
-        rpc_handler_fn h = msg->method < RPC_METHOD_COUNT ? rc->handlers[msg->method] : NULL;
-        if (h == NULL) {
-            resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
-        } else {
-            h(rc, &req, &resp);
-        }
-        if (resp.err != LIB_ERR_RPC_DEFERRED) {
-            rpc_reply(rc, msg->method, msg->seq, &resp);
-        }
+    rc->cur_seq = seq;
+    rc->cur_method = m;
+    rpc_handler_fn h = m < RPC_METHOD_COUNT ? rc->handlers[m] : NULL;
+    if (h == NULL) {
+        resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
+    } else {
+        h(rc, req, &resp);
     }
-    rpc_payload_free(&req);
-    if (!capref_is_null(req.cap)) {     /* most requests have none: skip the call */
-        cap_destroy(req.cap);
+    if (resp.err != LIB_ERR_RPC_DEFERRED) {
+        rpc_reply(rc, m, seq, &resp);
+    }
+    rpc_payload_free(req);
+    if (!capref_is_null(req->cap)) {    /* most requests have none: skip the call */
+        cap_destroy(req->cap);
     }
 }
 
@@ -384,26 +480,53 @@ static void refuse(struct rpc_chan *rc, errval_t err)
     }
 }
 
-static void rpc_recv_event(void *arg)
+/* One LMP message that came to a server: a fixed-layout request is served
+ * at once; anything else goes through the reassembler (a message that is
+ * no request, such as a response, is dropped).  False: stop reading. */
+static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct capref c)
 {
-    struct rpc_chan *rc = arg;
+    struct rpc_payload req;
     struct rpc_msg *msg;
     struct capref cap;
 
+    req.err = SYS_ERR_OK;
+    if (!rc->rx.active && fixed_layout(lm, RPC_HDR(0, 3, 1, 0, 0) | RPC_HDR_LAST_BIT,
+                                       RPC_HDR(0, RPC_KIND_REQUEST, 0, 0, 0) | RPC_HDR_LAST_BIT)) {
+        take_fixed(lm, 0, c, &req);
+        serve_one(rc, RPC_HDR_METHOD(lm->words[0]), RPC_HDR_SEQ(lm->words[0]), &req);
+        return true;
+    }
+    errval_t err = rx_feed(rc, lm, c, &msg, &cap);
+    if (err_is_fail(err)) {
+        refuse(rc, err);
+        return false;
+    }
+    if (msg != NULL && msg->kind == RPC_KIND_REQUEST) {
+        msg_to_payload(msg, cap, 0, &req);
+        serve_one(rc, msg->method, msg->seq, &req);
+    } else if (msg != NULL) {
+        free(msg->bytes);
+        cap_destroy(cap);
+    }
+    return true;
+}
+
+static void rpc_recv_event(void *arg)
+{
+    struct rpc_chan *rc = arg;
+    struct lmp_recv_msg lm;
+    struct capref c;
+
     for (;;) {
-        errval_t err = rx_pump(rc, &msg, &cap);
+        errval_t err = lmp_chan_recv(&rc->lc, &lm, &c);
         if (err_is_fail(err)) {
-            refuse(rc, err);
+            if (err != LIB_ERR_LMP_NO_MESSAGE) {
+                refuse(rc, err);
+            }
             break;
         }
-        if (msg == NULL) {
-            break;
-        }
-        rc->cur_seq = msg->seq;
-        rc->cur_method = msg->method;
-        serve_one(rc, msg, cap);
-        if (rc->dead) {
-            break;              /* dropped (rpc_chan_drop): served no more */
+        if (!serve_lmp(rc, &lm, c) || rc->dead) {
+            break;              /* malformed, or dropped (rpc_chan_drop) */
         }
     }
     if (!rc->dead) {

@@ -9,6 +9,7 @@
 #include <sys/cspace.h>
 #include <sys/invoke.h>
 #include <sys/lmp_endpoint.h>
+#include <sys/threads.h>
 #include <sys/waitset.h>
 
 struct lmp_chan {
@@ -63,7 +64,19 @@ static inline errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags,
     }
     capaddr_t cap;
     uint32_t word = lmp_send_word(flags, len, send_cap, &cap);
-    return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
+    if (!(flags & LMP_FLAG_SYNC)) {
+        return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
+    }
+    /* A sync send hands the CPU to the receiver; made *disabled*, it lets
+     * the receiver's answer resume us right after the system call, from
+     * the disabled save area, with the answer in our ring: no run()
+     * upcall, no thread switch (docs/messaging.md, section 5). */
+    bool was = disp_disable();
+    errval_t err = lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
+    if (!was) {
+        disp_enable();
+    }
+    return err;
 }
 /* The same, retrying (and yielding) while the buffer is full. */
 errval_t lmp_chan_send_retry(struct lmp_chan *lc, uint32_t flags,
