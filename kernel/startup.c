@@ -22,6 +22,7 @@
 #include <plat.h>
 #include <timer.h>
 #include <startup.h>
+#include <smp.h>
 #include <arch/armv7.h>
 #include <arch/vm.h>
 #include <sprat/args.h>
@@ -260,7 +261,9 @@ bool startup_init(void)
     if (init_mod == NULL) {
         return false;
     }
-    boot_free = boot_first = ALIGN_UP(kva_to_phys((lvaddr_t)__kernel_end), BASE_PAGE_SIZE);
+    /* After the image, the other cores' per-core regions (kernel/smp.c). */
+    boot_free = boot_first = ALIGN_UP(kva_to_phys((lvaddr_t)__kernel_end) +
+                                      smp_reserved_bytes(), BASE_PAGE_SIZE);
 
     /* CSpace: the root CNode, then the L2 CNodes in its slots. */
     uint32_t root_bytes = L1_CNODE_MIN_SLOTS * CTE_SIZE;

@@ -7,6 +7,7 @@
  * invocations that return some.  Every other register is left alone.
  */
 #include <kernel.h>
+#include <smp.h>
 #include <syscall.h>
 #include <dispatch.h>
 #include <invocation.h>
@@ -185,7 +186,10 @@ errval_t kernel_invoke(struct invocation *inv)
     case KernelCmd_Info:
         inv->ret[0] = plat_ram_size();
         inv->ret[1] = (uint32_t)kernel_ticks;
+        inv->ret[2] = plat_num_cores();
         return SYS_ERR_OK;
+    case KernelCmd_StartCore:
+        return smp_start_core(inv->args[0]);
     default:
         return SYS_ERR_KERNEL_OP;
     }

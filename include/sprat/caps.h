@@ -151,8 +151,12 @@ enum kernel_cmd {
     /* status: end a test run (test builds only: prints the TAP plan and
      * leaves QEMU through semihosting) */
     KernelCmd_Shutdown = 1,
-    /* -> r1 = bytes of RAM in the system, r2 = kernel tick count */
+    /* -> r1 = bytes of RAM in the system, r2 = kernel tick count,
+     *    r3 = cores on the board (docs/multikernel.md) */
     KernelCmd_Info,
+    /* core: start the CPU driver on another core (boot core only; errors
+     * SYS_ERR_CORE_INVALID, _STARTED, _NOT_BOOT, _START_FAILED) */
+    KernelCmd_StartCore,
 };
 
 enum irqtable_cmd {

@@ -55,6 +55,7 @@
 #include <sprat/lmp.h>
 #include "init.h"
 #include "bootcheck.h"
+#include "cores.h"
 
 #define MAX_DOMAINS     64
 #define MAX_ARGS        16
@@ -1338,6 +1339,7 @@ int main(void)
     rpc_connect_hook = connect_local;
     printf("init: started, %u MiB of RAM to hand out\n",
            (unsigned)(ram_free_bytes() >> 20));
+    cores_start();
     if ((err = lmp_chan_accept(&death_chan, 64 * 6, NULL_CAP)) ||
         (err = lmp_chan_register_recv(&death_chan, ws, MKCLOSURE(death_event, NULL)))) {
         DEBUG_ERR(err, "creating the death endpoint");
@@ -1348,6 +1350,7 @@ int main(void)
     run_bootlist(true);
     if (test_mode) {
         bootcheck_run();
+        cores_check();
     }
     start_services();
     if (!test_mode) {

@@ -57,6 +57,16 @@
 #define A9_PERIPH_SIZE          0x3000      /* up to and with the PL310 */
 #define A9_GIC_CPU_OFFSET       0x0100
 #define A9_GIC_DIST_OFFSET      0x1000
+/* SCU configuration: bits 1:0 = cores - 1 (Cortex-A9 MPCore TRM r4p1
+ * 2.2.2, "SCU Configuration Register"). */
+#define A9_SCU_CONFIG_OFFSET    0x0004
+#define A9_SCU_CONFIG_CPUS_MASK 0x3
+
+/* The ROM monitor's services for starting CPU1 ([LINUX] omap-smc.S) and
+ * AUX_CORE_BOOT_0's "CPU1 may boot" bit, as Linux sets it (0x200). */
+#define OMAP4_MON_AUXCORE_BOOT0_INDEX   0x104
+#define OMAP4_MON_AUXCORE_BOOT1_INDEX   0x105
+#define AUX_CORE_BOOT0_GO               0x200u
 
 /* PERIPHCLK, which clocks the private and global timers, is the MPU clock
  * divided by 2 ([LINUX] omap44xx-clocks.dtsi, mpu_periphclk:

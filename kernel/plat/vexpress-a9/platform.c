@@ -10,23 +10,67 @@
 #include <dev/pl011.h>
 #include <dev/gicv2.h>
 #include <dev/a9_timer.h>
+#include <smp.h>
 
 static volatile void *uart;
 static volatile uint8_t *periph;
+static volatile uint8_t *sysregs;
+
+/* The devices of this core's kernel (each core maps its own: per-core
+ * kernel_l1, per-core pointers). */
+static void map_devices(void)
+{
+    uart = dev_map(VEXPRESS_UART0_PA, 0x1000);
+    periph = dev_map(A9_PERIPHBASE_PA, A9_PERIPH_SIZE);
+    sysregs = dev_map(VEXPRESS_SYSREGS_PA, 0x1000);
+}
 
 void plat_init(const struct boot_args *args)
 {
     (void)args;     /* QEMU passes no memory description worth parsing */
-    uart = dev_map(VEXPRESS_UART0_PA, 0x1000);
+    map_devices();
     pl011_init(uart, VEXPRESS_UART_CLOCK_HZ, CONSOLE_BAUD);
-    periph = dev_map(A9_PERIPHBASE_PA, A9_PERIPH_SIZE);
     a9_timer_init(periph + A9_GLOBAL_TIMER_OFFSET,
                   periph + A9_PRIVATE_TIMER_OFFSET, VEXPRESS_PERIPHCLK_HZ);
+}
+
+void plat_init_secondary(void)
+{
+    map_devices();  /* the UART and the global timer run already */
+    a9_timer_init_secondary(periph + A9_GLOBAL_TIMER_OFFSET,
+                            periph + A9_PRIVATE_TIMER_OFFSET, VEXPRESS_PERIPHCLK_HZ);
 }
 
 void plat_irq_init(void)
 {
     gic_init(periph + A9_GIC_DIST_OFFSET, periph + A9_GIC_CPU_OFFSET);
+}
+
+void plat_irq_init_secondary(void)
+{
+    gic_init_secondary(periph + A9_GIC_DIST_OFFSET, periph + A9_GIC_CPU_OFFSET);
+}
+
+unsigned plat_num_cores(void)
+{
+    volatile uint32_t *scu = (volatile uint32_t *)(periph + A9_SCU_CONFIG_OFFSET);
+    return (*scu & A9_SCU_CONFIG_CPUS_MASK) + 1;
+}
+
+/* The boot monitor's protocol (platform.h): the entry in SYS_FLAGS, then
+ * an SGI to wake the core from its WFI.  The DSB makes the flags write
+ * reach the device before the SGI does (ARM ARM A3.8.3, "Memory
+ * barriers": both are Device accesses, but to different peripherals). */
+errval_t plat_start_core(unsigned core, paddr_t entry_pa)
+{
+    volatile uint32_t *clr = (volatile uint32_t *)(sysregs + VEXPRESS_SYS_FLAGSCLR);
+    volatile uint32_t *set = (volatile uint32_t *)(sysregs + VEXPRESS_SYS_FLAGSSET);
+
+    *clr = 0xffffffffu;
+    *set = entry_pa;
+    __asm__ volatile("dsb" ::: "memory");
+    gic_send_sgi(core, SMP_SGI_WAKE);
+    return SYS_ERR_OK;
 }
 
 void plat_console_putc(char c)
