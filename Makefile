@@ -460,6 +460,7 @@ HOST_TEST_vregion_SRCS := libsys/vregion.c
 HOST_TEST_err_SRCS := libsys/err.c
 HOST_TEST_waitset_SRCS := libsys/waitset.c
 HOST_TEST_rpc_wire_SRCS := libsys/rpc_wire.c
+HOST_TEST_ump_ring_SRCS := libsys/ump_ring.c
 HOST_TEST_ns16550_SRCS := kernel/dev/ns16550.c
 HOST_TEST_rpc_marshal_SRCS := libsys/rpc_marshal.c libsys/rpc_wire.c
 HOST_TEST_line_edit_SRCS := user/init/line_edit.c
