@@ -36,9 +36,13 @@ void console_puts(const char *s)
  * "PANIC at ..." (test images tell a real panic by QEMU's exit status:
  * scripts/testrun.py).
  */
+static bool console_acquire(void);
+static void console_release(bool held);
+
 void console_put_user(const char *s, size_t len, bool lines)
 {
     static const char hex[] = "0123456789abcdef";
+    bool held = console_acquire();
 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -50,6 +54,7 @@ void console_put_user(const char *s, size_t len, bool lines)
             console_putc(hex[c & 0xf]);
         }
     }
+    console_release(held);
 }
 
 static void kprintf_putc(char c, void *arg)

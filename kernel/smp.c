@@ -35,6 +35,11 @@ unsigned my_core;
  * needs some 10^5 instructions): 1/SMP_START_WAIT_FRACTION s. */
 #define SMP_START_WAIT_FRACTION     10
 
+static unsigned cores(void)
+{
+    return MIN(plat_num_cores(), (unsigned)SMP_MAX_CORES);
+}
+
 static size_t percore_bytes(void)
 {
     return (size_t)(__percore_end - __percore_start);
@@ -49,8 +54,26 @@ static paddr_t percore_copy_pa(unsigned core)
 
 size_t smp_reserved_bytes(void)
 {
-    unsigned cores = MIN(plat_num_cores(), (unsigned)SMP_MAX_CORES);
-    return (cores - 1) * percore_bytes();
+    return (cores() - 1) * percore_bytes();
+}
+
+void smp_core_ram(unsigned core, struct smp_ram *ram)
+{
+    paddr_t ram_end = (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE;
+    paddr_t split = ram_end - (cores() - 1) * SMP_CORE_RAM_BYTES;
+
+    ram->shared_frame = cores() > 1 ? split : 0;
+    if (core == 0) {
+        ram->base = ALIGN_UP(kva_to_phys((lvaddr_t)__kernel_end) + smp_reserved_bytes(),
+                             BASE_PAGE_SIZE);
+        ram->end = split;
+    } else {
+        ram->base = split + (core - 1) * SMP_CORE_RAM_BYTES;
+        ram->end = ram->base + SMP_CORE_RAM_BYTES;
+        if (core == 1) {
+            ram->base += BASE_PAGE_SIZE;    /* after the shared frame */
+        }
+    }
 }
 
 /* The new core's kernel_l1: ours, with the per-core region's 1 MiB
@@ -75,7 +98,7 @@ static errval_t check_core(uint32_t core)
     if (my_core != 0) {
         return SYS_ERR_CORE_NOT_BOOT;
     }
-    if (core >= plat_num_cores() || core >= SMP_MAX_CORES) {
+    if (core >= cores()) {
         return SYS_ERR_CORE_INVALID;
     }
     if (core == 0 || smp_boot.up[core]) {
@@ -141,7 +164,11 @@ void kernel_secondary_main(uint32_t core)
             "physical %p, ticking at %u Hz\n", (unsigned)core,
             (unsigned)cp15_read_mpidr(), (void *)percore_copy_pa(core),
             (unsigned)KERNEL_TICK_HZ);
+    bool have_init = startup_init();
     dmb();
     smp_boot.up[core] = 1;
+    if (!have_init) {
+        kprintf("core %u: no init module; idling\n", (unsigned)core);
+    }
     sched_start();
 }

@@ -261,9 +261,11 @@ bool startup_init(void)
     if (init_mod == NULL) {
         return false;
     }
-    /* After the image, the other cores' per-core regions (kernel/smp.c). */
-    boot_free = boot_first = ALIGN_UP(kva_to_phys((lvaddr_t)__kernel_end) +
-                                      smp_reserved_bytes(), BASE_PAGE_SIZE);
+    /* This core's share of RAM (kernel/smp.c): on the boot core after the
+     * image and the other cores' per-core regions. */
+    struct smp_ram ram;
+    smp_core_ram(my_core, &ram);
+    boot_free = boot_first = ram.base;
 
     /* CSpace: the root CNode, then the L2 CNodes in its slots. */
     uint32_t root_bytes = L1_CNODE_MIN_SLOTS * CTE_SIZE;
@@ -290,7 +292,16 @@ bool startup_init(void)
                               TASKCN_SLOT_SELFEP);
     assert(err_is_ok(err));
     boot_cap(taskcn, TASKCN_SLOT_KERNELCAP, ObjType_Kernel, 0, 0, CAPRIGHTS_ALLRIGHTS);
-    boot_cap(taskcn, TASKCN_SLOT_IRQTABLE, ObjType_IRQTable, 0, 0, CAPRIGHTS_ALLRIGHTS);
+    if (my_core == 0) {         /* devices and interrupts: the boot core's */
+        boot_cap(taskcn, TASKCN_SLOT_IRQTABLE, ObjType_IRQTable, 0, 0, CAPRIGHTS_ALLRIGHTS);
+    }
+    if (ram.shared_frame != 0 && my_core == 0) {
+        memset(cap_phys_to_kptr(ram.shared_frame), 0, BASE_PAGE_SIZE);
+    }
+    if (ram.shared_frame != 0) {
+        boot_cap(taskcn, TASKCN_SLOT_COREFRAME, ObjType_Frame, ram.shared_frame,
+                 BASE_PAGE_SIZE, CAPRIGHTS_READ_WRITE);
+    }
     struct cte *argsf = boot_obj(taskcn, TASKCN_SLOT_ARGSPAGE, ObjType_Frame, BASE_PAGE_SIZE);
     struct cte *bif = boot_obj(taskcn, TASKCN_SLOT_BOOTINFO, ObjType_Frame, BASE_PAGE_SIZE);
 
@@ -305,9 +316,16 @@ bool startup_init(void)
     a->magic = SPAWN_ARGS_MAGIC;
     a->domain_id = 1;
     strlcpy_k(a->name, "init", sizeof(a->name));
+    /* "init" on the boot core; "init core=N" on another (user/init/cores.c). */
     a->argc = 1;
     a->argv_offset[0] = 0;
     strlcpy_k(a->strings, "init", sizeof(a->strings));
+    if (my_core != 0) {
+        a->argc = 2;
+        a->argv_offset[1] = 5;
+        strlcpy_k(a->strings + 5, "core=1", sizeof(a->strings) - 5);
+        a->strings[10] = (char)('0' + my_core);
+    }
 
     struct capability *segcn = &cn[ROOTCN_SLOT_SEGCN]->cap;
     uint32_t entry = load_elf(&s, segcn, (const uint8_t *)__bootfs_start + init_mod->offset,
@@ -333,7 +351,9 @@ bool startup_init(void)
     bi->ram_bytes = PLAT_RAM_SIZE;
     bi->kernel_tick_hz = KERNEL_TICK_HZ;
     give_modules(&cn[ROOTCN_SLOT_MODULECN]->cap, bi);
-    give_devices(&cn[ROOTCN_SLOT_DEVCN]->cap, bi);
+    if (my_core == 0) {
+        give_devices(&cn[ROOTCN_SLOT_DEVCN]->cap, bi);
+    }
 
     /* The dispatcher: entered through run() at the ELF entry point. */
     struct dcb *dcb = dcb_from_cap(&disp->cap);
@@ -354,13 +374,18 @@ bool startup_init(void)
     add_region(bi, boot_first, boot_free - boot_first, RegionType_InitUsed, CPTR_NULL,
                "init");
     paddr_t free_base = ALIGN_UP(boot_free, BASE_PAGE_SIZE);
-    paddr_t ram_end = (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE;
+    paddr_t ram_end = ram.end;
     boot_cap(&cn[ROOTCN_SLOT_SUPERCN]->cap, 0, ObjType_RAM, free_base,
              ram_end - free_base, CAPRIGHTS_ALLRIGHTS);
     add_region(bi, free_base, ram_end - free_base, RegionType_Empty,
                CAPADDR(ROOTCN_SLOT_SUPERCN, 0), "ram");
+    if (my_core == 0 && ram.end < (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE) {
+        add_region(bi, ram.end, (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE - ram.end,
+                   RegionType_OtherCores, CPTR_NULL, "other cores");
+    }
 
-    kprintf("kernel: starting init (%u KiB of kernel-built objects, %u MiB free)\n",
+    kprintf("kernel: core %u starting init (%u KiB of kernel-built objects, %u MiB free)\n",
+            my_core,
             (unsigned)((boot_free - boot_first) >> 10),
             (unsigned)((ram_end - free_base) >> 20));
     sched_make_runnable(dcb);

@@ -46,6 +46,17 @@ extern unsigned my_core;
 /* Start core `core` (KernelCmd_StartCore): SYS_ERR_OK once it reported. */
 errval_t smp_start_core(uint32_t core);
 
+/* RAM split at boot (docs/multikernel.md, "Memory"): every core but the
+ * boot core gets SMP_CORE_RAM_BYTES at the top of RAM for its own init;
+ * the first page of core 1's share is the frame the inits share (their
+ * first UMP channel), known on both cores and in no RAM capability. */
+#define SMP_CORE_RAM_BYTES  (32u << 20)
+struct smp_ram {
+    paddr_t base, end;          /* this core's init gets [base, end) */
+    paddr_t shared_frame;       /* the page shared by the cores' inits */
+};
+void smp_core_ram(unsigned core, struct smp_ram *ram);
+
 /* RAM after the kernel image kept back for the other cores' copies of
  * the per-core region (startup.c); 0 on a board with one core. */
 size_t smp_reserved_bytes(void);

@@ -1331,9 +1331,13 @@ static void run_bootlist(bool first_pass)
     free(copy);
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
     errval_t err;
+
+    if (argc > 1 && strncmp(argv[1], "core=", 5) == 0) {
+        return core_init_main((unsigned)atoi(argv[1] + 5));
+    }
 
     ws = get_default_waitset();
     rpc_connect_hook = connect_local;
