@@ -19,6 +19,7 @@
 #include <dispatch.h>
 #include <startup.h>
 #include <irq.h>
+#include <dev/gicv2.h>
 #include <arch/armv7.h>
 #include <arch/cache.h>
 #include <arch/cp15.h>
@@ -141,11 +142,50 @@ errval_t smp_start_core(uint32_t core)
     return wait_until_up(core) ? SYS_ERR_OK : SYS_ERR_CORE_START_FAILED;
 }
 
-/* The wake SGI only ends a WFI (the idle loop's); nothing to do. */
+/* This core's wake target and a wake it has not yet taken (per core). */
+static struct dcb *wake_target;
+static bool wake_pending;
+
 static void wake_irq(unsigned irq, void *arg)
 {
     (void)irq;
     (void)arg;
+    if (wake_target != NULL && wake_target->state == DCB_BLOCKED) {
+        sched_make_runnable(wake_target);
+    } else {
+        wake_pending = true;
+    }
+}
+
+errval_t smp_wake_core(uint32_t core)
+{
+    if (core >= cores() || core == my_core || !smp_boot.up[core]) {
+        return SYS_ERR_CORE_INVALID;
+    }
+    gic_send_sgi(core, SMP_SGI_WAKE);
+    return SYS_ERR_OK;
+}
+
+void smp_set_wake_target(struct dcb *d)
+{
+    wake_target = d;
+    wake_pending = false;
+}
+
+bool smp_take_wake(struct dcb *d)
+{
+    if (d != wake_target || !wake_pending) {
+        return false;
+    }
+    wake_pending = false;
+    return true;
+}
+
+void smp_forget_dcb(struct dcb *d)
+{
+    if (wake_target == d) {
+        wake_target = NULL;
+    }
 }
 
 void smp_init_core(void)

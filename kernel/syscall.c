@@ -135,7 +135,7 @@ static void sys_yield(struct trap_frame *tf)
         sh->disabled = 0;
         dispatch_save_cpu_state(d);         /* TPIDRURW is not dropped */
         dcb_current = NULL;                 /* context dropped */
-        if (!sh->haswork && sh->lmp_pending == 0) {
+        if (!sh->haswork && sh->lmp_pending == 0 && !smp_take_wake(d)) {
             sched_remove(d);
             d->state = DCB_BLOCKED;
         }
@@ -190,6 +190,11 @@ errval_t kernel_invoke(struct invocation *inv)
         return SYS_ERR_OK;
     case KernelCmd_StartCore:
         return smp_start_core(inv->args[0]);
+    case KernelCmd_WakeCore:
+        return smp_wake_core(inv->args[0]);
+    case KernelCmd_WakeTarget:
+        smp_set_wake_target(inv->caller);
+        return SYS_ERR_OK;
     default:
         return SYS_ERR_KERNEL_OP;
     }

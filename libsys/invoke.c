@@ -88,3 +88,13 @@ errval_t kernel_start_core(capaddr_t kernel, unsigned core)
 {
     return cap_invoke(kernel, KernelCmd_StartCore, 1, (uint32_t)core).err;
 }
+
+errval_t kernel_wake_core(capaddr_t kernel, unsigned core)
+{
+    return cap_invoke(kernel, KernelCmd_WakeCore, 1, (uint32_t)core).err;
+}
+
+errval_t kernel_wake_target(capaddr_t kernel)
+{
+    return cap_invoke(kernel, KernelCmd_WakeTarget, 0).err;
+}

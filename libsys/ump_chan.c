@@ -20,22 +20,62 @@ void ump_chan_relax(void)
     __asm__ volatile("yield" ::: "memory");
 }
 
+#define ump_dmb() __asm__ volatile("dmb ish" ::: "memory")
+
 errval_t ump_chan_init(struct ump_chan *uc, void *buf, size_t bytes, bool first)
 {
     waitset_chanstate_init(&uc->recv_ws);
-    return ump_ring_init(&uc->ring, buf, bytes, first);
+    uc->wake = NULL;
+    uc->wake_arg = NULL;
+    if (bytes < 4 * UMP_LINE_BYTES) {
+        return LIB_ERR_UMP_BAD_FRAME;
+    }
+    struct ump_sleep_line *flags = (struct ump_sleep_line *)((char *)buf + bytes / 2);
+    uc->mine = &flags[first ? 0 : 1];
+    uc->peer = &flags[first ? 1 : 0];
+    return ump_ring_init(&uc->ring, buf, bytes / 2, first);
+}
+
+/* After a message: wake the peer if it said it sleeps. */
+static void notify(struct ump_chan *uc)
+{
+    ump_dmb();                  /* our line before the peer's flag */
+    if (uc->peer->asleep && uc->wake != NULL) {
+        uc->peer->asleep = 0;
+        uc->wake(uc->wake_arg);
+    }
 }
 
 errval_t ump_chan_send(struct ump_chan *uc, const uint32_t *words, unsigned len)
 {
-    return ump_ring_send(&uc->ring, words, len);
+    errval_t err = ump_ring_send(&uc->ring, words, len);
+    if (err_is_ok(err)) {
+        notify(uc);
+    }
+    return err;
+}
+
+bool ump_chan_prepare_sleep(struct ump_chan *uc)
+{
+    uc->mine->asleep = 1;
+    ump_dmb();                  /* our flag before the ring's lines */
+    if (ump_ring_can_recv(&uc->ring)) {
+        uc->mine->asleep = 0;
+        return false;
+    }
+    return true;
+}
+
+void ump_chan_awake(struct ump_chan *uc)
+{
+    uc->mine->asleep = 0;
 }
 
 errval_t ump_chan_send_retry(struct ump_chan *uc, const uint32_t *words,
                              unsigned len, uint32_t tries)
 {
     for (uint32_t i = 0; ; i++) {
-        errval_t err = ump_ring_send(&uc->ring, words, len);
+        errval_t err = ump_chan_send(uc, words, len);
         if (err != LIB_ERR_UMP_FULL || (tries != 0 && i + 1 >= tries)) {
             return err;
         }

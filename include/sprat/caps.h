@@ -157,6 +157,11 @@ enum kernel_cmd {
     /* core: start the CPU driver on another core (boot core only; errors
      * SYS_ERR_CORE_INVALID, _STARTED, _NOT_BOOT, _START_FAILED) */
     KernelCmd_StartCore,
+    /* core: raise the wake SGI on that core (a UMP receiver sleeps there;
+     * SYS_ERR_CORE_INVALID for this core or none) */
+    KernelCmd_WakeCore,
+    /* make the caller the dispatcher this core's wake SGI makes runnable */
+    KernelCmd_WakeTarget,
 };
 
 enum irqtable_cmd {

@@ -61,6 +61,20 @@ void smp_core_ram(unsigned core, struct smp_ram *ram);
  * the per-core region (startup.c); 0 on a board with one core. */
 size_t smp_reserved_bytes(void);
 
+/*
+ * Waking a UMP receiver on another core (docs/multikernel.md, "UMP"):
+ * smp_wake_core raises the wake SGI there; that core's handler makes its
+ * wake target runnable if it is blocked, else remembers the wake, which
+ * the target's next blocking yield then takes (smp_take_wake) instead of
+ * blocking -- so a wake that comes between "the ring is empty" and the
+ * yield is not lost.
+ */
+errval_t smp_wake_core(uint32_t core);
+struct dcb;
+void smp_set_wake_target(struct dcb *d);
+bool smp_take_wake(struct dcb *d);
+void smp_forget_dcb(struct dcb *d);     /* d is being destroyed */
+
 /* This core's interrupt handlers for the other cores' SGIs (every core,
  * after its GIC is up). */
 void smp_init_core(void);

@@ -11,6 +11,7 @@
 #include <sys/paging.h>
 #include <sys/ram.h>
 #include <sys/systest.h>
+#include <sys/disp.h>
 #include <sys/threads.h>
 #include <sys/ump_chan.h>
 #include <sys/vregion.h>
@@ -24,6 +25,15 @@
  * (TASKCN_SLOT_COREFRAME); the boot core's init is its "first" side. */
 static struct ump_chan chan;
 
+/* chan.wake: an SGI to the other core, through the Kernel capability. */
+static uint32_t wakes_sent;
+
+static void wake_core(void *arg)
+{
+    wakes_sent++;
+    kernel_wake_core(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), (unsigned)(uintptr_t)arg);
+}
+
 static errval_t chan_open(bool first)
 {
     uint32_t va;
@@ -32,7 +42,10 @@ static errval_t chan_open(bool first)
     if (err_is_fail(err)) {
         return err;
     }
-    return ump_chan_init(&chan, (void *)va, CORE_FRAME_BYTES, first);
+    err = ump_chan_init(&chan, (void *)va, CORE_FRAME_BYTES, first);
+    chan.wake = wake_core;
+    chan.wake_arg = (void *)(uintptr_t)(first ? 1 : 0);
+    return err;
 }
 
 /* The next message, yielding while there is none. */
@@ -77,6 +90,7 @@ static void check_ping_pong(void)
     unsigned len;
     uint32_t hz;
     uint64_t t0 = sys_timestamp(&hz);
+    wakes_sent = 0;
     for (uint32_t seq = 0; seq < rounds; seq++) {
         w[0] = CORE_MSG_ECHO;
         w[1] = seq;
@@ -90,7 +104,57 @@ static void check_ping_pong(void)
     uint64_t ticks = sys_timestamp(&hz) - t0;
     test_report(bad == 0, "ump: %u round trips to core 1, none lost, duplicated "
                 "or reordered", (unsigned)rounds);
-    printf("ump: cross-core round trip %u timestamp ticks at %u Hz (QEMU, not hardware)\n",
+    printf("ump: cross-core round trip %u timestamp ticks at %u Hz (QEMU, not "
+           "hardware), %u wake SGIs to a sleeping core 1\n",
+           (unsigned)(ticks / rounds), (unsigned)hz, (unsigned)wakes_sent);
+}
+
+/* How long check_wake waits for core 1 (it answers within microseconds;
+ * a lost wake would leave it asleep for good): 1/PATIENCE_FRACTION s. */
+#define PATIENCE_FRACTION   20
+
+/* Poll until cond holds (evaluated once per round: it may take a
+ * message) or the patience runs out; true if it held. */
+#define WAIT_FOR(cond) ({                                                   \
+        uint32_t hz_;                                                       \
+        uint64_t end_ = sys_timestamp(&hz_);                                \
+        bool held_;                                                         \
+        end_ += hz_ / PATIENCE_FRACTION;                                    \
+        while (!(held_ = (cond)) && sys_timestamp(&hz_) < end_) {           \
+            ump_chan_relax();                                               \
+            thread_yield();                                                 \
+        }                                                                   \
+        held_; })
+
+/* Round trips to a core 1 that is asleep each time: only the wake SGI
+ * (KernelCmd_WakeCore) brings the answer. */
+static void check_wake(void)
+{
+    const uint32_t rounds = 100;
+    uint32_t ok = 0, hz, w[UMP_PAYLOAD_WORDS];
+    unsigned len;
+    uint64_t ticks = 0;
+    wakes_sent = 0;
+    for (uint32_t seq = 0; seq < rounds; seq++) {
+        if (!WAIT_FOR(chan.peer->asleep)) {
+            break;
+        }
+        uint64_t t0 = sys_timestamp(&hz);
+        w[0] = CORE_MSG_ECHO;
+        w[1] = seq;
+        ump_chan_send_retry(&chan, w, 2, 0);
+        bool got = WAIT_FOR(ump_chan_recv(&chan, w, &len) != LIB_ERR_UMP_EMPTY);
+        ticks += sys_timestamp(&hz) - t0;
+        if (!got || len != 2 || w[1] != seq) {
+            break;
+        }
+        ok++;
+    }
+    test_report(ok == rounds && wakes_sent == rounds,
+                "ump: %u messages to a sleeping core 1, each woken by an SGI "
+                "(%u answered, %u SGIs)", (unsigned)rounds, (unsigned)ok,
+                (unsigned)wakes_sent);
+    printf("ump: round trip with the wake SGI %u timestamp ticks at %u Hz\n",
            (unsigned)(ticks / rounds), (unsigned)hz);
 }
 
@@ -137,6 +201,7 @@ static void check_channel(void)
 {
     TEST_ERR(chan_open(true), SYS_ERR_OK);
     check_ping_pong();
+    check_wake();
     check_full_ring();
     check_remote_fault();
 }
@@ -210,6 +275,33 @@ static void handle(const uint32_t *w, unsigned len)
     }
 }
 
+/* Sleeping between messages: the main thread blocks on sleepers; the
+ * dispatcher sleeps in the kernel until the boot core's wake SGI
+ * (KernelCmd_WakeTarget), and then, before it picks a thread, this poll
+ * hook sees the message and wakes the main thread. */
+static struct thread_queue sleepers;
+static void (*next_hook)(void);
+
+static void wake_hook(void)
+{
+    if (sleepers.head != NULL && ump_ring_can_recv(&chan.ring)) {
+        ump_chan_awake(&chan);
+        thread_wake_one_disabled(&sleepers);
+    }
+    if (next_hook != NULL) {
+        next_hook();
+    }
+}
+
+static void sleep_until_message(void)
+{
+    disp_disable();
+    if (ump_chan_prepare_sleep(&chan)) {
+        thread_block_disabled(&sleepers);
+    }
+    disp_enable();
+}
+
 /* Polled-queue event: take every waiting message, then wait again. */
 static void serve(void *arg)
 {
@@ -232,9 +324,17 @@ int core_init_main(unsigned core)
         return 1;
     }
     core_ws = get_default_waitset();
+    next_hook = disp_poll_hook;
+    disp_poll_hook = wake_hook;
+    err = kernel_wake_target(kernel_cap());
+    if (err_is_fail(err)) {
+        printf("init.%u: cannot be woken: %s\n", core, err_getstring(err));
+    }
     ump_chan_register_recv(&chan, core_ws, MKCLOSURE(serve, NULL));
     printf("init.%u: serving the boot core's init over UMP\n", core);
     for (;;) {
-        event_dispatch(core_ws);
+        while (err_is_ok(event_dispatch_non_block(core_ws))) {
+        }
+        sleep_until_message();
     }
 }

@@ -52,5 +52,8 @@ errval_t lmp_ep_send_raw(uint32_t word, capaddr_t ep, capaddr_t send_cap,
  * (SYS_ERR_CORE_INVALID, _STARTED, _NOT_BOOT, _START_FAILED). */
 errval_t kernel_num_cores(capaddr_t kernel, unsigned *cores);
 errval_t kernel_start_core(capaddr_t kernel, unsigned core);
+/* Raise the wake SGI on core; make the caller this core's wake target. */
+errval_t kernel_wake_core(capaddr_t kernel, unsigned core);
+errval_t kernel_wake_target(capaddr_t kernel);
 
 #endif

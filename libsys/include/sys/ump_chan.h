@@ -13,13 +13,37 @@
 #include <sys/ump_ring.h>
 #include <sys/waitset.h>
 
+/*
+ * The frame: the two rings in its lower half, and in its upper half one
+ * line per side holding that side's "I am asleep" flag.  A receiver with
+ * nothing to do sets its flag, then looks at its ring once more, and
+ * sleeps; a sender looks at the peer's flag after each message and, if it
+ * is set, clears it and calls wake(wake_arg) -- an SGI to the peer's core
+ * (KernelCmd_WakeCore).  Each side writes its flag, DMB, then reads the
+ * other's data (and the sender: data, DMB, flag), so at least one of them
+ * sees the other (ARM ARM A3.8.4, DMB orders stores before loads too).
+ */
+struct ump_sleep_line {
+    volatile uint32_t asleep;
+} __attribute__((aligned(UMP_LINE_BYTES)));
+
 struct ump_chan {
     struct ump_ring ring;
     struct waitset_chanstate recv_ws;   /* "a message is waiting" (polled) */
+    struct ump_sleep_line *mine, *peer;
+    void (*wake)(void *arg);            /* wake the peer's core (or NULL) */
+    void *wake_arg;
 };
 
-/* Use the mapped, zeroed frame [buf, buf + bytes); first: see ump_ring_init. */
+/* Use the mapped, zeroed frame [buf, buf + bytes); first: see
+ * ump_ring_init (the rings take the lower half). */
 errval_t ump_chan_init(struct ump_chan *uc, void *buf, size_t bytes, bool first);
+
+/* A receiver about to sleep: true if it may (its flag is set and nothing
+ * came meanwhile), false if a message is there after all. */
+bool ump_chan_prepare_sleep(struct ump_chan *uc);
+/* Awake again (clears our flag). */
+void ump_chan_awake(struct ump_chan *uc);
 
 /* Send len (<= UMP_PAYLOAD_WORDS) words; LIB_ERR_UMP_FULL is transient. */
 errval_t ump_chan_send(struct ump_chan *uc, const uint32_t *words, unsigned len);
