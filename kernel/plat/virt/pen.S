@@ -1,8 +1,9 @@
 /*
  * kernel/plat/virt/pen.S -- a secondary core that reached _start
- * (docs/multikernel.md, "Booting a core").  On QEMU's virt board the other
- * cores start powered off and PSCI CPU_ON starts them at
- * _start_secondary, so none comes here; should one, it sleeps for good.
+ * (docs/multikernel.md, section 1).  On QEMU's virt board the other cores
+ * start powered off and PSCI CPU_ON starts them at _start_secondary; on
+ * the PandaBoard (which links this file too) CPU1 waits in the ROM until
+ * plat_start_core(); so none comes here.  Should one, it sleeps for good.
  */
     .text
     .syntax unified
