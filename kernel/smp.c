@@ -31,6 +31,9 @@ extern uint32_t kernel_l1[4096], boot_l1[4096];
 
 struct smp_boot smp_boot SECTION(".shared");
 unsigned my_core;
+/* Cores the boot core has tried to start: once only, even if one did not
+ * report in time and might still come up later. */
+static bool start_tried[SMP_MAX_CORES];
 
 /* How long the boot core waits for a started core to say it runs (it
  * needs some 10^5 instructions): 1/SMP_START_WAIT_FRACTION s. */
@@ -102,7 +105,7 @@ static errval_t check_core(uint32_t core)
     if (core >= cores()) {
         return SYS_ERR_CORE_INVALID;
     }
-    if (core == 0 || smp_boot.up[core]) {
+    if (core == 0 || start_tried[core]) {
         return SYS_ERR_CORE_STARTED;
     }
     return SYS_ERR_OK;
@@ -131,6 +134,7 @@ errval_t smp_start_core(uint32_t core)
     if (err_is_fail(err)) {
         return err;
     }
+    start_tried[core] = true;
     smp_boot.ttbr0 = kva_to_phys((lvaddr_t)boot_l1);
     smp_boot.ttbr1 = build_kernel_l1(core);
     smp_boot.core = core;
@@ -197,6 +201,7 @@ void kernel_secondary_main(uint32_t core)
 {
     my_core = core;
     plat_init_secondary();
+    timestamp_init();           /* this core's cycle counter */
     plat_irq_init_secondary();
     smp_init_core();
     timer_start(KERNEL_TICK_HZ);
