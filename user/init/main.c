@@ -30,6 +30,8 @@
  *                   that every byte of memory came back
  *   @spawntest name spawn damaged copies of module name: each error is
  *                   reported and leaves nothing behind (spawntest.c)
+ *   @cores          test the other cores: StartCore's refusals, UMP to
+ *                   core 1's init, its fault (cores.c)
  *   NAME=value ...  words before the program name are its environment
  *   # ...           comment
  * A PROCESS_SPAWN of "?name" starts a domain that may end any way at all
@@ -1309,6 +1311,9 @@ static void run_bootlist(bool first_pass)
         } else if (strcmp(argv[0], "@memtest") == 0 && argc >= 3) {
             memtest(atoi(argv[1]), argc - 2, argv + 2);
             continue;
+        } else if (strcmp(argv[0], "@cores") == 0) {
+            cores_check();          /* the other cores (cores.c) */
+            continue;
         } else if (strcmp(argv[0], "@spawntest") == 0 && argc >= 2) {
             wait_running(NULL, false);
             spawn_error_tests(argv[1]);
@@ -1354,7 +1359,6 @@ int main(int argc, char *argv[])
     run_bootlist(true);
     if (test_mode) {
         bootcheck_run();
-        cores_check();
     }
     start_services();
     if (!test_mode) {
