@@ -41,11 +41,12 @@ extern char __kernel_end[], __bootfs_start[], __bootfs_end[];
 
 static paddr_t boot_free;       /* next free physical address */
 static paddr_t boot_first;      /* where the kernel's allocations started */
+static paddr_t boot_limit;      /* the end of this core's share of RAM */
 
 static paddr_t boot_alloc(uint32_t bytes, uint32_t align)
 {
     paddr_t pa = ALIGN_UP(boot_free, align);
-    if ((uint64_t)pa + bytes > (uint64_t)PLAT_RAM_BASE + PLAT_RAM_SIZE) {
+    if ((uint64_t)pa + bytes > (uint64_t)boot_limit) {
         panic("out of memory building init");
     }
     boot_free = pa + bytes;
@@ -266,6 +267,7 @@ bool startup_init(void)
     struct smp_ram ram;
     smp_core_ram(my_core, &ram);
     boot_free = boot_first = ram.base;
+    boot_limit = ram.end;
 
     /* CSpace: the root CNode, then the L2 CNodes in its slots. */
     uint32_t root_bytes = L1_CNODE_MIN_SLOTS * CTE_SIZE;
