@@ -36,7 +36,10 @@ static const uint8_t invoke_rights[ObjType_Num][INVOKE_METHODS] = {
         [DispatcherCmd_Setup] = W, [DispatcherCmd_Run] = W,
         [DispatcherCmd_Stop] = W, [DispatcherCmd_Query] = R,
     },
-    [ObjType_Kernel] = { [KernelCmd_Shutdown] = W, [KernelCmd_Info] = R },
+    [ObjType_Kernel] = {
+        [KernelCmd_Shutdown] = W, [KernelCmd_Info] = R, [KernelCmd_StartCore] = W,
+        [KernelCmd_WakeCore] = W, [KernelCmd_WakeTarget] = W,
+    },
     [ObjType_IRQTable] = { [IRQTableCmd_Get] = W },
     [ObjType_IRQ] = { [IRQCmd_Connect] = W, [IRQCmd_Ack] = W },
 };

@@ -36,9 +36,13 @@ void console_puts(const char *s)
  * "PANIC at ..." (test images tell a real panic by QEMU's exit status:
  * scripts/testrun.py).
  */
+static bool console_acquire(void);
+static void console_release(bool held);
+
 void console_put_user(const char *s, size_t len, bool lines)
 {
     static const char hex[] = "0123456789abcdef";
+    bool held = console_acquire();
 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -50,6 +54,7 @@ void console_put_user(const char *s, size_t len, bool lines)
             console_putc(hex[c & 0xf]);
         }
     }
+    console_release(held);
 }
 
 static void kprintf_putc(char c, void *arg)
@@ -58,11 +63,50 @@ static void kprintf_putc(char c, void *arg)
     console_putc(c);
 }
 
+/*
+ * One kprintf at a time across the cores' CPU drivers, so their lines do
+ * not interleave (docs/multikernel.md): the only lock the kernels share,
+ * in the .shared section.  LDREX/STREX on Normal, Shareable memory reach
+ * the global monitor (ARM ARM A3.4.5, "Exclusive access instructions and
+ * Shareable memory regions").  The wait is bounded: a core that panicked
+ * while holding the lock must not silence the other; after CONSOLE_SPINS
+ * failed tries a line may interleave, it is never lost.
+ */
+#define CONSOLE_SPINS   (1u << 22)
+static volatile uint32_t console_lock SECTION(".shared");
+
+static bool console_acquire(void)
+{
+    for (uint32_t i = 0; i < CONSOLE_SPINS; i++) {
+        uint32_t failed = 1, old;
+        __asm__ volatile("ldrex %0, [%2]\n"
+                         "cmp   %0, #0\n"
+                         "strexeq %1, %3, [%2]\n"
+                         : "=&r"(old), "+&r"(failed)
+                         : "r"(&console_lock), "r"(1) : "cc", "memory");
+        if (old == 0 && failed == 0) {
+            __asm__ volatile("dmb" ::: "memory");
+            return true;
+        }
+    }
+    return false;
+}
+
+static void console_release(bool held)
+{
+    if (held) {
+        __asm__ volatile("dmb" ::: "memory");
+        console_lock = 0;
+    }
+}
+
 int kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    bool held = console_acquire();
     int n = kvprintf(kprintf_putc, NULL, fmt, ap);
+    console_release(held);
     va_end(ap);
     return n;
 }

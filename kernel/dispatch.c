@@ -13,6 +13,7 @@
  *   - anything else that faults is stopped and reported.
  */
 #include <kernel.h>
+#include <smp.h>
 #include <dispatch.h>
 #include <sched.h>
 #include <lmp.h>
@@ -258,6 +259,7 @@ void dispatch_destroy(struct dcb *d)
     if (d->destroyed) {
         return;
     }
+    smp_forget_dcb(d);
     if (d->state != DCB_NEW) {
         dispatch_stop(d, DEATH_DELETED, 0, 0);
     }

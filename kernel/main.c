@@ -13,6 +13,7 @@
 #include <startup.h>
 #include <dispatch.h>
 #include <sched.h>
+#include <smp.h>
 #ifdef CONFIG_TEST
 #include <ktest.h>
 #endif
@@ -72,6 +73,7 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
     timestamp_init();
     print_banner(&args);
     plat_irq_init();
+    smp_init_core();
     /* The security state matters on hardware (docs/hardware.md,
      * "Security state"): the PandaBoard runs Sprat Non-secure. */
     kprintf("world: %s (as the GIC sees the kernel)\n", gic_world_name(gic_world()));

@@ -27,6 +27,7 @@
 #include <plat.h>
 #include <timer.h>
 #include <startup.h>
+#include <smp.h>
 #include <arch/armv7.h>
 #include <arch/vm.h>
 #include <sprat/args.h>
@@ -46,11 +47,12 @@ extern char __kernel_end[], __bootfs_start[], __bootfs_end[];
 
 static paddr_t boot_free;       /* next free physical address */
 static paddr_t boot_first;      /* where the kernel's allocations started */
+static paddr_t boot_limit;      /* the end of this core's share of RAM */
 
 static paddr_t boot_alloc(uint32_t bytes, uint32_t align)
 {
     paddr_t pa = ALIGN_UP(boot_free, align);
-    if ((uint64_t)pa + bytes > (uint64_t)PLAT_RAM_BASE + PLAT_RAM_SIZE) {
+    if ((uint64_t)pa + bytes > (uint64_t)boot_limit) {
         panic("out of memory building init");
     }
     boot_free = pa + bytes;
@@ -139,7 +141,11 @@ static const struct dom_ops init_ops = {
  * returns the entry point. */
 static uint32_t build_space(struct dom_build *d, const uint8_t *image, uint32_t bytes)
 {
-    static const char *const argv[] = { "init", NULL };
+    /* "init" on the boot core; "init core=N" on another
+     * (user/sys/init/cores.c). */
+    static char core_arg[] = "core=0";
+    const char *const argv[] = { "init", core_arg, NULL };
+    core_arg[5] = (char)('0' + my_core);
     const struct dom_slot bootinfo = { ROOTCN_SLOT_TASKCN, TASKCN_SLOT_BOOTINFO };
     struct elf_info info;
     errval_t err;
@@ -147,7 +153,7 @@ static uint32_t build_space(struct dom_build *d, const uint8_t *image, uint32_t 
     if ((err = elf_parse(image, bytes, USER_IMAGE_LIMIT, &info))) {
         panic("init is not a loadable ELF file (error %u)", (unsigned)err);
     }
-    if ((err = dom_set_args(d, 1, "init", 1, argv, NULL)) ||
+    if ((err = dom_set_args(d, 1, "init", my_core != 0 ? 2 : 1, argv, NULL)) ||
         (err = dom_load_segments(d, image, &info)) ||
         (err = dom_map_standard(d, INIT_STACK_BYTES)) ||
         (err = dom_map_region(d, BOOTINFO_VADDR, bootinfo, BASE_PAGE_SIZE,
@@ -237,7 +243,12 @@ bool startup_init(void)
     if (init_mod == NULL) {
         return false;
     }
-    boot_free = boot_first = ALIGN_UP(kva_to_phys((lvaddr_t)__kernel_end), BASE_PAGE_SIZE);
+    /* This core's share of RAM (kernel/smp.c): on the boot core after the
+     * image and the other cores' per-core regions. */
+    struct smp_ram ram;
+    smp_core_ram(my_core, &ram);
+    boot_free = boot_first = ram.base;
+    boot_limit = ram.end;
 
     /* CSpace: the root CNode, then the L2 CNodes in its slots. */
     uint32_t root_bytes = L1_CNODE_MIN_SLOTS * CTE_SIZE;
@@ -265,7 +276,16 @@ bool startup_init(void)
                               TASKCN_SLOT_SELFEP);
     assert(err_is_ok(err));
     boot_cap(taskcn, TASKCN_SLOT_KERNELCAP, ObjType_Kernel, 0, 0, CAPRIGHTS_ALLRIGHTS);
-    boot_cap(taskcn, TASKCN_SLOT_IRQTABLE, ObjType_IRQTable, 0, 0, CAPRIGHTS_ALLRIGHTS);
+    if (my_core == 0) {         /* devices and interrupts: the boot core's */
+        boot_cap(taskcn, TASKCN_SLOT_IRQTABLE, ObjType_IRQTable, 0, 0, CAPRIGHTS_ALLRIGHTS);
+    }
+    if (ram.shared_frame != 0 && my_core == 0) {
+        memset(cap_phys_to_kptr(ram.shared_frame), 0, BASE_PAGE_SIZE);
+    }
+    if (ram.shared_frame != 0) {
+        boot_cap(taskcn, TASKCN_SLOT_COREFRAME, ObjType_Frame, ram.shared_frame,
+                 BASE_PAGE_SIZE, CAPRIGHTS_READ_WRITE);
+    }
     struct cte *argsf = boot_obj(taskcn, TASKCN_SLOT_ARGSPAGE, ObjType_Frame, BASE_PAGE_SIZE);
     struct cte *bif = boot_obj(taskcn, TASKCN_SLOT_BOOTINFO, ObjType_Frame, BASE_PAGE_SIZE);
 
@@ -285,7 +305,9 @@ bool startup_init(void)
     bi->ram_bytes = PLAT_RAM_SIZE;
     bi->kernel_tick_hz = KERNEL_TICK_HZ;
     give_modules(&cn[ROOTCN_SLOT_MODULECN]->cap, bi);
-    give_devices(&cn[ROOTCN_SLOT_DEVCN]->cap, bi);
+    if (my_core == 0) {
+        give_devices(&cn[ROOTCN_SLOT_DEVCN]->cap, bi);
+    }
 
     /* The dispatcher: entered through run() at the ELF entry point. */
     struct dcb *dcb = dcb_from_cap(&disp->cap);
@@ -297,13 +319,18 @@ bool startup_init(void)
     add_region(bi, boot_first, boot_free - boot_first, RegionType_InitUsed, CPTR_NULL,
                "init");
     paddr_t free_base = ALIGN_UP(boot_free, BASE_PAGE_SIZE);
-    paddr_t ram_end = (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE;
+    paddr_t ram_end = ram.end;
     boot_cap(&cn[ROOTCN_SLOT_SUPERCN]->cap, 0, ObjType_RAM, free_base,
              ram_end - free_base, CAPRIGHTS_ALLRIGHTS);
     add_region(bi, free_base, ram_end - free_base, RegionType_Empty,
                CAPADDR(ROOTCN_SLOT_SUPERCN, 0), "ram");
+    if (my_core == 0 && ram.end < (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE) {
+        add_region(bi, ram.end, (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE - ram.end,
+                   RegionType_OtherCores, CPTR_NULL, "other cores");
+    }
 
-    kprintf("kernel: starting init (%u KiB of kernel-built objects, %u MiB free)\n",
+    kprintf("kernel: core %u starting init (%u KiB of kernel-built objects, %u MiB free)\n",
+            my_core,
             (unsigned)((boot_free - boot_first) >> 10),
             (unsigned)((ram_end - free_base) >> 20));
     sched_make_runnable(dcb);

@@ -7,6 +7,7 @@
  * invocations that return some.  Every other register is left alone.
  */
 #include <kernel.h>
+#include <smp.h>
 #include <syscall.h>
 #include <dispatch.h>
 #include <sched.h>
@@ -135,7 +136,7 @@ static void sys_yield(struct trap_frame *tf)
         sh->disabled = 0;
         dispatch_save_cpu_state(d);         /* TPIDRURW is not dropped */
         dcb_current = NULL;                 /* context dropped */
-        if (!sh->haswork && sh->lmp_pending == 0) {
+        if (!sh->haswork && sh->lmp_pending == 0 && !smp_take_wake(d)) {
             sched_remove(d);
             d->state = DCB_BLOCKED;
         }
@@ -186,6 +187,14 @@ errval_t kernel_invoke(struct invocation *inv)
     case KernelCmd_Info:
         inv->ret[0] = plat_ram_size();
         inv->ret[1] = (uint32_t)kernel_ticks;
+        inv->ret[2] = plat_num_cores();
+        return SYS_ERR_OK;
+    case KernelCmd_StartCore:
+        return smp_start_core(inv->args[0]);
+    case KernelCmd_WakeCore:
+        return smp_wake_core(inv->args[0]);
+    case KernelCmd_WakeTarget:
+        smp_set_wake_target(inv->caller);
         return SYS_ERR_OK;
     default:
         return SYS_ERR_KERNEL_OP;

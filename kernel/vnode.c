@@ -121,9 +121,11 @@ static uint32_t l2_attributes(unsigned type, uint32_t flags)
     } else if (flags & VREGION_FLAGS_NOCACHE) {
         pte |= L2_SMALL_TEX0;                       /* normal, uncached */
     } else {
-        /* Normal write-back write-allocate: the same attributes as the
-         * kernel's linear map of RAM, so the two aliases agree. */
-        pte |= L2_SMALL_TEX0 | L2_SMALL_C | L2_SMALL_B;
+        /* Normal write-back write-allocate, Shareable: the same
+         * attributes as the kernel's linear map of RAM, so the two
+         * aliases agree, and coherent with the other core (a UMP frame
+         * is mapped on both: docs/multikernel.md). */
+        pte |= L2_SMALL_TEX0 | L2_SMALL_C | L2_SMALL_B | L2_SMALL_S;
     }
     return pte;
 }

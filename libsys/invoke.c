@@ -165,3 +165,25 @@ unsigned sys_timestamp_source(uint32_t *hz)
     }
     return r.v[0];
 }
+
+errval_t kernel_num_cores(capaddr_t kernel, unsigned *cores)
+{
+    struct sysret r = cap_invoke(kernel, KernelCmd_Info, 0);
+    *cores = err_is_ok(r.err) ? r.v[2] : 1;
+    return r.err;
+}
+
+errval_t kernel_start_core(capaddr_t kernel, unsigned core)
+{
+    return cap_invoke(kernel, KernelCmd_StartCore, 1, (uint32_t)core).err;
+}
+
+errval_t kernel_wake_core(capaddr_t kernel, unsigned core)
+{
+    return cap_invoke(kernel, KernelCmd_WakeCore, 1, (uint32_t)core).err;
+}
+
+errval_t kernel_wake_target(capaddr_t kernel)
+{
+    return cap_invoke(kernel, KernelCmd_WakeTarget, 0).err;
+}

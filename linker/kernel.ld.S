@@ -33,16 +33,39 @@ SECTIONS
         __ktests_end = .;
     }
 
-    .data : ALIGN(4) {
-        *(.data .data.*)
-    }
-
     /* Boot modules (ELF files and the boot list) linked into test and
      * release images; page aligned so each can become a Frame capability. */
     .bootfs : ALIGN(4096) {
         __bootfs_start = .;
         KEEP(*(.bootfs))
         __bootfs_end = .;
+    }
+
+    /* The little state the cores' CPU drivers share (kernel/include/smp.h):
+     * the boot hand-over and the console lock.  Zeroed by the loader. */
+    .shared : ALIGN(64) {
+        *(.shared)
+        . = ALIGN(64);
+    }
+    __data_load = .;                 /* .data's initial values, see below */
+
+    /*
+     * The per-core region: every core's CPU driver has its own copy of
+     * .data, .bss, the page tables and the stacks, mapped at these same
+     * addresses by its own kernel_l1 in whole 1 MiB sections
+     * (docs/multikernel.md, "Per-core state").  .data is loaded after
+     * .shared (AT) and copied into place by boot.S on every core, so a
+     * core starts from the initial values, never from another core's
+     * current ones.
+     */
+    . = __data_load + SIZEOF(.data);
+    . = ALIGN(0x100000);
+    __percore_start = .;
+    .data : AT(__data_load - KERNEL_VA + KERNEL_PA) ALIGN(4) {
+        __data_start = .;
+        *(.data .data.*)
+        . = ALIGN(4);
+        __data_end = .;
     }
 
     .bss (NOLOAD) : ALIGN(4) {
@@ -63,7 +86,8 @@ SECTIONS
         *(.stacks)
     }
 
-    . = ALIGN(4096);
+    . = ALIGN(0x100000);
+    __percore_end = .;
     __kernel_end = .;
 
     /DISCARD/ : {
@@ -72,3 +96,5 @@ SECTIONS
 }
 
 _start_pa = _start - KERNEL_VA + KERNEL_PA;
+ASSERT(__percore_start % 0x100000 == 0 && __percore_end % 0x100000 == 0,
+       "the per-core region is mapped in whole 1 MiB sections")

@@ -39,6 +39,7 @@ import sys
 EXEMPT_RETURNS = {
     '_start': 'boot: leaves Hyp mode, no user context yet',
     '__kernel_start': 'boot: leaves Hyp mode, no user context yet',
+    '_start_secondary': 'a secondary core\'s boot: leaves Hyp mode, no user context yet',
     'svc_entry': 'the null system call returns to its caller at once',
     'to_sender': 'the LMP fast path returns to the sender: no switch',
 }
@@ -46,6 +47,7 @@ EXEMPT_RETURNS = {
 EXEMPT_TTBR0 = {
     '_start': 'boot, MMU off: boot_l1 with ASID 0, before any domain',
     '__kernel_start': 'boot, MMU off: boot_l1 with ASID 0, before any domain',
+    '_start_secondary': 'a secondary core\'s boot, MMU off: ASID 0, before any domain',
 }
 
 CONTEXTIDR = ('cr13', 'cr0', '{1}')

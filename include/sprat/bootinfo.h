@@ -34,7 +34,10 @@
 #define TASKCN_SLOT_INITEP      6   /* an endpoint to init (its channel);
                                      * every other service is reached
                                      * through it (docs/messaging.md) */
-                                    /* 7, 8: unused */
+#define TASKCN_SLOT_COREFRAME   7   /* init only: the page the inits of the
+                                     * cores share, their first UMP
+                                     * channel (docs/multikernel.md) */
+                                    /* 8: unused */
 #define TASKCN_SLOT_KERNELCAP   9   /* init only: the Kernel capability */
 #define TASKCN_SLOT_IRQTABLE    10  /* init only: the IRQ table */
 #define TASKCN_SLOT_BOOTINFO    11  /* init only: the bootinfo frame */
@@ -65,6 +68,8 @@ enum region_type {
     RegionType_Module,      /* a boot module: a Frame cap in MODULECN */
     RegionType_Device,      /* device registers: a DevFrame cap in DEVCN */
     RegionType_InitUsed,    /* memory the kernel used to build init */
+    RegionType_OtherCores,  /* RAM of the other cores' inits (no cap here;
+                             * docs/multikernel.md, "Memory") */
 };
 
 struct mem_region {

@@ -151,8 +151,17 @@ enum kernel_cmd {
     /* status: end a test run (test builds only: prints the TAP plan and
      * leaves QEMU through semihosting) */
     KernelCmd_Shutdown = 1,
-    /* -> r1 = bytes of RAM in the system, r2 = kernel tick count */
+    /* -> r1 = bytes of RAM in the system, r2 = kernel tick count,
+     *    r3 = cores on the board (docs/multikernel.md) */
     KernelCmd_Info,
+    /* core: start the CPU driver on another core (boot core only; errors
+     * SYS_ERR_CORE_INVALID, _STARTED, _NOT_BOOT, _START_FAILED) */
+    KernelCmd_StartCore,
+    /* core: raise the wake SGI on that core (a UMP receiver sleeps there;
+     * SYS_ERR_CORE_INVALID for this core or none) */
+    KernelCmd_WakeCore,
+    /* make the caller the dispatcher this core's wake SGI makes runnable */
+    KernelCmd_WakeTarget,
 };
 
 enum irqtable_cmd {

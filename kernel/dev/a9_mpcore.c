@@ -10,6 +10,7 @@
 #include <dev/a9_mpcore.h>
 #include <dev/a9_timer.h>
 #include <dev/gicv2.h>
+#include <smp.h>
 
 static volatile uint8_t *periph;
 
@@ -27,9 +28,29 @@ void a9_mpcore_set_periphclk(uint32_t hz)
                   periph + A9_PRIVATE_TIMER_OFFSET, hz);
 }
 
+volatile uint8_t *a9_mpcore_init_secondary(paddr_t periphbase, size_t bytes,
+                                           uint32_t periphclk_hz)
+{
+    periph = dev_map(periphbase, bytes);
+    a9_timer_init_secondary(periph + A9_GLOBAL_TIMER_OFFSET,
+                            periph + A9_PRIVATE_TIMER_OFFSET, periphclk_hz);
+    return periph;
+}
+
 void plat_irq_init(void)
 {
     gic_init(periph + A9_GIC_DIST_OFFSET, periph + A9_GIC_CPU_OFFSET);
+}
+
+void plat_irq_init_secondary(void)
+{
+    gic_init_secondary(periph + A9_GIC_DIST_OFFSET, periph + A9_GIC_CPU_OFFSET);
+}
+
+unsigned plat_num_cores(void)
+{
+    volatile uint32_t *scu = (volatile uint32_t *)(periph + A9_SCU_CONFIG_OFFSET);
+    return (*scu & A9_SCU_CONFIG_CPUS_MASK) + 1;
 }
 
 void plat_timer_start(uint32_t hz) { a9_private_timer_start(hz); }

@@ -29,21 +29,30 @@ static inline volatile uint32_t *reg(volatile uint8_t *base, unsigned off)
     return (volatile uint32_t *)(base + off);
 }
 
-void a9_timer_init(volatile void *global_base, volatile void *private_base,
-                   uint32_t periphclk_hz)
+/* This core's view: the private timer is banked per core, the global
+ * timer's counter is one for all cores (Cortex-A9 MPCore TRM r4p1 4.1,
+ * "About the private timer and watchdog blocks", and 4.3, "Global
+ * timer"); a secondary core must not restart it. */
+void a9_timer_init_secondary(volatile void *global_base,
+                             volatile void *private_base, uint32_t periphclk_hz)
 {
     gt = global_base;
     pt = private_base;
     clock_hz = periphclk_hz;
+    *reg(pt, PT_CONTROL) = 0;
+    *reg(pt, PT_INTSTAT) = 1;
+}
+
+void a9_timer_init(volatile void *global_base, volatile void *private_base,
+                   uint32_t periphclk_hz)
+{
+    a9_timer_init_secondary(global_base, private_base, periphclk_hz);
 
     /* Global timer: prescaler 0, no comparator, just count. */
     *reg(gt, GT_CONTROL) = 0;
     *reg(gt, GT_COUNTER_LO) = 0;
     *reg(gt, GT_COUNTER_HI) = 0;
     *reg(gt, GT_CONTROL) = GT_CTL_ENABLE;
-
-    *reg(pt, PT_CONTROL) = 0;
-    *reg(pt, PT_INTSTAT) = 1;
 }
 
 void a9_private_timer_start(uint32_t hz)

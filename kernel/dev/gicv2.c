@@ -1,7 +1,9 @@
 /*
  * kernel/dev/gicv2.c -- driver for the GICv2 distributor and CPU interface.
  *
- * Sprat runs on one core, so every shared interrupt targets CPU 0, all have
+ * Devices belong to the boot core's CPU driver, so every shared interrupt
+ * targets CPU 0; a secondary core sets up only its banked SGIs/PPIs and its
+ * CPU interface (gic_init_secondary; docs/multikernel.md).  All have
  * the same priority, and there is no preemption between interrupts (the
  * kernel masks IRQs while it runs anyway).
  *
@@ -27,6 +29,7 @@
 #define GICD_ICFGR          0xc00   /* edge/level, 2 bits per interrupt */
 #define GICD_SGIR           0xf00   /* software-generated interrupts */
 #define GICD_SGIR_TO_SELF   (2u << 24)  /* TargetListFilter: the writing CPU */
+#define GICD_SGIR_TARGETS_SHIFT 16      /* CPUTargetList, bits 23:16 */
 
 /* CPU interface registers (IHI 0048B table 4-2). */
 #define GICC_CTLR           0x00    /* enable signalling to the processor */
@@ -94,6 +97,7 @@ static enum gic_world probe_world(void)
 }
 
 static enum gic_world world;
+static void gic_init_cpu_interface(void);
 
 enum gic_world gic_world(void)
 {
@@ -109,7 +113,9 @@ const char *gic_world_name(enum gic_world w)
     }
 }
 
-void gic_init(volatile void *dist, volatile void *cpu)
+/* The registers of this kernel's view: every core has its own copy of
+ * these variables (docs/multikernel.md, "Per-core state"). */
+static void gic_find(volatile void *dist, volatile void *cpu)
 {
     gicd = dist;
     gicc = cpu;
@@ -117,7 +123,11 @@ void gic_init(volatile void *dist, volatile void *cpu)
     if (num_irqs > 1020) {
         num_irqs = 1020;
     }
+}
 
+void gic_init(volatile void *dist, volatile void *cpu)
+{
+    gic_find(dist, cpu);
     wr(gicd, GICD_CTLR, 0);
     world = probe_world();
     for (unsigned i = 0; i < num_irqs; i += 32) {
@@ -137,7 +147,30 @@ void gic_init(volatile void *dist, volatile void *cpu)
         wr(gicd, GICD_ICFGR + i / 4, 0);
     }
     wr(gicd, GICD_CTLR, 1);
+    gic_init_cpu_interface();
+}
 
+/*
+ * This core's banked part of the GIC: the group, enable, pending and
+ * priority registers of its SGIs and PPIs (interrupts 0-31 are banked per
+ * CPU: IHI 0048B 3.3, "Interrupt handling ... banked"), and its CPU
+ * interface.  A secondary core leaves the shared distributor as the boot
+ * core set it up.
+ */
+void gic_init_secondary(volatile void *dist, volatile void *cpu)
+{
+    gic_find(dist, cpu);
+    world = probe_world();
+    wr(gicd, GICD_ICENABLER, 0xffffffff);
+    wr(gicd, GICD_ICPENDR, 0xffffffff);
+    for (unsigned i = 0; i < GIC_SPI_BASE; i++) {
+        gicd[GICD_IPRIORITYR + i] = GIC_DEFAULT_PRIORITY;
+    }
+    gic_init_cpu_interface();
+}
+
+static void gic_init_cpu_interface(void)
+{
     wr(gicc, GICC_PMR, GIC_PRIORITY_MASK_ALL);
     /* A Non-secure write to GICC_PMR is ignored while the mask is in the
      * Secure range (below 0x80 in the Secure view; IHI 0048B 3.6.1): the
@@ -179,4 +212,12 @@ unsigned gic_num_irqs(void)
 void gic_raise_sgi(unsigned sgi)
 {
     wr(gicd, GICD_SGIR, GICD_SGIR_TO_SELF | (sgi & 0xf));
+}
+
+/* An SGI to another core: TargetListFilter 0 (the listed CPUs), its bit
+ * in CPUTargetList (IHI 0048B 4.3.15, "Software Generated Interrupt
+ * Register"). */
+void gic_send_sgi(unsigned core, unsigned sgi)
+{
+    wr(gicd, GICD_SGIR, (1u << (GICD_SGIR_TARGETS_SHIFT + core)) | (sgi & 0xf));
 }

@@ -808,7 +808,7 @@ static void test_invoke_rights(void **state)
         { ObjType_VNode_ARM_l1, VNodeCmd_Map, VNodeCmd_Unmap },
         { ObjType_VNode_ARM_l2, VNodeCmd_Map, VNodeCmd_Unmap },
         { ObjType_Dispatcher, DispatcherCmd_Setup, DispatcherCmd_Query },
-        { ObjType_Kernel, KernelCmd_Shutdown, KernelCmd_Info },
+        { ObjType_Kernel, KernelCmd_Shutdown, KernelCmd_WakeTarget },
         { ObjType_IRQTable, IRQTableCmd_Get, IRQTableCmd_Get },
         { ObjType_IRQ, IRQCmd_Connect, IRQCmd_Ack },
     };
@@ -836,7 +836,7 @@ static void test_invoke_rights(void **state)
             }
         }
     }
-    assert_int_equal(checked, 7 + 6 + 2 + 2 + 4 + 2 + 1 + 2);
+    assert_int_equal(checked, 7 + 6 + 2 + 2 + 4 + 5 + 1 + 2);
 }
 
 static errval_t resize(struct cte *invoked, capaddr_t new_root, unsigned level,

@@ -19,6 +19,9 @@
 
 void a9_timer_init(volatile void *global_base, volatile void *private_base,
                    uint32_t periphclk_hz);
+/* A secondary core: its own private timer, the running global timer. */
+void a9_timer_init_secondary(volatile void *global_base,
+                             volatile void *private_base, uint32_t periphclk_hz);
 void a9_private_timer_start(uint32_t hz);
 void a9_private_timer_stop(void);
 void a9_private_timer_ack(void);

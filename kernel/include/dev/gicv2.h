@@ -36,5 +36,9 @@ void gic_eoi(unsigned irq);
 unsigned gic_num_irqs(void);
 /* Raise software-generated interrupt sgi (0-15) on this CPU. */
 void gic_raise_sgi(unsigned sgi);
+/* A secondary core: its banked SGI/PPI registers and CPU interface only. */
+void gic_init_secondary(volatile void *dist, volatile void *cpu);
+/* Raise SGI sgi on another core (an inter-processor interrupt). */
+void gic_send_sgi(unsigned core, unsigned sgi);
 
 #endif

@@ -10,6 +10,7 @@
  * checklist.  Status lines are printed as each step completes, so that a
  * hang on real hardware shows where it happened.
  */
+#include <smp.h>
 #include <kernel.h>
 #include <plat.h>
 #include <platform.h>
@@ -17,9 +18,16 @@
 #include <dev/ns16550.h>
 #include <dev/a9_mpcore.h>
 #include <dev/a9_timer.h>
+#include <dev/gicv2.h>
+#include <smp.h>
 
 /* The ROM code's secure monitor (smc.S). */
 uint32_t omap4_smc1(uint32_t service, uint32_t arg);
+uint32_t omap4_smc2(uint32_t service, uint32_t arg0, uint32_t arg1);
+
+/* The measured PERIPHCLK, for the other cores' timers (.shared: their
+ * own variables start at zero). */
+static uint32_t periphclk_hz SECTION(".shared");
 
 static volatile uint8_t *uart, *periph, *l4_wkup;
 
@@ -197,6 +205,42 @@ void plat_init(const struct boot_args *args)
                 (unsigned)(hz / 1000000));
     }
     a9_mpcore_set_periphclk(hz);
+    periphclk_hz = hz;     /* for the second core (plat_init_secondary) */
+}
+
+/* ---- the second core (docs/multikernel.md, "Booting a core") --------------- */
+
+/* A secondary core maps its own devices (its own kernel_l1) and reuses
+ * what the boot core measured and set up. */
+void plat_init_secondary(void)
+{
+    uart = dev_map(OMAP4_UART3_PA, 0x1000);
+    l4_wkup = dev_map(OMAP4_L4_WKUP_PA, OMAP4_L4_WKUP_SIZE);
+    periph = a9_mpcore_init_secondary(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, periphclk_hz);
+}
+
+/*
+ * CPU1 waits in the OMAP4 ROM (WFE) until AUX_CORE_BOOT_0 says "go" and
+ * AUX_CORE_BOOT_1 holds its entry (OMAP4460 TRM, "Wake-Up Generator"
+ * registers of the MPU subsystem; [LINUX] arch/arm/mach-omap2/omap-smp.c,
+ * omap4_boot_secondary and wakeup_secondary).  On the GP device these
+ * registers are Secure: the Non-secure kernel writes them through the
+ * ROM's monitor, service 0x105 (write AUX_CORE_BOOT_1) and 0x104 (modify
+ * AUX_CORE_BOOT_0: set, clear masks; [LINUX] omap-smc.S,
+ * omap_auxcoreboot_addr and omap_modify_auxcoreboot0).  Then SEV wakes the
+ * core from WFE; the SGI covers a ROM waiting in WFI, as Linux sends one
+ * too.  The core starts in the Non-secure SVC mode with the MMU off.
+ */
+errval_t plat_start_core(unsigned core, paddr_t entry_pa)
+{
+    if (core != 1) {
+        return SYS_ERR_CORE_INVALID;
+    }
+    omap4_smc2(OMAP4_MON_AUXCORE_BOOT1_INDEX, entry_pa, 0);
+    omap4_smc2(OMAP4_MON_AUXCORE_BOOT0_INDEX, AUX_CORE_BOOT0_GO, ~AUX_CORE_BOOT0_GO);
+    __asm__ volatile("dsb\n sev" ::: "memory");
+    gic_send_sgi(core, SMP_SGI_WAKE);
+    return SYS_ERR_OK;
 }
 
 void plat_console_putc(char c) { ns16550_putc(uart, c); }

@@ -56,6 +56,11 @@
  *       (dev/a9_mpcore.h). */
 #define A9_PERIPHBASE_PA        0x48240000
 #define A9_PERIPH_SIZE          0x3000      /* up to and with the PL310 */
+/* The ROM monitor's services for starting CPU1 ([LINUX] omap-smc.S) and
+ * AUX_CORE_BOOT_0's "CPU1 may boot" bit, as Linux sets it (0x200). */
+#define OMAP4_MON_AUXCORE_BOOT0_INDEX   0x104
+#define OMAP4_MON_AUXCORE_BOOT1_INDEX   0x105
+#define AUX_CORE_BOOT0_GO               0x200u
 
 /* PERIPHCLK, which clocks the private and global timers, is the MPU clock
  * divided by 2 ([LINUX] omap44xx-clocks.dtsi, mpu_periphclk:

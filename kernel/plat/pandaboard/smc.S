@@ -7,7 +7,7 @@
     .arm
     .arch_extension sec
     .text
-    .global omap4_smc1
+    .global omap4_smc1, omap4_smc2
 /*
  * omap4_smc1 -- ask the secure monitor for one service.
  *   in:   r0 = service number (e.g. OMAP4_MON_L2X0_CTRL_INDEX),
@@ -19,6 +19,21 @@ omap4_smc1:
     push    {r4-r12, lr}
     mov     r12, r0
     mov     r0, r1
+    dsb
+    smc     #0
+    pop     {r4-r12, pc}
+
+/*
+ * omap4_smc2 -- a monitor service with two arguments (e.g. 0x104, modify
+ * AUX_CORE_BOOT_0: r0 = bits to set, r1 = bits to clear).
+ *   in:   r0 = service number, r1, r2 = its arguments
+ *   out:  r0 = what the monitor returns; saves r4-r12 as omap4_smc1
+ */
+omap4_smc2:
+    push    {r4-r12, lr}
+    mov     r12, r0
+    mov     r0, r1
+    mov     r1, r2
     dsb
     smc     #0
     pop     {r4-r12, pc}

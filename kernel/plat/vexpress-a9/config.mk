@@ -10,13 +10,15 @@ PLAT_RAM_SIZE  := 0x20000000
 PLAT_KERNEL_PA := 0x60010000
 
 PLAT_SRCS := kernel/plat/common.c kernel/plat/vexpress-a9/platform.c \
+             kernel/plat/vexpress-a9/pen.S \
              kernel/dev/pl011.c kernel/dev/gicv2.c kernel/dev/a9_timer.c \
              kernel/dev/a9_mpcore.c
 
 QEMU         := qemu-system-arm
 # (-audiodev none: the board has a PL041 sound chip; without a silent audio
 # backend QEMU complains about the host having no sound card.)
-QEMU_MACHINE := -M vexpress-a9 -cpu cortex-a9 -m 512M \
+# Two cores (docs/multikernel.md): QEMU's CoreTile has up to four.
+QEMU_MACHINE := -M vexpress-a9 -cpu cortex-a9 -smp 2 -m 512M \
                 -audiodev none,id=snd0 -global pl041.audiodev=snd0
 # The same board with the Security Extensions' Secure world modelled: a
 # shim (tests/qemu/ns_shim) starts the kernel Non-secure, as the

@@ -9,8 +9,11 @@
 #include <arch/vm.h>
 #include <dev/pl011.h>
 #include <dev/a9_mpcore.h>
+#include <dev/gicv2.h>
+#include <smp.h>
 
 static volatile void *uart;
+static volatile uint8_t *sysregs;
 
 void plat_init(const struct boot_args *args)
 {
@@ -18,6 +21,32 @@ void plat_init(const struct boot_args *args)
     uart = dev_map(VEXPRESS_UART0_PA, 0x1000);
     pl011_init(uart, VEXPRESS_UART_CLOCK_HZ, CONSOLE_BAUD);
     a9_mpcore_init(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, VEXPRESS_PERIPHCLK_HZ);
+    sysregs = dev_map(VEXPRESS_SYSREGS_PA, 0x1000);
+}
+
+/* A core started later maps its devices again: each core's kernel has its
+ * own kernel_l1 and its own copy of these pointers (docs/multikernel.md). */
+void plat_init_secondary(void)
+{
+    uart = dev_map(VEXPRESS_UART0_PA, 0x1000);  /* it runs already */
+    sysregs = dev_map(VEXPRESS_SYSREGS_PA, 0x1000);
+    a9_mpcore_init_secondary(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, VEXPRESS_PERIPHCLK_HZ);
+}
+
+/* The boot monitor's protocol (platform.h): the entry in SYS_FLAGS, then
+ * an SGI to wake the core from its WFI.  The DSB makes the flags write
+ * reach the device before the SGI does (ARM ARM A3.8.3, "Memory
+ * barriers": both are Device accesses, but to different peripherals). */
+errval_t plat_start_core(unsigned core, paddr_t entry_pa)
+{
+    volatile uint32_t *clr = (volatile uint32_t *)(sysregs + VEXPRESS_SYS_FLAGSCLR);
+    volatile uint32_t *set = (volatile uint32_t *)(sysregs + VEXPRESS_SYS_FLAGSSET);
+
+    *clr = 0xffffffffu;
+    *set = entry_pa;
+    __asm__ volatile("dsb" ::: "memory");
+    gic_send_sgi(core, SMP_SGI_WAKE);
+    return SYS_ERR_OK;
 }
 
 void plat_console_putc(char c)

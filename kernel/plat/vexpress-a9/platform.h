@@ -18,6 +18,15 @@
  * blocks are the same on every A9 MPCore: dev/a9_mpcore.h. */
 #define A9_PERIPHBASE_PA        0x1e000000
 #define A9_PERIPH_SIZE          0x2000
+/* The motherboard's system registers (ARM DUI 0447, "V2M-P1 motherboard
+ * Technical Reference Manual", 4.3 "Register summary"): SYS_FLAGS reads
+ * the flags, SYS_FLAGSSET sets bits, SYS_FLAGSCLR clears them.  The boot
+ * monitor -- and QEMU's boot stub, hw/arm/vexpress.c -- hold a secondary
+ * core in WFI until an interrupt, then jump to SYS_FLAGS if it is not 0. */
+#define VEXPRESS_SYSREGS_PA     0x10000000
+#define VEXPRESS_SYS_FLAGS      0x30        /* read */
+#define VEXPRESS_SYS_FLAGSSET   0x30        /* write: set bits */
+#define VEXPRESS_SYS_FLAGSCLR   0x34        /* write: clear bits */
 
 /* The private and global timers run at PERIPHCLK.  QEMU's model counts
  * them at 100 MHz with a prescaler of 0 (hw/timer/arm_mptimer.c: 10 ns per

@@ -17,13 +17,15 @@ PLAT_RAM_SIZE  := 0x20000000
 # grow to 12 MiB before the two meet.
 PLAT_KERNEL_PA := 0x41000000
 
-PLAT_SRCS := kernel/plat/common.c kernel/plat/virt/platform.c \
+PLAT_SRCS := kernel/plat/common.c kernel/plat/virt/platform.c kernel/plat/virt/pen.S \
              kernel/dev/pl011.c kernel/dev/gicv2.c kernel/dev/generic_timer.c
 
 QEMU         := qemu-system-arm
 # (-nic none: QEMU would otherwise add a virtio network card whose boot ROM
 # Debian ships in another package; nothing here uses a network.)
-QEMU_MACHINE := -M virt -cpu cortex-a15 -m 512M -nic none
+# Two cores (docs/multikernel.md); the second starts powered off, PSCI
+# CPU_ON starts it.
+QEMU_MACHINE := -M virt -cpu cortex-a15 -smp 2 -m 512M -nic none
 # The same board starting the kernel in Hyp mode, as U-Boot does where it
 # prepares for a hypervisor: `make test` boots ktest this way too, to prove
 # that boot.S leaves Hyp mode.

@@ -111,4 +111,13 @@ struct sysret sys_raw(uint32_t word, uint32_t r1, uint32_t r2, uint32_t r3);
 errval_t lmp_ep_send_raw(uint32_t word, capaddr_t ep, capaddr_t send_cap,
                          const uint32_t *words);
 
+/* The Kernel capability (init's, TASKCN_SLOT_KERNELCAP; docs/multikernel.md):
+ * how many cores the board has, and start the CPU driver on one of them
+ * (SYS_ERR_CORE_INVALID, _STARTED, _NOT_BOOT, _START_FAILED). */
+errval_t kernel_num_cores(capaddr_t kernel, unsigned *cores);
+errval_t kernel_start_core(capaddr_t kernel, unsigned core);
+/* Raise the wake SGI on core; make the caller this core's wake target. */
+errval_t kernel_wake_core(capaddr_t kernel, unsigned core);
+errval_t kernel_wake_target(capaddr_t kernel);
+
 #endif

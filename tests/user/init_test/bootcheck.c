@@ -77,6 +77,7 @@ static bool region_matches(const struct mem_region *r)
                holds(pa, ObjType_PhysAddr, &p) && p.base == r->base && p.bytes == r->bytes;
     }
     case RegionType_InitUsed:
+    case RegionType_OtherCores:
         return r->cap == CPTR_NULL;
     default:
         return false;
@@ -92,7 +93,7 @@ static void check_bootinfo(const struct bootinfo *bi)
                 "bootinfo: magic, and %u MiB of RAM as the kernel says",
                 (unsigned)(bi->ram_bytes >> 20));
 
-    const struct mem_region *used = NULL, *ram = NULL;
+    const struct mem_region *used = NULL, *ram = NULL, *others = NULL;
     unsigned bad = 0, modules = 0, devices = 0, rams = 0;
     uint32_t ram_end = bi->ram_base + bi->ram_bytes;
     for (uint32_t k = 0; k < bi->num_regions; k++) {
@@ -105,6 +106,8 @@ static void check_bootinfo(const struct bootinfo *bi)
             rams++;
         } else if (r->type == RegionType_Module) {
             modules++;
+        } else if (r->type == RegionType_OtherCores) {
+            others = r;
         } else if (r->type == RegionType_Device) {
             devices++;
             bad += r->base < ram_end && r->base + r->bytes > bi->ram_base;  /* not RAM */
@@ -114,10 +117,13 @@ static void check_bootinfo(const struct bootinfo *bi)
                 "bootinfo: %u modules, %u devices, each with its capability",
                 modules, devices);
     /* RAM: the kernel image (with the modules), init's objects, then one
-     * RAM capability for everything else, to the last byte. */
+     * RAM capability for everything else, to the last byte -- or to the
+     * other cores' share, which runs to the end (docs/multikernel.md). */
+    uint32_t my_end = others != NULL ? others->base : ram_end;
     bool ok = used != NULL && ram != NULL && rams == 1 && used->base > bi->ram_base &&
               ram->base == (used->base + used->bytes + PAGE - 1) / PAGE * PAGE &&
-              ram->base + ram->bytes == ram_end;
+              ram->base + ram->bytes == my_end &&
+              (others == NULL || others->base + others->bytes == ram_end);
     for (uint32_t k = 0; ok && k < bi->num_regions; k++) {
         const struct mem_region *r = &bi->regions[k];
         if (r->type == RegionType_Module) {

@@ -11,6 +11,8 @@
  *                   extra arguments "i N"), wait, and check that every
  *                   byte of memory came back
  *   @spawntest name spawn damaged copies of module name (spawntest.c)
+ *   @cores          test the other cores: StartCore's refusals, UMP to
+ *                   core 1's init, its fault (cores_check.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include <systest.h>
 #include "init.h"
 #include "init_test.h"
+#include "cores.h"
 
 static void memtest(int n, int argc, char **argv)
 {
@@ -68,6 +71,12 @@ bool init_test_directive(int argc, char **argv, bool first_pass)
     if (strcmp(argv[0], "@memtest") == 0 && argc >= 3) {
         if (!first_pass) {
             memtest(atoi(argv[1]), argc - 2, argv + 2);
+        }
+        return true;
+    }
+    if (strcmp(argv[0], "@cores") == 0) {
+        if (!first_pass) {
+            cores_check();          /* the other cores (cores_check.c) */
         }
         return true;
     }

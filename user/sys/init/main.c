@@ -17,6 +17,7 @@
  * of every file.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/invoke.h>
@@ -25,6 +26,7 @@
 #include <sys/rpc_service.h>
 #include <sys/threads.h>
 #include "init.h"
+#include "cores.h"
 
 struct thread_mutex lock = THREAD_MUTEX_INITIALIZER;
 struct thread_cond changed = THREAD_COND_INITIALIZER;
@@ -144,14 +146,19 @@ static int event_loop(void *arg)
     return 0;
 }
 
-int main(void)
+int main(int argc, char *argv[])
 {
     errval_t err;
+
+    if (argc > 1 && strncmp(argv[1], "core=", 5) == 0) {
+        return core_init_main((unsigned)atoi(argv[1] + 5));
+    }
 
     ws = get_default_waitset();
     rpc_connect_hook = connect_local;
     printf("init: started, %u MiB of RAM to hand out\n",
            (unsigned)(ram_free_bytes() >> 20));
+    cores_start();
     if ((err = lmp_chan_accept(&death_chan, 64 * 6, NULL_CAP)) ||
         (err = lmp_chan_register_recv(&death_chan, ws, MKCLOSURE(death_event, NULL)))) {
         DEBUG_ERR(err, "creating the death endpoint");

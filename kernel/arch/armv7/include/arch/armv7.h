@@ -47,6 +47,16 @@
 #define SCTLR_AFE       (1 << 29)   /* access flag enable */
 #define SCTLR_TE        (1 << 30)   /* exceptions taken in Thumb state */
 
+/* ACTLR.SMP (Cortex-A9 TRM r4p1 4.3.10, "Auxiliary Control Register";
+ * the Cortex-A15's is at the same bit): the core takes part in the
+ * SCU's coherency and in broadcast cache and TLB maintenance.  "You must
+ * ensure this bit is set to 1 before the caches and MMU are enabled, or
+ * any cache and TLB maintenance operations are performed." */
+#define ACTLR_SMP       (1 << 6)
+
+/* MPIDR.Aff0 (ARM ARM B4.1.106): the core's number in its cluster. */
+#define MPIDR_AFF0_MASK 0xff
+
 /*
  * Short-descriptor first-level entries (ARM ARM B3.5.1).
  * A first-level table has 4096 entries, one per MiB of virtual space.
@@ -73,11 +83,14 @@
  *  - normal memory, outer and inner write-back write-allocate:
  *        TEX=001 C=1 B=1 (ARM ARM table B3-10)
  *  - shareable device memory: TEX=000 C=0 B=1
- * Sprat runs on one core, so normal memory is marked non-shareable.
+ * The kernel's RAM is Shareable: the cores' CPU drivers share the
+ * .shared section (its console lock needs the global exclusive monitor),
+ * and the Cortex-A9's SCU keeps only Shareable memory coherent between
+ * cores (Cortex-A9 MPCore TRM r4p1 2.1, "About the SCU").
  * AP[2:0] = 001 is "privileged read/write, no user access".
  */
 #define L1_SECT_KERNEL_RAM  (L1_TYPE_SECTION | L1_SECT_TEX0 | L1_SECT_C | \
-                             L1_SECT_B | L1_SECT_AP0)
+                             L1_SECT_B | L1_SECT_AP0 | L1_SECT_S)
 #define L1_SECT_KERNEL_DEV  (L1_TYPE_SECTION | L1_SECT_B | L1_SECT_XN | \
                              L1_SECT_AP0)
 

@@ -1,0 +1,220 @@
+/*
+ * kernel/smp.c -- starting another core's CPU driver (docs/multikernel.md,
+ * "Booting a core").
+ *
+ * The boot core gives the new core a private copy of the per-core region
+ * (.data, .bss, the page tables and the stacks: linker/kernel.ld.S): it
+ * reserves the physical memory right after its own image (startup.c),
+ * builds the new core's kernel_l1 there -- the boot core's table with the
+ * per-core region's sections pointing at the copy -- and asks the board to
+ * start the core at _start_secondary (boot.S).  The new core copies .data
+ * from the image, clears .bss and enters kernel_secondary_main() with
+ * nothing in common with the boot core's kernel but the code, the
+ * read-only data and the .shared section.
+ */
+#include <kernel.h>
+#include <smp.h>
+#include <plat.h>
+#include <timer.h>
+#include <dispatch.h>
+#include <sched.h>
+#include <startup.h>
+#include <irq.h>
+#include <dev/gicv2.h>
+#include <arch/armv7.h>
+#include <arch/cache.h>
+#include <arch/cp15.h>
+#include <arch/vm.h>
+
+extern char __percore_start[], __percore_end[], __kernel_end[];
+extern char _start_secondary[];
+extern uint32_t kernel_l1[4096], boot_l1[4096];
+
+struct smp_boot smp_boot SECTION(".shared");
+unsigned my_core;
+/* Cores the boot core has tried to start: once only, even if one did not
+ * report in time and might still come up later. */
+static bool start_tried[SMP_MAX_CORES];
+
+/* How long the boot core waits for a started core to say it runs (it
+ * needs some 10^5 instructions): 1/SMP_START_WAIT_FRACTION s. */
+#define SMP_START_WAIT_FRACTION     10
+
+static unsigned cores(void)
+{
+    return MIN(plat_num_cores(), (unsigned)SMP_MAX_CORES);
+}
+
+static size_t percore_bytes(void)
+{
+    return (size_t)(__percore_end - __percore_start);
+}
+
+/* Where core `core`'s copy of the per-core region lives: after the image,
+ * in the memory startup.c keeps back (smp_reserved_bytes). */
+static paddr_t percore_copy_pa(unsigned core)
+{
+    return kva_to_phys((lvaddr_t)__kernel_end) + (core - 1) * percore_bytes();
+}
+
+size_t smp_reserved_bytes(void)
+{
+    return (cores() - 1) * percore_bytes();
+}
+
+void smp_core_ram(unsigned core, struct smp_ram *ram)
+{
+    paddr_t ram_end = (paddr_t)PLAT_RAM_BASE + (paddr_t)PLAT_RAM_SIZE;
+    paddr_t split = ram_end - (cores() - 1) * SMP_CORE_RAM_BYTES;
+
+    ram->shared_frame = cores() > 1 ? split : 0;
+    if (core == 0) {
+        ram->base = ALIGN_UP(kva_to_phys((lvaddr_t)__kernel_end) + smp_reserved_bytes(),
+                             BASE_PAGE_SIZE);
+        ram->end = split;
+    } else {
+        ram->base = split + (core - 1) * SMP_CORE_RAM_BYTES;
+        ram->end = ram->base + SMP_CORE_RAM_BYTES;
+        if (core == 1) {
+            ram->base += BASE_PAGE_SIZE;    /* after the shared frame */
+        }
+    }
+}
+
+/* The new core's kernel_l1: ours, with the per-core region's 1 MiB
+ * sections mapping its copy instead of ours. */
+static paddr_t build_kernel_l1(unsigned core)
+{
+    paddr_t copy = percore_copy_pa(core);
+    uint32_t *l1 = (uint32_t *)phys_to_kva(copy + ((char *)kernel_l1 - __percore_start));
+
+    memcpy(l1, kernel_l1, sizeof(kernel_l1));
+    unsigned first = (lvaddr_t)__percore_start >> SECTION_SHIFT;
+    for (size_t off = 0; off < percore_bytes(); off += SECTION_SIZE) {
+        l1[first + off / SECTION_SIZE] = (copy + off) | L1_SECT_KERNEL_RAM;
+    }
+    /* The new core walks it with its caches off: clean to memory. */
+    cache_clean_table(l1, sizeof(kernel_l1));
+    return kva_to_phys((lvaddr_t)l1);
+}
+
+static errval_t check_core(uint32_t core)
+{
+    if (my_core != 0) {
+        return SYS_ERR_CORE_NOT_BOOT;
+    }
+    if (core >= cores()) {
+        return SYS_ERR_CORE_INVALID;
+    }
+    if (core == 0 || start_tried[core]) {
+        return SYS_ERR_CORE_STARTED;
+    }
+    return SYS_ERR_OK;
+}
+
+/* Poll for the new core's report, with YIELD between polls: a hint that
+ * costs nothing on the Cortex-A9, and that makes QEMU's round-robin vCPU
+ * loop (the -icount runs) give the other core its turn at once. */
+static bool wait_until_up(unsigned core)
+{
+    uint64_t deadline = plat_counter_read() + plat_counter_hz() / SMP_START_WAIT_FRACTION;
+
+    while (!smp_boot.up[core]) {
+        if (plat_counter_read() > deadline) {
+            return false;
+        }
+        __asm__ volatile("yield" ::: "memory");
+    }
+    dmb();
+    return true;
+}
+
+errval_t smp_start_core(uint32_t core)
+{
+    errval_t err = check_core(core);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    start_tried[core] = true;
+    smp_boot.ttbr0 = kva_to_phys((lvaddr_t)boot_l1);
+    smp_boot.ttbr1 = build_kernel_l1(core);
+    smp_boot.core = core;
+    cache_clean_table(&smp_boot, sizeof(smp_boot));
+    err = plat_start_core(core, kva_to_phys((lvaddr_t)_start_secondary));
+    if (err_is_fail(err)) {
+        return err;
+    }
+    return wait_until_up(core) ? SYS_ERR_OK : SYS_ERR_CORE_START_FAILED;
+}
+
+/* This core's wake target and a wake it has not yet taken (per core). */
+static struct dcb *wake_target;
+static bool wake_pending;
+
+static void wake_irq(unsigned irq, void *arg)
+{
+    (void)irq;
+    (void)arg;
+    if (wake_target != NULL && wake_target->state == DCB_BLOCKED) {
+        sched_make_runnable(wake_target);
+    } else {
+        wake_pending = true;
+    }
+}
+
+errval_t smp_wake_core(uint32_t core)
+{
+    if (core >= cores() || core == my_core || !smp_boot.up[core]) {
+        return SYS_ERR_CORE_INVALID;
+    }
+    gic_send_sgi(core, SMP_SGI_WAKE);
+    return SYS_ERR_OK;
+}
+
+void smp_set_wake_target(struct dcb *d)
+{
+    wake_target = d;
+    wake_pending = false;
+}
+
+bool smp_take_wake(struct dcb *d)
+{
+    if (d != wake_target || !wake_pending) {
+        return false;
+    }
+    wake_pending = false;
+    return true;
+}
+
+void smp_forget_dcb(struct dcb *d)
+{
+    if (wake_target == d) {
+        wake_target = NULL;
+    }
+}
+
+void smp_init_core(void)
+{
+    irq_register(SMP_SGI_WAKE, wake_irq, NULL);
+}
+
+void kernel_secondary_main(uint32_t core)
+{
+    my_core = core;
+    plat_init_secondary();
+    timestamp_init();           /* this core's cycle counter */
+    plat_irq_init_secondary();
+    smp_init_core();
+    timer_start(KERNEL_TICK_HZ);
+    kprintf("core %u: CPU driver up (MPIDR %08x), own kernel state at "
+            "physical %p, ticking at %u Hz\n", (unsigned)core,
+            (unsigned)cp15_read_mpidr(), (void *)percore_copy_pa(core),
+            (unsigned)KERNEL_TICK_HZ);
+    bool have_init = startup_init();
+    dmb();
+    smp_boot.up[core] = 1;
+    if (!have_init) {
+        kprintf("core %u: no init module; idling\n", (unsigned)core);
+    }
+    sched_start();
+}

@@ -1,0 +1,185 @@
+/*
+ * user/sys/init/cores.c -- init starts the CPU driver of every other core
+ * through its Kernel capability, as Barrelfish's monitor does with its
+ * kernel capability (docs/multikernel.md, "Booting a core").  The kernel
+ * checks the capability (WRITE right) and the core number; what runs on
+ * the new core is that core's own kernel instance.
+ */
+#include <stdio.h>
+#include <sys/cspace.h>
+#include <sys/invoke.h>
+#include <sys/paging.h>
+#include <sys/ram.h>
+#include <sys/disp.h>
+#include <sys/threads.h>
+#include <sys/ump_chan.h>
+#include <sys/vregion.h>
+#include <sprat/bootinfo.h>
+#include "core_msg.h"
+#include "cores.h"
+
+#define CORE_FRAME_BYTES    4096
+
+/* The inits' channel, over the page the kernel gave both
+ * (TASKCN_SLOT_COREFRAME); the boot core's init is its "first" side. */
+struct ump_chan cores_chan;
+
+/* cores_chan.wake: an SGI to the other core, through the Kernel capability. */
+uint32_t cores_wakes_sent;
+
+static void wake_core(void *arg)
+{
+    cores_wakes_sent++;
+    kernel_wake_core(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), (unsigned)(uintptr_t)arg);
+}
+
+errval_t cores_chan_open(bool first)
+{
+    uint32_t va;
+    errval_t err = paging_map_frame(&va, taskcn_cap(TASKCN_SLOT_COREFRAME),
+                                    CORE_FRAME_BYTES, VREGION_FLAGS_READ_WRITE);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = ump_chan_init(&cores_chan, (void *)va, CORE_FRAME_BYTES, first);
+    cores_chan.wake = wake_core;
+    cores_chan.wake_arg = (void *)(uintptr_t)(first ? 1 : 0);
+    return err;
+}
+
+/* The next message, yielding while there is none. */
+void cores_recv_wait(uint32_t *w, unsigned *len)
+{
+    while (ump_chan_recv(&cores_chan, w, len) == LIB_ERR_UMP_EMPTY) {
+        ump_chan_relax();
+        thread_yield();
+    }
+}
+
+capaddr_t cores_kernel_cap(void)
+{
+    return TASKCN_CAP(TASKCN_SLOT_KERNELCAP);
+}
+
+void cores_start(void)
+{
+    unsigned cores;
+    errval_t err = kernel_num_cores(cores_kernel_cap(), &cores);
+    if (err_is_fail(err)) {
+        printf("init: cannot ask for the number of cores: %s\n", err_getstring(err));
+        return;
+    }
+    for (unsigned core = 1; core < cores; core++) {
+        err = kernel_start_core(cores_kernel_cap(), core);
+        if (err_is_fail(err)) {
+            printf("init: core %u did not start: %s\n", core, err_getstring(err));
+        } else {
+            printf("init: core %u started (%u cores)\n", core, cores);
+        }
+    }
+}
+
+/* ---- init on another core ------------------------------------------------ */
+
+static struct waitset *core_ws;
+static uint32_t stream_seen, stream_disorder;
+
+/* Read slowly: a stream's sender must outrun us (check_full_ring). */
+static void dawdle(void)
+{
+    for (volatile int i = 0; i < 2000; i++) {
+    }
+}
+
+static void handle(const uint32_t *w, unsigned len)
+{
+    uint32_t r[UMP_PAYLOAD_WORDS] = { w[0] };
+    switch (len > 0 ? w[0] : 0) {
+    case CORE_MSG_ECHO:
+        r[1] = len > 1 ? w[1] : 0;
+        ump_chan_send_retry(&cores_chan, r, 2, 0);
+        break;
+    case CORE_MSG_COUNT:
+        stream_disorder += (len < 2 || w[1] != stream_seen);
+        stream_seen++;
+        dawdle();
+        break;
+    case CORE_MSG_COUNT_END:
+        r[1] = stream_seen;
+        r[2] = stream_disorder;
+        stream_seen = stream_disorder = 0;
+        ump_chan_send_retry(&cores_chan, r, 3, 0);
+        break;
+    case CORE_MSG_FAULT:
+        ump_chan_send_retry(&cores_chan, r, 1, 0);
+        printf("init.1: faulting on purpose\n");
+        *(volatile uint32_t *)0 = 1;
+        break;
+    default:
+        printf("init.1: unknown message %u ignored\n", (unsigned)w[0]);
+    }
+}
+
+/* Sleeping between messages: the main thread blocks on sleepers; the
+ * dispatcher sleeps in the kernel until the boot core's wake SGI
+ * (KernelCmd_WakeTarget), and then, before it picks a thread, this poll
+ * hook sees the message and wakes the main thread. */
+static struct thread_queue sleepers;
+static void (*next_hook)(void);
+
+static void wake_hook(void)
+{
+    if (sleepers.head != NULL && ump_ring_can_recv(&cores_chan.ring)) {
+        ump_chan_awake(&cores_chan);
+        thread_wake_one_disabled(&sleepers);
+    }
+    if (next_hook != NULL) {
+        next_hook();
+    }
+}
+
+static void sleep_until_message(void)
+{
+    disp_disable();
+    if (ump_chan_prepare_sleep(&cores_chan)) {
+        thread_block_disabled(&sleepers);
+    }
+    disp_enable();
+}
+
+/* Polled-queue event: take every waiting message, then wait again. */
+static void serve(void *arg)
+{
+    uint32_t w[UMP_PAYLOAD_WORDS];
+    unsigned len;
+    (void)arg;
+    while (err_is_ok(ump_chan_recv(&cores_chan, w, &len))) {
+        handle(w, len);
+    }
+    ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
+}
+
+int core_init_main(unsigned core)
+{
+    printf("init.%u: started on core %u, %u MiB of RAM\n", core, core,
+           (unsigned)(ram_free_bytes() >> 20));
+    errval_t err = cores_chan_open(false);
+    if (err_is_fail(err)) {
+        printf("init.%u: no channel to the boot core: %s\n", core, err_getstring(err));
+        return 1;
+    }
+    core_ws = get_default_waitset();
+    next_hook = disp_poll_hook;
+    disp_poll_hook = wake_hook;
+    err = kernel_wake_target(cores_kernel_cap());
+    if (err_is_fail(err)) {
+        printf("init.%u: cannot be woken: %s\n", core, err_getstring(err));
+    }
+    ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
+    printf("init.%u: serving the boot core's init over UMP\n", core);
+    for (;;) {
+        while (err_is_ok(event_dispatch_non_block(core_ws))) {
+        }
+        sleep_until_message();
+    }
+}

@@ -1,0 +1,29 @@
+/*
+ * user/sys/init/cores.h -- init starts the other cores' CPU drivers
+ * (user/sys/init/cores.c; docs/multikernel.md, "Booting a core").
+ */
+#ifndef INIT_CORES_H
+#define INIT_CORES_H
+
+/* Start every core the board has besides this one, and say so. */
+void cores_start(void);
+
+/* Test images ("@cores", tests/user/init_test/cores_check.c): the Kernel
+ * capability's StartCore refuses what it must, and UMP to the other core's
+ * init works (reported as test results). */
+void cores_check(void);
+
+/* What the test build shares with init: the inits' channel over the page
+ * both cores were given, opening it, a blocking receive, the SGIs sent. */
+#include <sys/ump_chan.h>
+extern struct ump_chan cores_chan;
+extern uint32_t cores_wakes_sent;
+errval_t cores_chan_open(bool first);
+void cores_recv_wait(uint32_t *w, unsigned *len);
+capaddr_t cores_kernel_cap(void);
+
+/* main() of init on a core other than the boot core ("init core=N"):
+ * serves the boot core's init over their UMP channel. */
+int core_init_main(unsigned core);
+
+#endif
