@@ -5,8 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/paging.h>
-#include <sys/ram.h>
 #include <sys/rpc_service.h>
 
 struct rpc_service_client {
@@ -22,9 +20,7 @@ void rpc_chan_destroy(struct rpc_chan *rc)
     if (rc->rx.active) {
         free(rc->rx.msg.bytes);
     }
-    if (!capref_is_null(rc->last_frame)) {
-        mem_free(rc->last_frame);
-    }
+    payload_release(&rc->frame);
     rc->dead = true;
 }
 
