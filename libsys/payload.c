@@ -4,8 +4,8 @@
  *
  * The whole life of a payload frame is here, so that the RPC layer above
  * calls one function to send one and one to receive one:
- *   sender:   payload_put     allocate or reuse, map, copy in, unmap
- *             payload_release free the kept frame
+ *   sender:   payload_put     allocate and map, or reuse; copy in
+ *             payload_release unmap and free the kept frame
  *   receiver: payload_take    map, copy out, unmap, delete the capability
  */
 #include <stdlib.h>
@@ -24,18 +24,21 @@ static uint32_t page_round(uint32_t len)
 void payload_release(struct payload_frame *pf)
 {
     if (!capref_is_null(pf->cap)) {
+        paging_unmap(pf->va, pf->bytes);
         mem_free(pf->cap);
         pf->cap = NULL_CAP;
     }
 }
 
 /*
- * A frame of at least bytes in pf.  The one kept from the last large
- * message is reused when big enough -- the peer deleted its copy before
- * our next message could go out (a request is answered before the next
- * one; a response was read before the next request) -- so a stream of
- * large messages costs no new RAM, no retype, no zeroing of a fresh
- * megabyte.  One too small is replaced.
+ * A mapped frame of at least bytes in pf.  The one kept from the last
+ * large message is reused when big enough -- the peer deleted its copy
+ * before our next message could go out (a request is answered before the
+ * next one; a response was read before the next request) -- so a stream
+ * of large messages costs no new RAM, no retype, no zeroing of a fresh
+ * megabyte, and no map and unmap of its pages (for 1 MiB, 40,000
+ * instructions a message: docs/rpc.md, section 3).  One too small is
+ * replaced.
  */
 static errval_t frame_for(struct payload_frame *pf, uint32_t bytes)
 {
@@ -44,6 +47,12 @@ static errval_t frame_for(struct payload_frame *pf, uint32_t bytes)
     }
     payload_release(pf);
     errval_t err = frame_alloc(&pf->cap, bytes);
+    if (err_is_ok(err)) {
+        err = paging_map_frame(&pf->va, pf->cap, bytes, VREGION_FLAGS_READ_WRITE);
+        if (err_is_fail(err)) {
+            mem_free(pf->cap);
+        }
+    }
     if (err_is_fail(err)) {
         pf->cap = NULL_CAP;
         return err;
@@ -55,17 +64,11 @@ static errval_t frame_for(struct payload_frame *pf, uint32_t bytes)
 errval_t payload_put(struct payload_frame *pf, const void *bytes, uint32_t len,
                      struct capref *cap)
 {
-    uint32_t size = page_round(len);
-    uint32_t va;
-    errval_t err = frame_for(pf, size);
-    if (err_is_ok(err)) {
-        err = paging_map_frame(&va, pf->cap, size, VREGION_FLAGS_READ_WRITE);
-    }
+    errval_t err = frame_for(pf, page_round(len));
     if (err_is_fail(err)) {
         return err;
     }
-    memcpy((void *)va, bytes, len);
-    paging_unmap(va, size);
+    memcpy((void *)pf->va, bytes, len);
     *cap = pf->cap;
     return SYS_ERR_OK;
 }

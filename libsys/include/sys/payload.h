@@ -18,11 +18,13 @@
 struct payload_frame {
     struct capref cap;          /* NULL_CAP: none held */
     uint32_t bytes;             /* its size, a multiple of 4 KiB */
+    uint32_t va;                /* where it stays mapped while held */
 };
 
 /*
  * Copy len bytes into pf's frame (allocated, or grown, as needed) and set
- * *cap to the frame capability to send.  The receiver gets a copy of the
+ * *cap to the frame capability to send.  The frame stays mapped (read/
+ * write, at pf->va) for as long as it is held.  The receiver gets a copy of the
  * capability and deletes it once it has read the bytes (payload_take), so
  * the next large message may reuse the frame.
  */
