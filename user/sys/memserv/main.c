@@ -63,11 +63,6 @@ struct client {
  * request that finds no memory empties them first (ready_drain).
  */
 #define READY_BATCH     16
-/* Ready pages hold slots too: they are kept only while this many other
- * slots are free, so that they never make the slot allocator grow its
- * CNodes -- memory of ours -- sooner than the grants alone would (msgtest's
- * memtest checks that our free memory comes back exactly). */
-#define READY_SLOT_MARGIN   64
 static struct {
     struct capref first;        /* page i: slot first.slot + i */
     uint32_t base;              /* page i: physical base + i * 4 KiB */
@@ -173,8 +168,7 @@ static uint32_t grant_base(struct capref cap)
  * slots) for a whole batch. */
 static bool ready_refill(void)
 {
-    if (slot_alloc_free_count() < READY_SLOT_MARGIN + READY_BATCH ||
-        err_is_fail(slot_alloc_run(READY_BATCH, &ready.first))) {
+    if (err_is_fail(slot_alloc_run(READY_BATCH, &ready.first))) {
         return false;
     }
     if (err_is_fail(ram_alloc_pages(ready.first, READY_BATCH, &ready.base))) {
@@ -200,8 +194,8 @@ static bool ready_take(struct grant *g)
     return true;
 }
 
-/* Memory or slots are short: the ready pages go back to the allocator,
- * where a request for more than a page can have them. */
+/* Memory is short: the ready pages go back to the allocator, where a
+ * request for more than a page can have them. */
 static bool ready_drain(void)
 {
     bool had = ready.left > 0;
@@ -218,9 +212,6 @@ static bool grant_memory(struct grant *g, size_t bytes, size_t alignment)
 {
     if (bytes == BASE_PAGE_SIZE && alignment <= BASE_PAGE_SIZE && ready_take(g)) {
         return true;
-    }
-    if (slot_alloc_free_count() < READY_SLOT_MARGIN) {
-        ready_drain();                  /* their slots: see READY_SLOT_MARGIN */
     }
     errval_t err = ram_alloc_aligned(&g->cap, bytes, alignment);
     if (err_is_fail(err) && ready_drain()) {
