@@ -1,6 +1,6 @@
 /*
- * user/init/core_msg.h -- the messages the inits of two cores exchange
- * over their UMP channel (user/init/cores.c; docs/multikernel.md).  Word
+ * user/sys/init/core_msg.h -- the messages the inits of two cores exchange
+ * over their UMP channel (user/sys/init/cores.c; docs/multikernel.md).  Word
  * 0 of every message is one of these.
  */
 #ifndef INIT_CORE_MSG_H
