@@ -180,7 +180,11 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
         }
         *size = to->fixed_bytes;
     } else {
-        if (objsize == 0 || objsize % to->min_bytes != 0) {
+        /* min_bytes and align are powers of two (tests/host/test_objtypes.c
+         * checks every row): masks, not a software division -- the
+         * Cortex-A9 has no UDIV (its ID_ISAR0.Divide_instrs is 0, Cortex-A9
+         * TRM), so `%` by a table value is a call to __aeabi_uidivmod. */
+        if (objsize == 0 || (objsize & (to->min_bytes - 1)) != 0) {
             return SYS_ERR_RETYPE_INVALID_SIZE;
         }
         *size = objsize;
@@ -190,7 +194,8 @@ static errval_t retype_check(const struct cte *src, uint32_t offset,
     if (type == src->cap.type && count == 1 && *size == src->cap.bytes) {
         return SYS_ERR_RETYPE_INVALID_SIZE;
     }
-    if ((src->cap.base + offset) % to->align != 0 || *size % to->align != 0) {
+    if (((src->cap.base + offset) & (to->align - 1)) != 0 ||
+        (*size & (to->align - 1)) != 0) {
         return SYS_ERR_RETYPE_MISALIGNED;
     }
     uint64_t end = (uint64_t)offset + (uint64_t)count * *size;
