@@ -99,7 +99,7 @@ void dispatch_resume(struct dcb *d, struct trap_frame *tf)
     struct dispatcher_shared *sh = d->shared;
 
     if (sh->disabled) {
-        memcpy(tf, &sh->disabled_area, sizeof(*tf));
+        trap_frame_copy(tf, save_area_frame(&sh->disabled_area));
         tf->cpsr = dispatch_sanitize_cpsr(tf->cpsr);
     } else {
         sh->disabled = 1;

@@ -115,8 +115,8 @@ void sched_save_current(struct trap_frame *tf)
     }
     struct dispatcher_shared *sh = d->shared;
     if (d->state != DCB_STOPPED) {      /* a stopped one's are not kept */
-        memcpy(sh->disabled ? &sh->disabled_area : &sh->enabled_area, tf,
-               sizeof(*tf));
+        trap_frame_copy(save_area_frame(sh->disabled ? &sh->disabled_area
+                                                     : &sh->enabled_area), tf);
         dispatch_save_cpu_state(d);
     }
     dcb_current = NULL;

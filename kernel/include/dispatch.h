@@ -15,6 +15,14 @@
 #include <sprat/dispatcher.h>
 #include <arch/trap.h>
 
+/* A save area is a trap frame in the dispatcher's memory (the same layout,
+ * <sprat/dispatcher.h>): for trap_frame_copy. */
+STATIC_ASSERT(sizeof(struct save_area) == TF_SIZE, "save area = trap frame");
+static inline struct trap_frame *save_area_frame(struct save_area *a)
+{
+    return (struct trap_frame *)a;
+}
+
 enum dcb_state {
     /* DispatcherCmd_Query reports these: sprat/caps.h names them. */
     DCB_NEW = DispatcherState_New,            /* retyped, not set up */

@@ -5,6 +5,7 @@
  *                       server, a partner for yield ping-pong
  *   bench client N      N timed iterations of each measurement, after a
  *                       warm-up of N/100 (at least 10)
+ *   bench first         exits at once with the clock (bench_spawn's child)
  *
  * Time comes from libsys' timing library (sys/timing.h): the cycle
  * counter where it counts, else the board's timestamp counter in ns --
@@ -700,8 +701,46 @@ static void bench_memory(unsigned n)
            "page", timing_mean_x10(t0, t1, pages), pages);
 }
 
+/*
+ * Spawning a domain, through init as every program does (rpc_process_spawn
+ * and rpc_process_wait, docs/spawning.md): the child is this program
+ * started as "bench first", whose main() at once exits with the low 32
+ * bits of the clock.  Timed from before the spawn request to that reading
+ * -- the child's main(), after libsys's start-up, not its very first
+ * instruction: the clock is a system call only C can make -- and to the
+ * answer of the wait, which comes once init has been told of the exit.
+ * A spawn is some 10^5 instructions: n is a thousandth of the others'.
+ */
+static void bench_spawn(unsigned n)
+{
+    uint64_t to_main = 0, t0, t1 = 0, start = timing_now();
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t id;
+        int status;
+        t0 = timing_now();
+        /* "?": any end is the child's to choose -- its status is data */
+        errval_t err = rpc_process_spawn(get_init_rpc(), "?bench", "first", &id);
+        if (err_is_ok(err)) {
+            err = rpc_process_wait(get_init_rpc(), id, &status);
+        }
+        t1 = timing_now();
+        if (err_is_fail(err)) {
+            DEBUG_ERR(err, "bench_spawn");
+            return;
+        }
+        to_main += (uint32_t)status - (uint32_t)t0;     /* modulo 2^32 */
+    }
+    report("spawn_to_main", "spawn a domain until its main() runs", "spawn",
+           timing_mean_x10(0, to_main, n), n);
+    report("spawn_to_exit", "spawn a domain until its exit is reported (it exits at once)",
+           "spawn", timing_mean_x10(start, t1, n), n);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "first") == 0) {
+        return (int)(uint32_t)timing_now();     /* for bench_spawn */
+    }
     if (argc > 1 && strcmp(argv[1], "server") == 0) {
         return server();
     }
@@ -716,6 +755,7 @@ int main(int argc, char **argv)
     bench_memory(n >= 10 ? n / 10 : 1);     /* before bench_rpc's get_ram_caps */
     bench_rpc(n);
     bench_mapping(n);
+    bench_spawn(n >= 1000 ? n / 1000 : 1);
     printf("bench: done\n");
     return 0;
 }
