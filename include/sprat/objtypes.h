@@ -5,7 +5,7 @@
  * docs/extending.md).
  *
  * The kernel enforces these rules (kernel/cap.c, retype_check; its
- * cap_type_info is this table) and libsys plans by them (libsys/ram.c
+ * objtype_info reads this table) and libsys plans by them (libsys/ram.c
  * places objects in RAM it holds, libsys/spawn.c sizes a new domain), so
  * both read this one table: no size or alignment is written anywhere else.
  * The table is a static array inside an inline function: every file that
