@@ -1,6 +1,6 @@
 /*
- * user/init/core_msg.h -- the messages the inits of two cores exchange
- * over their UMP channel (user/init/cores.c; docs/multikernel.md).  Word
+ * user/sys/init/core_msg.h -- the messages the inits of two cores exchange
+ * over their UMP channel (user/sys/init/cores.c; docs/multikernel.md).  Word
  * 0 of every message is one of these.
  */
 #ifndef INIT_CORE_MSG_H
@@ -10,6 +10,9 @@ enum core_msg {
     CORE_MSG_ECHO = 1,      /* seq -> the same back */
     CORE_MSG_COUNT,         /* seq: one of a stream, read slowly, no reply */
     CORE_MSG_COUNT_END,     /* -> COUNT_END, messages seen, out of order */
+    CORE_MSG_SINK,          /* seq: one of a stream, read at once, no reply
+                               (make bench: tests/user/init_test/cores_bench.c) */
+    CORE_MSG_SPIN,          /* 1: poll without sleeping, 0: sleep again -> SPIN */
     CORE_MSG_FAULT,         /* -> FAULT, then the other init faults */
 };
 
