@@ -38,7 +38,8 @@ PAGE = 4096
 # program: @memtest N [!]NAME, @spawntest NAME, @module NAME,
 # @service DEVICE NAME.
 DIRECTIVES = {'@wait': None, '@test': None, '@quota': None,
-              '@module': 1, '@spawntest': 1, '@memtest': 2, '@cores': None, '@service': 2}
+              '@module': 1, '@spawntest': 1, '@memtest': 2, '@cores': None,
+              '@umpbench': None, '@service': 2}
 
 
 def align(n, a=PAGE):

@@ -13,6 +13,7 @@
 #include <systest.h>
 #include "core_msg.h"
 #include "cores.h"
+#include "init_test.h"
 
 /* ---- the boot core's init: tests of the channel (test images) ---------- */
 
@@ -42,23 +43,6 @@ static void check_ping_pong(void)
            "hardware), %u wake SGIs to a sleeping core 1\n",
            (unsigned)(ticks / rounds), (unsigned)hz, (unsigned)cores_wakes_sent);
 }
-
-/* How long check_wake waits for core 1 (it answers within microseconds;
- * a lost wake would leave it asleep for good): 1/PATIENCE_FRACTION s. */
-#define PATIENCE_FRACTION   20
-
-/* Poll until cond holds (evaluated once per round: it may take a
- * message) or the patience runs out; true if it held. */
-#define WAIT_FOR(cond) ({                                                   \
-        uint32_t hz_;                                                       \
-        uint64_t end_ = sys_timestamp(&hz_);                                \
-        bool held_;                                                         \
-        end_ += hz_ / PATIENCE_FRACTION;                                    \
-        while (!(held_ = (cond)) && sys_timestamp(&hz_) < end_) {           \
-            ump_chan_relax();                                               \
-            thread_yield();                                                 \
-        }                                                                   \
-        held_; })
 
 /* Round trips to a core 1 that is asleep each time: only the wake SGI
  * (KernelCmd_WakeCore) brings the answer. */

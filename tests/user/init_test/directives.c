@@ -13,6 +13,8 @@
  *   @spawntest name spawn damaged copies of module name (spawntest.c)
  *   @cores          test the other cores: StartCore's refusals, UMP to
  *                   core 1's init, its fault (cores_check.c)
+ *   @umpbench N     make bench's UMP rows against core 1's init, N
+ *                   iterations each (cores_bench.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,6 +79,12 @@ bool init_test_directive(int argc, char **argv, bool first_pass)
     if (strcmp(argv[0], "@cores") == 0) {
         if (!first_pass) {
             cores_check();          /* the other cores (cores_check.c) */
+        }
+        return true;
+    }
+    if (strcmp(argv[0], "@umpbench") == 0 && argc >= 2) {
+        if (!first_pass) {
+            cores_bench((unsigned)atoi(argv[1]));
         }
         return true;
     }

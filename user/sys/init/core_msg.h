@@ -10,6 +10,9 @@ enum core_msg {
     CORE_MSG_ECHO = 1,      /* seq -> the same back */
     CORE_MSG_COUNT,         /* seq: one of a stream, read slowly, no reply */
     CORE_MSG_COUNT_END,     /* -> COUNT_END, messages seen, out of order */
+    CORE_MSG_SINK,          /* seq: one of a stream, read at once, no reply
+                               (make bench: tests/user/init_test/cores_bench.c) */
+    CORE_MSG_SPIN,          /* 1: poll without sleeping, 0: sleep again -> SPIN */
     CORE_MSG_FAULT,         /* -> FAULT, then the other init faults */
 };
 

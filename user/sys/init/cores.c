@@ -33,8 +33,14 @@ static void wake_core(void *arg)
     kernel_wake_core(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), (unsigned)(uintptr_t)arg);
 }
 
+/* Opened once: the tests (@cores) and the benchmarks (@umpbench) of a
+ * test image share it. */
 errval_t cores_chan_open(bool first)
 {
+    static bool opened;
+    if (opened) {
+        return SYS_ERR_OK;
+    }
     uint32_t va;
     errval_t err = paging_map_frame(&va, taskcn_cap(TASKCN_SLOT_COREFRAME),
                                     CORE_FRAME_BYTES, VREGION_FLAGS_READ_WRITE);
@@ -44,6 +50,7 @@ errval_t cores_chan_open(bool first)
     err = ump_chan_init(&cores_chan, (void *)va, CORE_FRAME_BYTES, first);
     cores_chan.wake = wake_core;
     cores_chan.wake_arg = (void *)(uintptr_t)(first ? 1 : 0);
+    opened = err_is_ok(err);
     return err;
 }
 
@@ -83,6 +90,9 @@ void cores_start(void)
 
 static struct waitset *core_ws;
 static uint32_t stream_seen, stream_disorder;
+/* CORE_MSG_SPIN: poll without sleeping (make bench's figures without the
+ * wake SGI). */
+static bool spinning;
 
 /* Read slowly: a stream's sender must outrun us (check_full_ring). */
 static void dawdle(void)
@@ -100,15 +110,22 @@ static void handle(const uint32_t *w, unsigned len)
         ump_chan_send_retry(&cores_chan, r, 2, 0);
         break;
     case CORE_MSG_COUNT:
+    case CORE_MSG_SINK:
         stream_disorder += (len < 2 || w[1] != stream_seen);
         stream_seen++;
-        dawdle();
+        if (w[0] == CORE_MSG_COUNT) {
+            dawdle();
+        }
         break;
     case CORE_MSG_COUNT_END:
         r[1] = stream_seen;
         r[2] = stream_disorder;
         stream_seen = stream_disorder = 0;
         ump_chan_send_retry(&cores_chan, r, 3, 0);
+        break;
+    case CORE_MSG_SPIN:
+        spinning = len > 1 && w[1] != 0;
+        ump_chan_send_retry(&cores_chan, r, 1, 0);
         break;
     case CORE_MSG_FAULT:
         ump_chan_send_retry(&cores_chan, r, 1, 0);
@@ -180,6 +197,11 @@ int core_init_main(unsigned core)
     for (;;) {
         while (err_is_ok(event_dispatch_non_block(core_ws))) {
         }
-        sleep_until_message();
+        if (spinning) {
+            ump_chan_relax();
+            thread_yield();
+        } else {
+            sleep_until_message();
+        }
     }
 }

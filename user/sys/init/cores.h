@@ -13,6 +13,10 @@ void cores_start(void);
  * init works (reported as test results). */
 void cores_check(void);
 
+/* "@umpbench N" (tests/user/init_test/cores_bench.c): make bench's UMP
+ * rows, N iterations each, in tests/bench's BENCH format. */
+void cores_bench(unsigned n);
+
 /* What the test build shares with init: the inits' channel over the page
  * both cores were given, opening it, a blocking receive, the SGIs sent. */
 #include <sys/ump_chan.h>
