@@ -137,12 +137,14 @@ static uint32_t free_pages(void)
     return n;
 }
 
-/* align: a power of two, at least a page (the caller checks). */
+/* align: a power of two, at least a page (the caller checks).  count
+ * objects into count slots from dest on (one system call), from one run
+ * of pages; *base (if asked for) the physical address of the first. */
 static errval_t retype_from_sources(struct capref dest, unsigned type, size_t bytes,
-                                    uint32_t align)
+                                    uint32_t align, uint32_t count, uint32_t *base)
 {
     uint32_t size = object_bytes(type, bytes);
-    uint32_t pages = (size + PAGE - 1) / PAGE;
+    uint32_t pages = (size + PAGE - 1) / PAGE * count;
     uint32_t first;
 
     /* A fixed-size object smaller than a page (an L2 table, a DCB) takes
@@ -160,8 +162,11 @@ static errval_t retype_from_sources(struct capref dest, unsigned type, size_t by
             continue;
         }
         errval_t err = cap_retype(dest, s->cap, first * PAGE, type,
-                                  fixed ? 0 : size, 1);
+                                  fixed ? 0 : size, count);
         if (err_is_ok(err)) {
+            if (base != NULL) {
+                *base = s->base + first * PAGE;
+            }
             mark(s, first, pages, true);
             if (drawing_reserve) {
                 reserved_pages -= pages < reserved_pages ? pages : reserved_pages;
@@ -178,7 +183,7 @@ static errval_t retype_aligned(struct capref dest, unsigned type, size_t bytes,
                                uint32_t align)
 {
     thread_lock_libsys();
-    errval_t err = retype_from_sources(dest, type, bytes, align);
+    errval_t err = retype_from_sources(dest, type, bytes, align, 1, NULL);
     thread_unlock_libsys();
     size_t size = object_bytes(type, bytes);
     if (err == LIB_ERR_RAM_ALLOC && ram_refill_hook && !disp_is_disabled() &&
@@ -186,7 +191,7 @@ static errval_t retype_aligned(struct capref dest, unsigned type, size_t bytes,
         /* Enough for the object wherever the new RAM's aligned spot is. */
         if (err_is_ok(ram_refill_hook(size + align - PAGE))) {
             thread_lock_libsys();
-            err = retype_from_sources(dest, type, bytes, align);
+            err = retype_from_sources(dest, type, bytes, align, 1, NULL);
             thread_unlock_libsys();
         }
     }
@@ -257,6 +262,14 @@ errval_t ram_alloc_aligned(struct capref *ret, size_t bytes, size_t alignment)
     if (err_is_fail(err)) {
         slot_free(*ret);
     }
+    return err;
+}
+
+errval_t ram_alloc_pages(struct capref first, uint32_t count, uint32_t *base)
+{
+    thread_lock_libsys();
+    errval_t err = retype_from_sources(first, ObjType_RAM, PAGE, PAGE, count, base);
+    thread_unlock_libsys();
     return err;
 }
 

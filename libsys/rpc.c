@@ -11,13 +11,11 @@
 #include <string.h>
 #include <sys/rpc.h>
 #include <sys/disp.h>
-#include <sys/paging.h>
-#include <sys/ram.h>
+#include <sys/payload.h>
 
 #define CHAN_BUF_WORDS  256
 
 uint32_t rpc_frame_threshold = RPC_FRAME_THRESHOLD_DEFAULT;
-#define PAGE            4096u
 
 errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote)
 {
@@ -35,9 +33,7 @@ void rpc_chan_destroy(struct rpc_chan *rc)
     if (rc->rx.active) {
         free(rc->rx.msg.bytes);
     }
-    if (!capref_is_null(rc->last_frame)) {
-        mem_free(rc->last_frame);
-    }
+    payload_release(&rc->frame);
     rc->dead = true;
 }
 
@@ -50,44 +46,6 @@ void rpc_payload_free(struct rpc_payload *p)
 }
 
 /* ---- sending ---------------------------------------------------------- */
-
-/*
- * Put a large payload in our payload frame.  The peer gets a copy of its
- * capability and deletes that once it has read the bytes -- which it has
- * done by the time our next message goes out (a request is answered
- * before the next one; a response was read before the next request) --
- * so the frame can be reused by the next large message: no new RAM, no
- * retype, no zeroing of a fresh megabyte.  A frame too small is replaced;
- * a small message frees it (rpc_send), so a channel holds no memory
- * between large messages.
- */
-static errval_t make_payload_frame(struct rpc_chan *rc, const struct rpc_payload *p,
-                                   struct capref *frame)
-{
-    uint32_t bytes = (p->len + PAGE - 1) & ~(PAGE - 1);
-    uint32_t va;
-    errval_t err;
-
-    if (!capref_is_null(rc->last_frame) && rc->last_frame_bytes < bytes) {
-        mem_free(rc->last_frame);
-        rc->last_frame = NULL_CAP;
-    }
-    if (capref_is_null(rc->last_frame)) {
-        if ((err = frame_alloc(&rc->last_frame, bytes))) {
-            rc->last_frame = NULL_CAP;
-            return err;
-        }
-        rc->last_frame_bytes = bytes;
-    }
-    *frame = rc->last_frame;
-    err = paging_map_frame(&va, *frame, bytes, VREGION_FLAGS_READ_WRITE);
-    if (err_is_fail(err)) {
-        return err;
-    }
-    memcpy((void *)va, p->bytes, p->len);
-    paging_unmap(va, bytes);
-    return SYS_ERR_OK;
-}
 
 /*
  * The last LMP message of an RPC message hands the CPU to the receiver
@@ -194,7 +152,7 @@ errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
     struct capref cap = p->cap;
     errval_t err;
 
-    if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->last_frame)) {
+    if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->frame.cap)) {
         return send_fixed(rc, m, kind, seq, p);
     }
     /* Responses carry the server's verdict as their first scalar. */
@@ -214,15 +172,13 @@ errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
     }
     msg.nscalar = p->nscalar + base;
 
-    if (p->len <= rpc_frame_threshold && !capref_is_null(rc->last_frame)) {
-        mem_free(rc->last_frame);           /* no large messages for now */
-        rc->last_frame = NULL_CAP;
-    }
-    if (p->len > rpc_frame_threshold) {
+    if (p->len <= rpc_frame_threshold) {
+        payload_release(&rc->frame);        /* no large messages for now */
+    } else {
         if (!capref_is_null(cap)) {
             return LIB_ERR_RPC_TOO_LARGE;   /* one capability per message */
         }
-        if ((err = make_payload_frame(rc, p, &cap))) {
+        if ((err = payload_put(&rc->frame, p->bytes, p->len, &cap))) {
             return err;
         }
         msg.large = true;
@@ -254,30 +210,6 @@ errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
 }
 
 /* ---- receiving ---------------------------------------------------------------- */
-
-/* A large payload: copy it out of the frame that came with the message. */
-static errval_t read_payload_frame(struct rpc_msg *msg, struct capref frame)
-{
-    uint32_t bytes = (msg->len + PAGE - 1) & ~(PAGE - 1);
-    uint32_t va;
-    errval_t err = LIB_ERR_RPC_BAD_MESSAGE;
-
-    msg->bytes = malloc(msg->len + 1);
-    if (msg->bytes == NULL) {
-        err = LIB_ERR_MALLOC_FAIL;
-    } else if (!capref_is_null(frame) && bytes > 0 &&
-               err_is_ok(err = paging_map_frame(&va, frame, bytes, VREGION_FLAGS_READ))) {
-        memcpy(msg->bytes, (void *)va, msg->len);
-        msg->bytes[msg->len] = 0;
-        paging_unmap(va, bytes);
-    }
-    cap_destroy(frame);
-    if (err_is_fail(err)) {
-        free(msg->bytes);
-        msg->bytes = NULL;
-    }
-    return err;
-}
 
 static void drop_rx_cap(struct rpc_chan *rc)
 {
@@ -318,7 +250,7 @@ static errval_t rx_feed(struct rpc_chan *rc, const struct lmp_recv_msg *lm, stru
         *cap = rc->rx_cap;
         rc->rx_cap = NULL_CAP;
         if (msg->large) {
-            err = read_payload_frame(msg, *cap);
+            err = payload_take(*cap, msg->len, &msg->bytes);
             *cap = NULL_CAP;
         }
         *done = msg;

@@ -5,8 +5,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/paging.h>
-#include <sys/ram.h>
 #include <sys/rpc_service.h>
 #include <if/init.h>
 

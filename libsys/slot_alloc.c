@@ -147,6 +147,41 @@ static errval_t take_slot(struct capref *ret)
     return LIB_ERR_SLOT_ALLOC_FULL;
 }
 
+/* n (1-32) free slots side by side in one word of one pool's bitmap. */
+static errval_t take_run(uint32_t n, struct capref *first)
+{
+    uint32_t ones = n == 32 ? 0xffffffffu : (1u << n) - 1;
+    for (unsigned i = 0; i < num_pools; i++) {
+        struct slot_pool *p = &pools[i];
+        for (uint32_t w = 0; p->free >= n && w < L2_CNODE_SLOTS / 32; w++) {
+            for (uint32_t b = 0; b + n <= 32; b++) {
+                if ((p->bitmap[w] & (ones << b)) == 0) {
+                    p->bitmap[w] |= ones << b;
+                    p->free -= n;
+                    total_free -= n;
+                    *first = (struct capref){ p->cnode, w * 32 + b };
+                    return SYS_ERR_OK;
+                }
+            }
+        }
+    }
+    return LIB_ERR_SLOT_ALLOC_FULL;
+}
+
+errval_t slot_alloc_run(uint32_t n, struct capref *first)
+{
+    if (n == 0 || n > 32) {
+        return LIB_ERR_SLOT_ALLOC_FULL;
+    }
+    thread_lock_libsys();
+    errval_t err = take_run(n, first);
+    if (total_free < REFILL_BELOW) {
+        refill();
+    }
+    thread_unlock_libsys();
+    return err;
+}
+
 errval_t slot_alloc(struct capref *ret)
 {
     thread_lock_libsys();

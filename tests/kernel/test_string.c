@@ -9,8 +9,9 @@
 #include <kernel.h>
 #include <ktest.h>
 
-#define AREA    160
-#define MAXLEN  100             /* three block passes and a ragged tail */
+#define AREA    224
+#define MAXLEN  200             /* memcpy: two 64-byte passes, a 32-byte
+                                 * block, 8-byte passes and a ragged tail */
 #define GUARD   0xa5
 
 static uint8_t src[AREA], dst[AREA], want[AREA];

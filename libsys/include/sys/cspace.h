@@ -83,6 +83,9 @@ errval_t cnode_resize(struct capref new_root, struct capref retslot);
 void slot_alloc_init(void);
 errval_t slot_alloc(struct capref *ret);
 void slot_free(struct capref slot);
+/* n (1-32) slots side by side in one L2 CNode, for a retype of n objects
+ * in one system call (ram_alloc_pages); each is freed with slot_free. */
+errval_t slot_alloc_run(uint32_t n, struct capref *first);
 /* A free slot of the root CNode (for an L2 CNode the domain adds). */
 errval_t root_slot_alloc(uint32_t *ret);
 void root_slot_free(uint32_t slot);

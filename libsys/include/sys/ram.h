@@ -33,6 +33,14 @@ errval_t frame_alloc(struct capref *ret, size_t bytes);
 #define RAM_MAX_ALIGNMENT   (1u << 31)
 errval_t ram_alloc_aligned(struct capref *ret, size_t bytes, size_t alignment);
 
+/* count RAM capabilities of one page each, from one run of physical
+ * pages, in one system call: into the count slots from first on (see
+ * slot_alloc_run); *base is the physical address of the first, page i
+ * is at *base + i * 4 KiB.  No refill: LIB_ERR_RAM_ALLOC if no source has
+ * such a run.  Each is freed on its own with mem_free.  (The memory
+ * server's ready pages: docs/rpc.md, "The memory server".) */
+errval_t ram_alloc_pages(struct capref first, uint32_t count, uint32_t *base);
+
 /* Bytes still free in all sources and not reserved (below). */
 size_t ram_free_bytes(void);
 

@@ -8,7 +8,8 @@
  * stale response can never be taken for the current one.
  *
  * Payloads up to rpc_frame_threshold bytes travel inline, fragmented over
- * as many LMP messages as needed; larger ones in a shared frame.
+ * as many LMP messages as needed; larger ones in a shared frame
+ * (sys/payload.h).
  */
 #ifndef LIBSYS_RPC_H
 #define LIBSYS_RPC_H
@@ -16,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/lmp_chan.h>
+#include <sys/payload.h>
 #include <sys/rpc_marshal.h>
 #include <sys/rpc_wire.h>
 #include <sys/threads.h>
@@ -52,8 +54,7 @@ struct rpc_chan {
     uint16_t num_handlers;
     struct rpc_reasm rx;
     struct capref rx_cap;           /* cap that came with the message */
-    struct capref last_frame;       /* our large-payload frame (reused) */
-    uint32_t last_frame_bytes;
+    struct payload_frame frame;     /* our large-payload frame (reused) */
     /* server side */
     const rpc_handler_fn *handlers; /* indexed by method, num_handlers long */
     struct waitset *ws;
