@@ -132,7 +132,7 @@ static inline void take_fixed(const struct lmp_recv_msg *lm, uint32_t skip, stru
 
 /* rpc_send for a scalar-only payload (p->len == 0) of a request or
  * response: one LMP message in the fixed layout. */
-static errval_t send_fixed(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
+static errval_t send_fixed(struct rpc_chan *rc, unsigned m, uint8_t kind,
                            uint16_t seq, const struct rpc_payload *p)
 {
     uint32_t words[LMP_MSG_WORDS];
@@ -145,7 +145,7 @@ static errval_t send_fixed(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
     return err_is_fail(err) ? send_error(err) : SYS_ERR_OK;
 }
 
-errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
+errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p)
 {
     struct rpc_msg msg;             /* every field set below (no memset: hot) */
@@ -291,7 +291,7 @@ static void payload_clear(struct rpc_payload *p)
  * resp.  Everything else goes through the reassembler; a stale or foreign
  * message is dropped.
  */
-static errval_t recv_response(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
+static errval_t recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq,
                               struct rpc_payload *resp)
 {
     uint32_t want = RPC_HDR(m, RPC_KIND_RESPONSE, 0, 0, seq) | RPC_HDR_LAST_BIT;
@@ -347,7 +347,7 @@ static bool call_lock(struct rpc_chan *rc)
     return true;
 }
 
-errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
+errval_t rpc_call(struct rpc_chan *rc, unsigned m,
                   const struct rpc_payload *req, struct rpc_payload *resp)
 {
     payload_clear(resp);
@@ -386,7 +386,7 @@ static void serve_one(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_p
     payload_clear(&resp);
     rc->cur_seq = seq;
     rc->cur_method = m;
-    rpc_handler_fn h = m < RPC_METHOD_COUNT ? rc->handlers[m] : NULL;
+    rpc_handler_fn h = m < rc->num_handlers ? rc->handlers[m] : NULL;
     if (h == NULL) {
         resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
     } else {
@@ -467,9 +467,10 @@ static void rpc_recv_event(void *arg)
 }
 
 errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
-                   struct waitset *ws)
+                   unsigned num_handlers, struct waitset *ws)
 {
     rc->handlers = handlers;
+    rc->num_handlers = num_handlers;
     rc->ws = ws;
     rc->send_tries = RPC_SERVE_SEND_TRIES;
     if (rc->rx.max_inline > RPC_SERVE_MAX_INLINE) {
@@ -495,7 +496,7 @@ void rpc_chan_drop(struct rpc_chan *rc)
     sys_debug_print(line, n < (int)sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
 
-errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
+errval_t rpc_reply(struct rpc_chan *rc, unsigned m, uint16_t seq,
                    struct rpc_payload *resp)
 {
     errval_t err = rc->dead ? LIB_ERR_RPC_PEER_DEAD
@@ -562,7 +563,7 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
         listener->on_bind(rc);
     }
     rc->on_bind = listener->on_bind;
-    rpc_serve(rc, listener->handlers, listener->ws);
+    rpc_serve(rc, listener->handlers, listener->num_handlers, listener->ws);
     rpc_reasm_limit(&rc->rx, listener->rx.max_inline, listener->rx.max_bytes);
     struct rpc_payload ok = { .cap = rc->lc.local_cap };
     rpc_send(rc, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &ok);

@@ -1,7 +1,8 @@
 /*
  * libsys/rpc_client.c -- a domain's channels to init, the memory server
  * and the serial driver, and what libc and malloc do with them.  The
- * typed client stubs themselves are generated from libsys/rpc.idl.
+ * typed client stubs themselves are generated from libsys/if/init.idl,
+ * memserv.idl and serial.idl.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,9 @@
 #include <sys/ram.h>
 #include <sys/stdio_backend.h>
 #include <sprat/bootinfo.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/serial.h>
 
 errval_t (*rpc_connect_hook)(const char *name, struct capref endpoint,
                              struct capref *service_endpoint);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/rpc_service.h>
+#include <if/init.h>
 
 struct rpc_service_client {
     struct rpc_chan chan;               /* first: a client's rc is this */
@@ -63,7 +64,7 @@ static void h_new_client(struct rpc_chan *ctl, struct rpc_payload *req,
     if (svc->client_new) {
         svc->client_new(&c->chan);
     }
-    rpc_serve(&c->chan, svc->client_table, svc->ws);
+    rpc_serve(&c->chan, svc->handlers, svc->num_handlers, svc->ws);
     limit_requests(svc, &c->chan);
     c->next = svc->clients;
     svc->clients = c;
@@ -101,6 +102,24 @@ static void h_domain_died(struct rpc_chan *ctl, struct rpc_payload *req,
     }
 }
 
+/* The control channel's table: the service's control methods, and libsys'
+ * NEW_CLIENT and DOMAIN_DIED at their shared numbers. */
+static errval_t make_ctl_table(struct rpc_service *svc)
+{
+    unsigned n = svc->control ? svc->num_control : 0;
+    svc->num_ctl = n > RPC_BASE_COUNT ? n : RPC_BASE_COUNT;
+    svc->ctl_table = calloc(svc->num_ctl, sizeof(rpc_handler_fn));
+    if (svc->ctl_table == NULL) {
+        return LIB_ERR_MALLOC_FAIL;
+    }
+    for (unsigned m = 0; m < n; m++) {
+        svc->ctl_table[m] = svc->control[m];
+    }
+    svc->ctl_table[RPC_NEW_CLIENT] = h_new_client;
+    svc->ctl_table[RPC_DOMAIN_DIED] = h_domain_died;
+    return SYS_ERR_OK;
+}
+
 errval_t rpc_service_start(struct rpc_service *svc, struct waitset *ws)
 {
     errval_t err;
@@ -109,14 +128,9 @@ errval_t rpc_service_start(struct rpc_service *svc, struct waitset *ws)
     svc->ws = ws;
     svc->clients = NULL;
     svc->num_clients = 0;
-    for (unsigned m = 0; m < RPC_METHOD_COUNT; m++) {
-        svc->client_table[m] = svc->handlers[m];
-        svc->ctl_table[m] = svc->control ? svc->control[m] : NULL;
-    }
-    svc->ctl_table[RPC_NEW_CLIENT] = h_new_client;
-    svc->ctl_table[RPC_DOMAIN_DIED] = h_domain_died;
-    if ((err = rpc_chan_init(&svc->ctl, NULL_CAP)) ||
-        (err = rpc_serve(&svc->ctl, svc->ctl_table, ws))) {
+    if ((err = make_ctl_table(svc)) ||
+        (err = rpc_chan_init(&svc->ctl, NULL_CAP)) ||
+        (err = rpc_serve(&svc->ctl, svc->ctl_table, svc->num_ctl, ws))) {
         return err;
     }
     /* init answers with the endpoint of its end of the control channel. */

@@ -20,22 +20,39 @@ USER_LDFLAGS := $(ARCH_FLAGS) --specs=$(PICOLIBC_SPECS) -nostartfiles -T linker/
     -Wl,--gc-sections -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
     -Wl,--no-warn-rwx-segments
 
-# libsys.a holds libsys and, compiled for user space, freestanding/.
+# libsys.a holds libsys, the interfaces libsys/if/ (below) and, compiled for user space, freestanding/.
+LIBSYS_IFS := base init memserv serial
 LIBSYS_SRCS := $(wildcard libsys/*.c libsys/*.S libsys/arch/armv7/*.c libsys/arch/armv7/*.S)
 LIBSYS_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(LIBSYS_SRCS))) \
     $(patsubst %,$(BUILD)/user-freestanding/%.o,$(basename $(FREESTANDING_SRCS))) \
-    $(GEN)/rpc_stubs.o
+    $(patsubst %,$(GEN)/if/%.o,$(LIBSYS_IFS))
 
-# Every RPC comes from one table, libsys/rpc.idl: scripts/rpcgen.py makes
-# the method numbers, the request/response structs and the client stubs
-# (docs/rpc.md).  Everything compiled for user space may include them.
-RPC_GEN := $(GEN)/sys/rpc_methods.h $(GEN)/sys/rpc_stubs.h $(GEN)/rpc_stubs.c
-$(RPC_GEN) &: libsys/rpc.idl scripts/rpcgen.py
-	@echo "  RPCGEN  $(GEN)"
-	$(Q)$(PYTHON) scripts/rpcgen.py libsys/rpc.idl $(GEN)
-$(GEN)/rpc_stubs.o: $(GEN)/rpc_stubs.c
+# One interface file per service (docs/rpc.md, section 2): scripts/rpcgen.py
+# makes of NAME.idl the method numbers, the request/response structs and
+# the client stubs, in $(GEN)/if/NAME.h and NAME.c.  libsys/if/base.idl
+# holds the methods every interface shares (numbered from 0; sys/rpc.h
+# includes it); every other file is numbered after it.  libsys' own client
+# code uses init's, memserv's and serial's interfaces: those are in libsys.
+# Any other NAME.idl lives beside its program (user/apps/dice/dice.idl,
+# tests/user/t_mem/t_mem.idl): its stubs are linked into every program
+# that includes <if/NAME.h>, and an edit rebuilds only those.
+BASE_IDL := libsys/if/base.idl
+APP_IDLS := $(wildcard user/*/*/*.idl tests/user/*/*.idl)
+APP_IFS := $(basename $(notdir $(APP_IDLS)))
+RPC_GEN := $(patsubst %,$(GEN)/if/%.h,$(LIBSYS_IFS) $(APP_IFS))
+define idl_rule
+$(GEN)/if/$(basename $(notdir $(1))).h $(GEN)/if/$(basename $(notdir $(1))).c &: \
+    $(1) $(BASE_IDL) scripts/rpcgen.py
+	@echo "  RPCGEN  $(1)"
+	$(Q)$(PYTHON) scripts/rpcgen.py $(1) $(GEN) $(filter-out $(1),$(BASE_IDL))
+endef
+$(foreach f,$(patsubst %,libsys/if/%.idl,$(LIBSYS_IFS)) $(APP_IDLS),$(eval $(call idl_rule,$(f))))
+$(GEN)/if/%.o: $(GEN)/if/%.c | $(RPC_GEN)
 	@echo "  CC      $@"
 	$(Q)$(CC) $(USER_CFLAGS) -c $< -o $@
+# The interfaces beside programs that the program in folder $(1) includes.
+prog_ifs = $(filter $(APP_IFS),$(patsubst <if/%.h>,%,$(sort \
+    $(shell grep -ho '<if/[a-z0-9_]*\.h>' $(wildcard $(1)*.c $(1)*.h) /dev/null))))
 LIBSYS := $(BUILD)/libsys/libsys.a
 
 $(LIBSYS): $(LIBSYS_OBJS)
@@ -59,7 +76,8 @@ SYSTEST_PROGS := $(filter tests/user/%,$(PROG_DIRS))
 
 define user_prog_rule
 $(notdir $(1:/=))_OBJS := $(patsubst %,$(BUILD)/%.o,$(basename $(wildcard $(1)*.c $(1)*.S))) \
-    $(if $(filter $(1),$(SYSTEST_PROGS)),$(SYSTEST_OBJS))
+    $(if $(filter $(1),$(SYSTEST_PROGS)),$(SYSTEST_OBJS)) \
+    $(patsubst %,$(GEN)/if/%.o,$(call prog_ifs,$(1)))
 $(if $(filter $(1),$(SYSTEST_PROGS)),$(BUILD)/$(1)%.o: USER_CFLAGS += -I$(SYSTEST_DIR))
 $(BUILD)/user/$(notdir $(1:/=)).elf: $$($(notdir $(1:/=))_OBJS) $(LIBSYS) linker/user.ld
 	@echo "  LD      $$@"

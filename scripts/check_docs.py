@@ -21,11 +21,11 @@ renamed file or function cannot leave a doc silently wrong (docs/testing.md,
              assembly, Python, shell or RPC-table source defines or calls
              name
   constants  `UPPER_CASE_NAME` in backticks appears in the sources (or,
-             for RPC_X, X is in libsys/rpc.idl); `NAME` (N) agrees with
+             for RPC_X, X is in an interface file *.idl, or X is NAME_COUNT); `NAME` (N) agrees with
              "#define NAME N"
   names      `snake_case_name` in backticks (a variable, a struct, a
              function without its parentheses) appears in the sources,
-             or is what rpcgen.py makes of a method of libsys/rpc.idl
+             or is what rpcgen.py makes of a method of an interface file
   sections   "x.md, section N", "section N of x.md" and "(section N)"
              name a heading "## N." of that doc
   outside    no link or mention of ../shared, /work/ or "the project's
@@ -130,8 +130,10 @@ class Tree:
         self.makefile = ''.join(
             open(mk).read() for mk in [os.path.join(root, 'Makefile')] +
             sorted(glob.glob(os.path.join(root, 'mk', '*.mk'))) if os.path.exists(mk))
-        idl = os.path.join(root, 'libsys', 'rpc.idl')
-        self.idl = open(idl).read() if os.path.exists(idl) else ''
+        # Every interface file (libsys/if/*.idl, NAME.idl beside a program).
+        idls = [f for f in self.files if f.endswith('.idl')]
+        self.idl = ''.join(open(os.path.join(root, f)).read() for f in idls)
+        self.idl_names = {os.path.basename(f)[:-len('.idl')] for f in idls}
         gen = os.path.join(root, 'scripts', 'rpcgen.py')
         self.rpcgen = open(gen).read() if os.path.exists(gen) else ''
 
@@ -170,6 +172,9 @@ class Tree:
     def header_exists(self, path):
         if any(f.endswith('include/' + path) for f in self.files):
             return True
+        m = re.match(r'^if/(\w+)\.[ch]$', path)     # rpcgen.py's of NAME.idl
+        if m:
+            return m.group(1) in self.idl_names
         return os.path.basename(path) in self.rpcgen
 
     def function_exists(self, name):
@@ -186,6 +191,8 @@ class Tree:
     def constant_exists(self, name):
         if name in self.words:
             return True
+        if re.match(r'^RPC_\w+_COUNT$', name):      # the length of NAME.idl's table
+            return name[4:-6].lower() in self.idl_names
         return name.startswith('RPC_') and re.search(
             r'\b%s\b' % re.escape(name[4:]), self.idl) is not None
 

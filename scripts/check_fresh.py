@@ -12,8 +12,9 @@ it does for a person):
 
   1. `make qemu` builds from nothing and reaches `sprat> `; a command typed
      at the prompt answers; Ctrl-A x ends QEMU.
-  2. After an edit to a boot list, a user program, libsys, a kernel file
-     or the RPC interface, `make kernel` rebuilds what the edit affects
+  2. After an edit to a boot list, a user program, libsys, a kernel file,
+     one service's interface (only its programs) or one libsys uses,
+     `make kernel` rebuilds what the edit affects
      and nothing it does not (read from `make --trace`), and `make qemu`
      boots the new image.
   3. `make debug` (a second fresh clone) halts QEMU with a gdb stub;
@@ -220,9 +221,22 @@ EDITS = [
     ('kernel/lmp.c', 'comment',
      ['build/vexpress-a9/release/kernel/lmp.o', 'build/vexpress-a9/images/sprat.elf'],
      [r'/user/', r'/libsys/', r'release/kernel/(?!lmp\.o)']),
-    ('libsys/rpc.idl', 'comment',
-     ['build/vexpress-a9/gen/sys/rpc_methods.h', 'build/vexpress-a9/images/sprat.elf'],
-     [r'/release/']),
+    # One service's interface (docs/rpc.md, section 2): its own programs
+    # (the server dice, the client roll) and nothing else.
+    ('user/apps/dice/dice.idl', 'comment',
+     ['build/vexpress-a9/gen/if/dice.h', 'build/vexpress-a9/user/apps/dice/main.o',
+      'build/vexpress-a9/user/apps/roll/main.o', 'build/vexpress-a9/user/dice.elf',
+      'build/vexpress-a9/user/roll.elf', 'build/vexpress-a9/images/sprat.elf'],
+     [r'/release/', r'/libsys/', r'/gen/if/(?!dice\.)', r'/user/(?!apps/(dice|roll)/)\w+/\w+/',
+      r'/user/(?!(dice|roll)\.elf)\w+\.elf$', r'/tests/']),
+    # An interface libsys uses: libsys and every program are relinked, but
+    # only the files that include <if/memserv.h> are compiled again.
+    ('libsys/if/memserv.idl', 'comment',
+     ['build/vexpress-a9/gen/if/memserv.h', 'build/vexpress-a9/user/sys/memserv/main.o',
+      'build/vexpress-a9/libsys/rpc_client.o', 'build/vexpress-a9/libsys/libsys.a',
+      'build/vexpress-a9/images/sprat.elf'],
+     [r'/release/', r'/gen/if/(?!memserv\.)', r'/user/apps/(?!memeater/)\w+/.*\.o$',
+      r'/user/sys/(shell|serial)/.*\.o$', r'/libsys/(?!rpc_client\.o|libsys\.a)']),
 ]
 
 
@@ -299,7 +313,7 @@ def main():
     logdir = os.path.abspath(args.logdir)
     os.makedirs(logdir, exist_ok=True)
     tap = Tap()
-    print('1..16')
+    print('1..17')
     tmp = tempfile.mkdtemp(prefix='sprat-fresh-')
     try:
         tree = os.path.join(tmp, 'qemu')

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""scripts/rpcgen.py -- C code for every RPC of libsys/rpc.idl.
+"""scripts/rpcgen.py -- C code for the RPCs of one interface file (docs/rpc.md).
 
-    rpcgen.py IDL OUTDIR
+    rpcgen.py IDL OUTDIR [BASE_IDL]
 
-writes OUTDIR/sys/rpc_methods.h (the method numbers), OUTDIR/sys/rpc_stubs.h
-and OUTDIR/rpc_stubs.c (per method: request and response structs, their
-pack/unpack functions, a reply function for deferred answers, and the
-client stub).  The format of the IDL is explained at its top; docs/rpc.md
+For IDL = .../NAME.idl, writes OUTDIR/if/NAME.h (the method numbers, and per
+method: request and response structs, their pack/unpack functions, a reply
+function for deferred answers, the client stub) and OUTDIR/if/NAME.c.
+Without BASE_IDL the methods are numbered from 0: that is the set every
+interface shares (libsys/if/base.idl: BIND, ECHO, the service-control
+methods).  With it, they are numbered after the shared set, so one
+handler table of RPC_NAME_COUNT entries serves both.  The format of the IDL is explained at its top; docs/rpc.md
 shows what comes out.  Mistakes in the IDL are reported with their line
 number and stop the build.  Only the Python 3 standard library is used.
 """
@@ -172,22 +175,25 @@ def struct_decl(name, params):
     return lines + ['};']
 
 
-def gen_methods_h(methods, idl):
-    out = [HEADER % idl, '#ifndef SYS_RPC_METHODS_H', '#define SYS_RPC_METHODS_H', '',
-           '/* Every RPC method; its number travels in the header word. */',
-           'enum rpc_method {']
-    for m in methods:
-        out.append('    RPC_%s,%s/* %s */' % (m.name, ' ' * max(1, 24 - len(m.name)), m.server))
-    out += ['    RPC_METHOD_COUNT', '};', '',
-            '/* "HELLO", "NUMBER", ...: the names above, for messages. */',
-            'extern const char *const rpc_method_names[RPC_METHOD_COUNT];', '', '#endif', '']
-    return '\n'.join(out)
+def gen_methods(methods, name, base):
+    """The method numbers: RPC_<METHOD>, then RPC_<NAME>_COUNT, the length
+    of the interface's handler table."""
+    out = ['/* The methods of %s; a number travels in the header word. */' % name,
+           'enum rpc_%s_method {' % name]
+    for i, m in enumerate(methods):
+        first = ' = RPC_%s_COUNT' % base.upper() if i == 0 and base else ''
+        out.append('    RPC_%s%s,%s/* %s */' % (m.name, first,
+                                               ' ' * max(1, 24 - len(m.name + first)), m.server))
+    return out + ['    RPC_%s_COUNT' % name.upper(), '};', '']
 
 
-def gen_stubs_h(methods, idl):
+def gen_h(methods, idl, name, base):
+    guard = 'IF_%s_H' % name.upper()
     out = [HEADER % idl,
-           '/* Included by sys/rpc.h; see docs/rpc.md for how to use each part. */',
-           '#ifndef SYS_RPC_STUBS_H', '#define SYS_RPC_STUBS_H', '']
+           '/* see docs/rpc.md for how to use each part. */',
+           '#ifndef ' + guard, '#define ' + guard, '']
+    out += ['#include <sys/rpc.h>', ''] if base else []
+    out += gen_methods(methods, name, base)
     for m in methods:
         out.append('/* ---- %s (%s)%s */' % (m.name, m.server,
                                              ': ' + ' '.join(m.doc) if m.doc else ''))
@@ -337,12 +343,9 @@ def gen_client(m):
     return out + ['    return err;', '}', '']
 
 
-def gen_stubs_c(methods, idl):
+def gen_c(methods, idl, name):
     out = [HEADER % idl, '#include <stdbool.h>', '#include <stdlib.h>', '#include <string.h>',
-           '#include <sys/rpc.h>', '',
-           'const char *const rpc_method_names[RPC_METHOD_COUNT] = {']
-    out += ['    "%s",' % m.name for m in methods]
-    out += ['};', '']
+           '#include <sys/rpc.h>', '#include <if/%s.h>' % name, '']
     for m in methods:
         out.append('/* ---- %s -------------------------------------------------------- */' % m.name)
         out.append('')
@@ -363,18 +366,29 @@ def write(path, text):
 
 
 def main():
-    if len(sys.argv) != 3:
+    if len(sys.argv) not in (3, 4):
         print(__doc__.split('\n\n')[1], file=sys.stderr)
         return 2
     idl, outdir = sys.argv[1], sys.argv[2]
+    base_idl = sys.argv[3] if len(sys.argv) == 4 else None
+    name = os.path.basename(idl)[:-len('.idl')] if idl.endswith('.idl') else ''
+    base = os.path.basename(base_idl)[:-len('.idl')] if base_idl else None
     try:
+        if not re.match(r'^[a-z][a-z0-9_]*$', name):
+            raise IdlError('the file name is not NAME.idl (lower case, digits, _)')
+        shared = parse(base_idl) if base_idl else []
         methods = parse(idl)
+        for m in methods:
+            if m.name in [x.name for x in shared]:
+                raise IdlError('line %d: %s is a shared method (%s)' % (m.lineno, m.name, base_idl))
+        if len(shared) + len(methods) > MAX_METHODS:
+            raise IdlError('%d methods with the shared ones: the wire format has room for %d'
+                           % (len(shared) + len(methods), MAX_METHODS))
     except IdlError as e:
         print('%s: %s' % (idl, e), file=sys.stderr)
         return 1
-    write(os.path.join(outdir, 'sys', 'rpc_methods.h'), gen_methods_h(methods, idl))
-    write(os.path.join(outdir, 'sys', 'rpc_stubs.h'), gen_stubs_h(methods, idl))
-    write(os.path.join(outdir, 'rpc_stubs.c'), gen_stubs_c(methods, idl))
+    write(os.path.join(outdir, 'if', name + '.h'), gen_h(methods, idl, name, base))
+    write(os.path.join(outdir, 'if', name + '.c'), gen_c(methods, idl, name))
     return 0
 
 

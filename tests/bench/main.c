@@ -26,6 +26,8 @@
 #include <sys/rpc.h>
 #include <sys/threads.h>
 #include <sys/timing.h>
+#include <if/init.h>
+#include <if/memserv.h>
 
 /* Commands on the raw channel (word 0 of each message). */
 enum {
@@ -182,7 +184,7 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     finished = true;
 }
 
-static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn handlers[RPC_INIT_COUNT] = {
     [RPC_BIND] = rpc_handle_bind,
     [RPC_ECHO] = rpc_handle_echo,
     [RPC_STRING] = h_string,
@@ -204,7 +206,7 @@ static int server(void)
     rpc_name_register(get_init_rpc(), "benchlmp", ch.local_cap);
     thread_create(lmp_responder, &ch);
     rpc_chan_init(&listener, NULL_CAP);
-    rpc_serve(&listener, handlers, ws);
+    rpc_serve(&listener, handlers, RPC_INIT_COUNT, ws);
     /* Its clients (rpc_handle_bind) send inline messages of any size. */
     rpc_reasm_limit(&listener.rx, RPC_MAX_BYTES, RPC_MAX_BYTES);
     rpc_name_register(get_init_rpc(), "benchrpc", listener.lc.local_cap);

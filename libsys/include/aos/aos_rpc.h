@@ -29,6 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/rpc.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/serial.h>
 
 typedef uint32_t domainid_t;
 typedef uint8_t coreid_t;

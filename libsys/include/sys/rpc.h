@@ -19,7 +19,6 @@
 #include <sys/lmp_chan.h>
 #include <sys/payload.h>
 #include <sys/rpc_marshal.h>
-#include <sys/rpc_methods.h>     /* generated: enum rpc_method */
 #include <sys/rpc_wire.h>
 #include <sys/threads.h>
 
@@ -50,11 +49,14 @@ struct rpc_chan {
     struct lmp_chan lc;
     struct thread_mutex call_lock;  /* one call in flight */
     uint16_t seq;
+    /* server side: the length of handlers (below); a method at or past it
+     * is unknown.  (Here, in seq's padding: rpc_chan stays its size.) */
+    uint16_t num_handlers;
     struct rpc_reasm rx;
     struct capref rx_cap;           /* cap that came with the message */
     struct payload_frame frame;     /* our large-payload frame (reused) */
     /* server side */
-    const rpc_handler_fn *handlers; /* indexed by method */
+    const rpc_handler_fn *handlers; /* indexed by method, num_handlers long */
     struct waitset *ws;
     uint16_t cur_seq;               /* the request being handled */
     uint8_t cur_method;
@@ -78,20 +80,23 @@ void rpc_chan_destroy(struct rpc_chan *rc);
  * resp->bytes is malloc'd (free it), resp->cap is a fresh slot or NULL_CAP.
  * Returns a transport error, else the server's error (resp->err).
  */
-errval_t rpc_call(struct rpc_chan *rc, enum rpc_method m,
+errval_t rpc_call(struct rpc_chan *rc, unsigned m,
                   const struct rpc_payload *req, struct rpc_payload *resp);
 
-/* Server: handle calls on rc from the waitset with this handler table.
+/* Server: handle calls on rc from the waitset with this handler table, of
+ * num_handlers entries (RPC_<INTERFACE>_COUNT, or RPC_BASE_COUNT for one
+ * that serves only the shared methods); a method at or past its end, or
+ * without a handler, is answered LIB_ERR_RPC_UNKNOWN_METHOD.
  * Sets the server's limits on rc (RPC_SERVE_*, above).  A capability that
  * comes with a request and that the handler does not take (by setting
  * req->cap to NULL_CAP) is deleted once the request is answered. */
 errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
-                   struct waitset *ws);
+                   unsigned num_handlers, struct waitset *ws);
 /* A handler that cannot answer yet sets resp->err = LIB_ERR_RPC_DEFERRED,
  * keeps rc->cur_method and rc->cur_seq, and answers later with this.
  * A client that does not take its answer (LIB_ERR_RPC_PEER_STUCK) is
  * dropped; to a dropped client nothing is sent (LIB_ERR_RPC_PEER_DEAD). */
-errval_t rpc_reply(struct rpc_chan *rc, enum rpc_method m, uint16_t seq,
+errval_t rpc_reply(struct rpc_chan *rc, unsigned m, uint16_t seq,
                    struct rpc_payload *resp);
 /* Server: stop serving rc (its client misbehaves); the channel stays
  * until whoever owns it destroys it (rpc_service.c: when the client's
@@ -104,7 +109,7 @@ void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req,
 void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
                      struct rpc_payload *resp);
 /* Raw send of one message (client requests or server responses). */
-errval_t rpc_send(struct rpc_chan *rc, enum rpc_method m, uint8_t kind,
+errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p);
 void rpc_payload_free(struct rpc_payload *p);
 
@@ -138,9 +143,12 @@ extern errval_t (*rpc_connect_hook)(const char *name, struct capref endpoint,
  * server learns only the domain id we claim (see rpc_connect). */
 errval_t rpc_bind(struct capref server_ep, struct rpc_chan **ret);
 
-/* The typed client stubs (rpc_send_number, rpc_get_ram_cap, ...) and the
- * request/response structs of every method: generated from libsys/rpc.idl. */
-#include <sys/rpc_stubs.h>
+/* The methods every interface shares (BIND, ECHO, NEW_CLIENT, DOMAIN_DIED),
+ * numbered from 0, their structs and stubs: generated from
+ * libsys/if/base.idl.  Each service's own methods are numbered after them,
+ * in its own interface file: include <if/init.h>, <if/memserv.h>, ... for
+ * them (docs/rpc.md, section 2). */
+#include <if/base.h>
 
 /* By hand (rpc_client.c): */
 /* One character to the terminal, in order with printf's output: it joins

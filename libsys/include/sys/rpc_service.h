@@ -39,7 +39,11 @@ struct rpc_service {
     /* Filled in by the service before rpc_service_start: */
     const char *name;                   /* what clients rpc_connect to */
     const rpc_handler_fn *handlers;     /* the methods clients may call */
-    const rpc_handler_fn *control;      /* methods only init may call, or NULL */
+    unsigned num_handlers;              /* its length: RPC_<INTERFACE>_COUNT */
+    /* Methods only init may call, or NULL; NEW_CLIENT and DOMAIN_DIED are
+     * libsys' own (a table of at least RPC_BASE_COUNT entries is made). */
+    const rpc_handler_fn *control;
+    unsigned num_control;
     void (*client_new)(struct rpc_chan *rc);   /* a client came: set rc->st */
     /* A client's domain died: free rc->st and forget every reference to
      * rc (deferred answers); the channel is destroyed right after. */
@@ -53,8 +57,8 @@ struct rpc_service {
     /* libsys' own: */
     struct waitset *ws;
     struct rpc_chan ctl;                /* init's channel to us */
-    rpc_handler_fn client_table[RPC_METHOD_COUNT];
-    rpc_handler_fn ctl_table[RPC_METHOD_COUNT];
+    rpc_handler_fn *ctl_table;          /* control, NEW_CLIENT, DOMAIN_DIED */
+    unsigned num_ctl;
     struct rpc_service_client *clients;
     unsigned num_clients;
 };

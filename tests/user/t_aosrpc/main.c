@@ -20,6 +20,8 @@
 #include <sys/disp.h>
 #include <sys/ram.h>
 #include <systest.h>
+#include <if/init.h>
+#include <if/memserv.h>
 
 #define PIECE       (64 * 1024)
 #define MAX_PIECES  256

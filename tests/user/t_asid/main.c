@@ -22,6 +22,7 @@
 #include <systest.h>
 #include <sprat/bootinfo.h>
 #include <sprat/dispatcher.h>
+#include <if/init.h>
 
 #define HELPERS     300             /* more than there are ASIDs (255) */
 #define HELPER_L1   0x100           /* the helpers' code at 256 MiB ... */

@@ -15,6 +15,7 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <systest.h>
+#include <if/init.h>
 
 #define FREE_LEFT   3
 #define BINDS       (FREE_LEFT + 5)
@@ -29,7 +30,7 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     finished = true;
 }
 
-static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn handlers[RPC_INIT_COUNT] = {
     [RPC_BIND] = rpc_handle_bind,
     [RPC_ECHO] = rpc_handle_echo,
     [RPC_NUMBER] = h_number,
@@ -49,7 +50,7 @@ static int server(void)
     for (unsigned i = 0; i < FREE_LEFT && n > 0; i++) {
         lmp_chan_destroy(&hog[--n]);
     }
-    rpc_serve(&listener, handlers, get_default_waitset());
+    rpc_serve(&listener, handlers, RPC_INIT_COUNT, get_default_waitset());
     rpc_name_register(get_init_rpc(), "bindtest", listener.lc.local_cap);
     while (!finished) {
         event_dispatch(get_default_waitset());

@@ -44,6 +44,7 @@
 #include <sprat/dispatcher.h>
 #include <sprat/lmp.h>
 #include <sprat/vm_layout.h>
+#include <if/init.h>
 
 #define POOL            256             /* slots in the pool CNode */
 #define MAX_OBJS        4096            /* objects in the model before a reset */

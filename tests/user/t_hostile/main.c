@@ -53,6 +53,9 @@
 #include <sys/rpc.h>
 #include <sys/rpc_service.h>
 #include <systest.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/serial.h>
 
 #define MIB             (1024u * 1024)
 #define ANSWER_TRIES    2000    /* yields we wait for an answer that must come */
@@ -129,6 +132,7 @@ static errval_t await_answer(struct rpc_chan *rc, uint16_t seq, unsigned tries)
 struct target {
     const char *name;
     uint8_t method;
+    unsigned num_methods;               /* its handler table's length */
     uint32_t nscalar;
     uint32_t scalar[2];
     errval_t want;
@@ -138,10 +142,10 @@ static struct target targets[3];
 
 static void targets_init(void)
 {
-    targets[0] = (struct target){ "memserv", RPC_RAM_CAP, 2, { 0, 4096 }, MM_ERR_BAD_REQUEST };
-    targets[1] = (struct target){ "init", RPC_PROCESS_GET_NAME, 1, { disp_domain_id() },
+    targets[0] = (struct target){ "memserv", RPC_RAM_CAP, RPC_MEMSERV_COUNT, 2, { 0, 4096 }, MM_ERR_BAD_REQUEST };
+    targets[1] = (struct target){ "init", RPC_PROCESS_GET_NAME, RPC_INIT_COUNT, 1, { disp_domain_id() },
                                   SYS_ERR_OK };
-    targets[2] = (struct target){ "serial", RPC_SERIAL_WRITE, 0, { 0 }, SYS_ERR_OK };
+    targets[2] = (struct target){ "serial", RPC_SERIAL_WRITE, RPC_SERIAL_COUNT, 0, { 0 }, SYS_ERR_OK };
 }
 
 static errval_t proper_call(struct rpc_chan *rc, const struct target *t, struct capref cap)
@@ -317,7 +321,7 @@ static bool garbage_round(struct rpc_chan *rc, const struct target *t, struct ca
     uint32_t sc[2] = { r, r * 7 };
     /* An unknown method, and one past the table. */
     send_first(rc, 0xff, next_seq++, 0, sc, 0, NULL_CAP);
-    send_first(rc, RPC_METHOD_COUNT, next_seq++, 1, sc, 0, cap);
+    send_first(rc, t->num_methods, next_seq++, 1, sc, 0, cap);
     /* A length that lies: says 100, brings the words of 8. */
     w[0] = RPC_HDR(t->method, RPC_KIND_REQUEST, 0, 0, next_seq++) | RPC_HDR_LAST_BIT;
     w[1] = 100;

@@ -16,6 +16,7 @@
 #include <sys/ram.h>
 #include <sys/rpc.h>
 #include <systest.h>
+#include <if/init.h>
 
 #define NMSG        100000u
 #define MAGIC       0x5a5a0000u

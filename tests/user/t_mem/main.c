@@ -24,6 +24,9 @@
 #include <sys/ram.h>
 #include <sys/rpc_service.h>
 #include <systest.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/t_mem.h>
 
 #define PIECE       (64 * 1024)
 #define MAX_PIECES  512
@@ -66,7 +69,7 @@ static void h_collect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_p
     resp->err = LIB_ERR_RPC_DEFERRED;       /* everyone waits for the verdict */
 }
 
-static const rpc_handler_fn collect_handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn collect_handlers[RPC_T_MEM_COUNT] = {
     [RPC_TEST_COLLECT] = h_collect,
 };
 
@@ -77,7 +80,8 @@ static bool overlap(const struct range *a, const struct range *b)
 
 static void collect(unsigned n)
 {
-    static struct rpc_service svc = { .name = "memcheck", .handlers = collect_handlers };
+    static struct rpc_service svc = { .name = "memcheck", .handlers = collect_handlers,
+                                      .num_handlers = RPC_T_MEM_COUNT };
     struct waitset *ws = get_default_waitset();
     copies = n;
     all = malloc(n * MAX_PIECES * sizeof(*all));

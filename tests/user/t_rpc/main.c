@@ -22,6 +22,9 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <systest.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/serial.h>
 
 #define MIB (1024u * 1024)
 
@@ -272,7 +275,21 @@ static void bad_requests(struct rpc_chan *init)
     TEST_ERR(rpc_call(init, RPC_PROCESS_SPAWN, &req, &resp), LIB_ERR_RPC_BAD_MESSAGE);
     rpc_payload_free(&resp);
     req = (struct rpc_payload){ 0 };
-    TEST_ERR(rpc_call(init, RPC_METHOD_COUNT + 3, &req, &resp), LIB_ERR_RPC_UNKNOWN_METHOD);
+    TEST_ERR(rpc_call(init, RPC_INIT_COUNT + 3, &req, &resp), LIB_ERR_RPC_UNKNOWN_METHOD);
+    rpc_payload_free(&resp);
+    /* Each server's table is as long as its own interface: the first
+     * number past it, and a number only another interface has (init's
+     * last method, past the memory server's table), are unknown. */
+    TEST_ERR(rpc_call(init, RPC_INIT_COUNT, &req, &resp), LIB_ERR_RPC_UNKNOWN_METHOD);
+    rpc_payload_free(&resp);
+    TEST_ERR(rpc_call(get_memserv_rpc(), RPC_MEMSERV_COUNT, &req, &resp),
+             LIB_ERR_RPC_UNKNOWN_METHOD);
+    rpc_payload_free(&resp);
+    TEST_ERR(rpc_call(get_memserv_rpc(), RPC_INIT_COUNT - 1, &req, &resp),
+             LIB_ERR_RPC_UNKNOWN_METHOD);
+    rpc_payload_free(&resp);
+    TEST_ERR(rpc_call(get_serial_rpc(), RPC_SERIAL_COUNT, &req, &resp),
+             LIB_ERR_RPC_UNKNOWN_METHOD);
     rpc_payload_free(&resp);
     TEST_ERR(rpc_send_number(init, 7), SYS_ERR_OK);
 }
@@ -318,7 +335,7 @@ static int stress(int n)
 }
 
 /* The first LMP message of a request with more to come, and nothing more. */
-static void send_half(struct rpc_chan *rc, enum rpc_method m)
+static void send_half(struct rpc_chan *rc, unsigned m)
 {
     char buf[100] = { 0 };
     struct rpc_msg msg = { .method = m, .kind = RPC_KIND_REQUEST, .seq = 1,

@@ -14,6 +14,7 @@
 #include <sys/debug.h>
 #include <sys/rpc_service.h>
 #include <systest.h>
+#include <if/init.h>
 
 struct client { uint32_t next; };
 
@@ -56,7 +57,7 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     }
 }
 
-static const rpc_handler_fn echo_handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn echo_handlers[RPC_INIT_COUNT] = {
     [RPC_ECHO] = h_echo,
     [RPC_NUMBER] = h_number,
 };
@@ -69,7 +70,7 @@ static void h_die(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_paylo
     *(volatile int *)0 = 0;             /* the caller waits for an answer */
 }
 
-static const rpc_handler_fn die_handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn die_handlers[RPC_INIT_COUNT] = {
     [RPC_ECHO] = h_die,
 };
 
@@ -82,6 +83,7 @@ int main(int argc, char **argv)
 
     svc.name = die ? "rpcdie" : "rpctest";
     svc.handlers = die ? die_handlers : echo_handlers;
+    svc.num_handlers = RPC_INIT_COUNT;
     clients_expected = argc > 1 && !die ? atoi(argv[1]) : 1;
     if ((err = rpc_service_start(&svc, ws))) {
         DEBUG_ERR(err, "service start");

@@ -18,6 +18,8 @@
 #include <sys/invoke.h>
 #include <sys/rpc.h>
 #include <systest.h>
+#include <if/init.h>
+#include <if/serial.h>
 
 #define PILE_UP_SPINS   20000000u   /* ~20 ms of virtual time under icount */
 

@@ -23,6 +23,7 @@
 #include <sys/rpc.h>
 #include <systest.h>
 #include <sys/timing.h>
+#include <if/init.h>
 
 #define SWITCHES    5
 #define MAX_SPINS   400000000u      /* ~4 s of virtual time: then give up */

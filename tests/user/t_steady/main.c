@@ -21,6 +21,8 @@
 #include <sys/rpc.h>
 #include <systest.h>
 #include <sprat/bootinfo.h>
+#include <if/init.h>
+#include <if/memserv.h>
 
 #define BUF_WORDS   (64 * 1024 / 4)
 #define MAX_ROUNDS  1000000u

@@ -21,6 +21,7 @@
 #include <sys/rpc.h>
 #include <systest.h>
 #include <sprat/vm_layout.h>
+#include <if/init.h>
 
 /* Children alive at once.  Init answers PROCESS_WAIT only for a domain it
  * still knows, and our calls to init go one at a time: while we wait for

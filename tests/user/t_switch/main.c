@@ -24,6 +24,7 @@
 #include <sys/invoke.h>
 #include <sys/rpc.h>
 #include <systest.h>
+#include <if/init.h>
 
 #define PARENT_SECRET   0x5ec7e7a1u
 #define CHILD_VALUE     0xc41d0b0bu

@@ -20,6 +20,7 @@
 #include <systest.h>
 #include <sys/threads.h>
 #include <sys/waitset.h>
+#include <if/init.h>
 
 /* ---- threads ------------------------------------------------------------- */
 

@@ -26,6 +26,9 @@
 #include <sys/rpc.h>
 #include <systest.h>
 #include <sys/timing.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/serial.h>
 
 #define WITNESS_BOUND_MS    50
 #define WITNESS_RAM         (1024u * 1024)

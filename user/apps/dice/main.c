@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <sys/debug.h>
 #include <sys/rpc_service.h>
+#include <if/dice.h>
 
 static uint32_t state = 12345;
 
@@ -22,13 +23,14 @@ static void h_roll(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
     printf("dice: domain %u rolled %u\n", (unsigned)rc->client_id, (unsigned)out.value);
 }
 
-static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn handlers[RPC_DICE_COUNT] = {
     [RPC_DICE_ROLL] = h_roll,
 };
 
 int main(void)
 {
-    static struct rpc_service svc = { .name = "dice", .handlers = handlers };
+    static struct rpc_service svc = { .name = "dice", .handlers = handlers,
+                                      .num_handlers = RPC_DICE_COUNT };
     struct waitset *ws = get_default_waitset();
     errval_t err = rpc_service_start(&svc, ws);
     if (err_is_fail(err)) {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/rpc.h>
+#include <if/init.h>
 
 /* Busy work between two ticks: some tens of milliseconds of CPU.  Busy,
  * not a timer: under QEMU's -icount with sleep=off an idle machine's

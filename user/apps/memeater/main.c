@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <sys/rpc.h>
 #include <sys/stdio_backend.h>
+#include <if/init.h>
+#include <if/memserv.h>
 
 #define MIB (1024u * 1024)
 

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/rpc.h>
+#include <if/dice.h>
 
 int main(int argc, char **argv)
 {

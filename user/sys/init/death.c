@@ -15,6 +15,7 @@
 #include <sys/spawn.h>
 #include <sys/threads.h>
 #include <sprat/lmp.h>
+#include <if/init.h>
 #include "init.h"
 
 struct lmp_chan death_chan;

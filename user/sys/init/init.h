@@ -18,6 +18,7 @@
 #include <sys/rpc.h>
 #include <sys/spawn.h>
 #include <sys/threads.h>
+#include <if/init.h>
 
 #define MAX_DOMAINS     64
 #define MAX_ARGS        16
@@ -29,7 +30,7 @@
 extern struct thread_mutex lock;        /* guards every table */
 extern struct thread_cond changed;      /* a domain ended, a service came */
 extern struct waitset *ws;              /* the event thread's */
-extern const rpc_handler_fn init_handlers[RPC_METHOD_COUNT];
+extern const rpc_handler_fn init_handlers[RPC_INIT_COUNT];
 /* SYS_ERR_WRONG_CAP_TYPE unless cap is an endpoint. */
 errval_t check_endpoint(struct capref cap);
 /* How many of a table's n entries domain id owns (owner_at(i): entry i's

@@ -25,6 +25,7 @@
 #include <sys/rpc.h>
 #include <sys/rpc_service.h>
 #include <sys/threads.h>
+#include <if/init.h>
 #include "init.h"
 #include "cores.h"
 
@@ -116,7 +117,7 @@ static void h_echo_string(struct rpc_chan *rc, struct rpc_payload *req,
 }
 
 /* Every method a domain's channel to init serves. */
-const rpc_handler_fn init_handlers[RPC_METHOD_COUNT] = {
+const rpc_handler_fn init_handlers[RPC_INIT_COUNT] = {
     [RPC_HELLO] = h_hello,
     [RPC_NUMBER] = h_number,
     [RPC_STRING] = h_string,

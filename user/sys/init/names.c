@@ -7,6 +7,7 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <sys/threads.h>
+#include <if/init.h>
 #include "init.h"
 
 #define MAX_NAMES       16

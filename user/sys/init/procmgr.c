@@ -17,6 +17,7 @@
 #include <sys/threads.h>
 #include <sprat/bootinfo.h>
 #include <sprat/caps.h>
+#include <if/init.h>
 #include "init.h"
 
 /* Domains one domain may have running that it started (PROCESS_SPAWN);
@@ -406,7 +407,7 @@ errval_t start_domain(int argc, char **argv, unsigned flags,
         built = err_is_ok(err);
     }
     if (err_is_ok(err)) {
-        rpc_serve(&d->chan, init_handlers, ws);
+        rpc_serve(&d->chan, init_handlers, RPC_INIT_COUNT, ws);
         if (flags & START_FOREGROUND) {
             set_foreground(id);     /* before it can ask for a key */
         }

@@ -17,6 +17,9 @@
 #include <sys/rpc_service.h>
 #include <sys/threads.h>
 #include <sprat/lmp.h>
+#include <if/init.h>
+#include <if/memserv.h>
+#include <if/serial.h>
 #include "init.h"
 
 #define MAX_SERVICES    8

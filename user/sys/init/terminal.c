@@ -18,6 +18,7 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <sys/threads.h>
+#include <if/serial.h>
 #include "init.h"
 
 static int interrupts(void *arg)

@@ -26,6 +26,7 @@
 #include <sys/ram.h>
 #include <sys/rpc_service.h>
 #include <sys/waitset.h>
+#include <if/memserv.h>
 
 #define MEMSERV_DEFAULT_QUOTA_KIB   (32u * 1024)
 #define MAX_CLIENTS     64
@@ -341,12 +342,12 @@ static void h_usage(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
     resp->err = rpc_mem_usage_resp_pack(resp, &out);
 }
 
-static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn handlers[RPC_MEMSERV_COUNT] = {
     [RPC_RAM_CAP] = h_ram_cap,
     [RPC_RAM_FREE] = h_ram_free,
 };
 
-static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn control[RPC_MEMSERV_COUNT] = {
     [RPC_MEM_STATS] = h_stats,
     [RPC_MEM_USAGE] = h_usage,
 };
@@ -354,7 +355,8 @@ static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
 int main(int argc, char **argv)
 {
     static struct rpc_service svc = {
-        .name = "memserv", .handlers = handlers, .control = control,
+        .name = "memserv", .handlers = handlers, .num_handlers = RPC_MEMSERV_COUNT,
+        .control = control, .num_control = RPC_MEMSERV_COUNT,
         .domain_died = domain_died,
         /* Our requests are scalars: a request with bytes is refused
          * before it costs us memory (docs/reliability.md). */

@@ -50,6 +50,7 @@
 #include <sys/stdio_backend.h>
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
+#include <if/serial.h>
 
 #define INIT_DOMAIN_ID  1
 #define INPUT_BYTES     256
@@ -529,7 +530,7 @@ static void domain_died(uint32_t domain)
     }
 }
 
-static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn handlers[RPC_SERIAL_COUNT] = {
     [RPC_SERIAL_PUTCHAR] = h_putchar,
     [RPC_SERIAL_WRITE] = h_write,
     [RPC_SERIAL_WRITE_STREAM] = h_write_stream,
@@ -537,7 +538,7 @@ static const rpc_handler_fn handlers[RPC_METHOD_COUNT] = {
     [RPC_SERIAL_INTERRUPT_WAIT] = h_interrupt_wait,
 };
 
-static const rpc_handler_fn control[RPC_METHOD_COUNT] = {
+static const rpc_handler_fn control[RPC_SERIAL_COUNT] = {
     [RPC_SERIAL_SET_FOREGROUND] = h_set_foreground,
     [RPC_SERIAL_SET_HOME] = h_set_home,
 };
@@ -574,7 +575,8 @@ static const struct stdio_backend direct = { direct_write, no_input };
 int main(int argc, char **argv)
 {
     static struct rpc_service svc = {
-        .name = "serial", .handlers = handlers, .control = control,
+        .name = "serial", .handlers = handlers, .num_handlers = RPC_SERIAL_COUNT,
+        .control = control, .num_control = RPC_SERIAL_COUNT,
         .client_gone = client_gone, .domain_died = domain_died,
         /* Writes come a line (stdio: 256 bytes) at a time; the bound is
          * what one request may make us allocate (docs/reliability.md). */

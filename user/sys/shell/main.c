@@ -8,7 +8,7 @@
  * (the last lines: line_edit.c) -- and runs it: help, ps, modules, run,
  * start, kill, free.  From init: PROCESS_RUN (a domain that gets the
  * terminal), PROCESS_SPAWN, PROCESS_WAIT, PROCESS_KILL, PROCESS_PS,
- * PROCESS_MODULES, PROCESS_GET_NAME, MEM_INFO (libsys/rpc.idl).
+ * PROCESS_MODULES, PROCESS_GET_NAME, MEM_INFO (libsys/if/init.idl).
  *
  * Ctrl-C while a domain `run` started holds the terminal never reaches
  * us: init waits for it at the serial driver and stops that domain
@@ -21,6 +21,7 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <sys/invoke.h>
+#include <if/init.h>
 #include "line_edit.h"
 
 #define MAX_ARGS        16
