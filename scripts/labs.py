@@ -325,6 +325,17 @@ def run_speed(root, t, qemu_cmd):
         t['metric'], value, ref)
 
 
+def reference_current(t, note, tag):
+    """A speed reference must be the solution's own figure (within 1%):
+    one left behind by a faster kernel would hand out full marks for a
+    slower path.  note is run_speed's '<metric> = V instructions ...'."""
+    m = re.match(r'\S+ = (\S+) instructions', note)
+    value, ref = (float(m.group(1)) if m else 0.0), float(t['reference'])
+    return (m is not None and ref * 0.99 <= value <= ref,
+            '%s: the speed reference %g is the solution\'s own %s (within 1%%; '
+            'update labs/labs.toml)' % (tag, ref, m.group(1) if m else '(no value)'))
+
+
 def grade(lab_arg, root=ROOT, quiet=False):
     """Grade the tree at root; returns (score, total, results)."""
     labs = load_manifest(root)
@@ -394,7 +405,8 @@ def check(lab_args, keep=False, root=ROOT):
     labs = load_manifest(root)
     chosen = [lab_by_arg(labs, a) for a in lab_args] if lab_args else \
         [labs[k] for k in sorted(labs)]
-    print('1..%d' % (4 * len(chosen)))
+    speed = sum(1 for lab in chosen for t in lab['tests'] if 'speed' in t)
+    print('1..%d' % (4 * len(chosen) + speed))
     i, failed = 0, 0
 
     def tap(ok, what):
@@ -447,6 +459,9 @@ def check(lab_args, keep=False, root=ROOT):
             s, tot, res = grade(str(lab['n']), root, quiet=True)
             times.append(('solution', time.monotonic() - t0 - sum(t for _, t in times)))
             tap(s == tot, '%s: the solution scores %d/%d' % (tag, s, tot))
+            for t, r in zip(lab['tests'], res):
+                if 'speed' in t:
+                    tap(*reference_current(t, r[3], tag))
             print('# %s: %s' % (tag, ', '.join('%s %.1f s' % t for t in times)))
             if s != tot:
                 for r in res:
