@@ -11,7 +11,7 @@ PLAT_RAM_SIZE  := 0x40000000
 PLAT_KERNEL_PA := 0x80008000
 
 PLAT_SRCS := kernel/plat/common.c kernel/plat/pandaboard/platform.c \
-             kernel/plat/pandaboard/smc.S kernel/plat/virt/pen.S \
+             kernel/plat/pandaboard/smc.S kernel/plat/park.S \
              kernel/dev/ns16550.c kernel/dev/gicv2.c kernel/dev/a9_timer.c \
              kernel/dev/a9_mpcore.c
 

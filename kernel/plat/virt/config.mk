@@ -17,7 +17,7 @@ PLAT_RAM_SIZE  := 0x20000000
 # grow to 12 MiB before the two meet.
 PLAT_KERNEL_PA := 0x41000000
 
-PLAT_SRCS := kernel/plat/common.c kernel/plat/virt/platform.c kernel/plat/virt/pen.S \
+PLAT_SRCS := kernel/plat/common.c kernel/plat/virt/platform.c kernel/plat/park.S \
              kernel/dev/pl011.c kernel/dev/gicv2.c kernel/dev/generic_timer.c
 
 QEMU         := qemu-system-arm
