@@ -15,21 +15,26 @@
 static volatile void *uart;
 static volatile uint8_t *sysregs;
 
-void plat_init(const struct boot_args *args)
+/* The board's own devices, mapped by every core's kernel: each has its own
+ * kernel_l1 and its own copy of these pointers (docs/multikernel.md). */
+static void map_devices(void)
 {
-    (void)args;     /* QEMU passes no memory description worth parsing */
     uart = dev_map(VEXPRESS_UART0_PA, 0x1000);
-    pl011_init(uart, VEXPRESS_UART_CLOCK_HZ, CONSOLE_BAUD);
-    a9_mpcore_init(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, VEXPRESS_PERIPHCLK_HZ);
     sysregs = dev_map(VEXPRESS_SYSREGS_PA, 0x1000);
 }
 
-/* A core started later maps its devices again: each core's kernel has its
- * own kernel_l1 and its own copy of these pointers (docs/multikernel.md). */
+void plat_init(const struct boot_args *args)
+{
+    (void)args;     /* QEMU passes no memory description worth parsing */
+    map_devices();
+    pl011_init(uart, VEXPRESS_UART_CLOCK_HZ, CONSOLE_BAUD);
+    a9_mpcore_init(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, VEXPRESS_PERIPHCLK_HZ);
+}
+
+/* A core started later: the UART and the global timer run already. */
 void plat_init_secondary(void)
 {
-    uart = dev_map(VEXPRESS_UART0_PA, 0x1000);  /* it runs already */
-    sysregs = dev_map(VEXPRESS_SYSREGS_PA, 0x1000);
+    map_devices();
     a9_mpcore_init_secondary(A9_PERIPHBASE_PA, A9_PERIPH_SIZE, VEXPRESS_PERIPHCLK_HZ);
 }
 

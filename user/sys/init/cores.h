@@ -5,6 +5,8 @@
 #ifndef INIT_CORES_H
 #define INIT_CORES_H
 
+#include <sys/ump_chan.h>
+
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
 
@@ -19,7 +21,6 @@ void cores_bench(unsigned n);
 
 /* What the test build shares with init: the inits' channel over the page
  * both cores were given, opening it, a blocking receive, the SGIs sent. */
-#include <sys/ump_chan.h>
 extern struct ump_chan cores_chan;
 extern uint32_t cores_wakes_sent;
 errval_t cores_chan_open(bool first);
