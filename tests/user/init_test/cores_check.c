@@ -121,6 +121,7 @@ static void check_channel(void)
     check_ping_pong();
     check_wake();
     check_full_ring();
+    cores_xcap_check();
     check_remote_fault();
 }
 

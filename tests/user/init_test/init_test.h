@@ -20,6 +20,10 @@ void bootcheck_run(void);
  * (spawntest.c). */
 void spawn_error_tests(const char *module);
 
+/* "@cores": capabilities crossing cores through the inits (cores_xcap.c;
+ * core 1's side answers in init_test_core_msg, user/sys/init/init.h). */
+void cores_xcap_check(void);
+
 /* The cross-core tests and benchmarks (cores_check.c, cores_bench.c)
  * wait for core 1 (it answers within microseconds;
  * a lost wake would leave it asleep for good): 1/PATIENCE_FRACTION s. */
