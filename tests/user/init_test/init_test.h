@@ -1,7 +1,7 @@
 /*
  * tests/user/init_test/init_test.h -- what the test build of init's files
  * share (directives.c, spawntest.c, bootcheck.c, cores_check.c,
- * cores_bench.c; docs/testing.md).
+ * cores_bench.c, cores_xcap.c; docs/testing.md).
  */
 #ifndef INIT_TEST_H
 #define INIT_TEST_H
