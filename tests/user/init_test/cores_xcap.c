@@ -248,7 +248,17 @@ static void check_refusals(const uint32_t core1_desc[CAP_DESC_WORDS])
                     err_getcode(err));
     }
     uint32_t d[CAP_DESC_WORDS];
+    struct capref empty;
     TEST_ERR(xcap_export(taskcn_cap(TASKCN_SLOT_TASKCN), d), SYS_ERR_CAP_CROSS_TYPE);
+    if (TEST_ERR(slot_alloc(&empty), SYS_ERR_OK)) {
+        TEST_ERR(xcap_export(empty, d), SYS_ERR_CAP_NOT_FOUND);
+        slot_free(empty);
+    }
+    struct cap_desc good;
+    cap_desc_from_words(&good, core1_desc);
+    TEST_ERR(kernel_cap_import(cores_kernel_cap(), &good,
+                               capref_addr(taskcn_cap(TASKCN_SLOT_ARGSPAGE)), CAP_LEVEL_L2),
+             SYS_ERR_SLOT_IN_USE);
 
     /* A READ-only Kernel capability does neither. */
     struct capref ro;
