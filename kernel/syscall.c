@@ -198,9 +198,9 @@ errval_t kernel_invoke(struct invocation *inv)
         smp_set_wake_target(inv->caller);
         return SYS_ERR_OK;
     case KernelCmd_CapExport:
-        return xcap_export(inv);
+        return xcap_export_invoke(inv);
     case KernelCmd_CapImport:
-        return xcap_import(inv);
+        return xcap_import_invoke(inv);
     default:
         return SYS_ERR_KERNEL_OP;
     }

@@ -49,7 +49,7 @@ static errval_t import_range_check(paddr_t base, uint32_t bytes)
 }
 
 /* cap, cap_level -> r1 = type | rights << 8, r2 = base, r3 = bytes */
-errval_t xcap_export(struct invocation *inv)
+errval_t xcap_export_invoke(struct invocation *inv)
 {
     struct cte *cte;
     unsigned level = inv->args[1] ? inv->args[1] : CAP_LEVEL_L2;
@@ -68,7 +68,7 @@ errval_t xcap_export(struct invocation *inv)
 }
 
 /* type, rights, base, bytes, dest, dest_level */
-errval_t xcap_import(struct invocation *inv)
+errval_t xcap_import_invoke(struct invocation *inv)
 {
     const uint32_t *a = inv->args;
     struct cap_desc d = { a[0], a[1], a[2], a[3] };

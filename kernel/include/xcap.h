@@ -9,7 +9,7 @@
 
 #include <invocation.h>
 
-errval_t xcap_export(struct invocation *inv);       /* KernelCmd_CapExport */
-errval_t xcap_import(struct invocation *inv);       /* KernelCmd_CapImport */
+errval_t xcap_export_invoke(struct invocation *inv);       /* KernelCmd_CapExport */
+errval_t xcap_import_invoke(struct invocation *inv);       /* KernelCmd_CapImport */
 
 #endif
