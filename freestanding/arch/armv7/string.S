@@ -151,8 +151,9 @@ memmove:
  * memset -- fill n bytes with the byte c.
  *   in:  r0 = dst, r1 = c, r2 = n
  *   out: r0 = dst
- * Bytes up to a word boundary, then as memcpy: 32-byte passes from 64
- * bytes on, 8-byte passes, and the last 0-7 bytes by the bits of n.
+ * Bytes up to a word boundary, then as memcpy: from COPY_BULK bytes on
+ * eight 44-byte stores a pass (set_bulk), 32-byte passes from 64 bytes
+ * on, 8-byte passes, and the last 0-7 bytes by the bits of n.
  */
     .global memset
     .type   memset, %function
@@ -170,6 +171,9 @@ memset:
     b       1b
 2:  cmp     r2, #64
     blo     set_small
+    cmp     r2, #COPY_BULK
+    bhs     set_bulk
+set_32:
     push    {r4-r9}
     mov     r4, r1
     mov     r5, r1
@@ -198,6 +202,47 @@ set_tail:                               @ r2 = bytes left - 8: bits 2:0
 set_done:
     mov     r0, r12
     bx      lr
+
+/*
+ * set_bulk -- memset's loop for large fills (picolibc's malloc clears
+ * every block it hands out: a large RPC payload's megabyte, docs/rpc.md
+ * section 3): eleven registers a store, as copy_bulk, 352 bytes in ten
+ * instructions -- 0.028 a byte against the 32-byte loop's 0.125.
+ *   in:  r0 = dst (word aligned), r1 = r3 = c in all four bytes,
+ *        r2 = n >= COPY_BULK, r12 = the return value
+ *   out: to set_32 with r2 = the 0..351 bytes left, r0 advanced, r1, r3
+ *        and r12 as they were; r4-r11 and lr as they were
+ */
+set_bulk:
+    push    {r4-r11, lr}
+    push    {r12}
+    mov     r4, r1
+    mov     r5, r1
+    mov     r6, r1
+    mov     r7, r1
+    mov     r8, r1
+    mov     r9, r1
+    mov     r10, r1
+    mov     r11, r1
+    mov     r12, r1
+    mov     lr, r1
+    sub     r2, r2, #BULK_PASS
+1:  stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    stm     r0!, {r3-r12, lr}
+    subs    r2, r2, #BULK_PASS
+    bhs     1b
+    add     r2, r2, #BULK_PASS          @ 0..351 bytes left
+    pop     {r12}
+    pop     {r4-r11, lr}
+    cmp     r2, #64
+    bhs     set_32
+    b       set_small
     .size   memset, . - memset
 
 /*
