@@ -8,8 +8,10 @@
  * instructions a byte.  The message paths copy and clear whole structures on every
  * call, so that dominated an RPC.  These move 32 bytes with one ldm/stm
  * pair when both pointers are word-aligned (the usual case: structures
- * and malloc'd buffers), then single words, then bytes.  Misaligned
- * copies go byte by byte: rare, and always correct.
+ * and malloc'd buffers) -- 44 with eleven registers from 512 bytes on, the
+ * bulk of a large RPC payload (copy_bulk, set_bulk) -- then single words,
+ * then bytes.  Misaligned copies go byte by byte: rare, and always
+ * correct.
  *
  * Linked before the C library, these definitions are the ones used.
  * All three follow the AAPCS: r0-r3 and r12 are scratch, r4-r11 are
