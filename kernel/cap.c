@@ -438,6 +438,34 @@ static errval_t delete_one(struct cte *cte)
     return SYS_ERR_OK;
 }
 
+/* Objects that are memory and nothing more: their destruction hands the
+ * range back to the parent (it is in the parent's range already) and has
+ * no work for the kernel beyond cap_hook_destroy. */
+static bool is_plain_memory(unsigned type)
+{
+    return type == ObjType_RAM || type == ObjType_Frame ||
+           type == ObjType_PhysAddr || type == ObjType_DevFrame;
+}
+
+/* What delete_one does, for the slots whose deletion adopts nothing, drains
+ * no CNode and stops no dispatcher (cap.h says which). */
+bool cap_delete_leaf(struct cte *cte)
+{
+    if (cte->cap.type == ObjType_Null || (cte->flags & CTE_HELD) ||
+        cte->map.table != 0) {
+        return false;
+    }
+    if (!mdb_has_copies(cte)) {
+        if (!is_plain_memory(cte->cap.type) || mdb_has_descendants(cte)) {
+            return false;
+        }
+        cap_hook_destroy(&cte->cap);    /* the last copy: as destroy_object */
+    }
+    mdb_remove(cte);
+    cte_clear(cte);
+    return true;
+}
+
 errval_t cap_delete(struct cte *cte)
 {
     errval_t err = delete_one(cte);

@@ -118,6 +118,37 @@ static errval_t invoke_delete_revoke(struct invocation *inv, bool revoke)
     return revoke ? cap_revoke(cte) : cap_delete(cte);
 }
 
+/*
+ * CNodeCmd_Delete without the general invocation path, for the deletes
+ * that destroy nothing (cap_delete_leaf): the one a receiver makes of
+ * every capability it drops.  The system call layer tries it first
+ * (syscall_delete_fast, kernel/syscall.c) for a delete whose addresses are
+ * both level 2 (libsys' cap_delete): the invoked capability must be a
+ * CNode with the rights cap_invoke_rights asks for, the slot must be in a
+ * CNode with the write right and hold a capability -- invoke_delete_revoke's
+ * checks.  Returns false, having changed nothing, where any check or
+ * cap_delete_leaf says no: the general path then does the delete or names
+ * the error, exactly as without this shortcut.
+ */
+bool cnode_delete_fast(const struct capability *root, capaddr_t invoked,
+                       capaddr_t addr)
+{
+    const struct capability *cnode;
+    const struct cte *cn = cap_slot_l2(root, invoked, &cnode);
+    if (cn == NULL || (cn->cap.type != ObjType_L1CNode && cn->cap.type != ObjType_L2CNode)) {
+        return false;
+    }
+    uint8_t need = cap_invoke_rights(cn->cap.type, CNodeCmd_Delete);
+    if ((cn->cap.rights & need) != need) {
+        return false;
+    }
+    struct cte *cte = cap_slot_l2(root, addr, &cnode);
+    if (cte == NULL || !(cnode->rights & CAPRIGHTS_WRITE)) {
+        return false;
+    }
+    return cap_delete_leaf(cte);
+}
+
 static errval_t invoke_identify(struct invocation *inv)
 {
     struct cte *cte;

@@ -246,6 +246,37 @@ static void sys_invoke(struct trap_frame *tf)
     tf->r[3] = inv.ret[2];
 }
 
+/*
+ * libsys' cap_delete (both addresses level 2) of a slot whose deletion
+ * destroys nothing -- a received capability dropped, a RAM copy given
+ * back: cnode_delete_fast does invoke_delete_revoke's checks and
+ * cap_delete_leaf the delete, without the invocation's general path
+ * (sys_invoke, cap_type_invoke, cnode_invoke, cap_delete) and without
+ * sched_exit: no dispatcher changed state and nothing was queued to reap,
+ * so sched_choose would keep the caller; only its TPIDRURO is loaded, as
+ * on every exit through C.  Anything else changes nothing here and takes
+ * the general path, which names every error as before.  Off in the kernel
+ * without the LMP fast path (CONFIG_NO_LMP_FASTPATH), so that the slow
+ * variant runs every delete the general way (docs/lmp.md, section 5).
+ */
+bool syscall_delete_fast(struct trap_frame *tf)
+{
+#ifdef CONFIG_NO_LMP_FASTPATH
+    (void)tf;
+    return false;
+#else
+    if (tf->r[0] != SYSW(SYS_INVOKE, CAP_LEVEL_L2, CNodeCmd_Delete) ||
+        tf->r[3] != CAP_LEVEL_L2 ||
+        !cnode_delete_fast(&dcb_current->cspace.cap, tf->r[1], tf->r[2])) {
+        return false;
+    }
+    tf->r[0] = SYS_ERR_OK;
+    tf->r[1] = tf->r[2] = tf->r[3] = 0;     /* no results, as sys_invoke */
+    cp15_write_tpidruro(dcb_current->shared->thread_pointer);
+    return true;
+#endif
+}
+
 void syscall_handle(struct trap_frame *tf)
 {
     uint32_t word = tf->r[0];

@@ -173,6 +173,30 @@ errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
 errval_t cap_lookup(const struct capability *root, capaddr_t addr,
                     unsigned level, struct cte **ret);
 
+/*
+ * The slot at a level-2 address, or NULL wherever cap_lookup_slot(root,
+ * addr, CAP_LEVEL_L2, ...) fails (the caller then asks it for the named
+ * error); *cnode = the L2 CNode capability that holds the slot.  The same
+ * two steps, inline, for the paths that run on every message: the delete
+ * shortcut (cnode_delete_fast) and lmp_fastpath.S, block 2, mirror
+ * cap_lookup_slot.  tests/host/test_caps.c checks that the two agree.
+ */
+static inline struct cte *cap_slot_l2(const struct capability *root, capaddr_t addr,
+                                      const struct capability **cnode)
+{
+    uint32_t i1 = CAPADDR_L1(addr), i2 = CAPADDR_L2(addr);
+
+    if (root->type != ObjType_L1CNode || i1 >= root->bytes / sizeof(struct cte)) {
+        return NULL;
+    }
+    const struct cte *l1 = (const struct cte *)cap_phys_to_kptr(root->base) + i1;
+    if (l1->cap.type != ObjType_L2CNode || i2 >= l1->cap.bytes / sizeof(struct cte)) {
+        return NULL;
+    }
+    *cnode = &l1->cap;
+    return (struct cte *)cap_phys_to_kptr(l1->cap.base) + i2;
+}
+
 /* The n-th slot of a CNode capability (L1CNode or L2CNode), or NULL if n
  * is past its end (slots: bytes / sizeof(struct cte)). */
 struct cte *cnode_slot(const struct capability *cnode, uint32_t n);
@@ -231,6 +255,20 @@ errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
  * cap_hook_held_deleted() first.
  */
 errval_t cap_delete(struct cte *cte);
+
+/*
+ * The delete that destroys nothing and moves nothing, and so needs none of
+ * cap_delete's general work: the slot holds a capability that is neither
+ * mapped nor CTE_HELD, and either another copy of its object remains (the
+ * common case: a capability received and dropped, whose sender keeps its
+ * own), or it is the last copy of a plain memory object (PhysAddr, RAM,
+ * Frame, DevFrame) with no descendants.  Then the slot leaves the MDB and
+ * is emptied (and such a memory object's cap_hook_destroy() is called, as
+ * cap_delete would).  Returns false, having changed nothing, for anything
+ * else: the caller must use cap_delete (cnode_delete_fast, kernel/cnode.c;
+ * docs/capabilities.md).
+ */
+bool cap_delete_leaf(struct cte *cte);
 
 /* Delete every copy of cte except cte itself, then every descendant.  If
  * cte itself lives in a CNode that one of its descendants destroys, it goes

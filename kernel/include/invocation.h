@@ -69,6 +69,10 @@ errval_t lookup_writable_slot(struct invocation *inv, uint32_t addr,
 /* Handlers, one per capability type that has invocations (their rows in
  * kernel/cap_hooks.c). */
 errval_t cnode_invoke(struct invocation *inv);       /* kernel/cnode.c */
+/* CNodeCmd_Delete of a slot whose deletion destroys nothing, before and
+ * without the general path; false: nothing changed (kernel/cnode.c). */
+bool cnode_delete_fast(const struct capability *root, capaddr_t invoked,
+                       capaddr_t addr);
 errval_t vnode_invoke(struct invocation *inv);       /* kernel/vnode.c */
 errval_t dispatcher_invoke(struct invocation *inv);  /* kernel/dispatch.c */
 errval_t kernel_invoke(struct invocation *inv);      /* kernel/syscall.c */

@@ -433,6 +433,24 @@ static void test_lookup(void **state)
     assert_int_equal(cap_lookup(&notroot, 0, 2, &c), SYS_ERR_CNODE_TYPE);
     notroot = l2->cap;      /* an L2 CNode is not a root */
     assert_int_equal(cap_lookup(&notroot, 0, 2, &c), SYS_ERR_CNODE_TYPE);
+    assert_null(cap_slot_l2(&notroot, 0, &cn));
+    /* The inline lookup of the shortcuts (cap_slot_l2) finds exactly the
+     * slots cap_lookup_slot finds at level 2, and fails where it fails. */
+    static const uint32_t l1s[] = { 0, 1, 5, 6, 7, 255, 256, 0xffffff };
+    const uint32_t l2s[] = { 0, 1, 7, n - 1, n, 255 };
+    for (unsigned i = 0; i < sizeof(l1s) / sizeof(l1s[0]); i++) {
+        for (unsigned j = 0; j < sizeof(l2s) / sizeof(l2s[0]); j++) {
+            capaddr_t a = CAPADDR(l1s[i], l2s[j]);
+            const struct capability *cn1 = NULL, *cn2 = NULL;
+            struct cte *c1 = NULL;
+            errval_t err = cap_lookup_slot(&root, a, 2, &c1, &cn1);
+            struct cte *c2 = cap_slot_l2(&root, a, &cn2);
+            assert_ptr_equal(c2, err_is_ok(err) ? c1 : NULL);
+            if (c2 != NULL) {
+                assert_ptr_equal(cn2, cn1);
+            }
+        }
+    }
 }
 
 /* ---- copy, mint, delete, revoke ------------------------------------------------ */
@@ -834,6 +852,85 @@ static void test_held_slots(void **state)
     assert_false(mdb_has_descendants(ram));
 }
 
+/*
+ * The delete shortcut (cap_delete_leaf) takes only the slots whose deletion
+ * adopts no descendants, drains no CNode, stops nothing and unmaps nothing:
+ * another copy remains, or it is the last copy of plain memory without
+ * descendants.  For every other slot it says no and changes nothing -- each
+ * refusal below is a deletion with relations the shortcut would get wrong.
+ */
+static void test_delete_leaf(void **state)
+{
+    (void)state;
+    static struct cte held;             /* as in a struct dcb */
+    /* RAM(sub, slot 1) -> Frame (slot 2), and a copy of the sub-RAM (3). */
+    assert_int_equal(cap_retype(ram, 0, ObjType_RAM, 0x10000, 1, &l2->cap, 1), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(1), 0x1000, ObjType_Frame, 4096, 1, &l2->cap, 2), SYS_ERR_OK);
+    assert_int_equal(cap_copy(slot(3), slot(1), CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    reset_counters();
+    /* A copy goes; the object and its descendant stay, the frame as deep. */
+    assert_true(cap_delete_leaf(slot(3)));
+    assert_int_equal(slot(3)->cap.type, ObjType_Null);
+    assert_int_equal(destroys, 0);
+    assert_int_equal(slot(2)->mdb.depth, 2u);
+    assert_true(mdb_has_descendants(slot(1)));
+    assert_true(mdb_check_invariants());
+    /* The last copy with a descendant: that needs the adoption. */
+    assert_false(cap_delete_leaf(slot(1)));
+    assert_int_equal(slot(1)->cap.type, ObjType_RAM);
+    assert_int_equal(slot(2)->mdb.depth, 2u);
+    assert_true(mdb_check_invariants());
+    assert_int_equal(cap_delete(slot(1)), SYS_ERR_OK);
+    assert_int_equal(slot(2)->mdb.depth, 1u);
+    /* Mapped: cap_delete must unmap it first.  Held: only revoke, with the hook. */
+    slot(2)->map.table = PHYS_BASE + 0x20000;
+    assert_false(cap_delete_leaf(slot(2)));
+    assert_int_equal(unmaps, 0);
+    slot(2)->map.table = 0;
+    assert_int_equal(cap_copy(&held, slot(2), CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    held.flags = CTE_HELD;
+    assert_false(cap_delete_leaf(&held));
+    assert_int_equal(held_deleted, 0);
+    assert_int_equal(held.cap.type, ObjType_Frame);
+    assert_true(cap_delete_leaf(slot(2)));              /* the held copy remains */
+    assert_int_equal(destroyed[ObjType_Frame], 0);
+    held.flags = 0;
+    assert_int_equal(cap_delete(&held), SYS_ERR_OK);
+    assert_int_equal(destroyed[ObjType_Frame], 1);
+    /* The last copy of plain memory without descendants: destroyed (the
+     * hook called) as cap_delete would. */
+    reset_counters();
+    assert_int_equal(cap_retype(ram, 0x10000, ObjType_Frame, 4096, 1, &l2->cap, 4), SYS_ERR_OK);
+    assert_true(cap_delete_leaf(slot(4)));
+    assert_int_equal(destroys, 1);
+    assert_int_equal(last_destroyed_type, ObjType_Frame);
+    /* Last copies of objects whose destruction is work: a CNode (drained),
+     * a dispatcher (stopped, reaped), a page table, an endpoint, an IRQ. */
+    reset_counters();
+    assert_int_equal(cap_retype(ram, 0x20000, ObjType_L2CNode, 0, 1, &l2->cap, 5), SYS_ERR_OK);
+    assert_int_equal(cap_retype(ram, 0x30000, ObjType_Dispatcher, 0, 1, &l2->cap, 6), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(6), 0, ObjType_EndPoint, 0, 1, &l2->cap, 7), SYS_ERR_OK);
+    assert_int_equal(cap_retype(ram, 0x40000, ObjType_VNode_ARM_l2, 0, 1, &l2->cap, 8), SYS_ERR_OK);
+    struct cte *irq = make_root(9, ObjType_IRQ, 0, 0, CAPRIGHTS_ALLRIGHTS);
+    static const unsigned refused[] = { 5, 6, 7, 8, 9, 10 /* empty */ };
+    for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        struct cte before = *slot(refused[i]);
+        assert_false(cap_delete_leaf(slot(refused[i])));
+        assert_memory_equal(slot(refused[i]), &before, sizeof(before));
+    }
+    assert_int_equal(destroys, 0);
+    assert_int_equal(irq->cap.type, ObjType_IRQ);
+    /* A copy of any of them goes and destroys nothing -- also the one that
+     * heads its group, with the endpoint after the group. */
+    assert_int_equal(cap_copy(slot(11), slot(6), CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    assert_true(cap_delete_leaf(slot(6)));
+    assert_int_equal(destroys, 0);
+    assert_true(mdb_check_invariants());
+    assert_ptr_equal(mdb_first_descendant(slot(11)), slot(7));
+    assert_false(cap_delete_leaf(slot(11)));            /* the last one now */
+    assert_true(mdb_check_invariants());
+}
+
 /* ---- the CNode invocations -------------------------------------------------------- */
 
 static errval_t invoke_on(struct cte *cte, unsigned method, uint32_t *ret, unsigned n, ...)
@@ -908,6 +1005,56 @@ static void test_invocations(void **state)
                             4096, 1, CAPADDR(0, 0), 1, 20), SYS_ERR_INSUFFICIENT_RIGHTS);
     assert_int_equal(invoke(CNodeCmd_Identify, r, 2, CAPADDR(0, 0), 0), SYS_ERR_OK);
     l2->cap.rights = CAPRIGHTS_ALLRIGHTS;
+}
+
+/*
+ * The system call side of the delete shortcut (cnode_delete_fast): it
+ * deletes only where the general invocation would succeed, and says no,
+ * changing nothing, wherever that path names an error -- or where the
+ * deletion needs cap_delete's general work.
+ */
+static void test_delete_fast(void **state)
+{
+    (void)state;
+    /* The invoked CNode must be found at level 2: a copy of ours in slot 20,
+     * and one with READ only in 21. */
+    assert_int_equal(cap_copy(slot(20), l2, CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    assert_int_equal(cap_copy(slot(21), l2, CAPRIGHTS_READ), SYS_ERR_OK);
+    assert_int_equal(cap_retype(ram, 0, ObjType_Frame, 4096, 1, &l2->cap, 5), SYS_ERR_OK);
+    assert_int_equal(cap_copy(slot(6), slot(5), CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    const capaddr_t cn = CAPADDR(0, 20);
+    struct cte before = *slot(6);
+    /* Each refusal, then what the general path answers to the same call. */
+    assert_false(cnode_delete_fast(&root, CAPADDR(0, 5), CAPADDR(0, 6)));    /* a Frame */
+    assert_false(cnode_delete_fast(&root, CAPADDR(0, 21), CAPADDR(0, 6)));   /* READ only */
+    assert_int_equal(cap_invoke_rights(ObjType_L2CNode, CNodeCmd_Delete), CAPRIGHTS_WRITE);
+    assert_false(cnode_delete_fast(&root, CAPADDR(0, 99), CAPADDR(0, 6)));   /* empty */
+    assert_false(cnode_delete_fast(&root, CAPADDR(9, 20), CAPADDR(0, 6)));   /* no CNode */
+    assert_false(cnode_delete_fast(&root, cn, CAPADDR(0, 99)));
+    assert_int_equal(invoke(CNodeCmd_Delete, NULL, 2, CAPADDR(0, 99), 2), SYS_ERR_CAP_NOT_FOUND);
+    assert_false(cnode_delete_fast(&root, cn, CAPADDR(9, 6)));
+    assert_int_equal(invoke(CNodeCmd_Delete, NULL, 2, CAPADDR(9, 6), 2), SYS_ERR_CNODE_NOT_FOUND);
+    assert_false(cnode_delete_fast(&root, cn, CAPADDR(256, 6)));
+    assert_int_equal(invoke(CNodeCmd_Delete, NULL, 2, CAPADDR(256, 6), 2),
+                     SYS_ERR_L1_INDEX_OUT_OF_RANGE);
+    l2->cap.rights = CAPRIGHTS_READ;    /* the slot's CNode without WRITE */
+    slot(20)->cap.rights = CAPRIGHTS_ALLRIGHTS;
+    assert_false(cnode_delete_fast(&root, cn, CAPADDR(0, 6)));
+    assert_int_equal(invoke(CNodeCmd_Delete, NULL, 2, CAPADDR(0, 6), 2),
+                     SYS_ERR_INSUFFICIENT_RIGHTS);
+    l2->cap.rights = CAPRIGHTS_ALLRIGHTS;
+    assert_memory_equal(slot(6), &before, sizeof(before));
+    /* The RAM itself has descendants: the general path's work. */
+    assert_false(cnode_delete_fast(&root, cn, CAPADDR(0, 0)));
+    assert_int_equal(ram->cap.type, ObjType_RAM);
+    /* A copy: deleted, as the invocation would. */
+    reset_counters();
+    assert_true(cnode_delete_fast(&root, cn, CAPADDR(0, 6)));
+    assert_int_equal(slot(6)->cap.type, ObjType_Null);
+    assert_int_equal(slot(5)->cap.type, ObjType_Frame);
+    assert_int_equal(destroys, 0);
+    assert_true(mdb_check_invariants());
+    assert_false(cnode_delete_fast(&root, cn, CAPADDR(0, 6)));    /* now empty */
 }
 
 /* The rights each invocation needs: every method of every type needs one
@@ -1432,7 +1579,10 @@ static void op_delete(void)
     if (s < 0 || is_root_slot(s)) {
         return;
     }
-    errval_t err = cap_delete(mslots[s].cte);
+    /* Half of them try the shortcut first, as the kernel does: the model
+     * then checks that it deleted only what it may, exactly as cap_delete. */
+    errval_t err = (rand() % 2 && cap_delete_leaf(mslots[s].cte)) ? SYS_ERR_OK
+                                                                 : cap_delete(mslots[s].cte);
     if (live(s)) {
         assert_int_equal(err, SYS_ERR_OK);
         model_delete(s);
@@ -1603,6 +1753,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_held_slots, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cross_export, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cross_import, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_leaf, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete_fast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invocations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invoke_rights, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_resize, setup, teardown),

@@ -54,6 +54,53 @@ KTEST(memcpy_every_alignment_and_length)
     KT_EXPECT_EQ(bad, 0);
 }
 
+/* Large aligned copies take copy_bulk (352-byte passes from 512 bytes
+ * on) and then the loops above for the rest: every length across the
+ * threshold and three bulk passes, each word of the result checked and
+ * the guard bytes on both sides untouched. */
+#define BULK_AREA   1408
+#define BULK_MAX    (BULK_AREA - 16)
+static uint8_t bsrc[BULK_AREA], bdst[BULK_AREA];
+
+KTEST(memcpy_bulk_lengths)
+{
+    unsigned bad = 0;
+    fill(bsrc, BULK_AREA, 3);
+    for (unsigned n = 440; n <= BULK_MAX; n++) {
+        for (unsigned i = 0; i < BULK_AREA; i++) {
+            bdst[i] = GUARD;
+        }
+        void *r = memcpy(&bdst[8], &bsrc[8], n);
+        bad += r != &bdst[8];
+        for (unsigned i = 0; i < BULK_AREA; i++) {
+            bool in = i >= 8 && i < 8 + n;
+            bad += bdst[i] != (in ? bsrc[i] : GUARD);
+        }
+    }
+    KT_EXPECT_EQ(bad, 0);
+}
+
+/* Large fills take set_bulk (352-byte passes from 512 bytes on), from
+ * every alignment of the start, then the loops below for the rest. */
+KTEST(memset_bulk_lengths)
+{
+    unsigned bad = 0;
+    for (unsigned d_o = 0; d_o < 4; d_o += 3) {
+        for (unsigned n = 440; n <= BULK_MAX - 4; n += 1 + 6 * d_o) {
+            for (unsigned i = 0; i < BULK_AREA; i++) {
+                bdst[i] = GUARD;
+            }
+            void *r = memset(&bdst[8 + d_o], 0x5a, n);
+            bad += r != &bdst[8 + d_o];
+            for (unsigned i = 0; i < BULK_AREA; i++) {
+                bool in = i >= 8 + d_o && i < 8 + d_o + n;
+                bad += bdst[i] != (in ? 0x5a : GUARD);
+            }
+        }
+    }
+    KT_EXPECT_EQ(bad, 0);
+}
+
 KTEST(memset_every_alignment_and_length)
 {
     unsigned bad = 0;

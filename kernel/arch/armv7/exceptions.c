@@ -172,6 +172,10 @@ static void kernel_fault(struct trap_frame *tf, unsigned type)
 
 void exception_dispatch(struct trap_frame *tf, unsigned type)
 {
+    /* Only user code makes system calls (svc_entry, vectors.S). */
+    if (type == EXC_SVC && syscall_delete_fast(tf)) {
+        return;                 /* done: nothing for sched_exit to decide */
+    }
     bool from_user = (tf->cpsr & MODE_MASK) == MODE_USR;
 
     if (type == EXC_UNDEF && (tf->cpsr & PSR_T)) {

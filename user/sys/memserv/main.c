@@ -63,7 +63,7 @@ struct client {
  * They are our memory until granted; MEM_STATS counts them free, and a
  * request that finds no memory empties them first (ready_drain).
  */
-#define READY_BATCH     16
+#define READY_BATCH     32      /* slot_alloc_run gives at most 32 */
 static struct {
     struct capref first;        /* page i: slot first.slot + i */
     uint32_t base;              /* page i: physical base + i * 4 KiB */
