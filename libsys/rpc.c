@@ -291,8 +291,8 @@ static void payload_clear(struct rpc_payload *p)
  * resp.  Everything else goes through the reassembler; a stale or foreign
  * message is dropped.
  */
-static errval_t recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq,
-                              struct rpc_payload *resp)
+static inline __attribute__((always_inline)) errval_t
+recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq, struct rpc_payload *resp)
 {
     uint32_t want = RPC_HDR(m, RPC_KIND_RESPONSE, 0, 0, seq) | RPC_HDR_LAST_BIT;
     struct lmp_recv_msg lm;
@@ -369,9 +369,145 @@ errval_t rpc_call(struct rpc_chan *rc, unsigned m,
     return err_is_fail(err) ? err : resp->err;
 }
 
+/*
+ * The answer of a scalar-only call that came the general way (a stale
+ * message before it, an error with no scalars, a frame kept from before):
+ * into w as rpc_call_fixed promises, or LIB_ERR_RPC_BAD_MESSAGE if it is
+ * not of the method's shape (what the generated unpack said before).
+ */
+static errval_t fixed_from_payload(errval_t err, struct rpc_payload *resp, uint32_t nresp,
+                                   uint32_t *w)
+{
+    if (err_is_ok(err) && (resp->nscalar != nresp || resp->len != 0)) {
+        err = LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    for (uint32_t i = 0; err_is_ok(err) && i < nresp; i++) {
+        w[RPC_FIRST_WORDS + 1 + i] = resp->scalar[i];
+    }
+    cap_destroy(resp->cap);             /* one nobody asked for */
+    rpc_payload_free(resp);
+    w[RPC_FIRST_WORDS] = err;
+    return err;
+}
+
+/* The same call through rpc_call, for a channel in any other state. */
+static errval_t call_fixed_general(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                   uint32_t nresp, uint32_t *w)
+{
+    struct rpc_payload req = { .nscalar = nreq }, resp;
+    for (uint32_t i = 0; i < nreq; i++) {
+        req.scalar[i] = w[RPC_FIRST_WORDS + i];
+    }
+    return fixed_from_payload(rpc_call(rc, m, &req, &resp), &resp, nresp, w);
+}
+
+/*
+ * One fixed-layout message from w (nw words, no capability): the send
+ * inline, as lmp_chan_send makes it -- every argument but the count is a
+ * constant here -- and only a failure out of line (send_fixed_failed:
+ * retried while the peer's ring is full, then named as send_error names
+ * it).
+ */
+static errval_t __attribute__((noinline))
+send_fixed_failed(struct rpc_chan *rc, errval_t err, uint32_t nw, const uint32_t *w)
+{
+    if (lmp_err_is_transient(err)) {
+        err = lmp_chan_send_tries(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, nw, w,
+                                  rc->send_tries);
+    }
+    return err_is_fail(err) ? send_error(err) : SYS_ERR_OK;
+}
+
+static inline errval_t send_words(struct rpc_chan *rc, uint32_t nw, const uint32_t *w)
+{
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, nw, w);
+    return err_is_ok(err) ? err : send_fixed_failed(rc, err, nw, w);
+}
+
+/*
+ * The response to (m, seq) with nresp scalars, as rpc_call_fixed did not
+ * find it in place: recv_response waits if nothing is there yet and takes
+ * everything else as it always has.  Returns a transport error; the
+ * server's is in w[RPC_FIRST_WORDS].
+ */
+static errval_t recv_fixed_general(struct rpc_chan *rc, unsigned m, uint16_t seq,
+                                   uint32_t nresp, uint32_t *w)
+{
+    struct rpc_payload resp;
+    payload_clear(&resp);
+    errval_t err = recv_response(rc, m, seq, &resp);
+    if (err_is_ok(err)) {
+        fixed_from_payload(resp.err, &resp, nresp, w);
+    }
+    return err;
+}
+
+errval_t rpc_call_fixed_rest(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t nreq,
+                             uint32_t nresp, errval_t err, uint32_t *w)
+{
+    if (err_is_fail(err)) {
+        err = send_fixed_failed(rc, err, RPC_FIRST_WORDS + nreq, w);
+    }
+    if (err_is_ok(err)) {
+        err = recv_fixed_general(rc, m, seq, nresp, w);
+    }
+    if (err == LIB_ERR_RPC_PEER_DEAD) {
+        rc->dead = true;
+    }
+    return err_is_fail(err) ? err : w[RPC_FIRST_WORDS];
+}
+
+errval_t rpc_call_fixed_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq, uint32_t nresp,
+                             uint32_t *w)
+{
+    if (rc == NULL || rc->dead) {
+        return LIB_ERR_RPC_PEER_DEAD;
+    }
+    if (!capref_is_null(rc->frame.cap)) {
+        return call_fixed_general(rc, m, nreq, nresp, w);   /* rpc_send releases it */
+    }
+    bool locked = call_lock(rc);
+    uint16_t seq = ++rc->seq;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
+                                 RPC_FIRST_WORDS + nreq, w);
+    err = rpc_call_fixed_rest(rc, m, seq, nreq, nresp, err, w);
+    if (locked) {
+        thread_mutex_unlock(&rc->call_lock);
+    }
+    return err;
+}
+
 /* ---- server ---------------------------------------------------------------------- */
 
 static void rpc_recv_event(void *arg);
+static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, int n,
+                               uint32_t *w);
+
+/* A scalar-only request that came the general way (one that wraps past
+ * the end of the ring, say) goes to the typed handlers too, as
+ * serve_in_place would have sent it.  True: served. */
+static inline bool serve_typed(struct rpc_chan *rc, uint8_t m, uint16_t seq,
+                               struct rpc_payload *req)
+{
+    uint32_t w[LMP_MSG_WORDS];
+    if (req->len != 0 || rc->fixed_dispatch == NULL || !capref_is_null(req->cap) ||
+        req->nscalar > RPC_MAX_SCALARS) {
+        return false;
+    }
+    rc->cur_seq = seq;
+    rc->cur_method = m;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, req->nscalar, seq) | RPC_HDR_LAST_BIT;
+    for (uint32_t i = 0; i < req->nscalar; i++) {
+        w[RPC_FIRST_WORDS + i] = req->scalar[i];
+    }
+    int n = rc->fixed_dispatch(rc, rc->fixed_handlers, w, w);
+    if (n >= 0 && w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
+        reply_fixed(rc, m, seq, n, w);
+    }
+    return n >= 0;
+}
 
 /*
  * One request (method m, sequence number seq): its handler, then the
@@ -425,7 +561,9 @@ static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct
     if (!rc->rx.active && fixed_layout(lm, RPC_HDR(0, 3, 1, 0, 0) | RPC_HDR_LAST_BIT,
                                        RPC_HDR(0, RPC_KIND_REQUEST, 0, 0, 0) | RPC_HDR_LAST_BIT)) {
         take_fixed(lm, 0, c, &req);
-        serve_one(rc, RPC_HDR_METHOD(lm->words[0]), RPC_HDR_SEQ(lm->words[0]), &req);
+        if (!serve_typed(rc, RPC_HDR_METHOD(lm->words[0]), RPC_HDR_SEQ(lm->words[0]), &req)) {
+            serve_one(rc, RPC_HDR_METHOD(lm->words[0]), RPC_HDR_SEQ(lm->words[0]), &req);
+        }
         return true;
     }
     errval_t err = rx_feed(rc, lm, c, &msg, &cap);
@@ -435,10 +573,110 @@ static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct
     }
     if (msg != NULL && msg->kind == RPC_KIND_REQUEST) {
         msg_to_payload(msg, cap, 0, &req);
-        serve_one(rc, msg->method, msg->seq, &req);
+        if (!serve_typed(rc, msg->method, msg->seq, &req)) {
+            serve_one(rc, msg->method, msg->seq, &req);
+        }
     } else if (msg != NULL) {
         free(msg->bytes);
         cap_destroy(cap);
+    }
+    return true;
+}
+
+/* The answer of a typed handler through rpc_reply: to a dead channel
+ * (nothing is sent) or one that keeps a frame (rpc_send releases it). */
+static void __attribute__((noinline))
+reply_fixed_general(struct rpc_chan *rc, unsigned m, uint16_t seq, int n, uint32_t *w)
+{
+    struct rpc_payload resp = { .nscalar = n, .err = w[RPC_FIRST_WORDS] };
+    for (int i = 0; i < n; i++) {
+        resp.scalar[i] = w[RPC_FIRST_WORDS + 1 + i];
+    }
+    rpc_reply(rc, m, seq, &resp);
+}
+
+/* A fixed answer that could not be sent: handled as rpc_reply does. */
+static void __attribute__((noinline))
+reply_fixed_failed(struct rpc_chan *rc, unsigned m, uint16_t seq, errval_t err)
+{
+    if (err == LIB_ERR_RPC_PEER_STUCK) {
+        rpc_chan_drop(rc);              /* it does not take its answers */
+    } else if (err != LIB_ERR_RPC_PEER_DEAD) {
+        rpc_send(rc, m, RPC_KIND_RESPONSE, seq, &(struct rpc_payload){ .err = err });
+    }
+}
+
+/* The answer of a typed handler (w[RPC_FIRST_WORDS] its error, n scalars
+ * after it), sent from w as it stands. */
+static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, int n,
+                               uint32_t *w)
+{
+    if (rc->dead || !capref_is_null(rc->frame.cap)) {
+        reply_fixed_general(rc, m, seq, n, w);
+        return;
+    }
+    w[0] = RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + n, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = send_words(rc, RPC_FIRST_WORDS + 1 + n, w);
+    if (err_is_fail(err)) {
+        reply_fixed_failed(rc, m, seq, err);
+    }
+}
+
+/* A fixed-layout request in the ring (in) without a typed handler: to
+ * serve_one, in a struct rpc_payload, after giving its space back. */
+static void __attribute__((noinline))
+serve_fixed_payload(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t nscalar,
+                    const uint32_t *in)
+{
+    struct rpc_payload req;             /* every field set (no memset: hot) */
+    for (uint32_t i = 0; i < nscalar; i++) {
+        req.scalar[i] = in[RPC_FIRST_WORDS + i];
+    }
+    lmp_chan_consume(&rc->lc, RPC_FIRST_WORDS + nscalar);
+    req.nscalar = nscalar;
+    req.bytes = NULL;
+    req.len = 0;
+    req.cap = NULL_CAP;
+    req.err = SYS_ERR_OK;
+    serve_one(rc, m, seq, &req);
+}
+
+/*
+ * A fixed-layout request read in place (lmp_chan_peek), the common case
+ * of a server: the same test as serve_lmp's, made on the ring's words.  A
+ * method with a typed handler (rpc_serve_fixed) is served from those very
+ * words, and its answer goes out from w -- no lmp_recv_msg, no struct
+ * rpc_payload either way; its space in the ring is given back once the
+ * dispatch has read it.  Any other method goes to serve_one as before.
+ * False: the next message is not such a request (or there is none), and
+ * nothing was taken.
+ */
+static inline bool serve_in_place(struct rpc_chan *rc)
+{
+    uint32_t len, w[LMP_MSG_WORDS];
+    const uint32_t *in = rc->rx.active ? NULL : lmp_chan_peek(&rc->lc, &len);
+    if (in == NULL) {
+        return false;                   /* (fragments to come: not even a look) */
+    }
+    uint32_t h = in[0];
+    if ((h & (RPC_HDR(0, 3, 1, 0, 0) | RPC_HDR_LAST_BIT)) !=
+            (RPC_HDR(0, RPC_KIND_REQUEST, 0, 0, 0) | RPC_HDR_LAST_BIT) ||
+        len != RPC_FIRST_WORDS + RPC_HDR_NSCALAR(h) || in[1] != 0) {
+        return false;
+    }
+    unsigned m = RPC_HDR_METHOD(h);
+    uint16_t seq = RPC_HDR_SEQ(h);
+    rc->cur_seq = seq;
+    rc->cur_method = m;
+    int n = rc->fixed_dispatch ? rc->fixed_dispatch(rc, rc->fixed_handlers, in, w) : -1;
+    if (n < 0) {
+        serve_fixed_payload(rc, m, seq, len - RPC_FIRST_WORDS, in);
+        return true;                    /* (it gave the space back) */
+    }
+    lmp_chan_consume(&rc->lc, len);
+    if (w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
+        reply_fixed(rc, m, seq, n, w);
     }
     return true;
 }
@@ -450,6 +688,12 @@ static void rpc_recv_event(void *arg)
     struct capref c;
 
     for (;;) {
+        if (serve_in_place(rc)) {
+            if (rc->dead) {
+                break;          /* dropped (rpc_chan_drop) */
+            }
+            continue;
+        }
         errval_t err = lmp_chan_recv(&rc->lc, &lm, &c);
         if (err_is_fail(err)) {
             if (err != LIB_ERR_LMP_NO_MESSAGE) {
@@ -464,6 +708,13 @@ static void rpc_recv_event(void *arg)
     if (!rc->dead) {
         lmp_chan_register_recv(&rc->lc, rc->ws, MKCLOSURE(rpc_recv_event, rc));
     }
+}
+
+void rpc_serve_fixed(struct rpc_chan *rc, rpc_fixed_dispatch_fn *dispatch,
+                     const void *handlers)
+{
+    rc->fixed_dispatch = dispatch;
+    rc->fixed_handlers = handlers;
 }
 
 errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
@@ -529,6 +780,15 @@ void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req,
     req->bytes = NULL;
 }
 
+/* PING, for any server's typed handlers (struct rpc_<NAME>_fixed_handlers):
+ * the scalar comes back. */
+errval_t rpc_handle_ping(struct rpc_chan *rc, uint32_t value, uint32_t *echo)
+{
+    (void)rc;
+    *echo = value;
+    return SYS_ERR_OK;
+}
+
 /* ---- binding to a server's public endpoint ---------------------------------------- */
 
 /*
@@ -564,6 +824,7 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
     }
     rc->on_bind = listener->on_bind;
     rpc_serve(rc, listener->handlers, listener->num_handlers, listener->ws);
+    rpc_serve_fixed(rc, listener->fixed_dispatch, listener->fixed_handlers);
     rpc_reasm_limit(&rc->rx, listener->rx.max_inline, listener->rx.max_bytes);
     struct rpc_payload ok = { .cap = rc->lc.local_cap };
     rpc_send(rc, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &ok);

@@ -65,6 +65,7 @@ static void h_new_client(struct rpc_chan *ctl, struct rpc_payload *req,
         svc->client_new(&c->chan);
     }
     rpc_serve(&c->chan, svc->handlers, svc->num_handlers, svc->ws);
+    rpc_serve_fixed(&c->chan, svc->fixed_dispatch, svc->fixed_handlers);
     limit_requests(svc, &c->chan);
     c->next = svc->clients;
     svc->clients = c;

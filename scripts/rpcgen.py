@@ -5,7 +5,11 @@
 
 For IDL = .../NAME.idl, writes OUTDIR/if/NAME.h (the method numbers, and per
 method: request and response structs, their pack/unpack functions, a reply
-function for deferred answers, the client stub) and OUTDIR/if/NAME.c.
+function for deferred answers, the client stub) and OUTDIR/if/NAME.c.  A
+method with scalars only both ways (is_fixed) gets a client stub that puts
+its arguments straight into the words of the LMP message (rpc_call_fixed),
+and a field in struct rpc_NAME_fixed_handlers, the typed handlers that the
+generated rpc_NAME_fixed_dispatch calls (docs/rpc.md, sections 2 and 3).
 Without BASE_IDL the methods are numbered from 0: that is the set every
 interface shares (libsys/if/base.idl: BIND, ECHO, the service-control
 methods).  With it, they are numbered after the shared set, so one
@@ -160,6 +164,22 @@ def out_arg(p):
     return C_ARGS[p.kind][1].format(n=p.name)
 
 
+def is_fixed(m):
+    """A method whose request and response are scalars only (no strings,
+    buffers or capability): one LMP message each way in the fixed layout,
+    so its client stub writes the arguments straight into the message's
+    words (rpc_call_fixed) and a server may serve it with a typed handler
+    (the fixed dispatch) -- docs/rpc.md, sections 2 and 3."""
+    return (not m.raw and not m.notify and m.client is not None and
+            all(p.kind in SCALAR_TYPES for p in m.req + (m.resp or [])))
+
+
+def typed_proto(m, name):
+    """The typed handler's declaration, as a field of the handlers struct."""
+    args = ['struct rpc_chan *rc'] + [in_arg(p) for p in m.req] + [out_arg(p) for p in m.resp or []]
+    return 'errval_t (*%s)(%s);' % (name, ', '.join(args))
+
+
 def client_proto(m):
     if m.raw:
         return ('errval_t %s(struct rpc_chan *rc, const struct rpc_payload *req,\n'
@@ -187,7 +207,26 @@ def gen_methods(methods, name, base):
     return out + ['    RPC_%s_COUNT' % name.upper(), '};', '']
 
 
-def gen_h(methods, idl, name, base):
+def gen_fixed_h(fixed, name):
+    """The server's typed handlers of the scalar-only methods (the shared
+    ones too) and the dispatch that calls them."""
+    if not fixed:
+        return []
+    out = ['/* ---- server: typed handlers of the scalar-only methods ----',
+           ' * Each gets the request\'s scalars and fills in the response\'s; what it',
+           ' * returns is the error the caller gets (LIB_ERR_RPC_DEFERRED: answer later',
+           ' * with rpc_<method>_reply).  rpc_serve_fixed(rc, rpc_%s_fixed_dispatch, &h)' % name,
+           ' * serves them before the handler table; a NULL field: through the table. */',
+           'struct rpc_%s_fixed_handlers {' % name]
+    for m in fixed:
+        out.append('    ' + typed_proto(m, m.name.lower()))
+    out += ['};',
+            'int rpc_%s_fixed_dispatch(struct rpc_chan *rc, const void *handlers,' % name,
+            '    const uint32_t *in, uint32_t out[LMP_MSG_WORDS]);', '']
+    return out
+
+
+def gen_h(methods, idl, name, base, shared=()):
     guard = 'IF_%s_H' % name.upper()
     out = [HEADER % idl,
            '/* see docs/rpc.md for how to use each part. */',
@@ -209,6 +248,7 @@ def gen_h(methods, idl, name, base):
         if m.client:
             out.append(client_proto(m) + ';')
         out.append('')
+    out += gen_fixed_h([m for m in list(shared) + methods if is_fixed(m)], name)
     out += ['#endif', '']
     return '\n'.join(out)
 
@@ -286,7 +326,70 @@ def gen_reply(m):
             '}', '']
 
 
+def gen_client_fixed(m):
+    """A scalar-only method's stub: the arguments go straight into the
+    words of the LMP message, the answer comes back in them."""
+    out = [client_proto(m), '{',
+           '    uint32_t w[LMP_MSG_WORDS];          /* the message itself (rpc_call_fixed) */']
+    for i, x in enumerate(m.req):
+        out.append('    w[RPC_FIRST_WORDS + %d] = (uint32_t)%s;' % (i, x.name))
+    resp = m.resp or []
+    out.append('    errval_t err = rpc_call_fixed(rc, RPC_%s, %d, %d, w);'
+               % (m.name, len(m.req), len(resp)))
+    if resp:
+        out.append('    if (err_is_ok(err)) {')
+        for i, x in enumerate(resp):
+            out += ['        if (%s) {' % x.name,
+                    '            *%s = (%s)w[RPC_FIRST_WORDS + %d];' % (x.name, SCALAR_TYPES[x.kind], i + 1),
+                    '        }']
+        out.append('    }')
+    return out + ['    return err;', '}', '']
+
+
+def gen_fixed_dispatch(fixed, name):
+    """The server's dispatch of the scalar-only methods: one case a method,
+    which checks the scalar count, calls the typed handler with the
+    request's scalars (read from in, where the message lies) and puts its
+    error and answer into out."""
+    if not fixed:
+        return []
+    out = ['/* ---- the dispatch of the typed handlers (sys/rpc.h, rpc_fixed_dispatch_fn) ---- */',
+           '',
+           'int rpc_%s_fixed_dispatch(struct rpc_chan *rc, const void *handlers,' % name,
+           '    const uint32_t *in, uint32_t out[LMP_MSG_WORDS])',
+           '{',
+           '    const struct rpc_%s_fixed_handlers *h = handlers;' % name,
+           '    const uint32_t *arg = &in[RPC_FIRST_WORDS];     /* the request\'s scalars */',
+           '    uint32_t *res = &out[RPC_FIRST_WORDS];          /* the error, the answer\'s */',
+           '    uint32_t n = RPC_HDR_NSCALAR(in[0]);',
+           '    switch (RPC_HDR_METHOD(in[0])) {']
+    for m in fixed:
+        field_name = m.name.lower()
+        resp = m.resp or []
+        out.append('    case RPC_%s: {' % m.name)
+        for x in resp:
+            out.append('        %s out_%s = 0;' % (SCALAR_TYPES[x.kind], x.name))
+        out += ['        if (h->%s == NULL) {' % field_name,
+                '            return -1;                  /* served by the handler table */',
+                '        }',
+                '        if (n != %d) {' % len(m.req),
+                '            res[0] = LIB_ERR_RPC_BAD_MESSAGE;',
+                '            return 0;',
+                '        }']
+        args = ['rc'] + ['(%s)arg[%d]' % (SCALAR_TYPES[x.kind], i) for i, x in enumerate(m.req)]
+        args += ['&out_' + x.name for x in resp]
+        out.append('        res[0] = h->%s(%s);' % (field_name, ', '.join(args)))
+        for i, x in enumerate(resp):
+            out.append('        res[%d] = (uint32_t)out_%s;' % (i + 1, x.name))
+        out += ['        return %d;' % len(resp), '    }']
+    out += ['    default:', '        (void)rc;', '        (void)arg;', '        (void)res;',
+            '        (void)n;', '        return -1;', '    }', '}', '']
+    return out
+
+
 def gen_client(m):
+    if is_fixed(m):
+        return gen_client_fixed(m)
     out = [client_proto(m), '{']
     if m.raw:
         return out + ['    return rpc_call(rc, RPC_%s, req, resp);' % m.name, '}', '']
@@ -343,7 +446,7 @@ def gen_client(m):
     return out + ['    return err;', '}', '']
 
 
-def gen_c(methods, idl, name):
+def gen_c(methods, idl, name, shared=()):
     out = [HEADER % idl, '#include <stdbool.h>', '#include <stdlib.h>', '#include <string.h>',
            '#include <sys/rpc.h>', '#include <if/%s.h>' % name, '']
     for m in methods:
@@ -356,6 +459,7 @@ def gen_c(methods, idl, name):
             out += gen_reply(m)
         if m.client:
             out += gen_client(m)
+    out += gen_fixed_dispatch([m for m in list(shared) + methods if is_fixed(m)], name)
     return '\n'.join(out)
 
 
@@ -387,8 +491,8 @@ def main():
     except IdlError as e:
         print('%s: %s' % (idl, e), file=sys.stderr)
         return 1
-    write(os.path.join(outdir, 'if', name + '.h'), gen_h(methods, idl, name, base))
-    write(os.path.join(outdir, 'if', name + '.c'), gen_c(methods, idl, name))
+    write(os.path.join(outdir, 'if', name + '.h'), gen_h(methods, idl, name, base, shared))
+    write(os.path.join(outdir, 'if', name + '.c'), gen_c(methods, idl, name, shared))
     return 0
 
 

@@ -104,6 +104,18 @@ static inline errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *m
     return lmp_endpoint_recv(lc->endpoint, msg, cap);
 }
 
+/* The next message in place, and giving its space back
+ * (lmp_endpoint_peek, lmp_endpoint_consume). */
+static inline const uint32_t *lmp_chan_peek(struct lmp_chan *lc, uint32_t *len)
+{
+    return lmp_endpoint_peek(lc->endpoint, len);
+}
+
+static inline void lmp_chan_consume(struct lmp_chan *lc, uint32_t len)
+{
+    lmp_endpoint_consume(lc->endpoint, len);
+}
+
 static inline bool lmp_chan_can_recv(struct lmp_chan *lc)
 {
     return lmp_endpoint_has_message(lc->endpoint);

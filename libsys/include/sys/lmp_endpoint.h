@@ -85,6 +85,39 @@ static inline errval_t lmp_endpoint_recv(struct lmp_endpoint *ep,
     return SYS_ERR_OK;
 }
 
+/*
+ * Reading in place, for the RPC layer's fixed layout (docs/rpc.md,
+ * section 3): lmp_endpoint_peek returns where the next message's words lie
+ * in the ring, and its length in *len, without copying them -- if there is
+ * one and it is of the common kind (no capability, not wrapping past the
+ * end of the ring); else NULL, and lmp_endpoint_recv takes whatever there
+ * is.  The words stay valid until lmp_endpoint_consume(ep, *len) hands
+ * their space back to the kernel (after the caller has read them: the
+ * barrier keeps the compiler from moving the store earlier).
+ */
+static inline const uint32_t *lmp_endpoint_peek(struct lmp_endpoint *ep, uint32_t *len)
+{
+    struct lmp_endpoint_kern *k = ep->kern;
+    uint32_t c = k->consumed;
+    if (k->delivered == c) {
+        return NULL;
+    }
+    uint32_t at = c & ep->ring_mask;
+    uint32_t n = k->buf[at];            /* the header: no cap bit, <= 10 */
+    if (n > LMP_MSG_WORDS || at + n > ep->ring_mask) {
+        return NULL;
+    }
+    *len = n;
+    return &k->buf[at + 1];
+}
+
+static inline void lmp_endpoint_consume(struct lmp_endpoint *ep, uint32_t len)
+{
+    struct lmp_endpoint_kern *k = ep->kern;
+    __asm__ volatile("" ::: "memory");
+    k->consumed += 1 + len;
+}
+
 bool lmp_endpoint_has_message(struct lmp_endpoint *ep);
 /* Block the calling thread until a message is waiting. */
 void lmp_endpoint_wait(struct lmp_endpoint *ep);

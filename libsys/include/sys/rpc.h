@@ -44,6 +44,20 @@ extern uint32_t rpc_frame_threshold;
 struct rpc_chan;
 typedef void (*rpc_handler_fn)(struct rpc_chan *rc, struct rpc_payload *req,
                                struct rpc_payload *resp);
+/*
+ * The generated server dispatch of an interface's scalar-only methods
+ * (rpc_<NAME>_fixed_dispatch, scripts/rpcgen.py; docs/rpc.md, section 2):
+ * in is one fixed-layout request (in[0] its header, its scalars from
+ * in[RPC_FIRST_WORDS] on), read where it lies -- in the ring, as a rule;
+ * it calls the typed handler in `handlers` (a struct
+ * rpc_<NAME>_fixed_handlers) and leaves the server's error in
+ * out[RPC_FIRST_WORDS], the response's scalars after it (in and out may
+ * be the same words).  Returns how many scalars the response has, or -1:
+ * no typed handler for this method -- the request then goes to the
+ * handler table.
+ */
+typedef int rpc_fixed_dispatch_fn(struct rpc_chan *rc, const void *handlers,
+                                  const uint32_t *in, uint32_t out[LMP_MSG_WORDS]);
 
 struct rpc_chan {
     struct lmp_chan lc;
@@ -67,6 +81,10 @@ struct rpc_chan {
     void *st;                       /* the server's per-client state */
     uint32_t send_tries;            /* per LMP message; 0: no limit */
     bool dead;                      /* peer gone, or dropped by the server */
+    /* server side: typed handlers of scalar-only methods, or NULL
+     * (rpc_serve_fixed) */
+    rpc_fixed_dispatch_fn *fixed_dispatch;
+    const void *fixed_handlers;
 };
 
 /* Client and server both start from an accepted channel. */
@@ -92,6 +110,13 @@ errval_t rpc_call(struct rpc_chan *rc, unsigned m,
  * req->cap to NULL_CAP) is deleted once the request is answered. */
 errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
                    unsigned num_handlers, struct waitset *ws);
+/* Server: serve rc's scalar-only requests with typed handlers first --
+ * handlers is a struct rpc_<NAME>_fixed_handlers, dispatch the generated
+ * rpc_<NAME>_fixed_dispatch (docs/rpc.md, section 2); a method whose
+ * handler there is NULL goes to the table of rpc_serve as before.  A
+ * listener's channels made by rpc_handle_bind inherit it. */
+void rpc_serve_fixed(struct rpc_chan *rc, rpc_fixed_dispatch_fn *dispatch,
+                     const void *handlers);
 /* A handler that cannot answer yet sets resp->err = LIB_ERR_RPC_DEFERRED,
  * keeps rc->cur_method and rc->cur_seq, and answers later with this.
  * A client that does not take its answer (LIB_ERR_RPC_PEER_STUCK) is
@@ -105,6 +130,9 @@ void rpc_chan_drop(struct rpc_chan *rc);
 /* The RPC_ECHO handler: answers with the request's scalars and bytes. */
 void rpc_handle_echo(struct rpc_chan *rc, struct rpc_payload *req,
                      struct rpc_payload *resp);
+/* The typed PING handler (.ping of a struct rpc_<NAME>_fixed_handlers):
+ * answers with the request's scalar. */
+errval_t rpc_handle_ping(struct rpc_chan *rc, uint32_t value, uint32_t *echo);
 /* The BIND handler of a listening (public) channel. */
 void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
                      struct rpc_payload *resp);
@@ -112,6 +140,58 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
 errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
                   uint16_t seq, const struct rpc_payload *p);
 void rpc_payload_free(struct rpc_payload *p);
+
+/* ---- the fixed layout's call (generated stubs; docs/rpc.md, section 3) ---- */
+
+/* rpc_call_fixed's ways out of line: a channel that is dead, has a
+ * message half received, keeps a frame from a large message, or may have
+ * other callers (the lock) -- _slow makes the whole call; a failed send,
+ * or an answer not found in place -- _rest finishes the call rpc_call_fixed
+ * began (send error err, sequence number seq). */
+errval_t rpc_call_fixed_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq, uint32_t nresp,
+                             uint32_t *w);
+errval_t rpc_call_fixed_rest(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t nreq,
+                             uint32_t nresp, errval_t err, uint32_t *w);
+
+/*
+ * The call of a generated stub whose method has scalars only both ways:
+ * the request's nreq scalars are in w[RPC_FIRST_WORDS] on; the answer
+ * leaves the server's error in w[RPC_FIRST_WORDS] and its nresp scalars
+ * after it.  Returns a transport error, LIB_ERR_RPC_BAD_MESSAGE for an
+ * answer that is not of the method's shape, else the server's error.
+ *
+ * The words are the LMP message itself: no struct rpc_payload, no
+ * lmp_recv_msg.  The answer is read in place in our ring (lmp_chan_peek)
+ * and recognised by comparing its words with exactly the ones expected --
+ * the header (method, RESPONSE, scalar count, seq, LAST, not LARGE), the
+ * length word 0, the LMP length.  Inline, so that in each stub m, nreq and
+ * nresp are constants: the header is mostly a constant and the copies are
+ * unrolled.  Everything else is out of line, above.
+ */
+static inline errval_t rpc_call_fixed(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                      uint32_t nresp, uint32_t w[LMP_MSG_WORDS])
+{
+    if (rc == NULL || rc->dead || rc->rx.active || !capref_is_null(rc->frame.cap) ||
+        thread_count() > 1) {
+        return rpc_call_fixed_slow(rc, m, nreq, nresp, w);
+    }
+    uint16_t seq = ++rc->seq;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
+                                 RPC_FIRST_WORDS + nreq, w);
+    uint32_t len;
+    const uint32_t *in = lmp_chan_peek(&rc->lc, &len);
+    if (err_is_fail(err) || in == NULL || len != RPC_FIRST_WORDS + 1 + nresp || in[1] != 0 ||
+        in[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
+        return rpc_call_fixed_rest(rc, m, seq, nreq, nresp, err, w);
+    }
+    for (uint32_t i = 0; i <= nresp; i++) {
+        w[RPC_FIRST_WORDS + i] = in[RPC_FIRST_WORDS + i];
+    }
+    lmp_chan_consume(&rc->lc, len);
+    return w[RPC_FIRST_WORDS];
+}
 
 /* ---- the well-known channels of a domain (libsys/rpc_client.c) ------ */
 

@@ -40,6 +40,11 @@ struct rpc_service {
     const char *name;                   /* what clients rpc_connect to */
     const rpc_handler_fn *handlers;     /* the methods clients may call */
     unsigned num_handlers;              /* its length: RPC_<INTERFACE>_COUNT */
+    /* Typed handlers of scalar-only methods, served before the table, or
+     * NULL: a struct rpc_<INTERFACE>_fixed_handlers and the generated
+     * rpc_<INTERFACE>_fixed_dispatch (rpc_serve_fixed, docs/rpc.md). */
+    rpc_fixed_dispatch_fn *fixed_dispatch;
+    const void *fixed_handlers;
     /* Methods only init may call, or NULL; NEW_CLIENT and DOMAIN_DIED are
      * libsys' own (a table of at least RPC_BASE_COUNT entries is made). */
     const rpc_handler_fn *control;

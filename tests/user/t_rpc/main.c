@@ -7,7 +7,8 @@
  *                      more byte, 4 KiB and 1 MiB (and random lengths),
  *                      checked byte for byte; two threads on one channel
  *   t_rpc stress N     N calls to the "rpctest" service with sequence
- *                      numbers (t_rpcsrv checks them on its side)
+ *                      numbers, ECHO and PING in turn (t_rpcsrv checks them
+ *                      on its side); then the fixed layout's odd cases
  *   t_rpc die          sends the first half of a request to "rpctest",
  *                      takes memory from the memory server, and faults
  *   t_rpc die-reply    sends more requests than its buffer holds answers
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/rpc.h>
+#include <rpctest.h>
 #include <systest.h>
 #include <if/init.h>
 #include <if/memserv.h>
@@ -310,6 +312,57 @@ static int api(void)
     return 0;
 }
 
+/* Threads pinging one channel: the generated stub takes the channel's
+ * lock as rpc_call does, and each answer reaches its caller. */
+static int same_channel_pinger(void *arg)
+{
+    struct rpc_chan *rc = arg;
+    int bad = 0;
+    for (uint32_t i = 0; i < CALLS_PER_THREAD; i++) {
+        uint32_t v = RPCTEST_PING_UNCOUNTED | (uint32_t)thread_count() << 16 | i, echo = 0;
+        bad += rpc_ping(rc, v, &echo) != SYS_ERR_OK || echo != v;
+    }
+    return bad;
+}
+
+/*
+ * The fixed layout (docs/rpc.md, section 3) where it leaves the common
+ * case: an error with the answer, a deferred answer, a request and an
+ * answer of the wrong shape, an error that comes without scalars, a
+ * channel that keeps a frame from a large message, two threads.
+ */
+static void fixed_layout(struct rpc_chan *rc)
+{
+    uint32_t v = 0;
+    size_t a, b, c;
+    TEST_ERR(rpc_ping(rc, RPCTEST_PING_REFUSE, &v), LIB_ERR_NOT_IMPLEMENTED);
+    TEST_ERR(rpc_ping(rc, RPCTEST_PING_LATER, &v), SYS_ERR_OK);
+    test_report(v == RPCTEST_PING_LATER + 1, "a deferred PING answered by rpc_ping_reply");
+    struct rpc_payload req = { .nscalar = 2 }, resp;
+    TEST_ERR(rpc_call(rc, RPC_PING, &req, &resp), LIB_ERR_RPC_BAD_MESSAGE);
+    rpc_payload_free(&resp);
+    TEST_ERR(rpc_mem_info(rc, &a, &b, &c), LIB_ERR_RPC_BAD_MESSAGE);
+    TEST_ERR(rpc_ping(get_memserv_rpc(), 1, &v), LIB_ERR_RPC_UNKNOWN_METHOD);
+    /* A large echo leaves a frame kept on both sides: the next fixed call
+     * and its answer go the general way, and release it. */
+    static uint8_t big[2 * RPC_FRAME_THRESHOLD_DEFAULT];
+    req = (struct rpc_payload){ .nscalar = 0, .bytes = big, .len = sizeof(big) };
+    TEST_ERR(rpc_echo(rc, &req, &resp), SYS_ERR_OK);
+    rpc_payload_free(&resp);
+    v = 0;
+    TEST_ERR(rpc_ping(rc, RPCTEST_PING_UNCOUNTED | 5, &v), SYS_ERR_OK);
+    TEST_ERR(rpc_ping(rc, RPCTEST_PING_UNCOUNTED | 6, &v), SYS_ERR_OK);
+    test_report(v == (RPCTEST_PING_UNCOUNTED | 6), "PING after a large message, both ways");
+    struct thread *t1 = thread_create(same_channel_pinger, rc);
+    struct thread *t2 = thread_create(same_channel_pinger, rc);
+    int bad1 = 1, bad2 = 1;
+    thread_join(t1, &bad1);
+    thread_join(t2, &bad2);
+    test_report(bad1 == 0 && bad2 == 0,
+                "two threads, %d PINGs each on one channel: every answer to its caller",
+                CALLS_PER_THREAD);
+}
+
 static int stress(int n)
 {
     struct rpc_chan *rc = connect_to("rpctest");
@@ -317,7 +370,14 @@ static int stress(int n)
     for (int i = 0; i < n && rc; i++) {
         struct rpc_payload req = { .nscalar = 2, .scalar = { (uint32_t)i, disp_domain_id() } };
         struct rpc_payload resp;
-        errval_t err = rpc_echo(rc, &req, &resp);
+        errval_t err;
+        if (i % 2) {                    /* the generated stub, the typed handler */
+            uint32_t echo = 0;
+            err = rpc_ping(rc, (uint32_t)i, &echo);
+            resp = (struct rpc_payload){ .nscalar = 2, .scalar = { echo, disp_domain_id() } };
+        } else {
+            err = rpc_echo(rc, &req, &resp);
+        }
         if (err_is_fail(err) || resp.nscalar != 2 || resp.scalar[0] != (uint32_t)i ||
             resp.scalar[1] != disp_domain_id()) {
             if (bad++ < 3) {
@@ -328,6 +388,7 @@ static int stress(int n)
         rpc_payload_free(&resp);
     }
     if (rc) {
+        fixed_layout(rc);
         rpc_send_number(rc, (uint32_t)n);       /* we are done: how many calls */
     }
     return test_report(rc && bad == 0, "%d RPCs with sequence numbers: each answer the "

@@ -1,10 +1,16 @@
 /*
  * tests/user/t_rpcsrv -- test services.
  *
- *   t_rpcsrv N     the service "rpctest": echoes, and checks that each
- *                  client's calls arrive in order (scalar 0 counts up per
- *                  client) and all of them (the client's last NUMBER says
- *                  how many it made).  Reports and exits after N clients.
+ *   t_rpcsrv N     the service "rpctest": echoes (ECHO through the
+ *                  handler table, PING through a typed handler and the
+ *                  generated dispatch), and checks that each client's
+ *                  calls arrive in order (scalar 0 counts up per client)
+ *                  and all of them (the client's last NUMBER says how many
+ *                  it made).  Reports and exits after N clients.  For the
+ *                  fixed layout's odd cases, PING of RPCTEST_PING_REFUSE is
+ *                  refused, of RPCTEST_PING_LATER answered after the event
+ *                  (a deferred answer), and MEM_INFO answered with no
+ *                  scalars: the wrong shape.
  *   t_rpcsrv die   the service "rpcdie": faults in the middle of the first
  *                  call it gets, so that the caller sees its server die.
  */
@@ -15,6 +21,8 @@
 #include <sys/rpc_service.h>
 #include <systest.h>
 #include <if/init.h>
+
+#include <rpctest.h>
 
 struct client { uint32_t next; };
 
@@ -60,7 +68,34 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
 static const rpc_handler_fn echo_handlers[RPC_INIT_COUNT] = {
     [RPC_ECHO] = h_echo,
     [RPC_NUMBER] = h_number,
+    [RPC_MEM_INFO] = rpc_handle_echo,   /* 0 scalars back: not MEM_INFO's 3 */
 };
+
+/* The PING waiting for its deferred answer (RPCTEST_PING_LATER). */
+static struct rpc_chan *later_rc;
+static uint16_t later_seq;
+
+/* PING's typed handler: stress calls count up like ECHO's scalar 0. */
+static errval_t h_ping(struct rpc_chan *rc, uint32_t value, uint32_t *echo)
+{
+    struct client *c = rc->st;
+    if (value == RPCTEST_PING_REFUSE) {
+        return LIB_ERR_NOT_IMPLEMENTED;
+    }
+    if (value == RPCTEST_PING_LATER) {
+        later_rc = rc;
+        later_seq = rc->cur_seq;
+        return LIB_ERR_RPC_DEFERRED;
+    }
+    if (c && value < RPCTEST_PING_UNCOUNTED) {
+        out_of_order += value != c->next;
+        c->next = value + 1;
+    }
+    *echo = value;
+    return SYS_ERR_OK;
+}
+
+static const struct rpc_init_fixed_handlers typed = { .ping = h_ping };
 
 static void h_die(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
@@ -84,6 +119,10 @@ int main(int argc, char **argv)
     svc.name = die ? "rpcdie" : "rpctest";
     svc.handlers = die ? die_handlers : echo_handlers;
     svc.num_handlers = RPC_INIT_COUNT;
+    if (!die) {
+        svc.fixed_dispatch = rpc_init_fixed_dispatch;
+        svc.fixed_handlers = &typed;
+    }
     clients_expected = argc > 1 && !die ? atoi(argv[1]) : 1;
     if ((err = rpc_service_start(&svc, ws))) {
         DEBUG_ERR(err, "service start");
@@ -91,6 +130,11 @@ int main(int argc, char **argv)
     }
     while (clients_done < clients_expected) {
         event_dispatch(ws);
+        if (later_rc != NULL) {         /* answer the deferred PING now */
+            struct rpc_ping_resp out = { .echo = RPCTEST_PING_LATER + 1 };
+            rpc_ping_reply(later_rc, later_seq, &out);
+            later_rc = NULL;
+        }
     }
     test_report(out_of_order == 0, "echo service: every client's calls came in order");
     return test_report(miscounted == 0, "echo service: every call of %d clients arrived, once",
