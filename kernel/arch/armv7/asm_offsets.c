@@ -37,6 +37,13 @@ void asm_offsets(void)
     OFFSET(CAP_PARAM1, struct capability, param1);
     OFFSET(CAP_PARAM2, struct capability, param2);
     DEFINE(CTE_SIZE_SHIFT, __builtin_ctz(sizeof(struct cte)));
+    /* struct cte: a capability copied on the fast path (block 5c) */
+    OFFSET(CTE_MDB_PREV, struct cte, mdb.prev);
+    OFFSET(CTE_MDB_NEXT, struct cte, mdb.next);
+    OFFSET(CTE_MDB_DEPTH, struct cte, mdb.depth);
+    OFFSET(CTE_MAP, struct cte, map);
+    OFFSET(CTE_MAP_RETYPED_TO, struct cte, map.retyped_to);
+    OFFSET(CTE_WORK, struct cte, work);
 
     /* struct dcb */
     OFFSET(DCB_CSPACE, struct dcb, cspace);
@@ -61,6 +68,7 @@ void asm_offsets(void)
     /* struct lmp_endpoint_kern */
     OFFSET(LEP_DELIVERED, struct lmp_endpoint_kern, delivered);
     OFFSET(LEP_CONSUMED, struct lmp_endpoint_kern, consumed);
+    OFFSET(LEP_RECV_SLOT, struct lmp_endpoint_kern, recv_slot);
     OFFSET(LEP_ID, struct lmp_endpoint_kern, id);
     OFFSET(LEP_BUF, struct lmp_endpoint_kern, buf);
 
@@ -68,6 +76,11 @@ void asm_offsets(void)
      * (enums, unsigned suffixes). */
     DEFINE(ASM_KERNEL_VBASE, KERNEL_VBASE);
     DEFINE(ASM_CAPRIGHTS_WRITE, CAPRIGHTS_WRITE);
+    DEFINE(ASM_CAPRIGHTS_GRANT, CAPRIGHTS_GRANT);
+    DEFINE(ASM_LMP_HDR_CAP, LMP_HDR_CAP);
+    DEFINE(ASM_TYPE_NULL, ObjType_Null);
+    DEFINE(ASM_TYPE_RAM, ObjType_RAM);
+    DEFINE(ASM_TYPE_PHYSADDR, ObjType_PhysAddr);
     DEFINE(ASM_TYPE_L2CNODE, ObjType_L2CNode);
     DEFINE(ASM_TYPE_ENDPOINT, ObjType_EndPoint);
     DEFINE(ASM_DCB_RUNNABLE, DCB_RUNNABLE);
@@ -98,4 +111,22 @@ STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
 STATIC_ASSERT(AT(struct lmp_endpoint_kern, consumed) ==
               AT(struct lmp_endpoint_kern, delivered) + 4,
               "block 5's ldrd of delivered, consumed");
+/* Block 5c writes a CTE as the C path's cte_set + mdb_insert_copy leave
+ * it: the capability (one ldm/stm of five words), then the MDB node
+ * (prev, next, depth, copy_of_prev: one stm, the bool a word of 1 with
+ * zero padding, as cte_clear leaves it), then zeros to the end but the
+ * retype mark. */
+STATIC_ASSERT(sizeof(struct capability) == 20 && AT(struct cte, mdb) == 20,
+              "block 5c: five words of capability, the MDB node after them");
+STATIC_ASSERT(AT(struct cte, mdb.next) == AT(struct cte, mdb.prev) + 4 &&
+              AT(struct cte, mdb.depth) == AT(struct cte, mdb.prev) + 8 &&
+              AT(struct cte, mdb.copy_of_prev) == AT(struct cte, mdb.prev) + 12 &&
+              AT(struct cte, map) == AT(struct cte, mdb.prev) + 16,
+              "block 5c's stm of prev, next, depth, copy_of_prev");
+STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
+              AT(struct cte, map.retyped_to) == AT(struct cte, map) + 8 &&
+              AT(struct cte, work) == AT(struct cte, map) + 12 &&
+              AT(struct cte, flags) == AT(struct cte, map) + 24 &&
+              sizeof(struct cte) == AT(struct cte, map) + 28,
+              "block 5c: map, work and flags fill the CTE after the MDB node");
 STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");
