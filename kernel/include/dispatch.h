@@ -34,6 +34,12 @@ enum dcb_state {
 };
 
 struct dcb {
+    /* The CSpace root's slots, as the fast path's lookups want them:
+     * their number (0 if there is no root) and their kernel address, no
+     * physical-to-kernel conversion (dispatch_root_changed).  First in
+     * the DCB: the offset of LDRD (immediate) is at most 255 bytes (ARM ARM). */
+    uint32_t root_slots;
+    struct cte *root_kva;
     struct cte cspace;          /* L1CNode: the dispatcher's CSpace root */
     struct cte vspace;          /* VNode_ARM_l1: its address space */
     struct cte frame;           /* Frame: its dispatcher frame */
@@ -82,6 +88,8 @@ void dispatch_resume(struct dcb *d, struct trap_frame *tf);
 /* The user-mode CPSR a dispatcher may have: flags and Thumb bit only. */
 uint32_t dispatch_sanitize_cpsr(uint32_t cpsr);
 void dispatch_switch_vspace(struct dcb *d);
+/* d->cspace changed: refresh what the fast path reads of it. */
+void dispatch_root_changed(struct dcb *d);
 /* d's ASID, a new one if its cached one is no longer valid. */
 uint32_t dispatch_asid(struct dcb *d);
 /* d leaves the CPU: keep the user-visible CPU state that is not in its

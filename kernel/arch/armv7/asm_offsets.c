@@ -53,6 +53,7 @@ void asm_offsets(void)
     OFFSET(DCB_TTBR0, struct dcb, ttbr0);
     OFFSET(DCB_ASID, struct dcb, asid);
     OFFSET(DCB_TPIDRURW, struct dcb, tpidrurw);
+    OFFSET(DCB_ROOT_SLOTS, struct dcb, root_slots);
 
     /* struct dispatcher_shared */
     OFFSET(DS_DISABLED, struct dispatcher_shared, disabled);
@@ -104,6 +105,8 @@ STATIC_ASSERT(AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
               AT(struct dcb, asid) == AT(struct dcb, shared) + 12 &&
               AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16,
               "DCB fields in ldm order");
+STATIC_ASSERT(AT(struct dcb, root_kva) == AT(struct dcb, root_slots) + 4,
+              "block 2's ldrd of root_slots, root_kva");
 STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 9's ldmib");
 STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
               AT(struct dispatcher_shared, lmp_pending) + 4,

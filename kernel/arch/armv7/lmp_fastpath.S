@@ -99,29 +99,30 @@ lmp_fastpath:
 /* Block 2: the two-level lookup of cap_lookup_slot (kernel/cap.c), level
  * 2: the L1 index within the root CNode of dcb's CSpace, an L2CNode there
  * (with the rights `need`, if any: find_recv_slot wants WRITE), any L2
- * index (an L2 CNode always has 256 slots).  out = the slot's CTE, which
- * may be empty; t1, t2 are scratch; anything else goes to C. */
-.macro LOOKUP dcb, addr, out, t1, t2, need=0
-    ldr     \t2, [\dcb, #DCB_CSPACE + CAP_BYTES]
-    lsr     \t1, \addr, #ASM_L2_CNODE_BITS      @ L1 index
-    cmp     \t1, \t2, lsr #CTE_SIZE_SHIFT       @ ... < number of root slots?
+ * index (an L2 CNode always has 256 slots).  The root's slots are read
+ * from the DCB's root_slots and root_kva (one ldrd, no physical-to-kernel
+ * conversion: dispatch_root_changed keeps them).  out = the slot's CTE,
+ * which may be empty; ev:od (an even register and the next) and ix are
+ * scratch; anything else goes to C. */
+.macro LOOKUP dcb, addr, out, ev, od, ix, need=0
+    ldrd    \ev, \od, [\dcb, #DCB_ROOT_SLOTS]   @ slots, their kernel address
+    lsr     \ix, \addr, #ASM_L2_CNODE_BITS      @ L1 index
+    cmp     \ix, \ev                            @ ... < number of root slots?
     bhs     slow
-    ldr     \t2, [\dcb, #DCB_CSPACE + CAP_BASE]
-    KVA     \t2
-    add     \t2, \t2, \t1, lsl #CTE_SIZE_SHIFT  @ the L1 slot
+    add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
 .if \need
-    ldrh    \t1, [\t2, #CAP_TYPE]               @ type | rights << 8
-    bic     \t1, \t1, #((0xff & ~(\need)) << 8)
-    eor     \t1, \t1, #((\need) << 8)           @ the type alone iff it has them
+    ldrh    \ix, [\ev, #CAP_TYPE]               @ type | rights << 8
+    bic     \ix, \ix, #((0xff & ~(\need)) << 8)
+    eor     \ix, \ix, #((\need) << 8)           @ the type alone iff it has them
 .else
-    ldrb    \t1, [\t2, #CAP_TYPE]
+    ldrb    \ix, [\ev, #CAP_TYPE]
 .endif
-    cmp     \t1, #ASM_TYPE_L2CNODE
+    cmp     \ix, #ASM_TYPE_L2CNODE
     bne     slow
-    ldr     \t2, [\t2, #CAP_BASE]
-    KVA     \t2
-    uxtb    \t1, \addr                          @ L2 index
-    add     \out, \t2, \t1, lsl #CTE_SIZE_SHIFT
+    ldr     \ev, [\ev, #CAP_BASE]
+    KVA     \ev
+    uxtb    \ix, \addr                          @ L2 index
+    add     \out, \ev, \ix, lsl #CTE_SIZE_SHIFT
 .endm
 
 /* Block 3: r6 holds an EndPoint with (at least) the rights `need`: one
@@ -186,7 +187,7 @@ lmp_fastpath:
     /* ---- 2. look up r1 (L1 index . L2 index) in the sender's CSpace -- */
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = sender DCB
-    LOOKUP  r10, r1, r6, r3, r12                @ r6 = the endpoint's CTE
+    LOOKUP  r10, r1, r6, r2, r3, r12            @ r6 = the endpoint's CTE
 
     /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
     EP_RIGHTS ASM_CAPRIGHTS_WRITE
@@ -372,7 +373,7 @@ not_plain:
     LEN_OK
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = sender DCB
-    LOOKUP  r10, r1, r6, r3, r12                @ block 2: r6 = the endpoint
+    LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
     EP_RIGHTS (ASM_CAPRIGHTS_WRITE | ASM_CAPRIGHTS_GRANT)
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
@@ -383,16 +384,16 @@ not_plain:
      * with its own rights, as cap_copy and mdb_insert_copy do
      * (kernel/cap.c, kernel/mdb.c): the slot as cte_set leaves it, the
      * copy right after the source in the derivation list.
-     * in: blocks 1-5's registers, r10 = sender; r1, r3, r7, r8, r12 free */
+     * in: blocks 1-5's registers, r10 = sender; r1, r3, r7-r9, r12 free */
     ldr     r1, [sp, #TF_R0 + 8]                @ the sender's r2
-    LOOKUP  r10, r1, r7, r3, r12                @ r7 = the source CTE
+    LOOKUP  r10, r1, r7, r8, r9, r3             @ r7 = the source CTE
     ldrb    r3, [r7, #CAP_TYPE]
     cmp     r3, #ASM_TYPE_NULL
     beq     slow                                @ C: CAPTRANSFER_SRC
     ldr     r1, [r2, #LEP_RECV_SLOT]
     cmp     r1, #0                              @ CPTR_NULL: refuses them
     beq     slow                                @ C: CAPTRANSFER_DST_LOOKUP
-    LOOKUP  lr, r1, r8, r3, r12, ASM_CAPRIGHTS_WRITE
+    LOOKUP  lr, r1, r8, r8, r9, r3, ASM_CAPRIGHTS_WRITE
     ldrb    r3, [r8, #CAP_TYPE]
     cmp     r3, #ASM_TYPE_NULL
     bne     slow                                @ C: CAPTRANSFER_DST_FULL
