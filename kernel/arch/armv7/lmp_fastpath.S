@@ -153,27 +153,27 @@ lmp_fastpath:
  * param1 = the buffer's offset in the receiver's frame, param2 = its
  * bytes, 0 if not minted.  Mint accepts only a ring of a power of two
  * words, at least one full message (ep_buffer_valid, kernel/cap.c), so a
- * minted ring needs no test here.  Room as lmp_deliver tests it,
- * "used > size || size - used < need", in one subtraction and one
- * conditional compare: size - used borrows (C clear, LO) exactly when
- * used > size.
+ * minted ring needs no test here.  Everything is said with the index
+ * mask (size - 1), which param2 gives in one subtraction and a shift.
+ * Room as lmp_deliver tests it, "used > size || size - used < len + 1",
+ * is "mask - used borrows, or is below len": one subtraction and one
+ * conditional compare (used == size borrows too, and C refuses it too).
  * in: r5 = length, r6 = endpoint CTE, lr = receiver
- * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = words needed,
- *      r9 = ring size in words, r11 = index mask; r1 scratch */
+ * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = words needed
+ *      (len + 1), r11 = index mask; r1 scratch */
 .macro RING_ROOM
     ldr     r2, [lr, #DCB_FRAME_KVA]
     ldrd    r0, r1, [r6, #CAP_PARAM1]
     add     r2, r2, r0                          @ r2 = struct lmp_endpoint_kern
-    subs    r1, r1, #LEP_BUF                    @ param2 = 0 borrows:
+    subs    r11, r1, #LEP_BUF + 4               @ param2 = 0 borrows:
     blo     slow                                @ C: EP_NOT_MINTED
-    lsr     r9, r1, #2                          @ r9 = ring size in words
-    sub     r11, r9, #1                         @ r11 = index mask
+    lsr     r11, r11, #2                        @ r11 = ring words - 1 = mask
     ldrd    r0, r1, [r2, #LEP_DELIVERED]        @ r0 = delivered, r1 = consumed
     sub     r1, r0, r1                          @ words in use
     add     r4, r5, #1                          @ r4 = words needed (header too)
-    subs    r1, r9, r1                          @ free words; borrow: corrupt
-    cmphs   r1, r4
-    blo     slow                                @ C: BUF_OVERFLOW
+    subs    r1, r11, r1                         @ mask - used; borrow: full
+    cmphs   r1, r5                              @ or corrupt; then room for
+    blo     slow                                @ len + 1? C: BUF_OVERFLOW
 .endm
 
     /* ---- 1. the system call word (r0): an LMP send we can do here ----
@@ -194,8 +194,8 @@ lmp_fastpath:
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
     and     r3, r0, r11                         @ r3 = index of the header
-    add     r12, r3, r4
-    cmp     r12, r9
+    add     r12, r3, r5                         @ index + need - 1 ...
+    cmp     r12, r11                            @ ... past the last word?
     bhi     wrap                                @ it would cross the end
 
     /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
@@ -285,9 +285,8 @@ woken:
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    add     r0, lr, #DCB_SHARED
-    ldm     r0, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
-                                                @ tpidrurw: the DCB's order
+    ldm     lr, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw: the DCB's first words
     ldr     r3, =asid_owner
     ldr     r3, [r3, r5, lsl #2]
     cmp     r3, r4
@@ -398,7 +397,7 @@ not_plain:
     cmp     r3, #ASM_TYPE_NULL
     bne     slow                                @ C: CAPTRANSFER_DST_FULL
     /* Every check is done: from here on the send happens.  Kept: r0, r2,
-     * r5, r11, lr; r4 and r9 are recomputed below. */
+     * r5, r11, lr; r4 is recomputed below. */
     ldm     r7, {r1, r3, r4, r6, r9}            @ the capability, its rights
     stm     r8, {r1, r3, r4, r6, r9}
     ldr     r9, [r7, #CTE_MDB_NEXT]
