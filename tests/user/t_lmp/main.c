@@ -24,6 +24,7 @@
 #define NMSG        100000u
 #define MAGIC       0x5a5a0000u
 #define FRAME_WORDS 1024
+#define CAP_MSGS    8           /* 10-word messages with a capability */
 /* Ring counters start here, so that the first messages cross the wrap of
  * the counters at 2^32 (docs/lmp.md): on the fast path between the two
  * domains, on the C path in own_endpoint_errors (and everywhere in the
@@ -119,6 +120,25 @@ static int copied_ram(struct lmp_chan *ch)
                 err_is_ok(cap_identify(ram, &info)) && info.type == ObjType_RAM &&
                 info.base == m.words[1] && info.bytes == 2 * 4096,
                 "LMP: a RAM capability copied from another domain arrives whole");
+    /* Then copies of it with 10 words each: 11 ring words a message in a
+     * ring of 64, so some cross the ring's end (the fast path's wrap_hdr:
+     * the header with the capability bit, then word by word). */
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < CAP_MSGS; i++) {
+        struct capref copy;
+        uint32_t w[LMP_MSG_WORDS];
+        lmp_endpoint_wait(ch->endpoint);
+        err = lmp_chan_recv(ch, &m, &copy);
+        fill(w, i);
+        if (err_is_fail(err) || !m.has_cap || m.len != LMP_MSG_WORDS ||
+            memcmp(w, m.words, sizeof(w)) != 0 || err_is_fail(cap_identify(copy, &info)) ||
+            info.type != ObjType_RAM) {
+            bad++;
+        }
+        cap_destroy(copy);
+    }
+    test_report(bad == 0, "LMP: %u messages of 10 words with a capability, across the ring's end",
+                (unsigned)CAP_MSGS);
     slot_alloc(&frame);
     TEST_ERR(cap_retype(frame, ram, 0, ObjType_Frame, 4096, 1), SYS_ERR_RETYPE_OVERLAP);
     TEST_ERR(cap_retype(frame, ram, 4096, ObjType_Frame, 4096, 1), SYS_ERR_OK);
@@ -305,6 +325,12 @@ static int client(void)
     uint32_t w2[2] = { MAGIC, info.base };
     TEST_ERR(lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, ram, 2, w2), SYS_ERR_OK);
     TEST_ERR(cap_identify(ram, &info), SYS_ERR_OK);         /* a copy: ours stays */
+    for (uint32_t i = 0; i < CAP_MSGS; i++) {
+        uint32_t w[LMP_MSG_WORDS];
+        fill(w, i);
+        TEST_ERR(lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, ram, LMP_MSG_WORDS, w),
+                 SYS_ERR_OK);
+    }
     lmp_endpoint_wait(ch.endpoint);
     lmp_chan_recv(&ch, &m, NULL);
     TEST_ERR(cap_revoke(ram), SYS_ERR_OK);
