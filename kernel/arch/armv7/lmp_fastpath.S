@@ -438,10 +438,12 @@ not_plain:
      * method 0, no flags) returns SYS_ERR_OK, already in r0, at once --
      * what svc_entry does before its frame when the fast path is built
      * out; here the test costs a send nothing (a word of 0 fails block
-     * 1's compare).  Everything else: C. */
+     * 1's compare).  Every other register as the caller left it: blocks
+     * 1 and 1c changed only r2.  Everything else: C. */
 not_send:
     cmp     r0, #0
     bne     slow
+    ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
     add     sp, sp, #TF_SIZE                    @ drop the frame
     movs    pc, lr                              @ back to the caller, SPSR -> CPSR
 
