@@ -2,9 +2,9 @@
  * kernel/arch/armv7/lmp_fastpath.S -- the LMP send fast path
  * (docs/lmp.md, "The fast path block by block").
  *
- * svc_entry (vectors.S) jumps here with the caller's registers saved as a
- * trap frame and still in r0-r12.  This file handles exactly the common
- * case of an LMP send:
+ * The SVC vector (vectors.S) branches here; SVC_FRAME (arch/trap.h)
+ * saves the caller's registers as a trap frame, and they are still in
+ * r0-r12.  This file handles exactly the common case of an LMP send:
  *
  *   - SYS_INVOKE at address level 0 or 2, method 0, reserved bits clear,
  *     at most LMP_MSG_WORDS payload words;
@@ -45,12 +45,15 @@
  *     can look at the ring between our stores, so their order is free.
  *
  * Register contract:
- *   in:  sp = trap frame (struct trap_frame) of a user-mode caller,
- *        r0-r12 = the caller's r0-r12, lr = scratch (its value is in the
- *        frame's pc slot); IRQs masked, SVC mode
- *   out: leaves to user mode (the sender or the receiver) with sp back at
- *        the top of the SVC stack, or branches to exception_common with
- *        r0 = sp = the untouched frame and r1 = EXC_SVC
+ *   in:  (from the vector) SVC mode, IRQs masked, lr = the instruction
+ *        after the svc, SPSR = the caller's CPSR, sp = the top of the SVC
+ *        stack, r0-r12 = the caller's; after SVC_FRAME, sp = the trap
+ *        frame (struct trap_frame) and lr = scratch (its value is in the
+ *        frame's pc slot)
+ *   out: leaves to user mode (the sender, the receiver, or the caller of
+ *        the null system call) with sp back at the top of the SVC stack,
+ *        or branches to exception_common with r0 = sp = the untouched
+ *        frame and r1 = EXC_SVC
  */
 #include <arch/armv7.h>
 #include <arch/trap.h>
@@ -61,7 +64,8 @@
     .arm
 
 /* The system call word must have sys = SYS_INVOKE, level bits 4, 6 and 7
- * clear (level 0 or 2), no CAP flag, no reserved bits -- and method 0.
+ * clear (level 0 or 2), no CAP flag (a word with it: block 1c), no
+ * reserved bits -- and method 0.
  * The method means nothing to an endpoint (C ignores it too), and libsys
  * sends with 0; every invocation of another type has a method of 1 or
  * more (caps.h), so this sends them all to C at once, not after the
