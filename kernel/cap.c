@@ -31,7 +31,8 @@ struct cte *cnode_slot(const struct capability *cnode, uint32_t n)
     return (struct cte *)cap_phys_to_kptr(cnode->base) + n;
 }
 
-/* Mirrored in lmp_fastpath.S, block 2 (a level-2 lookup). */
+/* Mirrored in lmp_fastpath.S, block 2 (a level-2 lookup: the LOOKUP macro,
+ * also used by block 5c for the capability sent and the receive slot). */
 errval_t cap_lookup_slot(const struct capability *root, capaddr_t addr,
                          unsigned level, struct cte **slot,
                          const struct capability **cnode)
@@ -276,6 +277,9 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
     return SYS_ERR_OK;
 }
 
+/* Mirrored in lmp_fastpath.S, block 5c (a capability an LMP send copies,
+ * with its own rights: the CTE and the retype mark written here, then
+ * mdb_insert_copy). */
 errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights)
 {
     if (src->cap.type == ObjType_Null) {

@@ -196,6 +196,19 @@ void dispatch_fault(struct trap_frame *tf, unsigned type)
     dispatch_stop(d, DEATH_FAULT, fi.address, fi.pc);
 }
 
+/* Mirrored in lmp_fastpath.S, block 2 (LOOKUP reads root_slots and
+ * root_kva where cap_lookup_slot reads the root capability): every change
+ * of d->cspace (dispatch_setup, cnode_replace_root) calls this.  A root
+ * that is not an L1 CNode has no slots for the fast path, which then
+ * leaves the lookup to C (SYS_ERR_CNODE_TYPE). */
+void dispatch_root_changed(struct dcb *d)
+{
+    bool l1 = d->cspace.cap.type == ObjType_L1CNode;
+
+    d->root_slots = l1 ? cnode_slots(&d->cspace.cap) : 0;
+    d->root_kva = l1 ? cnode_slot(&d->cspace.cap, 0) : NULL;
+}
+
 errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
                         struct cte *frame, struct cte *death_ep, uint32_t badge)
 {
@@ -232,6 +245,7 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     cap_copy(&d->vspace, vspace, vspace->cap.rights);
     cap_copy(&d->frame, frame, frame->cap.rights);
     d->cspace.flags = d->vspace.flags = d->frame.flags = CTE_HELD;
+    dispatch_root_changed(d);
     if (death_ep != NULL) {
         cap_copy(&d->death_ep, death_ep, death_ep->cap.rights);
     }
@@ -317,6 +331,7 @@ errval_t cnode_replace_root(struct dcb *d, struct cte *root)
     if (err_is_ok(err)) {
         d->cspace.flags = CTE_HELD;
     }
+    dispatch_root_changed(d);
     return err;
 }
 

@@ -29,7 +29,8 @@ static inline uint32_t ring_words(uint32_t buf_bytes)
     return (buf_bytes - LMP_ENDPOINT_HEADER_BYTES) / 4;
 }
 
-/* Find the receiver's empty receive slot for an incoming capability. */
+/* Find the receiver's empty receive slot for an incoming capability.
+ * Mirrored in lmp_fastpath.S, block 5c. */
 static errval_t find_recv_slot(struct dcb *d, capaddr_t addr, struct cte **slot)
 {
     const struct capability *cnode;
@@ -48,8 +49,9 @@ static errval_t find_recv_slot(struct dcb *d, capaddr_t addr, struct cte **slot)
 }
 
 /* Mirrored in lmp_fastpath.S: block 4 (receiver state), block 5 (minted,
- * room), block 6 and 6' (header, payload, count), block 7 and 7' (pending
- * bit, counter, wake-up). */
+ * room), block 5c (the receive slot and the copy of a capability), block
+ * 6, 6c and 6' (header, payload, count), block 7 and 7' (pending bit,
+ * counter, wake-up). */
 errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
                      unsigned len, struct cte *send_cap, bool giveaway)
 {
@@ -121,8 +123,9 @@ errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
  * SYS_INVOKE on an EndPoint: a send.  r0 (the result) is the only register
  * this changes; with the sync flag (and no non-blocking flag) the sender
  * then yields directly to the receiver.
- * Mirrored in lmp_fastpath.S: block 3 (write right), block 8 (the flags),
- * blocks 9-11 (the switch).
+ * Mirrored in lmp_fastpath.S: block 3 (write right), block 1c (a capability
+ * copied, not moved: GIVEAWAY stays here) and 5c (the grant right, the
+ * capability sent), block 8 (the flags), blocks 9-11 (the switch).
  */
 void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
 {

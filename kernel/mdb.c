@@ -76,6 +76,7 @@ static void link_after(struct cte *pos, struct cte *n)
     pos->mdb.next = n;
 }
 
+/* Mirrored in lmp_fastpath.S, block 5c (the copy an LMP send makes). */
 void mdb_insert_copy(struct cte *src, struct cte *n)
 {
     n->mdb.depth = src->mdb.depth;

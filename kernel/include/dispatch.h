@@ -34,6 +34,23 @@ enum dcb_state {
 };
 
 struct dcb {
+    /* What the LMP fast path reads of a DCB comes first: the five words
+     * below with one ldm from the DCB's own address (lmp_fastpath.S, block
+     * 10), the root's with an ldrd, whose immediate offset is at most 255
+     * bytes (ARM ARM, LDRD (immediate)). */
+    struct dispatcher_shared *shared;   /* kernel pointer into the frame */
+    lvaddr_t frame_kva;         /* kernel address of the whole frame */
+    paddr_t ttbr0;              /* TTBR0 value: the L1 table's physical
+                                 * address with the walk attributes */
+    uint32_t asid;              /* its table's ASID, if still valid
+                                 * (asid_valid; dispatch_asid) */
+    uint32_t tpidrurw;          /* TPIDRURW while it is not running */
+    /* The CSpace root's slots, as the fast path's lookups want them:
+     * their number (0 if there is no root) and their kernel address, no
+     * physical-to-kernel conversion (dispatch_root_changed). */
+    uint32_t root_slots;
+    struct cte *root_kva;
+
     struct cte cspace;          /* L1CNode: the dispatcher's CSpace root */
     struct cte vspace;          /* VNode_ARM_l1: its address space */
     struct cte frame;           /* Frame: its dispatcher frame */
@@ -47,14 +64,6 @@ struct dcb {
     struct dcb *death_next;     /* on the list of undelivered death notices */
     bool death_pending;
     uint32_t death_msg[5];
-
-    struct dispatcher_shared *shared;   /* kernel pointer into the frame */
-    lvaddr_t frame_kva;         /* kernel address of the whole frame */
-    paddr_t ttbr0;              /* TTBR0 value: the L1 table's physical
-                                 * address with the walk attributes */
-    uint32_t asid;              /* its table's ASID, if still valid
-                                 * (asid_valid; dispatch_asid) */
-    uint32_t tpidrurw;          /* TPIDRURW while it is not running */
 
     uint32_t id;                /* a number for reports (unique per boot) */
     uint32_t faults;            /* unhandled faults (0 or 1: it stops) */
@@ -82,6 +91,8 @@ void dispatch_resume(struct dcb *d, struct trap_frame *tf);
 /* The user-mode CPSR a dispatcher may have: flags and Thumb bit only. */
 uint32_t dispatch_sanitize_cpsr(uint32_t cpsr);
 void dispatch_switch_vspace(struct dcb *d);
+/* d->cspace changed: refresh what the fast path reads of it. */
+void dispatch_root_changed(struct dcb *d);
 /* d's ASID, a new one if its cached one is no longer valid. */
 uint32_t dispatch_asid(struct dcb *d);
 /* d leaves the CPU: keep the user-visible CPU state that is not in its

@@ -37,6 +37,13 @@ void asm_offsets(void)
     OFFSET(CAP_PARAM1, struct capability, param1);
     OFFSET(CAP_PARAM2, struct capability, param2);
     DEFINE(CTE_SIZE_SHIFT, __builtin_ctz(sizeof(struct cte)));
+    /* struct cte: a capability copied on the fast path (block 5c) */
+    OFFSET(CTE_MDB_PREV, struct cte, mdb.prev);
+    OFFSET(CTE_MDB_NEXT, struct cte, mdb.next);
+    OFFSET(CTE_MDB_DEPTH, struct cte, mdb.depth);
+    OFFSET(CTE_MAP, struct cte, map);
+    OFFSET(CTE_MAP_RETYPED_TO, struct cte, map.retyped_to);
+    OFFSET(CTE_WORK, struct cte, work);
 
     /* struct dcb */
     OFFSET(DCB_CSPACE, struct dcb, cspace);
@@ -46,6 +53,7 @@ void asm_offsets(void)
     OFFSET(DCB_TTBR0, struct dcb, ttbr0);
     OFFSET(DCB_ASID, struct dcb, asid);
     OFFSET(DCB_TPIDRURW, struct dcb, tpidrurw);
+    OFFSET(DCB_ROOT_SLOTS, struct dcb, root_slots);
 
     /* struct dispatcher_shared */
     OFFSET(DS_DISABLED, struct dispatcher_shared, disabled);
@@ -61,6 +69,7 @@ void asm_offsets(void)
     /* struct lmp_endpoint_kern */
     OFFSET(LEP_DELIVERED, struct lmp_endpoint_kern, delivered);
     OFFSET(LEP_CONSUMED, struct lmp_endpoint_kern, consumed);
+    OFFSET(LEP_RECV_SLOT, struct lmp_endpoint_kern, recv_slot);
     OFFSET(LEP_ID, struct lmp_endpoint_kern, id);
     OFFSET(LEP_BUF, struct lmp_endpoint_kern, buf);
 
@@ -68,6 +77,11 @@ void asm_offsets(void)
      * (enums, unsigned suffixes). */
     DEFINE(ASM_KERNEL_VBASE, KERNEL_VBASE);
     DEFINE(ASM_CAPRIGHTS_WRITE, CAPRIGHTS_WRITE);
+    DEFINE(ASM_CAPRIGHTS_GRANT, CAPRIGHTS_GRANT);
+    DEFINE(ASM_LMP_HDR_CAP, LMP_HDR_CAP);
+    DEFINE(ASM_TYPE_NULL, ObjType_Null);
+    DEFINE(ASM_TYPE_RAM, ObjType_RAM);
+    DEFINE(ASM_TYPE_PHYSADDR, ObjType_PhysAddr);
     DEFINE(ASM_TYPE_L2CNODE, ObjType_L2CNode);
     DEFINE(ASM_TYPE_ENDPOINT, ObjType_EndPoint);
     DEFINE(ASM_DCB_RUNNABLE, DCB_RUNNABLE);
@@ -85,12 +99,16 @@ STATIC_ASSERT(AT(struct capability, rights) == AT(struct capability, type) + 1,
               "block 3 reads type and rights as one halfword");
 STATIC_ASSERT(AT(struct capability, param2) == AT(struct capability, param1) + 4,
               "block 5's ldrd of param1, param2");
-/* Block 10 loads these five with one ldm. */
-STATIC_ASSERT(AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
+/* Block 10 loads these five with one ldm from the DCB's address. */
+STATIC_ASSERT(AT(struct dcb, shared) == 0 &&
+              AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
               AT(struct dcb, ttbr0) == AT(struct dcb, shared) + 8 &&
               AT(struct dcb, asid) == AT(struct dcb, shared) + 12 &&
               AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16,
               "DCB fields in ldm order");
+STATIC_ASSERT(AT(struct dcb, root_kva) == AT(struct dcb, root_slots) + 4 &&
+              AT(struct dcb, root_slots) <= 255,
+              "block 2's ldrd of root_slots, root_kva");
 STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 9's ldmib");
 STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
               AT(struct dispatcher_shared, lmp_pending) + 4,
@@ -98,4 +116,22 @@ STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
 STATIC_ASSERT(AT(struct lmp_endpoint_kern, consumed) ==
               AT(struct lmp_endpoint_kern, delivered) + 4,
               "block 5's ldrd of delivered, consumed");
+/* Block 5c writes a CTE as the C path's cte_set + mdb_insert_copy leave
+ * it: the capability (one ldm/stm of five words), then the MDB node
+ * (prev, next, depth, copy_of_prev: one stm, the bool a word of 1 with
+ * zero padding, as cte_clear leaves it), then zeros to the end but the
+ * retype mark. */
+STATIC_ASSERT(sizeof(struct capability) == 20 && AT(struct cte, mdb) == 20,
+              "block 5c: five words of capability, the MDB node after them");
+STATIC_ASSERT(AT(struct cte, mdb.next) == AT(struct cte, mdb.prev) + 4 &&
+              AT(struct cte, mdb.depth) == AT(struct cte, mdb.prev) + 8 &&
+              AT(struct cte, mdb.copy_of_prev) == AT(struct cte, mdb.prev) + 12 &&
+              AT(struct cte, map) == AT(struct cte, mdb.prev) + 16,
+              "block 5c's stm of prev, next, depth, copy_of_prev");
+STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
+              AT(struct cte, map.retyped_to) == AT(struct cte, map) + 8 &&
+              AT(struct cte, work) == AT(struct cte, map) + 12 &&
+              AT(struct cte, flags) == AT(struct cte, map) + 24 &&
+              sizeof(struct cte) == AT(struct cte, map) + 28,
+              "block 5c: map, work and flags fill the CTE after the MDB node");
 STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");

@@ -2,24 +2,29 @@
  * kernel/arch/armv7/lmp_fastpath.S -- the LMP send fast path
  * (docs/lmp.md, "The fast path block by block").
  *
- * svc_entry (vectors.S) jumps here with the caller's registers saved as a
- * trap frame and still in r0-r12.  This file handles exactly the common
- * case of an LMP send:
+ * The SVC vector (vectors.S) branches here; SVC_FRAME (arch/trap.h)
+ * saves the caller's registers as a trap frame, and they are still in
+ * r0-r12.  This file handles exactly the common case of an LMP send:
  *
- *   - SYS_INVOKE at address level 0 or 2, method 0, no capability to
- *     transfer, reserved bits clear, at most LMP_MSG_WORDS payload words;
+ *   - SYS_INVOKE at address level 0 or 2, method 0, reserved bits clear,
+ *     at most LMP_MSG_WORDS payload words;
  *   - the capability is found by the two-level lookup and is an EndPoint
  *     with the write right, minted (mint allows only power-of-two rings:
  *     the ring index is a mask, the Cortex-A9 has no divide instruction);
  *   - the receiver is another dispatcher, runnable or blocked;
- *   - its ring has room for the message without wrapping past its end
- *     (a message that wraps is copied word by word, still here).
+ *   - its ring has room for the message (a message that would cross the
+ *     ring's end is copied word by word, still here);
+ *   - with SYSW_FLAG_CAP, one capability *copied* (not GIVEAWAY): the
+ *     endpoint has the grant right too, the sender's capability exists,
+ *     and the receiver's receive slot is named, in an L2 CNode it may
+ *     write, and empty (blocks 1c, 5c, 6c).
  *
  * It does what the C slow path (kernel/lmp.c, lmp_send) does for that
  * case, with the same visible result: the header and the payload in the
- * ring, the ring's delivered count, the receiver's pending bit and message
- * counter, a blocked receiver made runnable, r0 = SYS_ERR_OK for the
- * sender.  With the sync flag (and not the non-blocking flag) the sender's
+ * ring, the ring's delivered count, a capability copied into the receive
+ * slot (the CTE and its place in the derivation database as cap_copy
+ * leaves them), the receiver's pending bit and message counter, a blocked
+ * receiver made runnable, r0 = SYS_ERR_OK for the sender.  With the sync flag (and not the non-blocking flag) the sender's
  * registers then go to its enabled or disabled save area and the receiver
  * runs at once, for the rest of the sender's time slice: from its disabled
  * save area if it is disabled, else through run(udisp) with every other
@@ -40,12 +45,15 @@
  *     can look at the ring between our stores, so their order is free.
  *
  * Register contract:
- *   in:  sp = trap frame (struct trap_frame) of a user-mode caller,
- *        r0-r12 = the caller's r0-r12, lr = scratch (its value is in the
- *        frame's pc slot); IRQs masked, SVC mode
- *   out: leaves to user mode (the sender or the receiver) with sp back at
- *        the top of the SVC stack, or branches to exception_common with
- *        r0 = sp = the untouched frame and r1 = EXC_SVC
+ *   in:  (from the vector) SVC mode, IRQs masked, lr = the instruction
+ *        after the svc, SPSR = the caller's CPSR, sp = the top of the SVC
+ *        stack, r0-r12 = the caller's; after SVC_FRAME, sp = the trap
+ *        frame (struct trap_frame) and lr = scratch (its value is in the
+ *        frame's pc slot)
+ *   out: leaves to user mode (the sender, the receiver, or the caller of
+ *        the null system call) with sp back at the top of the SVC stack,
+ *        or branches to exception_common with r0 = sp = the untouched
+ *        frame and r1 = EXC_SVC
  */
 #include <arch/armv7.h>
 #include <arch/trap.h>
@@ -56,7 +64,8 @@
     .arm
 
 /* The system call word must have sys = SYS_INVOKE, level bits 4, 6 and 7
- * clear (level 0 or 2), no CAP flag, no reserved bits -- and method 0.
+ * clear (level 0 or 2), no CAP flag (a word with it: block 1c), no
+ * reserved bits -- and method 0.
  * The method means nothing to an endpoint (C ignores it too), and libsys
  * sends with 0; every invocation of another type has a method of 1 or
  * more (caps.h), so this sends them all to C at once, not after the
@@ -64,10 +73,6 @@
  * decided later. */
 #define WORD_MUST_MASK  (SYSW_RESERVED_MASK | SYSW_FLAG_CAP | \
                          (SYSW_METHOD_MASK << SYSW_METHOD_SHIFT) | 0xd0 | SYSW_SYS_MASK)
-/* An EndPoint capability we may send on: type and write right, as the
- * halfword at the start of struct capability reads them. */
-#define EP_TYPE_RIGHT   (ASM_TYPE_ENDPOINT | (ASM_CAPRIGHTS_WRITE << 8))
-#define OTHER_RIGHTS    ((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
 /* Physical to kernel virtual: all of RAM is mapped linearly (vm.h). */
 #define KVA_OFFSET      (ASM_KERNEL_VBASE - PLAT_RAM_BASE)
 
@@ -82,46 +87,62 @@
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
+    SVC_FRAME                                   @ entry: sp = the frame
 /* LAB 8 BEGIN: b       slow */
-    /* ---- 1. the system call word (r0): an LMP send we can do here ----
-     * (syscall_handle, sys_invoke in kernel/syscall.c) */
-    ldr     r2, =WORD_MUST_MASK
-    and     r2, r0, r2
-    cmp     r2, #SYS_INVOKE
-    bne     slow
+
+/* ---- the checks both sends make: one copy, used twice ------------------- */
+
+/* Block 1's end: r5 = the payload length, at most LMP_MSG_WORDS (else C:
+ * PAYLOAD_TOO_LONG).  in: r0 = the system call word. */
+.macro LEN_OK
     ubfx    r5, r0, #SYSW_LEN_SHIFT, #4         @ r5 = payload words
     cmp     r5, #LMP_MSG_WORDS
     bhi     slow                                @ C: PAYLOAD_TOO_LONG
+.endm
 
-    /* ---- 2. look up r1 (L1 index . L2 index) in the sender's CSpace ----
-     * as cap_lookup does: the L1 index within the root CNode, an
-     * L2CNode there, any L2 index (an L2 CNode always has 256 slots). */
-    ldr     r10, =dcb_current
-    ldr     r10, [r10]                          @ r10 = sender DCB
-    ldr     r12, [r10, #DCB_CSPACE + CAP_BYTES]
-    lsr     r3, r1, #ASM_L2_CNODE_BITS          @ L1 index
-    cmp     r3, r12, lsr #CTE_SIZE_SHIFT        @ ... < number of root slots?
+/* Block 2: the two-level lookup of cap_lookup_slot (kernel/cap.c), level
+ * 2: the L1 index within the root CNode of dcb's CSpace, an L2CNode there
+ * (with the rights `need`, if any: find_recv_slot wants WRITE), any L2
+ * index (an L2 CNode always has 256 slots).  The root's slots are read
+ * from the DCB's root_slots and root_kva (one ldrd, no physical-to-kernel
+ * conversion: dispatch_root_changed keeps them).  out = the slot's CTE,
+ * which may be empty; ev:od (an even register and the next) and ix are
+ * scratch; anything else goes to C. */
+.macro LOOKUP dcb, addr, out, ev, od, ix, need=0
+    ldrd    \ev, \od, [\dcb, #DCB_ROOT_SLOTS]   @ slots, their kernel address
+    lsr     \ix, \addr, #ASM_L2_CNODE_BITS      @ L1 index
+    cmp     \ix, \ev                            @ ... < number of root slots?
     bhs     slow
-    ldr     r12, [r10, #DCB_CSPACE + CAP_BASE]
-    KVA     r12
-    add     r12, r12, r3, lsl #CTE_SIZE_SHIFT   @ the L1 slot
-    ldrb    r3, [r12, #CAP_TYPE]
-    cmp     r3, #ASM_TYPE_L2CNODE
+    add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
+.if \need
+    ldrh    \ix, [\ev, #CAP_TYPE]               @ type | rights << 8
+    bic     \ix, \ix, #((0xff & ~(\need)) << 8)
+    eor     \ix, \ix, #((\need) << 8)           @ the type alone iff it has them
+.else
+    ldrb    \ix, [\ev, #CAP_TYPE]
+.endif
+    cmp     \ix, #ASM_TYPE_L2CNODE
     bne     slow
-    ldr     r12, [r12, #CAP_BASE]
-    KVA     r12
-    uxtb    r3, r1                              @ L2 index
-    add     r6, r12, r3, lsl #CTE_SIZE_SHIFT    @ r6 = the endpoint's CTE
+    ldr     \ev, [\ev, #CAP_BASE]
+    KVA     \ev
+    uxtb    \ix, \addr                          @ L2 index
+    add     \out, \ev, \ix, lsl #CTE_SIZE_SHIFT
+.endm
 
-    /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
+/* Block 3: r6 holds an EndPoint with (at least) the rights `need`: one
+ * halfword load reads type and rights.  Scratch r2, r3. */
+.macro EP_RIGHTS need
     ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
-    bic     r3, r3, #OTHER_RIGHTS
-    movw    r2, #EP_TYPE_RIGHT
+    bic     r3, r3, #((0xff & ~(\need)) << 8)
+    movw    r2, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
     cmp     r3, r2
     bne     slow
+.endm
 
-    /* ---- 4. the receiver: another dispatcher, runnable or blocked ------
-     * (lmp_deliver's state checks, kernel/lmp.c) */
+/* Block 4: the receiver (lr = the DCB the endpoint r6 names) is another
+ * dispatcher than r10, runnable or blocked (lmp_deliver's state checks,
+ * kernel/lmp.c).  Scratch r3. */
+.macro RECEIVER_OK
     ldr     lr, [r6, #CAP_BASE]
     KVA     lr                                  @ lr = receiver DCB
     cmp     lr, r10
@@ -130,31 +151,55 @@ lmp_fastpath:
     cmp     r3, #ASM_DCB_RUNNABLE
     cmpne   r3, #ASM_DCB_BLOCKED
     bne     slow                                @ C: dead, not set up, ...
+.endm
 
-    /* ---- 5. the ring: minted, with room ----------------------------------
-     * param1 = the buffer's offset in the receiver's frame, param2 = its
-     * bytes, 0 if not minted.  Mint accepts only a ring of a power of two
-     * words, at least one full message (ep_buffer_valid, kernel/cap.c), so
-     * a minted ring needs no test here.  Room as lmp_deliver tests it,
-     * "used > size || size - used < need", in one subtraction and one
-     * conditional compare: size - used borrows (C clear, LO) exactly when
-     * used > size. */
+/* Block 5: the ring: minted, with room.
+ * param1 = the buffer's offset in the receiver's frame, param2 = its
+ * bytes, 0 if not minted.  Mint accepts only a ring of a power of two
+ * words, at least one full message (ep_buffer_valid, kernel/cap.c), so a
+ * minted ring needs no test here.  Everything is said with the index
+ * mask (size - 1), which param2 gives in one subtraction and a shift.
+ * Room as lmp_deliver tests it, "used > size || size - used < len + 1",
+ * is "mask - used borrows, or is below len": one subtraction and one
+ * conditional compare (used == size borrows too, and C refuses it too).
+ * in: r5 = length, r6 = endpoint CTE, lr = receiver
+ * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = words needed
+ *      (len + 1), r11 = index mask; r1 scratch */
+.macro RING_ROOM
     ldr     r2, [lr, #DCB_FRAME_KVA]
     ldrd    r0, r1, [r6, #CAP_PARAM1]
     add     r2, r2, r0                          @ r2 = struct lmp_endpoint_kern
-    subs    r1, r1, #LEP_BUF                    @ param2 = 0 borrows:
+    subs    r11, r1, #LEP_BUF + 4               @ param2 = 0 borrows:
     blo     slow                                @ C: EP_NOT_MINTED
-    lsr     r9, r1, #2                          @ r9 = ring size in words
-    sub     r11, r9, #1                         @ r11 = index mask
+    lsr     r11, r11, #2                        @ r11 = ring words - 1 = mask
     ldrd    r0, r1, [r2, #LEP_DELIVERED]        @ r0 = delivered, r1 = consumed
     sub     r1, r0, r1                          @ words in use
     add     r4, r5, #1                          @ r4 = words needed (header too)
-    subs    r1, r9, r1                          @ free words; borrow: corrupt
-    cmphs   r1, r4
-    blo     slow                                @ C: BUF_OVERFLOW
+    subs    r1, r11, r1                         @ mask - used; borrow: full
+    cmphs   r1, r5                              @ or corrupt; then room for
+    blo     slow                                @ len + 1? C: BUF_OVERFLOW
+.endm
+
+    /* ---- 1. the system call word (r0): an LMP send we can do here ----
+     * (syscall_handle, sys_invoke in kernel/syscall.c) */
+    ldr     r2, =WORD_MUST_MASK
+    and     r2, r0, r2
+    cmp     r2, #SYS_INVOKE
+    bne     not_plain                           @ with a capability? (1c)
+    LEN_OK                                      @ r5 = payload words
+
+    /* ---- 2. look up r1 (L1 index . L2 index) in the sender's CSpace -- */
+    ldr     r10, =dcb_current
+    ldr     r10, [r10]                          @ r10 = sender DCB
+    LOOKUP  r10, r1, r6, r2, r3, r12            @ r6 = the endpoint's CTE
+
+    /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
+    EP_RIGHTS ASM_CAPRIGHTS_WRITE
+    RECEIVER_OK                                 @ block 4: lr = receiver
+    RING_ROOM                                   @ block 5: r2 = ring, ...
     and     r3, r0, r11                         @ r3 = index of the header
-    add     r12, r3, r4
-    cmp     r12, r9
+    add     r12, r3, r5                         @ index + need - 1 ...
+    cmp     r12, r11                            @ ... past the last word?
     bhi     wrap                                @ it would cross the end
 
     /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
@@ -162,6 +207,7 @@ lmp_fastpath:
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
     str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
+payload:                                        @ r0 = the header, r5 = length
     lsl     r1, r5, #3                          @ table entries are 8 bytes
     add     r3, sp, #TF_R0 + 12
     ldm     r3, {r3-r12}                        @ the payload: saved r3-r12
@@ -243,9 +289,8 @@ woken:
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    add     r0, lr, #DCB_SHARED
-    ldm     r0, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
-                                                @ tpidrurw: the DCB's order
+    ldm     lr, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw: the DCB's first words
     ldr     r3, =asid_owner
     ldr     r3, [r3, r5, lsl #2]
     cmp     r3, r4
@@ -317,14 +362,106 @@ to_sender:
     add     sp, sp, #TF_PC
     rfeia   sp!                                 @ pc, cpsr; sp = stack top
 
+    /* ---- 1c. a send that carries a capability (SYSW_FLAG_CAP): the
+     * word differs from a plain send in that flag alone, and the
+     * capability is copied, not moved (a GIVEAWAY is cap_move's: C).
+     * Then blocks 1-5 as for a plain send, with the grant right too
+     * (lmp_send), and block 5c.  in: r2 = the masked word, as block 1 */
+not_plain:
+    eor     r2, r2, #SYSW_FLAG_CAP
+    cmp     r2, #SYS_INVOKE                     @ a send but for the flag?
+    bne     not_send
+    tst     r0, #SYSW_FLAG_GIVEAWAY
+    bne     slow                                @ a move: cap_move in C
+    LEN_OK
+    ldr     r10, =dcb_current
+    ldr     r10, [r10]                          @ r10 = sender DCB
+    LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
+    EP_RIGHTS (ASM_CAPRIGHTS_WRITE | ASM_CAPRIGHTS_GRANT)
+    RECEIVER_OK                                 @ block 4: lr = receiver
+    RING_ROOM                                   @ block 5: r2 = ring, ...
+
+    /* ---- 5c. the capability: the sender's is there, the receiver's
+     * receive slot is named, in an L2 CNode it may write, and empty
+     * (lmp_send, find_recv_slot: kernel/lmp.c); then it is copied there
+     * with its own rights, as cap_copy and mdb_insert_copy do
+     * (kernel/cap.c, kernel/mdb.c): the slot as cte_set leaves it, the
+     * copy right after the source in the derivation list.
+     * in: blocks 1-5's registers, r10 = sender; r1, r3, r7-r9, r12 free */
+    ldr     r1, [sp, #TF_R0 + 8]                @ the sender's r2
+    LOOKUP  r10, r1, r7, r8, r9, r3             @ r7 = the source CTE
+    ldrb    r3, [r7, #CAP_TYPE]
+    cmp     r3, #ASM_TYPE_NULL
+    beq     slow                                @ C: CAPTRANSFER_SRC
+    ldr     r1, [r2, #LEP_RECV_SLOT]
+    cmp     r1, #0                              @ CPTR_NULL: refuses them
+    beq     slow                                @ C: CAPTRANSFER_DST_LOOKUP
+    LOOKUP  lr, r1, r8, r8, r9, r3, ASM_CAPRIGHTS_WRITE
+    ldrb    r3, [r8, #CAP_TYPE]
+    cmp     r3, #ASM_TYPE_NULL
+    bne     slow                                @ C: CAPTRANSFER_DST_FULL
+    /* Every check is done: from here on the send happens.  Kept: r0, r2,
+     * r5, r11, lr; r4 is recomputed below. */
+    ldm     r7, {r1, r3, r4, r6, r9}            @ the capability, its rights
+    stm     r8, {r1, r3, r4, r6, r9}
+    ldr     r9, [r7, #CTE_MDB_NEXT]
+    ldr     r10, [r7, #CTE_MDB_DEPTH]           @ depth: the source's
+    mov     r12, #1                             @ copy_of_prev (and padding 0)
+    add     r3, r8, #CTE_MDB_PREV
+    stm     r3, {r7, r9, r10, r12}              @ prev = the source, its next
+    str     r8, [r7, #CTE_MDB_NEXT]             @ link_after(source, copy)
+    cmp     r9, #0
+    strne   r8, [r9, #CTE_MDB_PREV]
+    and     r1, r1, #0xff                       @ the type
+    cmp     r1, #ASM_TYPE_RAM                   @ one retype mark per object
+    cmpne   r1, #ASM_TYPE_PHYSADDR              @ (has_watermark)
+    ldreq   r3, [r7, #CTE_MAP_RETYPED_TO]
+    movne   r3, #0
+    mov     r6, #0
+    mov     r7, #0
+    strd    r6, r7, [r8, #CTE_MAP]              @ not mapped
+    str     r3, [r8, #CTE_MAP_RETYPED_TO]
+    strd    r6, r7, [r8, #CTE_WORK]             @ work[0..1]
+    strd    r6, r7, [r8, #CTE_WORK + 8]         @ work[2], flags
+
+    /* ---- 6c. deliver as block 6, the header saying a capability came;
+     * a message crossing the ring's end goes word by word (6') */
+    and     r3, r0, r11                         @ r3 = index of the header
+    add     r4, r5, #1                          @ r4 = words needed
+    orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
+    add     r12, r3, r5                         @ index + need - 1 ...
+    cmp     r12, r11                            @ ... past the last word?
+    bhi     wrap_hdr
+    add     r12, r0, r4
+    str     r12, [r2, #LEP_DELIVERED]
+    add     r0, r2, r3, lsl #2
+    str     r7, [r0, #LEP_BUF]!
+    b       payload
+
+    /* ---- 1n. not a send: the null system call (r0 == 0: SYS_NOP,
+     * method 0, no flags) returns SYS_ERR_OK, already in r0, at once --
+     * what svc_entry does before its frame when the fast path is built
+     * out; here the test costs a send nothing (a word of 0 fails block
+     * 1's compare).  Every other register as the caller left it: blocks
+     * 1 and 1c changed only r2.  Everything else: C. */
+not_send:
+    cmp     r0, #0
+    bne     slow
+    ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
+    add     sp, sp, #TF_SIZE                    @ drop the frame
+    movs    pc, lr                              @ back to the caller, SPSR -> CPSR
+
     /* ---- 6'. the message crosses the end of the ring: word by word ------
      * in: r0 = delivered, r2 = ring, r3 = index, r4 = words needed,
-     *     r5 = length, r11 = mask, lr = receiver */
+     *     r5 = length, r11 = mask, lr = receiver; at wrap_hdr, r7 = the
+     *     header (block 5c's has the capability bit) */
 wrap:
+    mov     r7, r5                              @ header = length, no cap
+wrap_hdr:
     add     r12, r0, r4
     str     r12, [r2, #LEP_DELIVERED]
     add     r0, r2, #LEP_BUF
-    str     r5, [r0, r3, lsl #2]                @ the header
+    str     r7, [r0, r3, lsl #2]                @ the header
     add     r1, sp, #TF_R0 + 12                 @ the payload in the frame
 1:  subs    r5, r5, #1
     blo     delivered

@@ -23,7 +23,12 @@
 exception_vectors:
     b       reset_entry                 @ 0x00 reset (not reached via VBAR)
     b       undef_entry                 @ 0x04 undefined instruction
+#ifdef CONFIG_NO_LMP_FASTPATH
     b       svc_entry                   @ 0x08 supervisor call
+#else
+    b       lmp_fastpath                @ 0x08 supervisor call: the fast path
+                                        @ builds the frame itself (SVC_FRAME)
+#endif
     b       pabt_entry                  @ 0x0c prefetch abort
     b       dabt_entry                  @ 0x10 data abort
     b       reset_entry                 @ 0x14 reserved (HYP trap)
@@ -62,29 +67,23 @@ undef_entry:
     b       exception_common
 
 /*
- * svc_entry -- a system call.  Only user code makes them (the kernel never
- * executes svc), so the frame is built in three instructions instead of
- * ENTRY_FRAME's general case: srsdb pushes the return address and SPSR,
- * one stm^ stores r0-r12 and the user-banked sp and lr below them.
+ * svc_entry -- a system call, when the LMP fast path is built out (the
+ * *-slow images); otherwise the SVC vector goes to lmp_fastpath, which
+ * builds the same frame and answers the null call there (block 1n).
  *   in:  lr_svc = the instruction after the svc, SPSR = the caller's CPSR
  *   out: the null system call returns at once; everything else reaches
- *        lmp_fastpath (or exception_common) with sp = the frame and
- *        r0-r12 still the caller's
+ *        exception_common with sp = r0 = the frame
  */
+#ifdef CONFIG_NO_LMP_FASTPATH
 svc_entry:
     @ The null system call (r0 == 0: SYS_NOP, method 0, no flags) needs no
     @ state at all: return SYS_ERR_OK (= 0, already in r0) at once.
     cmp     r0, #0
     movseq  pc, lr                      @ back to the caller, SPSR -> CPSR
-    srsdb   sp!, #MODE_SVC              @ push {pc, cpsr}
-    stmdb   sp, {r0-lr}^                @ r0-r12, sp_usr, lr_usr below them
-    sub     sp, sp, #TF_PC              @ sp = the frame
-#ifdef CONFIG_NO_LMP_FASTPATH
+    SVC_FRAME
     mov     r0, sp
     mov     r1, #EXC_SVC
     b       exception_common
-#else
-    b       lmp_fastpath                @ falls back to exception_common
 #endif
 
 pabt_entry:

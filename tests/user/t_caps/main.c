@@ -33,6 +33,13 @@ static void syscall_word_errors(void)
              SYS_ERR_INVARGS_SYSCALL);
     TEST_ERR(sys_raw(SYSW(9, 0, 0), 0, 0, 0).err, SYS_ERR_ILLEGAL_SYSCALL);
     TEST_ERR(sys_nop(), SYS_ERR_OK);
+    /* The null call changes no register but r0 (sys_nop() tells the
+     * compiler so): the fast path answers it after its first test, which
+     * uses r2 (lmp_fastpath.S, block 1n). */
+    struct sys_regs regs = { { 0, 0x11111111u, 0x22222222u, 0x33333333u } };
+    sys_call(&regs);
+    test_report(regs.r[0] == 0 && regs.r[1] == 0x11111111u && regs.r[2] == 0x22222222u &&
+                regs.r[3] == 0x33333333u, "the null system call leaves r1-r3 as they were");
 }
 
 static void lookup_errors(void)

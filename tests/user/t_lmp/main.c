@@ -3,10 +3,13 @@
  *
  *   t_lmp server    publishes an endpoint as "lmptest", then checks
  *                   100,000 numbered messages arrive in order, none lost
- *                   or doubled, and maps a frame it is sent
+ *                   or doubled, maps a frame it is sent, and checks that
+ *                   a RAM capability copied to it is a copy of the
+ *                   client's in the derivation database
  *   t_lmp client    finds it, sends the messages (in bursts that keep
- *                   filling the server's buffer), sends the frame, and
- *                   tests the error cases against endpoints of its own
+ *                   filling the server's buffer), sends the frame and
+ *                   the RAM capability, and tests the error cases against
+ *                   endpoints of its own
  */
 #include <stdio.h>
 #include <string.h>
@@ -21,6 +24,7 @@
 #define NMSG        100000u
 #define MAGIC       0x5a5a0000u
 #define FRAME_WORDS 1024
+#define CAP_MSGS    8           /* 10-word messages with a capability */
 /* Ring counters start here, so that the first messages cross the wrap of
  * the counters at 2^32 (docs/lmp.md): on the fast path between the two
  * domains, on the C path in own_endpoint_errors (and everywhere in the
@@ -40,6 +44,8 @@ static void fill(uint32_t *w, uint32_t seq)
     }
     w[0] = seq;
 }
+
+static int copied_ram(struct lmp_chan *ch);
 
 static int server(void)
 {
@@ -91,6 +97,58 @@ static int server(void)
     test_report(ok, "LMP: a frame sent over the channel is mapped and shows the sender's data");
     uint32_t done = 1;
     lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, &done);
+    return copied_ram(&ch);
+}
+
+/*
+ * A RAM capability copied (not moved) from another domain -- with the
+ * fast path on, copied by lmp_fastpath.S, block 5c: it must be what
+ * cap_copy makes.  The client made a Frame of its first page before
+ * sending it, so the copy must carry the retype mark (a retype of that
+ * page finds the Frame) and sit in the client's copy group, before the
+ * Frame (the client's revoke deletes it and what we made from it).
+ */
+static int copied_ram(struct lmp_chan *ch)
+{
+    struct lmp_recv_msg m;
+    struct capref ram, frame;
+    struct capability_info info;
+
+    lmp_endpoint_wait(ch->endpoint);
+    errval_t err = lmp_chan_recv(ch, &m, &ram);
+    test_report(err_is_ok(err) && m.has_cap && m.len == 2 && m.words[0] == MAGIC &&
+                err_is_ok(cap_identify(ram, &info)) && info.type == ObjType_RAM &&
+                info.base == m.words[1] && info.bytes == 2 * 4096,
+                "LMP: a RAM capability copied from another domain arrives whole");
+    /* Then copies of it with 10 words each: 11 ring words a message in a
+     * ring of 64, so some cross the ring's end (the fast path's wrap_hdr:
+     * the header with the capability bit, then word by word). */
+    uint32_t bad = 0;
+    for (uint32_t i = 0; i < CAP_MSGS; i++) {
+        struct capref copy;
+        uint32_t w[LMP_MSG_WORDS];
+        lmp_endpoint_wait(ch->endpoint);
+        err = lmp_chan_recv(ch, &m, &copy);
+        fill(w, i);
+        if (err_is_fail(err) || !m.has_cap || m.len != LMP_MSG_WORDS ||
+            memcmp(w, m.words, sizeof(w)) != 0 || err_is_fail(cap_identify(copy, &info)) ||
+            info.type != ObjType_RAM) {
+            bad++;
+        }
+        cap_destroy(copy);
+    }
+    test_report(bad == 0, "LMP: %u messages of 10 words with a capability, across the ring's end",
+                (unsigned)CAP_MSGS);
+    slot_alloc(&frame);
+    TEST_ERR(cap_retype(frame, ram, 0, ObjType_Frame, 4096, 1), SYS_ERR_RETYPE_OVERLAP);
+    TEST_ERR(cap_retype(frame, ram, 4096, ObjType_Frame, 4096, 1), SYS_ERR_OK);
+    uint32_t done = 2;
+    lmp_chan_send_retry(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, &done);
+    lmp_endpoint_wait(ch->endpoint);
+    lmp_chan_recv(ch, &m, NULL);            /* the client has revoked its RAM */
+    TEST_ERR(cap_identify(ram, &info), SYS_ERR_CAP_NOT_FOUND);
+    TEST_ERR(cap_identify(frame, &info), SYS_ERR_CAP_NOT_FOUND);
+    lmp_chan_send_retry(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, &done);
     return 0;
 }
 
@@ -255,6 +313,33 @@ static int client(void)
     TEST_ERR(cap_identify(frame, &info), SYS_ERR_CAP_NOT_FOUND);
     lmp_endpoint_wait(ch.endpoint);
     lmp_chan_recv(&ch, &m, NULL);
+
+    /* A copy of RAM with a Frame made from its first page (copied_ram). */
+    struct capref pool, ram, first;
+    ram_alloc(&pool, 4 * 4096);
+    slot_alloc(&ram);
+    slot_alloc(&first);
+    TEST_ERR(cap_retype(ram, pool, 0, ObjType_RAM, 2 * 4096, 1), SYS_ERR_OK);
+    TEST_ERR(cap_retype(first, ram, 0, ObjType_Frame, 4096, 1), SYS_ERR_OK);
+    cap_identify(ram, &info);
+    uint32_t w2[2] = { MAGIC, info.base };
+    TEST_ERR(lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, ram, 2, w2), SYS_ERR_OK);
+    TEST_ERR(cap_identify(ram, &info), SYS_ERR_OK);         /* a copy: ours stays */
+    for (uint32_t i = 0; i < CAP_MSGS; i++) {
+        uint32_t w[LMP_MSG_WORDS];
+        fill(w, i);
+        TEST_ERR(lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, ram, LMP_MSG_WORDS, w),
+                 SYS_ERR_OK);
+    }
+    lmp_endpoint_wait(ch.endpoint);
+    lmp_chan_recv(&ch, &m, NULL);
+    TEST_ERR(cap_revoke(ram), SYS_ERR_OK);
+    TEST_ERR(cap_identify(first, &info), SYS_ERR_CAP_NOT_FOUND);
+    lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, w2);
+    lmp_endpoint_wait(ch.endpoint);
+    lmp_chan_recv(&ch, &m, NULL);
+    cap_destroy(ram);
+    cap_destroy(pool);
     return 0;
 }
 

@@ -61,6 +61,26 @@ void trap_frame_dump(const struct trap_frame *tf);
 
 /* A one-line description of a short-descriptor fault status (DFSR/IFSR). */
 const char *fault_status_name(uint32_t fsr);
+
+#else /* __ASSEMBLY__ */
+
+/*
+ * SVC_FRAME: the trap frame of a system call, in three instructions.  Only
+ * user code makes system calls (the kernel never executes svc), so this
+ * needs none of ENTRY_FRAME's tests (vectors.S): srsdb pushes the return
+ * address and SPSR, one stm^ stores r0-r12 and the user-banked sp and lr
+ * below them.  Used by svc_entry (vectors.S) when the LMP fast path is
+ * built out, else by lmp_fastpath itself, which the SVC vector reaches
+ * directly (one branch fewer on every system call).
+ *   in:  SVC mode, lr_svc = the instruction after the svc, SPSR = the
+ *        caller's CPSR, sp = the top of the SVC stack
+ *   out: sp = the frame; r0-r12 still the caller's
+ */
+.macro SVC_FRAME
+    srsdb   sp!, #MODE_SVC              @ push {pc, cpsr}
+    stmdb   sp, {r0-lr}^                @ r0-r12, sp_usr, lr_usr below them
+    sub     sp, sp, #TF_PC              @ sp = the frame
+.endm
 #endif
 
 #endif
