@@ -386,7 +386,8 @@ static void serve_one(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_p
     payload_clear(&resp);
     rc->cur_seq = seq;
     rc->cur_method = m;
-    rpc_handler_fn h = m < rc->num_handlers ? rc->handlers[m] : NULL;
+    rpc_handler_fn h = m < rc->num_handlers ? rc->handlers[m]
+                     : rc->all_methods ? rc->handlers[0] : NULL;
     if (h == NULL) {
         resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
     } else {
@@ -477,6 +478,15 @@ errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
         rpc_reasm_limit(&rc->rx, RPC_SERVE_MAX_INLINE, rc->rx.max_bytes);
     }
     return lmp_chan_register_recv(&rc->lc, ws, MKCLOSURE(rpc_recv_event, rc));
+}
+
+/* (A table of one entry and no length: serve_one takes it for every
+ * method without costing the table lookup of other servers anything.) */
+errval_t rpc_serve_all(struct rpc_chan *rc, const rpc_handler_fn *handler,
+                       struct waitset *ws)
+{
+    rc->all_methods = true;
+    return rpc_serve(rc, handler, 0, ws);
 }
 
 void rpc_chan_drop(struct rpc_chan *rc)

@@ -67,6 +67,8 @@ struct rpc_chan {
     void *st;                       /* the server's per-client state */
     uint32_t send_tries;            /* per LMP message; 0: no limit */
     bool dead;                      /* peer gone, or dropped by the server */
+    bool all_methods;               /* server side: handlers[0] serves every
+                                     * method (rpc_serve_all) */
 };
 
 /* Client and server both start from an accepted channel. */
@@ -92,6 +94,11 @@ errval_t rpc_call(struct rpc_chan *rc, unsigned m,
  * req->cap to NULL_CAP) is deleted once the request is answered. */
 errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
                    unsigned num_handlers, struct waitset *ws);
+/* Server: every method of rc, whatever its number, goes to *handler (a
+ * relay that forwards calls it does not read: init's, user/sys/init/relay.c,
+ * docs/multikernel.md).  handler points to storage that outlives rc. */
+errval_t rpc_serve_all(struct rpc_chan *rc, const rpc_handler_fn *handler,
+                       struct waitset *ws);
 /* A handler that cannot answer yet sets resp->err = LIB_ERR_RPC_DEFERRED,
  * keeps rc->cur_method and rc->cur_seq, and answers later with this.
  * A client that does not take its answer (LIB_ERR_RPC_PEER_STUCK) is

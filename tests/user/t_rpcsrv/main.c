@@ -4,7 +4,9 @@
  *   t_rpcsrv N     the service "rpctest": echoes, and checks that each
  *                  client's calls arrive in order (scalar 0 counts up per
  *                  client) and all of them (the client's last NUMBER says
- *                  how many it made).  Reports and exits after N clients.
+ *                  how many it made), each from the domain it says
+ *                  (scalar 1) on a channel init made for that domain.
+ *                  Reports and exits after N clients.
  *   t_rpcsrv die   the service "rpcdie": faults in the middle of the first
  *                  call it gets, so that the caller sees its server die.
  */
@@ -18,7 +20,7 @@
 
 struct client { uint32_t next; };
 
-static int clients_done, clients_expected, out_of_order, miscounted;
+static int clients_done, clients_expected, out_of_order, miscounted, impostors;
 
 static void client_new(struct rpc_chan *rc)
 {
@@ -38,6 +40,7 @@ static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
             out_of_order++;
         }
         c->next = req->scalar[0] + 1;
+        impostors += req->scalar[1] != rc->client_id;  /* init vouched for it */
     }
     rpc_handle_echo(rc, req, resp);
 }
@@ -93,6 +96,8 @@ int main(int argc, char **argv)
         event_dispatch(ws);
     }
     test_report(out_of_order == 0, "echo service: every client's calls came in order");
+    test_report(impostors == 0, "echo service: every client's calls came on a channel "
+                "made for its domain id");
     return test_report(miscounted == 0, "echo service: every call of %d clients arrived, once",
                        clients_expected) ? 0 : 1;
 }

@@ -33,7 +33,7 @@ static const char *death_reason(uint32_t reason)
 
 /* Everything the rest of the system knew about domain id (lock held):
  * its pending SERVICE_CONNECT, its names, its services (and their clients
- * are told), its watches, and PROCESS_WAIT calls it made. */
+ * are told), its watches, its relays, and PROCESS_WAIT calls it made. */
 static void forget_domain_locked(struct domain *dead, uint32_t id)
 {
     if (dead->connect.pending) {
@@ -42,6 +42,7 @@ static void forget_domain_locked(struct domain *dead, uint32_t id)
     }
     names_forget_locked(id);
     services_forget_locked(id);
+    relays_forget_locked(id);
     procmgr_forget_waits_locked(dead);
 }
 

@@ -113,6 +113,12 @@ void h_service_register(struct rpc_chan *rc, struct rpc_payload *req,
 void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 /* The thread that asks services for their clients' channels. */
 int connector(void *arg);
+/* A channel for client to service name, whose endpoint is ep (ours to
+ * keep: the client's watch); LIB_ERR_NAME_NOT_FOUND if there is none. */
+errval_t connect_service(const char *name, uint32_t client, struct capref ep,
+                         struct capref *service_ep);
+/* Tell whoever waits on ep that the service (domain id service) died. */
+void tell_peer_dead(struct capref ep, uint32_t service);
 /* rpc_connect in init itself (rpc_connect_hook). */
 errval_t connect_local(const char *name, struct capref endpoint, struct capref *service_ep);
 /* Until service name has registered (start-up). */
@@ -124,6 +130,18 @@ void services_forget_locked(uint32_t id);
 /* Tell every service (one-way) that domain id is gone. */
 void tell_services(uint32_t id);
 errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clients);
+
+/* ---- relay.c: a client's calls forwarded to a service ------------------ */
+
+/* SERVICE_CONNECT("relay:NAME"): a channel to NAME through a relay on
+ * this core (relay.c's header). */
+#define RELAY_PREFIX    "relay:"
+/* A relay for client (endpoint ep, ours to keep) to local service name;
+ * *service_ep: the endpoint the client gets (the caller deletes it). */
+errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep,
+                             struct capref *service_ep);
+/* Domain id is gone: its relays stop (lock held). */
+void relays_forget_locked(uint32_t id);
 
 /* ---- death.c ------------------------------------------------------------ */
 

@@ -116,7 +116,7 @@ void wait_for_service(const char *name)
 
 /* Ask service `name` for a channel for client `client`, whose endpoint is
  * ep (ours to keep: it becomes the client's watch). */
-static errval_t connect_service(const char *name, uint32_t client, struct capref ep,
+errval_t connect_service(const char *name, uint32_t client, struct capref ep,
                                 struct capref *service_ep)
 {
     struct service *s = service_get(name);
@@ -260,6 +260,18 @@ void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload 
     resp->err = LIB_ERR_RPC_DEFERRED;
 }
 
+/* A channel for client to service `name`: straight to it, or through a
+ * relay (RELAY_PREFIX, relay.c). */
+static errval_t connect_any(const char *name, uint32_t client, struct capref ep,
+                            struct capref *service_ep)
+{
+    size_t n = strlen(RELAY_PREFIX);
+    if (strncmp(name, RELAY_PREFIX, n) == 0) {
+        return relay_connect_local(name + n, client, ep, service_ep);
+    }
+    return connect_service(name, client, ep, service_ep);
+}
+
 int connector(void *arg)
 {
     (void)arg;
@@ -278,7 +290,7 @@ int connector(void *arg)
         thread_mutex_unlock(&lock);
 
         struct rpc_service_connect_resp out = { NULL_CAP };
-        errval_t err = connect_service(name, id, ep, &out.service_endpoint);
+        errval_t err = connect_any(name, id, ep, &out.service_endpoint);
         thread_mutex_lock(&lock);
         if (domain_by_id(id) == d) {    /* the client still exists (not dying) */
             if (err_is_ok(err)) {
@@ -295,7 +307,7 @@ int connector(void *arg)
 
 /* Tell a client that the service at the other end of its channel died:
  * a PEER_DEAD notice on its endpoint ends its wait (rpc_wire.h). */
-static void tell_peer_dead(struct capref ep, uint32_t service)
+void tell_peer_dead(struct capref ep, uint32_t service)
 {
     struct lmp_chan to = { .remote_cap = ep };
     uint32_t words[LMP_MSG_WORDS];
