@@ -24,6 +24,7 @@
 #include <sys/paging.h>
 #include <sys/ram.h>
 #include <sys/rpc.h>
+#include <sys/rpc_service.h>
 #include <sys/threads.h>
 #include <sys/timing.h>
 #include <if/init.h>
@@ -192,8 +193,18 @@ static const rpc_handler_fn handlers[RPC_INIT_COUNT] = {
     [RPC_NUMBER] = h_number,
 };
 
+/* "benchsvc": a service (rpc_service.c) that echoes, for the rows of
+ * channels made through init -- straight, and through a relay
+ * (bench_relay). */
+static const rpc_handler_fn service_handlers[RPC_BASE_COUNT] = {
+    [RPC_ECHO] = rpc_handle_echo,
+};
+
 static int server(void)
 {
+    static struct rpc_service svc = {
+        .name = "benchsvc", .handlers = service_handlers, .num_handlers = RPC_BASE_COUNT,
+    };
     static struct lmp_chan ch, raw;
     static struct rpc_chan listener;
     struct waitset *ws = get_default_waitset();
@@ -210,6 +221,7 @@ static int server(void)
     /* Its clients (rpc_handle_bind) send inline messages of any size. */
     rpc_reasm_limit(&listener.rx, RPC_MAX_BYTES, RPC_MAX_BYTES);
     rpc_name_register(get_init_rpc(), "benchrpc", listener.lc.local_cap);
+    rpc_service_start(&svc, ws);
     while (!finished) {
         event_dispatch(ws);
     }
@@ -463,6 +475,44 @@ static void bench_lmp_chan(unsigned n)
     }
 }
 
+/* n echo calls of one scalar on a channel to "benchsvc" by this name:
+ * row `name`. */
+static void echo_row(const char *service, const char *name, const char *what, unsigned n)
+{
+    struct rpc_chan *rc = NULL;
+    struct rpc_payload req = { .nscalar = 1 }, resp;
+    errval_t err;
+    while ((err = rpc_connect(service, &rc)) == LIB_ERR_NAME_NOT_FOUND) {
+        thread_yield();
+        sys_yield(CPTR_NULL);
+    }
+    if (err_is_fail(err)) {
+        printf("bench: cannot connect to %s: %s\n", service, err_getcode(err));
+        return;
+    }
+    uint64_t t0 = 0;
+    for (unsigned i = 0; i < warmup(n) + n; i++) {
+        if (i == warmup(n)) {
+            t0 = timing_now();
+        }
+        req.scalar[0] = i;
+        rpc_echo(rc, &req, &resp);
+    }
+    report(name, what, "call", timing_mean_x10(t0, timing_now(), n), n);
+}
+
+/* The same echo on a service's channel made through init, straight and
+ * through a relay in init on this core (user/sys/init/relay.c): what the
+ * relay adds, the half of a binding across cores that is not UMP
+ * (docs/multikernel.md, "Binding across cores"). */
+static void bench_relay(unsigned n)
+{
+    echo_row("benchsvc", "rpc_roundtrip_service",
+             "RPC round trip to a service (one scalar each way)", n);
+    echo_row("relay:benchsvc", "rpc_roundtrip_relay",
+             "RPC round trip to a service through a relay in init", n);
+}
+
 static void bench_rpc(unsigned n)
 {
     struct rpc_chan *rc = NULL;
@@ -585,6 +635,7 @@ static void bench_rpc(unsigned n)
     }
     free(s);
     rpc_frame_threshold = RPC_FRAME_THRESHOLD_DEFAULT;
+    bench_relay(n);                     /* while the server serves */
     struct rpc_payload bye = { .nscalar = 1 };
     rpc_call(rc, RPC_NUMBER, &bye, &resp);
 }
