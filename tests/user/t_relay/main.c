@@ -9,7 +9,8 @@
  *   t_relay calls [PREFIX]        every method of "rpctest" (t_rpcsrv 1),
  *                                 "memserv" and "serial": scalars, bytes
  *                                 inline and in a frame, a capability each
- *                                 way, a method the server does not have
+ *                                 way (a Frame to rpctest, RAM from and
+ *                                 to memserv), a method the server lacks
  *   t_relay bad [PREFIX]          names no service has; more channels than
  *                                 a service gives one client
  *   t_relay server-dies [PREFIX]  "rpcdie" (t_rpcsrv die) faults in the
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
+#include <sys/ram.h>
 #include <sys/rpc.h>
 #include <sys/rpc_service.h>
 #include <systest.h>
@@ -93,11 +95,23 @@ static void rpctest(void)
     echo(rc, 1, 4096);                  /* in a shared frame */
     echo(rc, 0, 60000);
     unknown_method(rc, "rpctest");
+    /* A capability with the call: t_rpcsrv says what came (HELLO's number). */
+    struct capref frame;
+    struct rpc_payload req = { 0 }, resp;
+    errval_t err = frame_alloc(&frame, 4096);
+    if (err_is_ok(err)) {
+        req.cap = frame;
+        err = rpc_call(rc, RPC_HELLO, &req, &resp);
+        cap_destroy(frame);
+    }
+    test_report(err_is_ok(err) && resp.nscalar == 2 && resp.scalar[0] == ObjType_Frame &&
+                resp.scalar[1] == 4096, "a Frame capability of 4 KiB reached the server (%s)",
+                err_getcode(err));
     uint32_t n = 20, bad = 0;
     for (uint32_t i = 0; i < n; i++) {
-        struct rpc_payload req = { .nscalar = 2, .scalar = { i, disp_domain_id() } }, resp;
-        bad += err_is_fail(rpc_echo(rc, &req, &resp)) || resp.scalar[0] != i;
-        rpc_payload_free(&resp);
+        struct rpc_payload call = { .nscalar = 2, .scalar = { i, disp_domain_id() } }, answer;
+        bad += err_is_fail(rpc_echo(rc, &call, &answer)) || answer.scalar[0] != i;
+        rpc_payload_free(&answer);
     }
     test_report(bad == 0, "%u calls in order", (unsigned)n);
     TEST_ERR(rpc_send_number(rc, n), SYS_ERR_OK);

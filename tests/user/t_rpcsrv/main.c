@@ -6,7 +6,8 @@
  *                  client) and all of them (the client's last NUMBER says
  *                  how many it made), each from the domain it says
  *                  (scalar 1) on a channel init made for that domain.
- *                  Reports and exits after N clients.
+ *                  A capability on HELLO's number is answered with its
+ *                  type and size.  Reports and exits after N clients.
  *   t_rpcsrv die   the service "rpcdie": faults in the middle of the first
  *                  call it gets, so that the caller sees its server die.
  */
@@ -60,7 +61,21 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     }
 }
 
+/* A capability sent to us (on init's HELLO number): what it is, as
+ * scalars (type, bytes), so the client sees it arrived whole. */
+static void h_identify(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct capability_info info;
+    (void)rc;
+    if ((resp->err = cap_identify(req->cap, &info)) == SYS_ERR_OK) {
+        resp->nscalar = 2;
+        resp->scalar[0] = info.type;
+        resp->scalar[1] = info.bytes;
+    }
+}
+
 static const rpc_handler_fn echo_handlers[RPC_INIT_COUNT] = {
+    [RPC_HELLO] = h_identify,
     [RPC_ECHO] = h_echo,
     [RPC_NUMBER] = h_number,
 };
