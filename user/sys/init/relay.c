@@ -1,25 +1,32 @@
 /*
  * user/sys/init/relay.c -- relays: init forwards a client's calls to a
  * service it cannot reach itself (docs/multikernel.md, "Binding across
- * cores").
+ * cores").  A binding across cores is two relays, one in each init:
  *
- *   client --- in (LMP, served here) ---> relay --- out (rpc_call) ---> server
- *          <-- the server's answer ------       <-- its answer ---------
+ *   client --LMP--> near relay --UMP--> far relay --LMP--> server
+ *                   (init.1)            (init.0)
+ *          <-------- the server's answer, back the same way --------
  *
  * A relay does not read what it forwards: every method (rpc_serve_all),
- * its scalars, bytes and capability go out on `out` unchanged, and the
- * answer, whatever it is, comes back to the caller.  Each relay has a
- * thread and a waitset of its own, so a call waiting for its answer (a
- * getchar waiting for a key) holds up that binding only, never init's
- * event thread nor another binding.
+ * its scalars, bytes and capability go on unchanged, and the answer,
+ * whatever it is, comes back to the caller.  Each relay has a thread and
+ * a waitset of its own, so a call waiting for its answer (a getchar
+ * waiting for a key) holds up that binding only, never init's event
+ * thread nor another binding.
  *
- * The name "relay:NAME" asks init for a channel to service NAME through a
- * relay on this core: the same path as a binding across cores, with LMP
- * on both sides -- the relay's test (tests/user/t_relay) and make bench's
- * relay row.  The relay connects to the service on the client's behalf,
- * vouching for the client's id (services.c), so the service's quotas and
- * per-client limits count the client, not init.
+ * The far relay connects to the service on its own thread, as the client
+ * would: services.c vouches for the client's id, so the service's quotas
+ * and per-client limits count the client, not init.  The near relay's
+ * first call, RPC_BIND, asks how that went (the handshake), so that the
+ * client hears LIB_ERR_NAME_NOT_FOUND from rpc_connect, not from its first
+ * call.
+ *
+ * The name "relay:NAME" makes both relays in this init, with LMP between
+ * them: a binding across cores but for the channel between the inits --
+ * the relays' test (tests/user/t_relay) and make bench's
+ * rpc_roundtrip_relay row.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
@@ -28,20 +35,32 @@
 #include <sys/waitset.h>
 #include "init.h"
 
-/* Relays one client domain may have at a time (docs/reliability.md,
- * "Resource limits"): each costs init a thread and two endpoints.  One
- * more is refused with LIB_ERR_RPC_TOO_MANY_CHANNELS. */
-#define RELAYS_PER_CLIENT   8
+/* Bindings through relays one client domain may have at a time (near
+ * relays: a far one is there for a near one), and relays of all domains
+ * together (docs/reliability.md, "Resource limits"): each costs init a
+ * thread and an LMP endpoint or two, of the LMP_ENDPOINTS_MAX (32) a
+ * domain has -- and init needs one for every domain's channel to it.  A
+ * binding across cores takes one relay in each init; one through
+ * "relay:", two in this one.  One more is refused with
+ * LIB_ERR_RPC_TOO_MANY_CHANNELS. */
+#define RELAYS_PER_CLIENT   4
+#define RELAYS_MAX          12
 /* A relay's thread needs little: rpc_call and rpc_reply. */
 #define RELAY_STACK         (16 * 1024)
 
 struct relay {
-    struct rpc_chan in;                 /* the client's channel: served here */
-    struct rpc_chan out;                /* on to the server */
+    struct rpc_chan in;                 /* from the client (or near relay): served */
+    struct rpc_chan out;                /* on to the server (or far relay) */
     struct waitset ws;                  /* in's, and stopper's */
-    struct waitset_chanstate stopper;   /* relay_forget_locked's wake-up */
+    struct waitset_chanstate stopper;   /* relays_forget_locked's wake-up */
     uint32_t client;                    /* the client's domain id */
     bool stop;                          /* its client is gone */
+    /* A far relay: the service it connects to on its thread, and how
+     * that went -- the answer to the handshake, its first request. */
+    bool far;
+    char service[NAME_BYTES];
+    errval_t connected;
+    bool greeted;
     struct relay *next;
 };
 
@@ -51,7 +70,7 @@ static struct relay *relays;            /* lock held */
 
 /*
  * Every method: the same call on out, and its answer back -- or, if out
- * failed (the server died, LIB_ERR_RPC_PEER_DEAD), that error.  Answered
+ * failed (the server died: LIB_ERR_RPC_PEER_DEAD), that error.  Answered
  * here rather than by serve_one, so that the capability that came with
  * the answer (ours, a copy) is deleted once it has gone on.
  */
@@ -62,6 +81,12 @@ static void forward(struct rpc_chan *in, struct rpc_payload *req, struct rpc_pay
     uint16_t seq = in->cur_seq;
     struct rpc_payload answer;
 
+    if (!r->greeted) {                  /* a far relay's handshake */
+        r->greeted = true;
+        resp->err = m == RPC_BIND ? r->connected : LIB_ERR_RPC_BAD_MESSAGE;
+        r->stop = err_is_fail(resp->err);
+        return;
+    }
     answer.err = rpc_call(&r->out, m, req, &answer);
     rpc_reply(in, m, seq, &answer);
     if (!capref_is_null(answer.cap)) {
@@ -75,67 +100,6 @@ static const rpc_handler_fn forward_fn = forward;
 static void stop_event(void *arg)
 {
     (void)arg;                          /* r->stop says it */
-}
-
-/* The relay's own thread: serves in until its client is gone (or dropped
- * by rpc_reply: it does not take its answers), then frees the relay. */
-static int relay_thread(void *arg)
-{
-    struct relay *r = arg;
-    errval_t err = rpc_serve_all(&r->in, &forward_fn, &r->ws);
-    if (err_is_fail(err)) {
-        DEBUG_ERR(err, "serving a relay");
-    }
-    while (err_is_ok(err) && !r->stop && !r->in.dead) {
-        event_dispatch(&r->ws);
-    }
-    thread_mutex_lock(&lock);
-    for (struct relay **p = &relays; *p != NULL; p = &(*p)->next) {
-        if (*p == r) {
-            *p = r->next;
-            break;
-        }
-    }
-    thread_mutex_unlock(&lock);
-    waitset_chan_deregister(&r->stopper);
-    rpc_chan_destroy(&r->in);
-    rpc_chan_destroy(&r->out);
-    free(r);
-    return 0;
-}
-
-/* ---- making one ------------------------------------------------------------ */
-
-static unsigned relays_of_locked(uint32_t client)
-{
-    unsigned n = 0;
-    for (struct relay *r = relays; r != NULL; r = r->next) {
-        n += r->client == client && !r->stop;
-    }
-    return n;
-}
-
-/* A relay for client whose endpoint is ep (ours to keep), its `in` made:
- * NULL if the client has too many, or no memory (*err says which). */
-static struct relay *relay_new(uint32_t client, struct capref ep, errval_t *err)
-{
-    thread_mutex_lock(&lock);
-    unsigned n = relays_of_locked(client);
-    thread_mutex_unlock(&lock);
-    struct relay *r = n < RELAYS_PER_CLIENT ? calloc(1, sizeof(*r)) : NULL;
-    *err = n >= RELAYS_PER_CLIENT ? LIB_ERR_RPC_TOO_MANY_CHANNELS
-         : r == NULL ? LIB_ERR_MALLOC_FAIL : rpc_chan_init(&r->in, ep);
-    if (err_is_fail(*err)) {
-        cap_destroy(ep);
-        free(r);
-        return NULL;
-    }
-    r->client = client;
-    r->in.client_id = client;
-    r->in.st = r;
-    waitset_init(&r->ws);
-    waitset_chanstate_init(&r->stopper);
-    return r;
 }
 
 /* out: a channel to local service `name` for r's client, made as the
@@ -155,54 +119,172 @@ static errval_t relay_out_local(struct relay *r, const char *name)
     return err;
 }
 
-/* Start r (both channels made): its thread serves from now on; the
- * client gets *client_ep, a copy of in's endpoint (the caller's to
- * delete once sent). */
-static errval_t relay_start(struct relay *r, struct capref *client_ep)
+/* A relay's channels and memory (its thread has ended, or never ran). */
+static void relay_free(struct relay *r)
 {
-    errval_t err = slot_alloc(client_ep);
-    if (err_is_ok(err) && err_is_fail(err = cap_copy(*client_ep, r->in.lc.local_cap))) {
-        slot_free(*client_ep);
+    thread_mutex_lock(&lock);
+    for (struct relay **p = &relays; *p != NULL; p = &(*p)->next) {
+        if (*p == r) {
+            *p = r->next;
+            break;
+        }
     }
+    thread_mutex_unlock(&lock);
+    if (r->stopper.state != CHAN_UNREGISTERED) {
+        waitset_chan_deregister(&r->stopper);
+    }
+    if (r->in.lc.endpoint != NULL) {    /* made */
+        rpc_chan_destroy(&r->in);
+    }
+    if (r->out.lc.endpoint != NULL) {
+        rpc_chan_destroy(&r->out);
+    }
+    free(r);
+}
+
+/* The relay's own thread: (a far relay: connects to its service, then)
+ * serves in until its client is gone -- or stops taking its answers
+ * (rpc_reply drops it) -- and frees the relay. */
+static int relay_thread(void *arg)
+{
+    struct relay *r = arg;
+    if (!r->greeted) {                  /* a far relay */
+        r->connected = relay_out_local(r, r->service);
+    }
+    errval_t err = rpc_serve_all(&r->in, &forward_fn, &r->ws);
+    if (err_is_fail(err)) {
+        DEBUG_ERR(err, "serving a relay");
+    }
+    while (err_is_ok(err) && !r->stop && !r->in.dead) {
+        event_dispatch(&r->ws);
+    }
+    relay_free(r);
+    return 0;
+}
+
+/* ---- making them ----------------------------------------------------------- */
+
+/* Is there room for one more relay for client (lock held)? */
+static bool room_for_locked(uint32_t client)
+{
+    unsigned all = 0, mine = 0;
+    for (struct relay *r = relays; r != NULL; r = r->next) {
+        all++;                          /* (a stopping one still holds its channels) */
+        mine += r->client == client && !r->stop && !r->far;
+    }
+    return all < RELAYS_MAX && mine < RELAYS_PER_CLIENT;
+}
+
+/* A relay for client, whose `in` comes from endpoint ep (ours to keep):
+ * NULL if the client has too many, or no memory (*err says which).  It
+ * is on the list from here on, so that its client's end stops it. */
+static struct relay *relay_new(uint32_t client, struct capref ep, errval_t *err)
+{
+    thread_mutex_lock(&lock);
+    bool room = room_for_locked(client);
+    thread_mutex_unlock(&lock);
+    struct relay *r = room ? calloc(1, sizeof(*r)) : NULL;
+    *err = !room ? LIB_ERR_RPC_TOO_MANY_CHANNELS
+         : r == NULL ? LIB_ERR_MALLOC_FAIL : rpc_chan_init(&r->in, ep);
+    if (err_is_fail(*err)) {
+        cap_destroy(ep);
+        free(r);
+        return NULL;
+    }
+    r->client = r->in.client_id = client;
+    r->in.st = r;
+    r->greeted = true;                  /* (but a far relay's first request) */
+    waitset_init(&r->ws);
+    waitset_chanstate_init(&r->stopper);
+    thread_mutex_lock(&lock);
+    r->next = relays;
+    relays = r;
+    thread_mutex_unlock(&lock);
+    return r;
+}
+
+/* A copy of endpoint ep in a new slot. */
+static errval_t endpoint_copy(struct capref ep, struct capref *copy)
+{
+    errval_t err = slot_alloc(copy);
+    if (err_is_ok(err) && err_is_fail(err = cap_copy(*copy, ep))) {
+        slot_free(*copy);
+    }
+    return err;
+}
+
+/* Start r's thread (its channels made); *in_ep: a copy of in's endpoint
+ * for the other side (the caller's to delete once sent).  On failure r
+ * is the caller's to free. */
+static errval_t relay_start(struct relay *r, struct capref *in_ep)
+{
+    errval_t err = endpoint_copy(r->in.lc.local_cap, in_ep);
     if (err_is_ok(err) &&
         err_is_ok(err = waitset_chan_register(&r->ws, &r->stopper,
                                               MKCLOSURE(stop_event, r)))) {
         struct thread *t = thread_create_stack(relay_thread, r, RELAY_STACK);
         if (t == NULL) {
-            waitset_chan_deregister(&r->stopper);
-            cap_destroy(*client_ep);
+            cap_destroy(*in_ep);
             return LIB_ERR_MALLOC_FAIL;
         }
         thread_detach(t);
-        thread_mutex_lock(&lock);
-        r->next = relays;
-        relays = r;
-        thread_mutex_unlock(&lock);
     }
     return err;
 }
 
-/* A relay's undoing before its thread ran. */
-static void relay_abandon(struct relay *r)
+/* A far relay for client to local service name, its `in` an LMP channel
+ * to the near relay's endpoint near_ep (ours to keep); *far_ep: its own. */
+static errval_t relay_far_start(const char *name, uint32_t client, struct capref near_ep,
+                                struct capref *far_ep)
 {
-    rpc_chan_destroy(&r->in);
-    if (r->out.lc.endpoint != NULL) {   /* made */
-        rpc_chan_destroy(&r->out);
+    errval_t err;
+    struct relay *r = relay_new(client, near_ep, &err);
+    if (r == NULL) {
+        return err;
     }
-    free(r);
+    r->greeted = false;
+    r->far = true;
+    if (strlen(name) < sizeof(r->service)) {
+        strcpy(r->service, name);       /* (read by its thread once it runs) */
+        err = relay_start(r, far_ep);
+    } else {
+        err = LIB_ERR_NAME_NOT_FOUND;   /* no service has such a name */
+    }
+    if (err_is_fail(err)) {
+        relay_free(r);
+    }
+    return err;
+}
+
+/* The handshake: how the far relay's connection to its service went. */
+static errval_t relay_handshake(struct relay *near)
+{
+    struct rpc_payload req = { 0 }, resp;
+    errval_t err = rpc_call(&near->out, RPC_BIND, &req, &resp);
+    rpc_payload_free(&resp);
+    cap_destroy(resp.cap);
+    return err;
 }
 
 errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep,
                              struct capref *service_ep)
 {
     errval_t err;
-    struct relay *r = relay_new(client, ep, &err);
-    if (r == NULL) {
+    struct capref near_ep, far_ep;
+    struct relay *near = relay_new(client, ep, &err);
+    if (near == NULL) {
         return err;
     }
-    if (err_is_fail(err = relay_out_local(r, name)) ||
-        err_is_fail(err = relay_start(r, service_ep))) {
-        relay_abandon(r);
+    if (err_is_ok(err = rpc_chan_init(&near->out, NULL_CAP)) &&
+        err_is_ok(err = endpoint_copy(near->out.lc.local_cap, &near_ep)) &&
+        err_is_ok(err = relay_far_start(name, client, near_ep, &far_ep))) {
+        near->out.lc.remote_cap = far_ep;
+        if (err_is_ok(err = relay_handshake(near))) {
+            err = relay_start(near, service_ep);
+        }
+    }
+    if (err_is_fail(err)) {
+        relay_free(near);               /* (a far one stops by itself) */
     }
     return err;
 }
@@ -219,7 +301,9 @@ void relays_forget_locked(uint32_t id)
         if (r->client == id && !r->stop) {
             r->stop = true;
             waitset_chan_trigger(&r->stopper);
-            tell_peer_dead(r->out.lc.local_cap, id);
+            if (!capref_is_null(r->out.lc.local_cap)) {
+                tell_peer_dead(r->out.lc.local_cap, id);
+            }
         }
     }
 }
