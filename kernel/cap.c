@@ -237,6 +237,9 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
                     const struct capability *dest_cnode, uint32_t dest_slot)
 {
     uint32_t size;
+    if (src->mdb.cross & MDB_CROSS_LENT) {
+        return SYS_ERR_CAP_LENT;        /* another core may use it (cap_cross.c) */
+    }
     errval_t err = retype_check(src, offset, type, objsize, count, &size);
     if (err_is_fail(err)) {
         return err;
@@ -291,6 +294,7 @@ errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights)
         dest->map.retyped_to = src->map.retyped_to;     /* one mark per object */
     }
     mdb_insert_copy(src, dest);
+    dest->mdb.cross = src->mdb.cross;   /* a copy group's mark (cap_cross.c) */
     return SYS_ERR_OK;
 }
 
@@ -445,6 +449,11 @@ errval_t cap_delete(struct cte *cte)
 
 errval_t cap_revoke(struct cte *cte)
 {
+    /* Refused whole, before anything goes: the other core would keep
+     * using what this one freed (kernel/cap_cross.c). */
+    if (cap_revoke_reaches_crossed(cte)) {
+        return SYS_ERR_CAP_CROSSED;
+    }
     /* LAB 1 BEGIN: return SYS_ERR_NOT_IMPLEMENTED; */
     if (cte->cap.type == ObjType_Null) {
         return SYS_ERR_CAP_NOT_FOUND;

@@ -39,6 +39,7 @@ static const uint8_t invoke_rights[ObjType_Num][INVOKE_METHODS] = {
     [ObjType_Kernel] = {
         [KernelCmd_Shutdown] = W, [KernelCmd_Info] = R, [KernelCmd_StartCore] = W,
         [KernelCmd_WakeCore] = W, [KernelCmd_WakeTarget] = W,
+        [KernelCmd_CapExport] = W, [KernelCmd_CapImport] = W,
     },
     [ObjType_IRQTable] = { [IRQTableCmd_Get] = W },
     [ObjType_IRQ] = { [IRQCmd_Connect] = W, [IRQCmd_Ack] = W },

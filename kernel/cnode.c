@@ -24,8 +24,9 @@ static errval_t lookup_src(struct invocation *inv, uint32_t addr, uint32_t level
     return cap_lookup(inv->root, addr, level_arg(level), ret);
 }
 
-/* A slot the caller may change: the CNode holding it needs WRITE. */
-static errval_t lookup_writable_slot(struct invocation *inv, uint32_t addr,
+/* A slot the caller may change: the CNode holding it needs WRITE
+ * (invocation.h; kernel/xcap.c uses it too). */
+errval_t lookup_writable_slot(struct invocation *inv, uint32_t addr,
                                      uint32_t level, struct cte **ret)
 {
     const struct capability *cnode;

@@ -8,6 +8,7 @@
  */
 #include <kernel.h>
 #include <smp.h>
+#include <xcap.h>
 #include <syscall.h>
 #include <dispatch.h>
 #include <sched.h>
@@ -196,6 +197,10 @@ errval_t kernel_invoke(struct invocation *inv)
     case KernelCmd_WakeTarget:
         smp_set_wake_target(inv->caller);
         return SYS_ERR_OK;
+    case KernelCmd_CapExport:
+        return xcap_export(inv);
+    case KernelCmd_CapImport:
+        return xcap_import(inv);
     default:
         return SYS_ERR_KERNEL_OP;
     }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <sys/invoke.h>
+#include <sprat/xcap.h>
 
 struct sysret cap_invoke_l(capaddr_t cap, unsigned level, unsigned method,
                            unsigned n, const uint32_t *args)
@@ -186,4 +187,21 @@ errval_t kernel_wake_core(capaddr_t kernel, unsigned core)
 errval_t kernel_wake_target(capaddr_t kernel)
 {
     return cap_invoke(kernel, KernelCmd_WakeTarget, 0).err;
+}
+
+errval_t kernel_cap_export(capaddr_t kernel, capaddr_t cap, unsigned level,
+                           struct cap_desc *desc)
+{
+    struct sysret r = INVOKE(kernel, KernelCmd_CapExport, cap, level);
+    if (err_is_ok(r.err)) {
+        *desc = (struct cap_desc){ r.v[0] & 0xff, (r.v[0] >> 8) & 0xff, r.v[1], r.v[2] };
+    }
+    return r.err;
+}
+
+errval_t kernel_cap_import(capaddr_t kernel, const struct cap_desc *desc,
+                           capaddr_t dest, unsigned dest_level)
+{
+    return INVOKE(kernel, KernelCmd_CapImport, desc->type, desc->rights, desc->base,
+                  desc->bytes, dest, dest_level).err;
 }

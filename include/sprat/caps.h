@@ -162,6 +162,14 @@ enum kernel_cmd {
     KernelCmd_WakeCore,
     /* make the caller the dispatcher this core's wake SGI makes runnable */
     KernelCmd_WakeTarget,
+    /* cap, cap_level -> r1 = type | rights << 8, r2 = base, r3 = bytes: the
+     * description (struct cap_desc, <sprat/xcap.h>) of a RAM or Frame
+     * capability another core's init may import; marks it (and its
+     * copies) as lent (docs/multikernel.md, "Capabilities crossing cores") */
+    KernelCmd_CapExport,
+    /* type, rights, base, bytes (a description), dest, dest_level: re-create
+     * it in the empty slot dest on this core, marked as borrowed */
+    KernelCmd_CapImport,
 };
 
 enum irqtable_cmd {

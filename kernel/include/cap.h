@@ -12,6 +12,9 @@
  *   kernel/mdb.c         the derivation database
  *   kernel/cap.c         lookup, retype, copy, mint, delete, revoke, move
  *   kernel/cnode.c       the CNode invocations (system call side)
+ *   kernel/cap_cross.c   capabilities crossing cores: export, import, the
+ *                        marks that stop a revoke (kernel/xcap.c: the
+ *                        Kernel invocations)
  */
 #ifndef SPRAT_CAP_H
 #define SPRAT_CAP_H
@@ -64,7 +67,20 @@ struct mdb_node {
     struct cte *next;
     uint32_t depth;         /* 0 for the capabilities the kernel creates at boot */
     bool copy_of_prev;      /* in the same copy group as prev */
+    uint8_t cross;          /* MDB_CROSS_*: the object is known on another core */
 };
+
+/*
+ * mdb_node.cross: the capability crossed cores (kernel/xcap.c;
+ * docs/multikernel.md, "Capabilities crossing cores").  Every copy of a
+ * marked capability carries the same mark (cap_copy), so the mark is the
+ * copy group's.  Barrelfish keeps the same knowledge in its mdbnode's
+ * remote_copies / remote_ancs / remote_descs bits; Sprat, which has no
+ * distributed revoke, uses it to refuse what would need one.
+ */
+#define MDB_CROSS_LENT      (1u << 0)   /* exported: the record that another
+                                         * core may use this memory */
+#define MDB_CROSS_BORROWED  (1u << 1)   /* imported from another core */
 
 /*
  * Where a capability is mapped (Frame, DevFrame: in an L2 table;
@@ -221,6 +237,36 @@ errval_t cap_delete(struct cte *cte);
  * too and the revoke ends there (its remaining descendants pass to its
  * parent, as for any deletion). */
 errval_t cap_revoke(struct cte *cte);
+
+/*
+ * Capabilities crossing cores (kernel/xcap.c checks where the memory lies
+ * before it calls these; docs/multikernel.md).
+ *
+ * cap_export: the description of a RAM or Frame capability for another
+ * core, marking it and its copies MDB_CROSS_LENT.  Errors:
+ * SYS_ERR_CAP_CROSS_TYPE, SYS_ERR_CAP_CROSS_FOREIGN (it was itself
+ * imported), SYS_ERR_CAP_CROSS_IN_USE (RAM with descendants: objects this
+ * core's kernel uses would be in memory the other core may retype).
+ *
+ * cap_desc_check: the description's own shape (SYS_ERR_CAP_CROSS_TYPE,
+ * SYS_ERR_CAP_CROSS_DESC for rights beyond CAPRIGHTS_ALLRIGHTS, a size
+ * or base that is not a nonzero multiple of the type's alignment, a range
+ * past 4 GiB).
+ *
+ * cap_import: re-create a description in the empty slot dest as a root
+ * capability marked MDB_CROSS_BORROWED.  Errors: cap_desc_check's,
+ * SYS_ERR_SLOT_IN_USE, SYS_ERR_CAP_CROSS_OVERLAP (some capability on this
+ * core already names part of the range: a range is borrowed once).
+ *
+ * A lent capability cannot be retyped (SYS_ERR_CAP_LENT); a revoke that
+ * would delete a capability marked either way is refused before anything
+ * is deleted (SYS_ERR_CAP_CROSSED): cap_revoke_reaches_crossed() asks.
+ */
+struct cap_desc;
+bool cap_revoke_reaches_crossed(struct cte *cte);
+errval_t cap_export(struct cte *cte, struct cap_desc *desc);
+errval_t cap_desc_check(const struct cap_desc *desc);
+errval_t cap_import(struct cte *dest, const struct cap_desc *desc);
 
 /* Move a capability to the empty slot dest (src becomes Null); MDB links
  * and mapping back-pointers follow it. */

@@ -60,6 +60,12 @@ static inline errval_t cap_type_invoke(struct invocation *inv)
     return type < ObjType_Num ? cap_ops[type].invoke(inv) : SYS_ERR_ILLEGAL_INVOCATION;
 }
 
+/* The slot (addr, level; level 0 means 2) in the caller's CSpace, whose
+ * CNode the caller may write (WRITE right); it may be empty
+ * (kernel/cnode.c). */
+errval_t lookup_writable_slot(struct invocation *inv, uint32_t addr,
+                              uint32_t level, struct cte **ret);
+
 /* Handlers, one per capability type that has invocations (their rows in
  * kernel/cap_hooks.c). */
 errval_t cnode_invoke(struct invocation *inv);       /* kernel/cnode.c */

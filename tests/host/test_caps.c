@@ -11,7 +11,7 @@
  * of operations against a reference model of derivation that predicts
  * every result and is compared with the kernel's state after every step.
  *
- * sources: kernel/cap_types.c kernel/mdb.c kernel/cap.c kernel/cnode.c
+ * sources: kernel/cap_types.c kernel/mdb.c kernel/cap.c kernel/cnode.c kernel/cap_cross.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -26,6 +26,7 @@
 #include <invocation.h>
 #include <sprat/dispatcher.h>
 #include <sprat/lmp.h>
+#include <sprat/xcap.h>
 
 #define KIB 1024u
 #define T(type) (1u << (type))
@@ -693,6 +694,119 @@ static void test_cnode_destroy(void **state)
     assert_int_equal(cap_retype(ram, 0, ObjType_Frame, RAM_BYTES, 1, &l2->cap, 1), SYS_ERR_OK);
 }
 
+/* ---- capabilities crossing cores (kernel/cap_cross.c) ---------------------- */
+
+/* Export marks the copy group lent; a lent capability is not retyped, and
+ * no revoke that would delete it -- of a copy, of an ancestor -- deletes
+ * anything. */
+static void test_cross_export(void **state)
+{
+    (void)state;
+    struct cap_desc d;
+    assert_int_equal(cap_export(l2, &d), SYS_ERR_CAP_CROSS_TYPE);
+    assert_int_equal(cap_retype(ram, 0, ObjType_RAM, 64 * KIB, 1, &l2->cap, 1), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(1), 0, ObjType_Frame, 8 * KIB, 1, &l2->cap, 2), SYS_ERR_OK);
+    assert_int_equal(cap_export(slot(1), &d), SYS_ERR_CAP_CROSS_IN_USE);   /* RAM in use */
+    assert_int_equal(cap_copy(slot(3), slot(2), CAPRIGHTS_READ), SYS_ERR_OK);
+    assert_int_equal(cap_export(slot(3), &d), SYS_ERR_OK);
+    assert_int_equal(d.type, ObjType_Frame);
+    assert_int_equal(d.rights, CAPRIGHTS_READ);
+    assert_int_equal(d.base, RAM_BASE);
+    assert_int_equal(d.bytes, 8 * KIB);
+    assert_true(slot(2)->mdb.cross & MDB_CROSS_LENT);      /* the whole group */
+    assert_int_equal(cap_copy(slot(4), slot(2), CAPRIGHTS_READ), SYS_ERR_OK);
+    assert_true(slot(4)->mdb.cross & MDB_CROSS_LENT);      /* copies inherit */
+    assert_int_equal(cap_retype(slot(2), 0, ObjType_Frame, 4 * KIB, 1, &l2->cap, 5),
+                     SYS_ERR_CAP_LENT);
+
+    /* A RAM capability without descendants crosses too. */
+    assert_int_equal(cap_retype(ram, 64 * KIB, ObjType_RAM, 16 * KIB, 1, &l2->cap, 6),
+                     SYS_ERR_OK);
+    assert_int_equal(cap_export(slot(6), &d), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(6), 0, ObjType_Frame, 4 * KIB, 1, &l2->cap, 7),
+                     SYS_ERR_CAP_LENT);
+
+    reset_counters();
+    struct cte *refused[] = { slot(2), slot(3), slot(1), ram, slot(6) };
+    for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        assert_int_equal(cap_revoke(refused[i]), SYS_ERR_CAP_CROSSED);
+    }
+    assert_int_equal(destroys, 0);
+    for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        assert_int_not_equal(refused[i]->cap.type, ObjType_Null);
+    }
+    assert_int_equal(slot(4)->cap.type, ObjType_Frame);
+    /* Deleting a copy is not refused (the others keep the record); the
+     * retype overlap check still sees the lent range. */
+    assert_int_equal(cap_delete(slot(4)), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(1), 0, ObjType_Frame, 4 * KIB, 1, &l2->cap, 4),
+                     SYS_ERR_RETYPE_OVERLAP);
+    assert_true(mdb_check_invariants());
+}
+
+/* Import: the description's shape, the slot, memory held here already;
+ * an imported RAM capability is retyped as usual but neither revoked nor
+ * lent on. */
+static void test_cross_import(void **state)
+{
+    (void)state;
+    const struct { struct cap_desc d; errval_t err; } bad[] = {
+        { { ObjType_L2CNode, CAPRIGHTS_ALLRIGHTS, SPARE_BASE, 16 * KIB }, SYS_ERR_CAP_CROSS_TYPE },
+        { { ObjType_Kernel, CAPRIGHTS_ALLRIGHTS, 0, 0 }, SYS_ERR_CAP_CROSS_TYPE },
+        { { ObjType_Num + 1, CAPRIGHTS_ALLRIGHTS, SPARE_BASE, 4 * KIB }, SYS_ERR_CAP_CROSS_TYPE },
+        { { ObjType_RAM, 0x80, SPARE_BASE, 4 * KIB }, SYS_ERR_CAP_CROSS_DESC },
+        { { ObjType_RAM, CAPRIGHTS_ALLRIGHTS, SPARE_BASE, 0 }, SYS_ERR_CAP_CROSS_DESC },
+        { { ObjType_RAM, CAPRIGHTS_ALLRIGHTS, SPARE_BASE + 512, 4 * KIB }, SYS_ERR_CAP_CROSS_DESC },
+        { { ObjType_Frame, CAPRIGHTS_ALLRIGHTS, SPARE_BASE, 6 * KIB }, SYS_ERR_CAP_CROSS_DESC },
+        { { ObjType_Frame, CAPRIGHTS_ALLRIGHTS, 0xfffff000u, 8 * KIB }, SYS_ERR_CAP_CROSS_DESC },
+        /* the fixture's own RAM: held here already */
+        { { ObjType_RAM, CAPRIGHTS_ALLRIGHTS, RAM_BASE + 4 * KIB, 4 * KIB }, SYS_ERR_CAP_CROSS_OVERLAP },
+    };
+    for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(cap_import(slot(1), &bad[i].d), bad[i].err);
+        assert_int_equal(slot(1)->cap.type, ObjType_Null);
+    }
+    struct cap_desc d = { ObjType_RAM, CAPRIGHTS_READ_WRITE, SPARE_BASE, 64 * KIB };
+    assert_int_equal(cap_import(ram, &d), SYS_ERR_SLOT_IN_USE);
+    assert_int_equal(cap_import(slot(1), &d), SYS_ERR_OK);
+    assert_int_equal(slot(1)->cap.type, ObjType_RAM);
+    assert_int_equal(slot(1)->cap.rights, CAPRIGHTS_READ_WRITE);
+    assert_int_equal(slot(1)->cap.base, SPARE_BASE);
+    assert_int_equal(slot(1)->mdb.depth, 0);
+    assert_true(slot(1)->mdb.cross & MDB_CROSS_BORROWED);
+    struct cap_desc part = { ObjType_Frame, CAPRIGHTS_READ, SPARE_BASE + 60 * KIB, 8 * KIB };
+    assert_int_equal(cap_import(slot(2), &part), SYS_ERR_CAP_CROSS_OVERLAP);
+
+    /* Retype works as for any RAM; the children are not marked. */
+    assert_int_equal(cap_retype(slot(1), 0, ObjType_Frame, 4 * KIB, 2, &l2->cap, 2), SYS_ERR_OK);
+    assert_int_equal(slot(2)->mdb.cross, 0);
+    assert_int_equal(cap_retype(slot(1), 16 * KIB, ObjType_L2CNode, 0, 1, &l2->cap, 4), SYS_ERR_OK);
+    struct cap_desc out;
+    assert_int_equal(cap_export(slot(1), &out), SYS_ERR_CAP_CROSS_FOREIGN);
+    assert_int_equal(cap_export(slot(2), &out), SYS_ERR_OK);   /* a frame made here */
+    assert_int_equal(cap_copy(slot(5), slot(1), CAPRIGHTS_READ), SYS_ERR_OK);
+    assert_true(slot(5)->mdb.cross & MDB_CROSS_BORROWED);
+    assert_int_equal(cap_revoke(slot(5)), SYS_ERR_CAP_CROSSED);
+    assert_int_equal(cap_revoke(slot(1)), SYS_ERR_CAP_CROSSED);
+    assert_int_equal(slot(4)->cap.type, ObjType_L2CNode);
+    reset_counters();
+    assert_int_equal(cap_revoke(slot(3)), SYS_ERR_OK);         /* nothing crossed below */
+    assert_int_equal(cap_revoke(slot(4)), SYS_ERR_OK);
+    /* Deleting the borrowed capability is the borrower's way to give it
+     * up; its descendants pass to the top level. */
+    assert_int_equal(cap_delete(slot(5)), SYS_ERR_OK);
+    assert_int_equal(cap_delete(slot(1)), SYS_ERR_OK);
+    assert_int_equal(slot(2)->mdb.depth, 0);
+    assert_true(mdb_check_invariants());
+    /* What is still derived from it keeps the range held. */
+    assert_int_equal(cap_import(slot(1), &d), SYS_ERR_CAP_CROSS_OVERLAP);
+    assert_int_equal(cap_delete(slot(2)), SYS_ERR_OK);
+    assert_int_equal(cap_delete(slot(3)), SYS_ERR_OK);
+    assert_int_equal(cap_delete(slot(4)), SYS_ERR_OK);
+    assert_int_equal(cap_import(slot(1), &d), SYS_ERR_OK);
+    assert_true(mdb_check_invariants());
+}
+
 /* A slot the kernel holds for a dispatcher (CTE_HELD) tells the kernel
  * before it goes; nothing else does. */
 static void test_held_slots(void **state)
@@ -808,7 +922,7 @@ static void test_invoke_rights(void **state)
         { ObjType_VNode_ARM_l1, VNodeCmd_Map, VNodeCmd_Unmap },
         { ObjType_VNode_ARM_l2, VNodeCmd_Map, VNodeCmd_Unmap },
         { ObjType_Dispatcher, DispatcherCmd_Setup, DispatcherCmd_Query },
-        { ObjType_Kernel, KernelCmd_Shutdown, KernelCmd_WakeTarget },
+        { ObjType_Kernel, KernelCmd_Shutdown, KernelCmd_CapImport },
         { ObjType_IRQTable, IRQTableCmd_Get, IRQTableCmd_Get },
         { ObjType_IRQ, IRQCmd_Connect, IRQCmd_Ack },
     };
@@ -836,7 +950,7 @@ static void test_invoke_rights(void **state)
             }
         }
     }
-    assert_int_equal(checked, 7 + 6 + 2 + 2 + 4 + 5 + 1 + 2);
+    assert_int_equal(checked, 7 + 6 + 2 + 2 + 4 + 7 + 1 + 2);
 }
 
 static errval_t resize(struct cte *invoked, capaddr_t new_root, unsigned level,
@@ -1487,6 +1601,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retype_watermark, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cnode_destroy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_held_slots, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cross_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cross_import, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invocations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invoke_rights, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_resize, setup, teardown),

@@ -119,5 +119,15 @@ errval_t kernel_start_core(capaddr_t kernel, unsigned core);
 /* Raise the wake SGI on core; make the caller this core's wake target. */
 errval_t kernel_wake_core(capaddr_t kernel, unsigned core);
 errval_t kernel_wake_target(capaddr_t kernel);
+/* Capabilities crossing cores (docs/multikernel.md): the description of
+ * the RAM or Frame capability at (cap, level), now marked lent; and the
+ * capability a description names, re-created (marked borrowed) in the
+ * empty slot at (dest, dest_level).  Errors: SYS_ERR_CAP_CROSS_* and
+ * the lookup ones. */
+struct cap_desc;
+errval_t kernel_cap_export(capaddr_t kernel, capaddr_t cap, unsigned level,
+                           struct cap_desc *desc);
+errval_t kernel_cap_import(capaddr_t kernel, const struct cap_desc *desc,
+                           capaddr_t dest, unsigned dest_level);
 
 #endif

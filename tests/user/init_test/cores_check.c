@@ -1,8 +1,9 @@
 /*
  * tests/user/init_test/cores_check.c -- "@cores" in a test boot list: the
  * Kernel capability's StartCore refuses what it must, and UMP to the other
- * core's init works -- 10,000 round trips, a wake by SGI, a full ring, a
- * fault on the other core (docs/multikernel.md).  The channel and the
+ * core's init works -- 10,000 round trips, a wake by SGI, a full ring,
+ * capabilities crossing (cores_xcap.c), a fault on the other core
+ * (docs/multikernel.md).  The channel and the
  * start-up are init's own (user/sys/init/cores.c).
  */
 #include <stdio.h>
@@ -121,6 +122,7 @@ static void check_channel(void)
     check_ping_pong();
     check_wake();
     check_full_ring();
+    cores_xcap_check();
     check_remote_fault();
 }
 

@@ -1,7 +1,7 @@
 /*
  * tests/user/init_test/init_test.h -- what the test build of init's files
  * share (directives.c, spawntest.c, bootcheck.c, cores_check.c,
- * cores_bench.c; docs/testing.md).
+ * cores_bench.c, cores_xcap.c; docs/testing.md).
  */
 #ifndef INIT_TEST_H
 #define INIT_TEST_H
@@ -19,6 +19,10 @@ void bootcheck_run(void);
 /* "@spawntest MODULE": spawn errors are reported and leave nothing behind
  * (spawntest.c). */
 void spawn_error_tests(const char *module);
+
+/* "@cores": capabilities crossing cores through the inits (cores_xcap.c;
+ * core 1's side answers in init_test_core_msg, user/sys/init/init.h). */
+void cores_xcap_check(void);
 
 /* The cross-core tests and benchmarks (cores_check.c, cores_bench.c)
  * wait for core 1 (it answers within microseconds;

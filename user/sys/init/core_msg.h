@@ -14,6 +14,14 @@ enum core_msg {
                                (make bench: tests/user/init_test/cores_bench.c) */
     CORE_MSG_SPIN,          /* 1: poll without sleeping, 0: sleep again -> SPIN */
     CORE_MSG_FAULT,         /* -> FAULT, then the other init faults */
+    /* Capabilities crossing cores (tests/user/init_test/cores_xcap.c): */
+    CORE_MSG_XCAP_FRAME,    /* -> XCAP_FRAME, error, description: a frame of
+                               core 1's RAM holding a pattern, exported */
+    CORE_MSG_XCAP_SEEN,     /* -> XCAP_SEEN, answer seen (0/1), its revoke's
+                               error, importing it back's error */
+    CORE_MSG_XCAP_RAM,      /* description of core 0's RAM -> XCAP_RAM, the
+                               import's, retype's, map's errors, pattern
+                               read back (0/1), the revoke's error */
 };
 
 #endif

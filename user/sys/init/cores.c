@@ -17,6 +17,7 @@
 #include <sprat/bootinfo.h>
 #include "core_msg.h"
 #include "cores.h"
+#include "init.h"
 
 #define CORE_FRAME_BYTES    4096
 
@@ -132,8 +133,10 @@ static void handle(const uint32_t *w, unsigned len)
         printf("init.1: faulting on purpose\n");
         *(volatile uint32_t *)0 = 1;
         break;
-    default:
-        printf("init.1: unknown message %u ignored\n", (unsigned)w[0]);
+    default:            /* the test build's messages, or none */
+        if (init_test_core_msg == NULL || !init_test_core_msg(w, len)) {
+            printf("init.1: unknown message %u ignored\n", (unsigned)w[0]);
+        }
     }
 }
 

@@ -191,6 +191,10 @@ bool init_test_directive(int argc, char **argv, bool first_pass) __attribute__((
 void init_test_boot_checks(void) __attribute__((weak));
 /* Domain d ended as expected (ok) or not: a test result in a test image. */
 void init_test_domain_ended(const struct domain *d, bool ok) __attribute__((weak));
+/* On a core other than the boot core: a message from the boot core's init
+ * that init's own handler does not know (the tests' CORE_MSG_XCAP_*,
+ * tests/user/init_test/cores_xcap.c); true if it was one. */
+bool init_test_core_msg(const uint32_t *w, unsigned len) __attribute__((weak));
 
 /* ---- procmgr.c, services.c, bootlist.c: more of the domains, memory and
  * command lines (the shell's methods, the test build) --------------------- */
