@@ -14,6 +14,10 @@ enum core_msg {
                                (make bench: tests/user/init_test/cores_bench.c) */
     CORE_MSG_SPIN,          /* 1: poll without sleeping, 0: sleep again -> SPIN */
     CORE_MSG_FAULT,         /* -> FAULT, then the other init faults */
+    CORE_MSG_RPC_BACK,      /* -> RPC_BACK, failed calls, the core the boot
+                               core's init says it runs on: the other init
+                               calls this one over cores_rpc (tests) */
+    CORE_MSG_WAKES,         /* -> WAKES, wake SGIs raised since the last WAKES */
 };
 
 #endif
