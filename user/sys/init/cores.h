@@ -5,7 +5,9 @@
 #ifndef INIT_CORES_H
 #define INIT_CORES_H
 
+#include <sys/rpc.h>
 #include <sys/ump_chan.h>
+#include <if/core.h>
 
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
@@ -26,6 +28,20 @@ extern uint32_t cores_wakes_sent;
 errval_t cores_chan_open(bool first);
 void cores_recv_wait(uint32_t *w, unsigned *len);
 capaddr_t cores_kernel_cap(void);
+
+/* The inits' RPC channels (core.idl; docs/multikernel.md, "RPC over
+ * UMP"): cores_rpc calls the other core's init, which serves the methods
+ * of core_handlers in its default waitset (so do we, on a channel of our
+ * own).  cores_rpc_open sets up both in the core frame, serves ours in
+ * ws and makes this init its core's wake target; the boot core's init
+ * does it in cores_start (first = true), core 1's in core_init_main.
+ * Capabilities cross on them once the inits set the channels' hooks
+ * (rpc_chan_set_cap_hooks). */
+extern struct rpc_chan cores_rpc;
+/* CORE_SLOW_ECHO's bound: a caller cannot hold an init up for longer. */
+#define CORE_SLOW_ECHO_MAX_ROUNDS   1000
+extern const rpc_handler_fn core_handlers[RPC_CORE_COUNT];
+errval_t cores_rpc_open(bool first, struct waitset *ws);
 
 /* main() of init on a core other than the boot core ("init core=N"):
  * serves the boot core's init over their UMP channel. */
