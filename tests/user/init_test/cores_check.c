@@ -18,6 +18,7 @@
 #include <systest.h>
 #include "core_msg.h"
 #include "cores.h"
+#include "xcap.h"
 #include "init_test.h"
 
 /* ---- the boot core's init: tests of the channel (test images) ---------- */
@@ -178,7 +179,12 @@ static void check_rpc_methods(void)
     TEST_ERR(rpc_call(&cores_rpc, 255, &req, &resp), LIB_ERR_RPC_UNKNOWN_METHOD);
     /* No capability hooks on the channel: a capability cannot go. */
     req.cap = taskcn_cap(TASKCN_SLOT_COREFRAME);
+    rpc_chan_set_cap_hooks(&cores_rpc, NULL, NULL);
     TEST_ERR(rpc_call(&cores_rpc, RPC_ECHO, &req, &resp), LIB_ERR_RPC_CAP_CROSS_CORE);
+    /* With the inits' hooks (cores_rpc_open), the kernel refuses to
+     * export this one: the page both cores share is in no RAM. */
+    rpc_chan_set_cap_hooks(&cores_rpc, xcap_export, xcap_import);
+    TEST_ERR(rpc_call(&cores_rpc, RPC_ECHO, &req, &resp), SYS_ERR_CAP_CROSS_RANGE);
     test_report(echo_once(3, 50), "rpc over ump: the channel works after the refusals");
 }
 
@@ -257,6 +263,7 @@ static void check_remote_fault(void)
 {
     uint32_t w[UMP_PAYLOAD_WORDS] = { CORE_MSG_FAULT };
     unsigned len;
+    cores_rpc_lost();                   /* no more calls to it (relay.c) */
     ump_chan_send_retry(&cores_chan, w, 1, 0);
     cores_recv_wait(w, &len);
     test_report(w[0] == CORE_MSG_FAULT, "ump: core 1's init told us it will fault");

@@ -26,6 +26,7 @@
 #include "core_msg.h"
 #include "cores.h"
 #include "init.h"
+#include "xcap.h"
 
 /*
  * The core frame (docs/multikernel.md, section 4):
@@ -150,13 +151,33 @@ const rpc_handler_fn core_handlers[RPC_CORE_COUNT] = {
     [RPC_BYTES] = h_bytes,
     [RPC_CORE_INFO] = h_core_info,
     [RPC_CORE_SLOW_ECHO] = h_core_slow_echo,
+    [RPC_CORE_CONNECT] = h_core_connect,
+    [RPC_CORE_CLIENT_GONE] = h_core_client_gone,
 };
+
+static bool rpc_opened;
+
+bool cores_rpc_opened(void)
+{
+    return rpc_opened;
+}
+
+void cores_rpc_lost(void)
+{
+    rpc_opened = false;
+}
+
+/* A binding's channel to the other core (relay.c): its wake() raises the
+ * SGI there. */
+void cores_set_wake(struct ump_chan *uc)
+{
+    set_wake(uc, this_core == 0);
+}
 
 errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
 {
-    static bool opened;
     char *frame;
-    if (opened) {
+    if (rpc_opened) {
         return SYS_ERR_OK;
     }
     errval_t err = core_frame(&frame);
@@ -172,13 +193,16 @@ errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
     }
     set_wake(&cores_rpc.ump->uc, first);
     set_wake(&cores_rpc_served.ump->uc, first);
+    /* Capabilities in the inits' calls cross (relay.c's frames). */
+    rpc_chan_set_cap_hooks(&cores_rpc, xcap_export, xcap_import);
+    rpc_chan_set_cap_hooks(&cores_rpc_served, xcap_export, xcap_import);
     /* We sleep in serve_ws; the other init's SGI must find us (our core's wake
      * target), and then the waitset's poll hook sees the message. */
     if ((err = kernel_wake_target(cores_kernel_cap())) ||
         (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws))) {
         return err;
     }
-    opened = true;
+    rpc_opened = true;
     return SYS_ERR_OK;
 }
 

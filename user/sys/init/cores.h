@@ -42,6 +42,14 @@ extern struct rpc_chan cores_rpc;
 #define CORE_SLOW_ECHO_MAX_ROUNDS   1000
 extern const rpc_handler_fn core_handlers[RPC_CORE_COUNT];
 errval_t cores_rpc_open(bool first, struct waitset *ws);
+/* Is cores_rpc open (is there an init on the other core to call)? */
+bool cores_rpc_opened(void);
+/* The other init is gone (the tests make it fault): a call to it would
+ * wait for good (sys/rpc_ump.h), so none is made from now on. */
+void cores_rpc_lost(void);
+/* A UMP channel of this init's to the other core's (relay.c): wake() set
+ * to the SGI to that core. */
+void cores_set_wake(struct ump_chan *uc);
 
 /* main() of init on a core other than the boot core ("init core=N"):
  * serves the boot core's init over their UMP channel. */

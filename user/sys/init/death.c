@@ -33,7 +33,7 @@ static const char *death_reason(uint32_t reason)
 
 /* Everything the rest of the system knew about domain id (lock held):
  * its pending SERVICE_CONNECT, its names, its services (and their clients
- * are told), its watches, its relays, and PROCESS_WAIT calls it made. */
+ * are told), its watches, and PROCESS_WAIT calls it made. */
 static void forget_domain_locked(struct domain *dead, uint32_t id)
 {
     if (dead->connect.pending) {
@@ -42,7 +42,6 @@ static void forget_domain_locked(struct domain *dead, uint32_t id)
     }
     names_forget_locked(id);
     services_forget_locked(id);
-    relays_forget_locked(id);
     procmgr_forget_waits_locked(dead);
 }
 
@@ -89,8 +88,13 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
         init_test_domain_ended(d, ok);
     }
     forget_domain_locked(d, id);
+    bool relays_across = relays_forget_locked(id);
     d->dying = true;
     thread_mutex_unlock(&lock);
+
+    if (relays_across) {
+        relays_tell_other_core(id);     /* its far relays, the services there */
+    }
 
     tell_services(id);
     rpc_chan_destroy(&d->chan);

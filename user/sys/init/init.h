@@ -121,6 +121,8 @@ errval_t connect_service(const char *name, uint32_t client, struct capref ep,
 void tell_peer_dead(struct capref ep, uint32_t service);
 /* rpc_connect in init itself (rpc_connect_hook). */
 errval_t connect_local(const char *name, struct capref endpoint, struct capref *service_ep);
+/* Has service name registered (and not died)? */
+bool service_exists(const char *name);
 /* Until service name has registered (start-up). */
 void wait_for_service(const char *name);
 /* Does domain id serve others (lock held)? */
@@ -140,8 +142,21 @@ errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clients);
  * *service_ep: the endpoint the client gets (the caller deletes it). */
 errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep,
                              struct capref *service_ep);
-/* Domain id is gone: its relays stop (lock held). */
-void relays_forget_locked(uint32_t id);
+/* A relay for client to service name on the other core (through its
+ * init, CORE_CONNECT); relay_remote_possible: is there one to ask? */
+bool relay_remote_possible(void);
+errval_t relay_connect_remote(const char *name, uint32_t client, struct capref ep,
+                              struct capref *service_ep);
+/* Domain id is gone: its relays stop (lock held); true if the other
+ * core's init must hear of it: relays_tell_other_core (lock not held). */
+bool relays_forget_locked(uint32_t id);
+void relays_tell_other_core(uint32_t id);
+/* Is id a client on the other core with a far relay here (lock held)? */
+bool relay_client_across_locked(uint32_t id);
+/* The other core's init's calls (core.idl). */
+void h_core_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_client_gone(struct rpc_chan *rc, struct rpc_payload *req,
+                        struct rpc_payload *resp);
 
 /* ---- death.c ------------------------------------------------------------ */
 

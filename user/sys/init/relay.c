@@ -30,10 +30,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/debug.h>
+#include <sys/paging.h>
+#include <sys/ram.h>
 #include <sys/rpc.h>
 #include <sys/threads.h>
 #include <sys/waitset.h>
+#include <sys/vregion.h>
+#include <if/core.h>
+#include "cores.h"
 #include "init.h"
+#include "xcap.h"
 
 /* Bindings through relays one client domain may have at a time (near
  * relays: a far one is there for a near one), and relays of all domains
@@ -45,6 +51,9 @@
  * LIB_ERR_RPC_TOO_MANY_CHANNELS. */
 #define RELAYS_PER_CLIENT   4
 #define RELAYS_MAX          12
+/* A binding's UMP channel between the inits: one page, its two rings of
+ * 32 lines in the lower half (ump_chan_init). */
+#define RELAY_FRAME_BYTES   4096
 /* A relay's thread needs little: rpc_call and rpc_reply. */
 #define RELAY_STACK         (16 * 1024)
 
@@ -58,6 +67,12 @@ struct relay {
     /* A far relay: the service it connects to on its thread, and how
      * that went -- the answer to the handshake, its first request. */
     bool far;
+    bool across;                        /* its peer relay is on the other core */
+    /* across: the UMP channel's frame, and where it is mapped.  The near
+     * side allocated it and keeps it (lent: the other core maps it);
+     * the far side unmaps it and deletes its copy at the end. */
+    struct capref frame;
+    uint32_t frame_va;
     char service[NAME_BYTES];
     errval_t connected;
     bool greeted;
@@ -133,11 +148,15 @@ static void relay_free(struct relay *r)
     if (r->stopper.state != CHAN_UNREGISTERED) {
         waitset_chan_deregister(&r->stopper);
     }
-    if (r->in.lc.endpoint != NULL) {    /* made */
+    if (r->in.lc.endpoint != NULL || r->in.ump != NULL) {       /* made */
         rpc_chan_destroy(&r->in);
     }
-    if (r->out.lc.endpoint != NULL) {
+    if (r->out.lc.endpoint != NULL || r->out.ump != NULL) {
         rpc_chan_destroy(&r->out);
+    }
+    if (r->far && r->across && r->frame_va != 0) {
+        paging_unmap(r->frame_va, RELAY_FRAME_BYTES);
+        cap_destroy(r->frame);
     }
     free(r);
 }
@@ -175,9 +194,10 @@ static bool room_for_locked(uint32_t client)
     return all < RELAYS_MAX && mine < RELAYS_PER_CLIENT;
 }
 
-/* A relay for client, whose `in` comes from endpoint ep (ours to keep):
- * NULL if the client has too many, or no memory (*err says which).  It
- * is on the list from here on, so that its client's end stops it. */
+/* A relay for client, whose `in` comes from endpoint ep (ours to keep;
+ * NULL_CAP: the caller makes in): NULL if the client has too many, or no
+ * memory (*err says which).  It is on the list from here on, so that its
+ * client's end stops it. */
 static struct relay *relay_new(uint32_t client, struct capref ep, errval_t *err)
 {
     thread_mutex_lock(&lock);
@@ -185,7 +205,8 @@ static struct relay *relay_new(uint32_t client, struct capref ep, errval_t *err)
     thread_mutex_unlock(&lock);
     struct relay *r = room ? calloc(1, sizeof(*r)) : NULL;
     *err = !room ? LIB_ERR_RPC_TOO_MANY_CHANNELS
-         : r == NULL ? LIB_ERR_MALLOC_FAIL : rpc_chan_init(&r->in, ep);
+         : r == NULL ? LIB_ERR_MALLOC_FAIL
+         : capref_is_null(ep) ? SYS_ERR_OK : rpc_chan_init(&r->in, ep);
     if (err_is_fail(*err)) {
         cap_destroy(ep);
         free(r);
@@ -214,17 +235,20 @@ static errval_t endpoint_copy(struct capref ep, struct capref *copy)
 }
 
 /* Start r's thread (its channels made); *in_ep: a copy of in's endpoint
- * for the other side (the caller's to delete once sent).  On failure r
- * is the caller's to free. */
+ * for the other side (the caller's to delete once sent; NULL for a far
+ * relay across cores, whose in is UMP).  On failure r is the caller's to
+ * free. */
 static errval_t relay_start(struct relay *r, struct capref *in_ep)
 {
-    errval_t err = endpoint_copy(r->in.lc.local_cap, in_ep);
+    errval_t err = in_ep ? endpoint_copy(r->in.lc.local_cap, in_ep) : SYS_ERR_OK;
     if (err_is_ok(err) &&
         err_is_ok(err = waitset_chan_register(&r->ws, &r->stopper,
                                               MKCLOSURE(stop_event, r)))) {
         struct thread *t = thread_create_stack(relay_thread, r, RELAY_STACK);
         if (t == NULL) {
-            cap_destroy(*in_ep);
+            if (in_ep) {
+                cap_destroy(*in_ep);
+            }
             return LIB_ERR_MALLOC_FAIL;
         }
         thread_detach(t);
@@ -289,21 +313,191 @@ errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep
     return err;
 }
 
+/* ---- across cores ---------------------------------------------------------- */
+
+/* A UMP rpc_chan to the other core's init in the mapped frame at va:
+ * woken by the SGI, capabilities crossing through xcap. */
+static errval_t ump_to_other_core(struct rpc_chan *rc, uint32_t va, bool first)
+{
+    errval_t err = rpc_chan_init_ump(rc, (void *)va, RELAY_FRAME_BYTES, first);
+    if (err_is_ok(err)) {
+        cores_set_wake(&rc->ump->uc);
+        rpc_chan_set_cap_hooks(rc, xcap_export, xcap_import);
+    }
+    return err;
+}
+
+/* The near relay's out: a fresh frame, mapped and zeroed, its channel's
+ * "first" side. */
+static errval_t relay_out_frame(struct relay *r)
+{
+    errval_t err = frame_alloc(&r->frame, RELAY_FRAME_BYTES);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = paging_map_frame(&r->frame_va, r->frame, RELAY_FRAME_BYTES,
+                           VREGION_FLAGS_READ_WRITE);
+    if (err_is_fail(err)) {
+        cap_destroy(r->frame);
+        r->frame = NULL_CAP;
+        r->frame_va = 0;
+        return err;
+    }
+    memset((void *)r->frame_va, 0, RELAY_FRAME_BYTES);
+    return ump_to_other_core(&r->out, r->frame_va, true);
+}
+
+bool relay_remote_possible(void)
+{
+    return cores_rpc_opened();
+}
+
+/*
+ * The near relay of a binding across cores: its out is a UMP channel in a
+ * frame of ours, which CORE_CONNECT hands (crossed) to the other core's
+ * init for the far relay; the handshake then says whether the service is
+ * there.  The frame stays ours, mapped, when the relay ends: the other
+ * core may still map it (a known cost, docs/multikernel.md section 7).
+ */
+errval_t relay_connect_remote(const char *name, uint32_t client, struct capref ep,
+                              struct capref *service_ep)
+{
+    errval_t err;
+    struct relay *near = relay_new(client, ep, &err);
+    if (near == NULL) {
+        return err;
+    }
+    near->across = true;
+    if (err_is_fail(err = relay_out_frame(near))) {
+        relay_free(near);
+        return err;
+    }
+    if (err_is_fail(err = rpc_core_connect(&cores_rpc, client, name, near->frame))) {
+        /* No far relay maps it (a name the other core does not serve, the
+         * common case: clients ask until a service is there): back it goes. */
+        rpc_chan_destroy(&near->out);
+        paging_unmap(near->frame_va, RELAY_FRAME_BYTES);
+        mem_free(near->frame);
+        relay_free(near);
+        return err;
+    }
+    if (err_is_ok(err = relay_handshake(near))) {
+        err = relay_start(near, service_ep);
+    }
+    if (err_is_fail(err)) {
+        relay_free(near);               /* (the far one stops by itself) */
+    }
+    return err;
+}
+
+/* CORE_CONNECT, from the other core's init: a far relay on the frame it
+ * sent, which connects to our service `name` on its own thread.  Answered
+ * at once (the handshake says how connecting went): an init's handler
+ * must not wait. */
+void h_core_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_core_connect_req in;
+    struct capability_info info;
+    if ((resp->err = rpc_core_connect_req_unpack(req, &in)) ||
+        (resp->err = cap_identify(in.frame, &info))) {
+        return;
+    }
+    if (info.type != ObjType_Frame || info.bytes < RELAY_FRAME_BYTES) {
+        resp->err = SYS_ERR_WRONG_CAP_TYPE;
+        return;
+    }
+    if (strlen(in.name) >= NAME_BYTES || !service_exists(in.name)) {
+        resp->err = LIB_ERR_NAME_NOT_FOUND;  /* (the frame goes back at once) */
+        return;
+    }
+    struct relay *r = relay_new(in.client, NULL_CAP, &resp->err);
+    if (r == NULL) {
+        return;
+    }
+    r->far = r->across = true;
+    r->greeted = false;
+    r->frame = in.frame;
+    req->cap = NULL_CAP;                /* the relay's now */
+    strcpy(r->service, in.name);
+    resp->err = paging_map_frame(&r->frame_va, r->frame, RELAY_FRAME_BYTES,
+                                 VREGION_FLAGS_READ_WRITE);
+    if (err_is_fail(resp->err)) {
+        r->frame_va = 0;
+        cap_destroy(r->frame);
+    } else if (err_is_ok(resp->err = ump_to_other_core(&r->in, r->frame_va, false))) {
+        r->in.client_id = in.client;
+        r->in.st = r;
+        resp->err = relay_start(r, NULL);
+    }
+    if (err_is_fail(resp->err)) {
+        relay_free(r);
+    }
+}
+
+/* CORE_CLIENT_GONE: a client on the other core has ended; its relays here
+ * stop and our services hear of it, as of a domain of ours. */
+void h_core_client_gone(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_core_client_gone_req in;
+    resp->err = LIB_ERR_RPC_DEFERRED;   /* a notification: no answer */
+    if (err_is_fail(rpc_core_client_gone_req_unpack(req, &in))) {
+        return;
+    }
+    thread_mutex_lock(&lock);
+    bool ours = relay_client_across_locked(in.domain_id);
+    if (ours) {                         /* (and no domain of this core) */
+        relays_forget_locked(in.domain_id);
+    }
+    thread_mutex_unlock(&lock);
+    if (ours) {
+        tell_services(in.domain_id);
+    }
+}
+
+bool relay_client_across_locked(uint32_t id)
+{
+    for (struct relay *r = relays; r != NULL; r = r->next) {
+        if (r->client == id && r->far && r->across && !r->stop) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A domain of ours with relays across cores ended (after
+ * relays_forget_locked said so): the other init is told. */
+void relays_tell_other_core(uint32_t id)
+{
+    thread_mutex_lock(&cores_rpc.call_lock);    /* no line between a call's */
+    errval_t err = rpc_core_client_gone(&cores_rpc, id);
+    thread_mutex_unlock(&cores_rpc.call_lock);
+    if (err_is_fail(err)) {
+        DEBUG_ERR(err, "telling the other core that domain %u ended", (unsigned)id);
+    }
+}
+
 /* ---- a client's end -------------------------------------------------------- */
 
 /* Domain id is gone (lock held): its relays stop.  One waiting for its
  * answer is woken by a PEER_DEAD notice on out's endpoint (the service
- * drops the client's channels without answering); one waiting for a
- * request, by stopper. */
-void relays_forget_locked(uint32_t id)
+ * drops the client's channels without answering) -- or, across cores, by
+ * the far relay's answer once CORE_CLIENT_GONE has stopped it; one
+ * waiting for a request, by stopper.  True if the other core's init must
+ * be told (relays_tell_other_core). */
+bool relays_forget_locked(uint32_t id)
 {
+    bool across = false;
     for (struct relay *r = relays; r != NULL; r = r->next) {
         if (r->client == id && !r->stop) {
             r->stop = true;
+            across |= r->across && !r->far;
             waitset_chan_trigger(&r->stopper);
-            if (!capref_is_null(r->out.lc.local_cap)) {
+            if (r->out.ump == NULL && !capref_is_null(r->out.lc.local_cap)) {
                 tell_peer_dead(r->out.lc.local_cap, id);
             }
         }
     }
+    return across;
 }
