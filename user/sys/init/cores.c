@@ -17,6 +17,7 @@
 #include <sprat/bootinfo.h>
 #include "core_msg.h"
 #include "cores.h"
+#include "init.h"
 
 #define CORE_FRAME_BYTES    4096
 
@@ -176,6 +177,11 @@ static void serve(void *arg)
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
 }
 
+/* Init on another core: the same init as the boot core's (main.c has
+ * started its event and connector threads), with its own memory server
+ * from this core's RAM and its own names and services; its main thread
+ * then serves the raw channel (the tests and bench rows), sleeping while
+ * there is nothing to do. */
 int core_init_main(unsigned core)
 {
     printf("init.%u: started on core %u, %u MiB of RAM\n", core, core,
@@ -185,7 +191,10 @@ int core_init_main(unsigned core)
         printf("init.%u: no channel to the boot core: %s\n", core, err_getstring(err));
         return 1;
     }
-    core_ws = get_default_waitset();
+    /* A waitset of its own: the event thread's blocks, this one polls. */
+    static struct waitset raw_ws;
+    waitset_init(&raw_ws);
+    core_ws = &raw_ws;
     next_hook = disp_poll_hook;
     disp_poll_hook = wake_hook;
     err = kernel_wake_target(cores_kernel_cap());
@@ -193,6 +202,8 @@ int core_init_main(unsigned core)
         printf("init.%u: cannot be woken: %s\n", core, err_getstring(err));
     }
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
+    run_bootlist(true);                 /* the settings: @test, @quota */
+    start_services();                   /* its memory server */
     printf("init.%u: serving the boot core's init over UMP\n", core);
     for (;;) {
         while (err_is_ok(event_dispatch_non_block(core_ws))) {

@@ -27,8 +27,9 @@ errval_t cores_chan_open(bool first);
 void cores_recv_wait(uint32_t *w, unsigned *len);
 capaddr_t cores_kernel_cap(void);
 
-/* main() of init on a core other than the boot core ("init core=N"):
- * serves the boot core's init over their UMP channel. */
+/* The rest of main() for init on a core other than the boot core
+ * ("init core=N"): its memory server, then its main thread serves the
+ * boot core's init over their raw UMP channel (main.c serves the rest). */
 int core_init_main(unsigned core);
 
 #endif

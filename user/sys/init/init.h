@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sprat/errors.h>
 
-#define INIT_DOMAIN_ID  1
+#include <sprat/domain_id.h>
+
+/* The core this init runs on (0: the boot core), and init's own id and
+ * name there ("init", "init.1"; main.c). */
+extern unsigned init_core;
+extern const char *init_name;
+#define INIT_DOMAIN_ID  domain_id_init(init_core)
 
 #include <sys/rpc.h>
 #include <sys/spawn.h>

@@ -147,19 +147,32 @@ static int event_loop(void *arg)
     return 0;
 }
 
+unsigned init_core;
+const char *init_name = "init";
+
+/* "init core=N" on core N (kernel/startup.c): this init's core and name. */
+static void take_core(int argc, char *argv[])
+{
+    static char name[8];
+    if (argc > 1 && strncmp(argv[1], "core=", 5) == 0) {
+        init_core = (unsigned)atoi(argv[1] + 5);
+        snprintf(name, sizeof(name), "init.%u", init_core);
+        init_name = name;
+    }
+}
+
 int main(int argc, char *argv[])
 {
     errval_t err;
 
-    if (argc > 1 && strncmp(argv[1], "core=", 5) == 0) {
-        return core_init_main((unsigned)atoi(argv[1] + 5));
-    }
-
+    take_core(argc, argv);
     ws = get_default_waitset();
     rpc_connect_hook = connect_local;
-    printf("init: started, %u MiB of RAM to hand out\n",
-           (unsigned)(ram_free_bytes() >> 20));
-    cores_start();
+    if (init_core == 0) {
+        printf("init: started, %u MiB of RAM to hand out\n",
+               (unsigned)(ram_free_bytes() >> 20));
+        cores_start();
+    }
     if ((err = lmp_chan_accept(&death_chan, 64 * 6, NULL_CAP)) ||
         (err = lmp_chan_register_recv(&death_chan, ws, MKCLOSURE(death_event, NULL)))) {
         DEBUG_ERR(err, "creating the death endpoint");
@@ -167,6 +180,9 @@ int main(int argc, char *argv[])
     }
     thread_create(event_loop, NULL);
     thread_create(connector, NULL);
+    if (init_core != 0) {
+        return core_init_main(init_core);   /* cores.c: init of another core */
+    }
     run_bootlist(true);
     if (test_mode && init_test_boot_checks) {
         init_test_boot_checks();

@@ -27,7 +27,7 @@
 struct domain domains[MAX_DOMAINS];
 unsigned num_running;
 uint32_t shell_id;
-static uint32_t next_domain_id = INIT_DOMAIN_ID + 1;
+static uint32_t next_number = DOMAIN_ID_INIT_NUMBER + 1;
 
 struct domain *domain_by_id(uint32_t id)
 {
@@ -343,6 +343,21 @@ struct domain *next_connect_locked(void)
 
 /* ---- starting and reaping domains ------------------------------------------ */
 
+/* A new id on this core (lock held): the next number (<sprat/domain_id.h>),
+ * after the last one back to 2, skipping any still in use (so an id
+ * names one domain even after 65,534 spawns). */
+static uint32_t new_domain_id_locked(void)
+{
+    for (;;) {
+        uint32_t id = domain_id_make(init_core, next_number);
+        next_number = next_number == DOMAIN_ID_NUMBER_MASK ? DOMAIN_ID_INIT_NUMBER + 1
+                                                           : next_number + 1;
+        if (domain_to_wait_for(id) == NULL) {
+            return id;
+        }
+    }
+}
+
 /* Leading NAME=value words of a command line are the environment the
  * program gets; the rest is its argv.  Returns the new argc. */
 static int take_environment(int argc, char ***argv, const char **envp, int max)
@@ -387,7 +402,7 @@ errval_t start_domain(int argc, char **argv, unsigned flags,
     }
     memset(d, 0, sizeof(*d));
     d->running = true;              /* reserve the entry; not yet findable */
-    uint32_t id = next_domain_id++;
+    uint32_t id = new_domain_id_locked();
     thread_mutex_unlock(&lock);
 
     struct spawn_caps caps = { 0 };
