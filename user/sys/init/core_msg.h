@@ -14,6 +14,9 @@ enum core_msg {
                                (make bench: tests/user/init_test/cores_bench.c) */
     CORE_MSG_SPIN,          /* 1: poll without sleeping, 0: sleep again -> SPIN */
     CORE_MSG_FAULT,         /* -> FAULT, then the other init faults */
+    CORE_MSG_DONE,          /* -> DONE, 1 once the other core's boot-list
+                               lines ("@core N") have run and their domains
+                               ended, else 0 (a test image's end) */
 };
 
 #endif

@@ -69,6 +69,18 @@ capaddr_t cores_kernel_cap(void)
     return TASKCN_CAP(TASKCN_SLOT_KERNELCAP);
 }
 
+/* The board's cores, and which of them run an init (the boot core's view). */
+static unsigned num_cores = 1;
+static bool core_up[DOMAIN_ID_MAX_CORES] = { true };
+
+errval_t core_check(unsigned core)
+{
+    if (core >= num_cores || core >= DOMAIN_ID_MAX_CORES) {
+        return SPAWN_ERR_CORE_INVALID;
+    }
+    return core_up[core] ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
+}
+
 void cores_start(void)
 {
     unsigned cores;
@@ -77,8 +89,10 @@ void cores_start(void)
         printf("init: cannot ask for the number of cores: %s\n", err_getstring(err));
         return;
     }
-    for (unsigned core = 1; core < cores; core++) {
+    num_cores = cores;
+    for (unsigned core = 1; core < cores && core < DOMAIN_ID_MAX_CORES; core++) {
         err = kernel_start_core(cores_kernel_cap(), core);
+        core_up[core] = err_is_ok(err);
         if (err_is_fail(err)) {
             printf("init: core %u did not start: %s\n", core, err_getstring(err));
         } else {
@@ -94,6 +108,8 @@ static uint32_t stream_seen, stream_disorder;
 /* CORE_MSG_SPIN: poll without sleeping (make bench's figures without the
  * wake SGI). */
 static bool spinning;
+/* This core's boot-list lines have run and their domains have ended. */
+static volatile bool bootlist_done;
 
 /* Read slowly: a stream's sender must outrun us (check_full_ring). */
 static void dawdle(void)
@@ -127,6 +143,10 @@ static void handle(const uint32_t *w, unsigned len)
     case CORE_MSG_SPIN:
         spinning = len > 1 && w[1] != 0;
         ump_chan_send_retry(&cores_chan, r, 1, 0);
+        break;
+    case CORE_MSG_DONE:
+        r[1] = bootlist_done;
+        ump_chan_send_retry(&cores_chan, r, 2, 0);
         break;
     case CORE_MSG_FAULT:
         ump_chan_send_retry(&cores_chan, r, 1, 0);
@@ -177,6 +197,48 @@ static void serve(void *arg)
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
 }
 
+static int bootlist_thread(void *arg)
+{
+    (void)arg;
+    run_bootlist(false);
+    wait_running(NULL, false);
+    bootlist_done = true;
+    return 0;
+}
+
+/* Let the other core run for 1/n s (YIELD ends this core's turn in
+ * QEMU's round-robin; a hint on the hardware). */
+static void pause_ticks(unsigned n)
+{
+    uint32_t hz;
+    uint64_t end = sys_timestamp(&hz);
+    end += hz / n;
+    while (sys_timestamp(&hz) < end) {
+        ump_chan_relax();
+        thread_yield();
+    }
+}
+
+/* The boot core's init, at a test image's end: until every other core
+ * with boot-list lines says they are done (CORE_MSG_DONE, asked again
+ * every 1/100 s). */
+void cores_wait_boot_lists(void)
+{
+    if (other_core_lines == 0 || err_is_fail(cores_chan_open(true))) {
+        return;
+    }
+    for (;;) {
+        uint32_t w[UMP_PAYLOAD_WORDS] = { CORE_MSG_DONE };
+        unsigned len;
+        ump_chan_send_retry(&cores_chan, w, 1, 0);
+        cores_recv_wait(w, &len);
+        if (len == 2 && w[0] == CORE_MSG_DONE && w[1] != 0) {
+            return;
+        }
+        pause_ticks(100);
+    }
+}
+
 /* Init on another core: the same init as the boot core's (main.c has
  * started its event and connector threads), with its own memory server
  * from this core's RAM and its own names and services; its main thread
@@ -204,6 +266,7 @@ int core_init_main(unsigned core)
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
     run_bootlist(true);                 /* the settings: @test, @quota */
     start_services();                   /* its memory server */
+    thread_create(bootlist_thread, NULL);   /* its lines: "@core N ..." */
     printf("init.%u: serving the boot core's init over UMP\n", core);
     for (;;) {
         while (err_is_ok(event_dispatch_non_block(core_ws))) {

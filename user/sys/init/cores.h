@@ -10,6 +10,15 @@
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
 
+/* A test image's end on the boot core: until the other cores' boot-list
+ * lines have run and their domains ended (if there were any). */
+void cores_wait_boot_lists(void);
+
+/* May init.0 send domains to core (its boot list's "@core N", the process
+ * methods)?  SYS_ERR_OK (core 0 too), SPAWN_ERR_CORE_INVALID (no such core
+ * on the board), SPAWN_ERR_CORE_NO_INIT (it did not start). */
+errval_t core_check(unsigned core);
+
 /* Test images ("@cores", tests/user/init_test/cores_check.c): the Kernel
  * capability's StartCore refuses what it must, and UMP to the other core's
  * init works (reported as test results). */

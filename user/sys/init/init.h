@@ -141,6 +141,7 @@ void death_event(void *arg);
 extern bool test_mode;                  /* @test (the test build's) */
 extern unsigned failures;               /* domains that did not end as expected */
 extern const char *quota_kib;           /* @quota, or NULL: memserv's default */
+extern unsigned other_core_lines;       /* "@core N" lines of other cores */
 /* Run each line of the boot list; settings (@...) on the first pass only,
  * everything else on the second. */
 void run_bootlist(bool first_pass);

@@ -196,6 +196,7 @@ int main(int argc, char *argv[])
      * comes when all have ended but those that serve others. */
     wait_running(NULL, !test_mode);
     if (test_mode) {
+        cores_wait_boot_lists();
         printf("init: all boot-list domains have ended\n");
         kernel_shutdown(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), failures);
     }
