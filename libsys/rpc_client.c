@@ -11,6 +11,7 @@
 #include <sys/ram.h>
 #include <sys/stdio_backend.h>
 #include <sprat/bootinfo.h>
+#include <sprat/domain_id.h>
 #include <if/init.h>
 #include <if/memserv.h>
 #include <if/serial.h>
@@ -104,10 +105,13 @@ struct rpc_chan *get_memserv_rpc(void)
     return connected(&memserv, "memserv");
 }
 
+/* The serial driver serves the boot core's domains only: a domain of
+ * another core prints through the kernel console at once, without asking
+ * its init for a service it does not have (docs/multikernel.md). */
 struct rpc_chan *get_serial_rpc(void)
 {
     static struct service_chan serial;
-    return connected(&serial, "serial");
+    return domain_id_core(disp_domain_id()) == 0 ? connected(&serial, "serial") : NULL;
 }
 
 /* When the domain's own RAM runs low, ask the memory server for more: a

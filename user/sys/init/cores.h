@@ -5,10 +5,17 @@
 #ifndef INIT_CORES_H
 #define INIT_CORES_H
 
+#include <sys/rpc.h>
 #include <sys/ump_chan.h>
 
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
+
+/* The inits' RPC channel: this init calls the other core's on cores_rpc
+ * (core.idl).  cores_rpc_ready(core): SYS_ERR_OK if cores_rpc reaches
+ * core's init, else SPAWN_ERR_CORE_NO_INIT. */
+extern struct rpc_chan cores_rpc;
+errval_t cores_rpc_ready(unsigned core);
 
 /* A test image's end on the boot core: until the other cores' boot-list
  * lines have run and their domains ended (if there were any). */

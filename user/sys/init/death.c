@@ -100,6 +100,7 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     /* Waiters hear of it once it is gone for good: everything it was
      * made of destroyed, its memory back. */
     struct rpc_process_wait_resp r = { reason == DEATH_EXIT && !d->killed ? (int)status : -1 };
+    remote_tell_death(d, id, r.status);
     thread_mutex_lock(&lock);
     for (unsigned i = 0; i < d->num_waiters; i++) {
         rpc_process_wait_reply(d->waiters[i].rc, d->waiters[i].seq, &r);

@@ -105,6 +105,24 @@ static void h_mem_info(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_
     resp->err = rpc_mem_info_resp_pack(resp, &out);
 }
 
+/* MEM_INFO of core in.core: ours, or its init's (remote.c). */
+static void h_mem_info_on(struct rpc_chan *rc, struct rpc_payload *req,
+                          struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_mem_info_on_req in;
+    struct mem_numbers m;
+    if ((resp->err = rpc_mem_info_on_req_unpack(req, &in))) {
+        return;
+    }
+    resp->err = in.core == init_core ? mem_numbers(&m) : remote_mem(in.core, &m);
+    if (err_is_ok(resp->err)) {
+        resp->err = rpc_mem_info_on_resp_pack(resp, &(struct rpc_mem_info_on_resp){
+                                                  m.memserv_free, m.memserv_total,
+                                                  m.init_free });
+    }
+}
+
 static void h_echo_string(struct rpc_chan *rc, struct rpc_payload *req,
                           struct rpc_payload *resp)
 {
@@ -122,6 +140,7 @@ const rpc_handler_fn init_handlers[RPC_INIT_COUNT] = {
     [RPC_NUMBER] = h_number,
     [RPC_STRING] = h_string,
     [RPC_PROCESS_SPAWN] = h_spawn,
+    [RPC_PROCESS_SPAWN_ON] = h_spawn_on,
     [RPC_PROCESS_GET_NAME] = h_get_name,
     [RPC_PROCESS_LIST] = h_list,
     [RPC_PROCESS_WAIT] = h_wait,
@@ -134,6 +153,7 @@ const rpc_handler_fn init_handlers[RPC_INIT_COUNT] = {
     [RPC_SERVICE_REGISTER] = h_service_register,
     [RPC_SERVICE_CONNECT] = h_connect,
     [RPC_MEM_INFO] = h_mem_info,
+    [RPC_MEM_INFO_ON] = h_mem_info_on,
     [RPC_ECHO] = rpc_handle_echo,
     [RPC_TEST_ECHO_STRING] = h_echo_string,
 };
@@ -200,6 +220,7 @@ int main(int argc, char *argv[])
         printf("init: all boot-list domains have ended\n");
         kernel_shutdown(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), failures);
     }
+    cores_wait_boot_lists();            /* core 1's output before the prompt */
     terminal_start_shell();
     /* The event, connector and interrupt threads serve from here on. */
     thread_mutex_lock(&lock);
