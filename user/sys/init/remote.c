@@ -224,6 +224,9 @@ void h_core_died(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payloa
     if (err_is_fail(rpc_core_died_req_unpack(req, &in))) {
         return;
     }
+    /* The services first, as reap does: the serial driver gives the
+     * terminal back before the shell's PROCESS_WAIT ends. */
+    tell_services(in.domain_id);
     thread_mutex_lock(&lock);
     struct remote_child *c = child_of(in.domain_id);
     if (c != NULL && !c->ended) {
@@ -237,7 +240,6 @@ void h_core_died(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payloa
                                     .ended = true, .status = in.status };
     }
     thread_mutex_unlock(&lock);
-    tell_services(in.domain_id);    /* the serial driver: the terminal comes back */
 }
 
 /* ---- the serving side: the other init asks about our domains ------------------- */
