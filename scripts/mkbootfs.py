@@ -40,7 +40,7 @@ PAGE = 4096
 # @service DEVICE NAME.
 DIRECTIVES = {'@wait': None, '@test': None, '@quota': None,
               '@module': 1, '@spawntest': 1, '@memtest': 2, '@cores': None,
-              '@umpbench': None, '@service': 2}
+              '@umpbench': None, '@service': 2, '@waitcores': None}
 
 
 def align(n, a=PAGE):

@@ -25,6 +25,8 @@
  *                   reported and leaves nothing behind
  * @test, @memtest and @spawntest are the test build's (tests/user/init_test,
  * init_test_directive); the release init names them and runs nothing.
+ *   @waitcores      wait until the other cores' "@core N" lines have run
+ *                   and their domains ended (a test image's; cores.c)
  *   @core N line    the line is core N's: core N's init runs it (it reads
  *                   the same boot list; docs/multikernel.md), the others
  *                   skip it; the boot core's init says if there is no
@@ -160,6 +162,9 @@ void run_bootlist(bool first_pass)
         unsigned flags = 0;
         if (strcmp(argv[0], "@wait") == 0) {
             wait_running(argv[1], false);
+            continue;
+        } else if (strcmp(argv[0], "@waitcores") == 0) {
+            cores_wait_boot_lists();
             continue;
         } else if (strcmp(argv[0], "@service") == 0 && argc >= 3) {
             service_line(argc, argv);

@@ -231,7 +231,8 @@ static void pause_ticks(unsigned n)
 /* Core 1's init answers within a second, or it has died. */
 #define DONE_PATIENCE_ASKS  100
 
-/* The boot core's init, before the prompt or at a test image's end:
+/* The boot core's init, before the prompt, at a test image's end or at
+ * "@waitcores":
  * until core 1's init says its boot-list lines are done (CORE_MSG_DONE,
  * asked every 1/100 s), so that its domains' output (the kernel console)
  * comes before the prompt.  A test image without "@core" lines does not
