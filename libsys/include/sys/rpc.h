@@ -10,6 +10,9 @@
  * Payloads up to rpc_frame_threshold bytes travel inline, fragmented over
  * as many LMP messages as needed; larger ones in a shared frame
  * (sys/payload.h).
+ *
+ * An rpc_chan may instead run over a UMP channel to another core
+ * (rpc_chan_init_ump; sys/rpc_ump.h): the same calls work on it.
  */
 #ifndef LIBSYS_RPC_H
 #define LIBSYS_RPC_H
@@ -19,6 +22,7 @@
 #include <sys/lmp_chan.h>
 #include <sys/payload.h>
 #include <sys/rpc_marshal.h>
+#include <sys/rpc_ump.h>
 #include <sys/rpc_wire.h>
 #include <sys/threads.h>
 
@@ -67,10 +71,17 @@ struct rpc_chan {
     void *st;                       /* the server's per-client state */
     uint32_t send_tries;            /* per LMP message; 0: no limit */
     bool dead;                      /* peer gone, or dropped by the server */
+    struct rpc_ump *ump;            /* NULL: over LMP (lc); else over UMP,
+                                     * lc unused (libsys/rpc_ump.c) */
 };
 
 /* Client and server both start from an accepted channel. */
 errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote);
+/* An rpc_chan over a UMP channel in the mapped, zeroed shared memory
+ * [buf, buf + bytes) (ump_chan_init's layout; first: the side that sends
+ * in the lower half).  Client or server as an LMP one; sys/rpc_ump.h
+ * says what differs. */
+errval_t rpc_chan_init_ump(struct rpc_chan *rc, void *buf, size_t bytes, bool first);
 /* Tear down a channel: its endpoint, the peer's capability, half-received
  * messages.  (rc itself is the caller's to free.) */
 void rpc_chan_destroy(struct rpc_chan *rc);

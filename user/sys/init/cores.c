@@ -4,14 +4,22 @@
  * kernel capability (docs/multikernel.md, "Booting a core").  The kernel
  * checks the capability (WRITE right) and the core number; what runs on
  * the new core is that core's own kernel instance.
+ *
+ * The two inits then talk over the page the kernel gave both (the core
+ * frame): the raw UMP channel cores_chan (its tests and bench rows) and
+ * the RPC channels cores_rpc (core.idl; docs/multikernel.md, "RPC over
+ * UMP").  Both inits sleep when idle: each is its core's wake target, and
+ * each channel's wake() raises the SGI on the other core.
  */
 #include <stdio.h>
+#include <string.h>
 #include <sys/cspace.h>
 #include <sys/invoke.h>
 #include <sys/paging.h>
 #include <sys/ram.h>
 #include <sys/disp.h>
 #include <sys/threads.h>
+#include <sys/rpc.h>
 #include <sys/ump_chan.h>
 #include <sys/vregion.h>
 #include <sprat/bootinfo.h>
@@ -19,7 +27,20 @@
 #include "cores.h"
 #include "init.h"
 
-#define CORE_FRAME_BYTES    4096
+/*
+ * The core frame (docs/multikernel.md, section 4):
+ *   0x000  cores_chan (rings 0x000-0x7ff, "asleep" flags 0x800, 0x820)
+ *   0xa00  cores_rpc, core 0 calls core 1 (rings 0xa00-0xaff, flags 0xb00)
+ *   0xc00  cores_rpc, core 1 calls core 0 (rings 0xc00-0xcff, flags 0xd00)
+ * The boot core's init is the "first" side of each.  An RPC channel has
+ * rings of 4 lines: 3 in flight, enough for init-to-init calls (a longer
+ * message waits for acks, ump_ring.c).
+ */
+#define CORE_FRAME_BYTES        4096
+#define CORE_FRAME_CHAN         0x000
+#define CORE_FRAME_RPC_TO_1     0xa00
+#define CORE_FRAME_RPC_TO_0     0xc00
+#define CORE_FRAME_RPC_BYTES    0x200
 
 /* The inits' channel, over the page the kernel gave both
  * (TASKCN_SLOT_COREFRAME); the boot core's init is its "first" side. */
@@ -34,25 +55,144 @@ static void wake_core(void *arg)
     kernel_wake_core(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), (unsigned)(uintptr_t)arg);
 }
 
+/* Where the core frame is mapped (once, for every channel in it). */
+static errval_t core_frame(char **ret)
+{
+    static uint32_t va;
+    if (va == 0) {
+        errval_t err = paging_map_frame(&va, taskcn_cap(TASKCN_SLOT_COREFRAME),
+                                        CORE_FRAME_BYTES, VREGION_FLAGS_READ_WRITE);
+        if (err_is_fail(err)) {
+            va = 0;
+            return err;
+        }
+    }
+    *ret = (char *)va;
+    return SYS_ERR_OK;
+}
+
+/* A channel's wake(): the SGI to the other core (first: we are core 0). */
+static void set_wake(struct ump_chan *uc, bool first)
+{
+    uc->wake = wake_core;
+    uc->wake_arg = (void *)(uintptr_t)(first ? 1 : 0);
+}
+
 /* Opened once: the tests (@cores) and the benchmarks (@umpbench) of a
  * test image share it. */
 errval_t cores_chan_open(bool first)
 {
     static bool opened;
+    char *frame;
     if (opened) {
         return SYS_ERR_OK;
     }
-    uint32_t va;
-    errval_t err = paging_map_frame(&va, taskcn_cap(TASKCN_SLOT_COREFRAME),
-                                    CORE_FRAME_BYTES, VREGION_FLAGS_READ_WRITE);
+    errval_t err = core_frame(&frame);
     if (err_is_fail(err)) {
         return err;
     }
-    err = ump_chan_init(&cores_chan, (void *)va, CORE_FRAME_BYTES, first);
-    cores_chan.wake = wake_core;
-    cores_chan.wake_arg = (void *)(uintptr_t)(first ? 1 : 0);
+    /* ump_chan_init's layout for the whole page: the rings in its lower
+     * half, the flags at its middle (they end at 0x840). */
+    err = ump_chan_init(&cores_chan, frame + CORE_FRAME_CHAN, CORE_FRAME_BYTES, first);
+    set_wake(&cores_chan, first);
     opened = err_is_ok(err);
     return err;
+}
+
+/* ---- cores_rpc: init to init over RPC -------------------------------------- */
+
+/* cores_rpc: this init calls the other; served: the other calls us. */
+struct rpc_chan cores_rpc;
+static struct rpc_chan cores_rpc_served;
+static unsigned this_core;              /* set by core_init_main */
+
+static void h_core_info(struct rpc_chan *rc, struct rpc_payload *req,
+                        struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_core_info_req in;
+    struct rpc_core_info_resp out = { .core = this_core,
+                                      .ram_free_kib = (uint32_t)(ram_free_bytes() >> 10) };
+    if ((resp->err = rpc_core_info_req_unpack(req, &in)) == SYS_ERR_OK) {
+        resp->err = rpc_core_info_resp_pack(resp, &out);
+    }
+}
+
+/* Answer late: the tests need a caller that must wait (asleep). */
+static void h_core_slow_echo(struct rpc_chan *rc, struct rpc_payload *req,
+                             struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_core_slow_echo_req in;
+    if ((resp->err = rpc_core_slow_echo_req_unpack(req, &in)) != SYS_ERR_OK) {
+        return;
+    }
+    uint32_t rounds = in.rounds < CORE_SLOW_ECHO_MAX_ROUNDS ? in.rounds
+                                                            : CORE_SLOW_ECHO_MAX_ROUNDS;
+    for (uint32_t i = 0; i < rounds; i++) {
+        ump_chan_relax();
+        thread_yield();
+    }
+    resp->err = rpc_core_slow_echo_resp_pack(resp, &(struct rpc_core_slow_echo_resp){ .echoed = in.value });
+}
+
+/* BYTES: taken, answered empty (the RPC layer frees them). */
+static void h_bytes(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    (void)req;
+    (void)resp;
+}
+
+/* What each init serves the other. */
+const rpc_handler_fn core_handlers[RPC_CORE_COUNT] = {
+    [RPC_ECHO] = rpc_handle_echo,
+    [RPC_BYTES] = h_bytes,
+    [RPC_CORE_INFO] = h_core_info,
+    [RPC_CORE_SLOW_ECHO] = h_core_slow_echo,
+    [RPC_CORE_SPAWN] = h_core_spawn,        /* remote.c: the process methods */
+    [RPC_CORE_KILL] = h_core_kill,
+    [RPC_CORE_PS] = h_core_ps,
+    [RPC_CORE_MEM] = h_core_mem,
+    [RPC_CORE_NAME] = h_core_name,
+    [RPC_CORE_DIED] = h_core_died,
+};
+
+static bool rpc_opened;
+
+errval_t cores_rpc_ready(unsigned core)
+{
+    /* Two cores: cores_rpc reaches the other one. */
+    return rpc_opened && core < 2 && core != init_core ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
+}
+
+errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
+{
+    char *frame;
+    if (rpc_opened) {
+        return SYS_ERR_OK;
+    }
+    errval_t err = core_frame(&frame);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    /* The boot core calls on TO_1 and serves TO_0; core 1 the reverse. */
+    char *calls = frame + (first ? CORE_FRAME_RPC_TO_1 : CORE_FRAME_RPC_TO_0);
+    char *served = frame + (first ? CORE_FRAME_RPC_TO_0 : CORE_FRAME_RPC_TO_1);
+    if ((err = rpc_chan_init_ump(&cores_rpc, calls, CORE_FRAME_RPC_BYTES, first)) ||
+        (err = rpc_chan_init_ump(&cores_rpc_served, served, CORE_FRAME_RPC_BYTES, first))) {
+        return err;
+    }
+    set_wake(&cores_rpc.ump->uc, first);
+    set_wake(&cores_rpc_served.ump->uc, first);
+    /* We sleep in serve_ws; the other init's SGI must find us (our core's
+     * wake target), and then the waitset's poll hook sees the message. */
+    if ((err = kernel_wake_target(cores_kernel_cap())) ||
+        (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws))) {
+        return err;
+    }
+    rpc_opened = true;
+    return SYS_ERR_OK;
 }
 
 /* The next message, yielding while there is none. */
@@ -67,15 +207,6 @@ void cores_recv_wait(uint32_t *w, unsigned *len)
 capaddr_t cores_kernel_cap(void)
 {
     return TASKCN_CAP(TASKCN_SLOT_KERNELCAP);
-}
-
-/* Not yet: RPC over UMP (the cores_rpc channels) comes with h-ump's part. */
-struct rpc_chan cores_rpc;
-
-errval_t cores_rpc_ready(unsigned core)
-{
-    (void)core;
-    return SPAWN_ERR_CORE_NO_INIT;
 }
 
 /* The board's cores, and which of them run an init (the boot core's view). */
@@ -108,6 +239,9 @@ void cores_start(void)
             printf("init: core %u started (%u cores)\n", core, cores);
         }
     }
+    if (cores > 1 && err_is_fail(err = cores_rpc_open(true, get_default_waitset()))) {
+        printf("init: no RPC channel to core 1: %s\n", err_getstring(err));
+    }
 }
 
 /* ---- init on another core ------------------------------------------------ */
@@ -119,6 +253,32 @@ static uint32_t stream_seen, stream_disorder;
 static bool spinning;
 /* This core's boot-list lines have run and their domains have ended. */
 static volatile bool bootlist_done;
+
+/* CORE_MSG_RPC_BACK: call the boot core's init over cores_rpc -- every
+ * method it serves, scalars spilling into a second line, bytes over many
+ * lines -- and return the number of calls that went wrong; *core: the
+ * core it says it runs on. */
+static uint32_t cores_rpc_back(uint32_t *core)
+{
+    static uint8_t bytes[1000];
+    uint32_t kib, bad = 0;
+    for (unsigned i = 0; i < sizeof(bytes); i++) {
+        bytes[i] = (uint8_t)(i * 7 + 1);
+    }
+    *core = ~0u;
+    bad += err_is_fail(rpc_core_info(&cores_rpc, core, &kib));
+    struct rpc_payload req = { .nscalar = 7, .scalar = { 1, 2, 3, 4, 5, 6, 7 },
+                               .bytes = bytes, .len = sizeof(bytes) };
+    struct rpc_payload resp;
+    errval_t err = rpc_echo(&cores_rpc, &req, &resp);
+    bad += err_is_fail(err) || resp.nscalar != 7 || resp.scalar[6] != 7 ||
+           resp.len != sizeof(bytes) || memcmp(resp.bytes, bytes, sizeof(bytes)) != 0;
+    rpc_payload_free(&resp);
+    bad += err_is_fail(rpc_send_bytes(&cores_rpc, bytes, sizeof(bytes)));
+    bad += rpc_call(&cores_rpc, RPC_CORE_COUNT, &(struct rpc_payload){ 0 }, &resp) !=
+           LIB_ERR_RPC_UNKNOWN_METHOD;
+    return bad;
+}
 
 /* Read slowly: a stream's sender must outrun us (check_full_ring). */
 static void dawdle(void)
@@ -157,6 +317,15 @@ static void handle(const uint32_t *w, unsigned len)
         r[1] = bootlist_done;
         ump_chan_send_retry(&cores_chan, r, 2, 0);
         break;
+    case CORE_MSG_RPC_BACK:
+        r[1] = cores_rpc_back(&r[2]);
+        ump_chan_send_retry(&cores_chan, r, 3, 0);
+        break;
+    case CORE_MSG_WAKES:
+        r[1] = cores_wakes_sent;
+        cores_wakes_sent = 0;
+        ump_chan_send_retry(&cores_chan, r, 2, 0);
+        break;
     case CORE_MSG_FAULT:
         ump_chan_send_retry(&cores_chan, r, 1, 0);
         printf("init.1: faulting on purpose\n");
@@ -165,33 +334,6 @@ static void handle(const uint32_t *w, unsigned len)
     default:
         printf("init.1: unknown message %u ignored\n", (unsigned)w[0]);
     }
-}
-
-/* Sleeping between messages: the main thread blocks on sleepers; the
- * dispatcher sleeps in the kernel until the boot core's wake SGI
- * (KernelCmd_WakeTarget), and then, before it picks a thread, this poll
- * hook sees the message and wakes the main thread. */
-static struct thread_queue sleepers;
-static void (*next_hook)(void);
-
-static void wake_hook(void)
-{
-    if (sleepers.head != NULL && ump_ring_can_recv(&cores_chan.ring)) {
-        ump_chan_awake(&cores_chan);
-        thread_wake_one_disabled(&sleepers);
-    }
-    if (next_hook != NULL) {
-        next_hook();
-    }
-}
-
-static void sleep_until_message(void)
-{
-    disp_disable();
-    if (ump_chan_prepare_sleep(&cores_chan)) {
-        thread_block_disabled(&sleepers);
-    }
-    disp_enable();
 }
 
 /* Polled-queue event: take every waiting message, then wait again. */
@@ -270,20 +412,15 @@ int core_init_main(unsigned core)
 {
     printf("init.%u: started on core %u, %u MiB of RAM\n", core, core,
            (unsigned)(ram_free_bytes() >> 20));
+    core_ws = get_default_waitset();
+    this_core = core;
     errval_t err = cores_chan_open(false);
+    if (err_is_ok(err)) {
+        err = cores_rpc_open(false, core_ws);
+    }
     if (err_is_fail(err)) {
         printf("init.%u: no channel to the boot core: %s\n", core, err_getstring(err));
         return 1;
-    }
-    /* A waitset of its own: the event thread's blocks, this one polls. */
-    static struct waitset raw_ws;
-    waitset_init(&raw_ws);
-    core_ws = &raw_ws;
-    next_hook = disp_poll_hook;
-    disp_poll_hook = wake_hook;
-    err = kernel_wake_target(cores_kernel_cap());
-    if (err_is_fail(err)) {
-        printf("init.%u: cannot be woken: %s\n", core, err_getstring(err));
     }
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
     run_bootlist(true);                 /* the settings: @test, @quota */
@@ -291,13 +428,13 @@ int core_init_main(unsigned core)
     thread_create(bootlist_thread, NULL);   /* its lines: "@core N ..." */
     printf("init.%u: serving the boot core's init over UMP\n", core);
     for (;;) {
+        if (!spinning) {
+            event_dispatch(core_ws);    /* asleep until a message comes */
+            continue;
+        }
         while (err_is_ok(event_dispatch_non_block(core_ws))) {
         }
-        if (spinning) {
-            ump_chan_relax();
-            thread_yield();
-        } else {
-            sleep_until_message();
-        }
+        ump_chan_relax();
+        thread_yield();
     }
 }

@@ -7,14 +7,13 @@
 
 #include <sys/rpc.h>
 #include <sys/ump_chan.h>
+#include <if/core.h>
 
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
 
-/* The inits' RPC channel: this init calls the other core's on cores_rpc
- * (core.idl).  cores_rpc_ready(core): SYS_ERR_OK if cores_rpc reaches
- * core's init, else SPAWN_ERR_CORE_NO_INIT. */
-extern struct rpc_chan cores_rpc;
+/* SYS_ERR_OK if cores_rpc (below) reaches core's init, else
+ * SPAWN_ERR_CORE_NO_INIT. */
 errval_t cores_rpc_ready(unsigned core);
 
 /* A test image's end on the boot core: until the other cores' boot-list
@@ -42,6 +41,20 @@ extern uint32_t cores_wakes_sent;
 errval_t cores_chan_open(bool first);
 void cores_recv_wait(uint32_t *w, unsigned *len);
 capaddr_t cores_kernel_cap(void);
+
+/* The inits' RPC channels (core.idl; docs/multikernel.md, "RPC over
+ * UMP"): cores_rpc calls the other core's init, which serves the methods
+ * of core_handlers in its default waitset (so do we, on a channel of our
+ * own).  cores_rpc_open sets up both in the core frame, serves ours in
+ * ws and makes this init its core's wake target; the boot core's init
+ * does it in cores_start (first = true), core 1's in core_init_main.
+ * Capabilities cross on them once the inits set the channels' hooks
+ * (rpc_chan_set_cap_hooks). */
+extern struct rpc_chan cores_rpc;
+/* CORE_SLOW_ECHO's bound: a caller cannot hold an init up for longer. */
+#define CORE_SLOW_ECHO_MAX_ROUNDS   1000
+extern const rpc_handler_fn core_handlers[RPC_CORE_COUNT];
+errval_t cores_rpc_open(bool first, struct waitset *ws);
 
 /* The rest of main() for init on a core other than the boot core
  * ("init core=N"): its memory server, then its main thread serves the
