@@ -154,6 +154,12 @@ static void serial(void)
     TEST_ERR(rpc_serial_write(rc, line, strlen(line)), SYS_ERR_OK);
     static const char stream[] = "t_relay: a stream through the relay\n";
     TEST_ERR(rpc_serial_write_stream(rc, 7, stream, strlen(stream)), SYS_ERR_OK);
+    /* The serial driver keeps a line per stream: a line written in two
+     * halves with another stream's line between comes out whole -- which
+     * the kernel console (the fallback) would not do. */
+    TEST_ERR(rpc_serial_write_stream(rc, 8, "t_relay: one stream, ", 21), SYS_ERR_OK);
+    TEST_ERR(rpc_serial_write_stream(rc, 9, "t_relay: another stream\n", 24), SYS_ERR_OK);
+    TEST_ERR(rpc_serial_write_stream(rc, 8, "joined by the serial driver\n", 28), SYS_ERR_OK);
     TEST_ERR(rpc_serial_set_home(rc, disp_domain_id()), LIB_ERR_RPC_UNKNOWN_METHOD);
 }
 

@@ -151,8 +151,15 @@ const rpc_handler_fn core_handlers[RPC_CORE_COUNT] = {
     [RPC_BYTES] = h_bytes,
     [RPC_CORE_INFO] = h_core_info,
     [RPC_CORE_SLOW_ECHO] = h_core_slow_echo,
+    [RPC_CORE_SPAWN] = h_core_spawn,        /* remote.c: the process methods */
+    [RPC_CORE_KILL] = h_core_kill,
+    [RPC_CORE_PS] = h_core_ps,
+    [RPC_CORE_MEM] = h_core_mem,
+    [RPC_CORE_NAME] = h_core_name,
+    [RPC_CORE_DIED] = h_core_died,
     [RPC_CORE_CONNECT] = h_core_connect,
     [RPC_CORE_CLIENT_GONE] = h_core_client_gone,
+    [RPC_CORE_FRAME_DONE] = h_core_frame_done,
 };
 
 static bool rpc_opened;
@@ -171,7 +178,13 @@ void cores_rpc_lost(void)
  * SGI there. */
 void cores_set_wake(struct ump_chan *uc)
 {
-    set_wake(uc, this_core == 0);
+    set_wake(uc, init_core == 0);
+}
+
+errval_t cores_rpc_ready(unsigned core)
+{
+    /* Two cores: cores_rpc reaches the other one. */
+    return rpc_opened && core < 2 && core != init_core ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
 }
 
 errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
@@ -196,8 +209,8 @@ errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
     /* Capabilities in the inits' calls cross (relay.c's frames). */
     rpc_chan_set_cap_hooks(&cores_rpc, xcap_export, xcap_import);
     rpc_chan_set_cap_hooks(&cores_rpc_served, xcap_export, xcap_import);
-    /* We sleep in serve_ws; the other init's SGI must find us (our core's wake
-     * target), and then the waitset's poll hook sees the message. */
+    /* We sleep in serve_ws; the other init's SGI must find us (our core's
+     * wake target), and then the waitset's poll hook sees the message. */
     if ((err = kernel_wake_target(cores_kernel_cap())) ||
         (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws))) {
         return err;
@@ -220,6 +233,18 @@ capaddr_t cores_kernel_cap(void)
     return TASKCN_CAP(TASKCN_SLOT_KERNELCAP);
 }
 
+/* The board's cores, and which of them run an init (the boot core's view). */
+static unsigned num_cores = 1;
+static bool core_up[DOMAIN_ID_MAX_CORES] = { true };
+
+errval_t core_check(unsigned core)
+{
+    if (core >= num_cores || core >= DOMAIN_ID_MAX_CORES) {
+        return SPAWN_ERR_CORE_INVALID;
+    }
+    return core_up[core] ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
+}
+
 void cores_start(void)
 {
     unsigned cores;
@@ -228,8 +253,10 @@ void cores_start(void)
         printf("init: cannot ask for the number of cores: %s\n", err_getstring(err));
         return;
     }
-    for (unsigned core = 1; core < cores; core++) {
+    num_cores = cores;
+    for (unsigned core = 1; core < cores && core < DOMAIN_ID_MAX_CORES; core++) {
         err = kernel_start_core(cores_kernel_cap(), core);
+        core_up[core] = err_is_ok(err);
         if (err_is_fail(err)) {
             printf("init: core %u did not start: %s\n", core, err_getstring(err));
         } else {
@@ -248,6 +275,8 @@ static uint32_t stream_seen, stream_disorder;
 /* CORE_MSG_SPIN: poll without sleeping (make bench's figures without the
  * wake SGI). */
 static bool spinning;
+/* This core's boot-list lines have run and their domains have ended. */
+static volatile bool bootlist_done;
 
 /* CORE_MSG_RPC_BACK: call the boot core's init over cores_rpc -- every
  * method it serves, scalars spilling into a second line, bytes over many
@@ -308,6 +337,10 @@ static void handle(const uint32_t *w, unsigned len)
         spinning = len > 1 && w[1] != 0;
         ump_chan_send_retry(&cores_chan, r, 1, 0);
         break;
+    case CORE_MSG_DONE:
+        r[1] = bootlist_done;
+        ump_chan_send_retry(&cores_chan, r, 2, 0);
+        break;
     case CORE_MSG_RPC_BACK:
         r[1] = cores_rpc_back(&r[2]);
         ump_chan_send_retry(&cores_chan, r, 3, 0);
@@ -341,6 +374,66 @@ static void serve(void *arg)
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
 }
 
+static int bootlist_thread(void *arg)
+{
+    (void)arg;
+    run_bootlist(false);
+    wait_running(NULL, !test_mode);     /* as the boot core's init does */
+    bootlist_done = true;
+    return 0;
+}
+
+/* Let the other core run for 1/n s (YIELD ends this core's turn in
+ * QEMU's round-robin; a hint on the hardware). */
+static void pause_ticks(unsigned n)
+{
+    uint32_t hz;
+    uint64_t end = sys_timestamp(&hz);
+    end += hz / n;
+    while (sys_timestamp(&hz) < end) {
+        ump_chan_relax();
+        thread_yield();
+    }
+}
+
+/* Core 1's init answers within a second, or it has died. */
+#define DONE_PATIENCE_ASKS  100
+
+/* The boot core's init, before the prompt, at a test image's end or at
+ * "@waitcores":
+ * until core 1's init says its boot-list lines are done (CORE_MSG_DONE,
+ * asked every 1/100 s), so that its domains' output (the kernel console)
+ * comes before the prompt.  A test image without "@core" lines does not
+ * ask: its core 1 may have been made to fault (@cores). */
+void cores_wait_boot_lists(void)
+{
+    if (!core_up[1] || (test_mode && other_core_lines == 0) ||
+        err_is_fail(cores_chan_open(true))) {
+        return;
+    }
+    for (unsigned asks = 0; asks < DONE_PATIENCE_ASKS; asks++) {
+        uint32_t w[UMP_PAYLOAD_WORDS] = { CORE_MSG_DONE };
+        unsigned len = 0;
+        ump_chan_send_retry(&cores_chan, w, 1, DONE_PATIENCE_ASKS);
+        for (unsigned i = 0; i < DONE_PATIENCE_ASKS && len == 0; i++) {
+            if (ump_chan_recv(&cores_chan, w, &len) == LIB_ERR_UMP_EMPTY) {
+                pause_ticks(DONE_PATIENCE_ASKS * 10);
+            }
+        }
+        if (len == 2 && w[0] == CORE_MSG_DONE && w[1] != 0) {
+            return;
+        }
+        pause_ticks(100);
+    }
+    printf("init: core 1's init has not finished its boot-list lines\n");
+    failures++;
+}
+
+/* Init on another core: the same init as the boot core's (main.c has
+ * started its event and connector threads), with its own memory server
+ * from this core's RAM and its own names and services; its main thread
+ * then serves the raw channel (the tests and bench rows), sleeping while
+ * there is nothing to do. */
 int core_init_main(unsigned core)
 {
     printf("init.%u: started on core %u, %u MiB of RAM\n", core, core,
@@ -356,6 +449,9 @@ int core_init_main(unsigned core)
         return 1;
     }
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
+    run_bootlist(true);                 /* the settings: @test, @quota */
+    start_services();                   /* its memory server */
+    thread_create(bootlist_thread, NULL);   /* its lines: "@core N ..." */
     printf("init.%u: serving the boot core's init over UMP\n", core);
     for (;;) {
         if (!spinning) {

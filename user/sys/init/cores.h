@@ -12,6 +12,19 @@
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
 
+/* SYS_ERR_OK if cores_rpc (below) reaches core's init, else
+ * SPAWN_ERR_CORE_NO_INIT. */
+errval_t cores_rpc_ready(unsigned core);
+
+/* A test image's end on the boot core: until the other cores' boot-list
+ * lines have run and their domains ended (if there were any). */
+void cores_wait_boot_lists(void);
+
+/* May init.0 send domains to core (its boot list's "@core N", the process
+ * methods)?  SYS_ERR_OK (core 0 too), SPAWN_ERR_CORE_INVALID (no such core
+ * on the board), SPAWN_ERR_CORE_NO_INIT (it did not start). */
+errval_t core_check(unsigned core);
+
 /* Test images ("@cores", tests/user/init_test/cores_check.c): the Kernel
  * capability's StartCore refuses what it must, and UMP to the other core's
  * init works (reported as test results). */
@@ -51,8 +64,9 @@ void cores_rpc_lost(void);
  * to the SGI to that core. */
 void cores_set_wake(struct ump_chan *uc);
 
-/* main() of init on a core other than the boot core ("init core=N"):
- * serves the boot core's init over their UMP channel. */
+/* The rest of main() for init on a core other than the boot core
+ * ("init core=N"): its memory server, then its main thread serves the
+ * boot core's init over their raw UMP channel (main.c serves the rest). */
 int core_init_main(unsigned core);
 
 #endif

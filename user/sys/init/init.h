@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sprat/errors.h>
 
-#define INIT_DOMAIN_ID  1
+#include <sprat/domain_id.h>
+
+/* The core this init runs on (0: the boot core), and init's own id and
+ * name there ("init", "init.1"; main.c). */
+extern unsigned init_core;
+extern const char *init_name;
+#define INIT_DOMAIN_ID  domain_id_init(init_core)
 
 #include <sys/rpc.h>
 #include <sys/spawn.h>
@@ -99,6 +105,44 @@ void h_modules(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload 
  * the terminal (PROCESS_RUN) and stop any but the system's. */
 extern uint32_t shell_id;
 
+/* Start boot module name with args on this core for domain parent (of
+ * any core: PROCESS_SPAWN and remote.c's CORE_SPAWN). */
+errval_t spawn_for(uint32_t parent, const char *name, const char *args, unsigned flags,
+                   uint32_t *id);
+/* PROCESS_KILL of id (any core): by_shell may stop any domain but the
+ * system's, others only those started as "?name". */
+errval_t kill_checked(uint32_t id, bool by_shell);
+/* This core's "id state KiB name" table (PROCESS_PS), malloc'd. */
+char *process_table(void);
+void h_spawn_on(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+
+/* ---- remote.c: domains of other cores ------------------------------------ */
+
+/* Ask core's init (not ours) to start name for parent; the errors of
+ * PROCESS_SPAWN_ON. */
+errval_t remote_spawn(unsigned core, uint32_t parent, const char *name, const char *args,
+                      unsigned flags, uint32_t *id);
+errval_t remote_kill(uint32_t id, bool by_shell);
+errval_t remote_name(uint32_t id, char **name);
+struct mem_numbers;
+errval_t remote_mem(unsigned core, struct mem_numbers *m);
+/* table (PROCESS_PS's, malloc'd) with every other core's appended. */
+char *remote_ps_append(char *table);
+/* PROCESS_WAIT of another core's domain (lock held): SYS_ERR_OK with
+ * *status, LIB_ERR_RPC_DEFERRED (answered at its CORE_DIED), or an error. */
+errval_t remote_wait_locked(struct rpc_chan *rc, uint32_t id, int *status);
+/* dead's waits and records of children on other cores go (lock held). */
+void remote_forget_locked(const struct domain *dead);
+/* d, started for a domain of another core, ended: tell that core's init. */
+void remote_tell_death(const struct domain *d, uint32_t id, int status);
+/* core.idl's process methods, served to the other init. */
+void h_core_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_ps(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_mem(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_died(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+
 /* ---- names.c ----------------------------------------------------------- */
 
 void h_register(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
@@ -157,6 +201,8 @@ bool relay_client_across_locked(uint32_t id);
 void h_core_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_core_client_gone(struct rpc_chan *rc, struct rpc_payload *req,
                         struct rpc_payload *resp);
+void h_core_frame_done(struct rpc_chan *rc, struct rpc_payload *req,
+                       struct rpc_payload *resp);
 
 /* ---- death.c ------------------------------------------------------------ */
 
@@ -168,6 +214,7 @@ void death_event(void *arg);
 extern bool test_mode;                  /* @test (the test build's) */
 extern unsigned failures;               /* domains that did not end as expected */
 extern const char *quota_kib;           /* @quota, or NULL: memserv's default */
+extern unsigned other_core_lines;       /* "@core N" lines of other cores */
 /* Run each line of the boot list; settings (@...) on the first pass only,
  * everything else on the second. */
 void run_bootlist(bool first_pass);

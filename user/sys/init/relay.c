@@ -52,7 +52,8 @@
 #define RELAYS_PER_CLIENT   4
 #define RELAYS_MAX          12
 /* A binding's UMP channel between the inits: one page, its two rings of
- * 32 lines in the lower half (ump_chan_init). */
+ * 32 lines in the lower half (ump_chan_init); RELAYS_MAX of them in the
+ * near side's pool (lent_take). */
 #define RELAY_FRAME_BYTES   4096
 /* A relay's thread needs little: rpc_call and rpc_reply. */
 #define RELAY_STACK         (16 * 1024)
@@ -73,13 +74,19 @@ struct relay {
      * the far side unmaps it and deletes its copy at the end. */
     struct capref frame;
     uint32_t frame_va;
+    uint32_t frame_base;                /* its physical address: its name on both cores */
     char service[NAME_BYTES];
     errval_t connected;
     bool greeted;
     struct relay *next;
+    struct relay *ready_next;           /* waiting for a thread */
 };
 
 static struct relay *relays;            /* lock held */
+/* Their memory: a fixed pool, so that relays never grow init's heap (it
+ * does not shrink; see relay threads below). */
+static struct relay pool[RELAYS_MAX];
+static bool pool_used[RELAYS_MAX];      /* lock held */
 
 /* ---- forwarding ------------------------------------------------------------ */
 
@@ -134,6 +141,97 @@ static errval_t relay_out_local(struct relay *r, const char *name)
     return err;
 }
 
+/* ---- the frames of bindings across cores ----------------------------------- */
+
+/*
+ * The near side allocates a binding's frame and lends it (xcap); it may
+ * reuse the memory only once neither relay uses it -- the far one may
+ * still write an answer into it after the near one has gone.  So a lent
+ * frame is free again when both are done: the near relay's end, and the
+ * far one's CORE_FRAME_DONE, in either order.  The frames are a pool of
+ * RELAYS_MAX, made (and mapped) together for the first binding and kept:
+ * memory a binding took would otherwise come back only after its
+ * client's end has been answered (t_core1 remote checks core 1's memory
+ * comes back exactly after a kill).
+ */
+static struct lent {
+    bool busy, near_done, far_done;
+    uint32_t base, va;
+    struct capref cap;
+} lent[RELAYS_MAX];                     /* lock held */
+static unsigned lent_made;
+
+/* Make the pool's frames (lock held). */
+static void lent_make_locked(void)
+{
+    while (lent_made < RELAYS_MAX) {
+        struct lent *l = &lent[lent_made];
+        struct capability_info info;
+        if (err_is_fail(frame_alloc(&l->cap, RELAY_FRAME_BYTES))) {
+            return;
+        }
+        if (err_is_fail(paging_map_frame(&l->va, l->cap, RELAY_FRAME_BYTES,
+                                         VREGION_FLAGS_READ_WRITE)) ||
+            err_is_fail(cap_identify(l->cap, &info))) {
+            mem_free(l->cap);
+            return;
+        }
+        l->base = info.base;
+        lent_made++;
+    }
+}
+
+/* A free frame of the pool, zeroed, for r (near) -- or an error. */
+static errval_t lent_take(struct relay *r)
+{
+    struct lent *l = NULL;
+    thread_mutex_lock(&lock);
+    lent_make_locked();
+    for (unsigned i = 0; i < lent_made && l == NULL; i++) {
+        l = lent[i].busy ? NULL : &lent[i];
+    }
+    if (l != NULL) {
+        l->busy = true;
+        l->near_done = l->far_done = false;
+    }
+    thread_mutex_unlock(&lock);
+    if (l == NULL) {
+        return LIB_ERR_RPC_TOO_MANY_CHANNELS;
+    }
+    memset((void *)l->va, 0, RELAY_FRAME_BYTES);
+    r->frame = l->cap;
+    r->frame_va = l->va;
+    r->frame_base = l->base;
+    return SYS_ERR_OK;
+}
+
+/* One side is done with the frame at base; after both, it is free. */
+static void lent_done(uint32_t base, bool near)
+{
+    thread_mutex_lock(&lock);
+    for (unsigned i = 0; i < lent_made; i++) {
+        struct lent *l = &lent[i];
+        if (l->busy && l->base == base) {
+            l->near_done |= near;
+            l->far_done |= !near;
+            l->busy = !(l->near_done && l->far_done);
+            break;
+        }
+    }
+    thread_mutex_unlock(&lock);
+}
+
+/* The far side: the other init may reuse the frame at base now. */
+static void frame_done_tell(uint32_t base)
+{
+    thread_mutex_lock(&cores_rpc.call_lock);    /* no line between a call's */
+    errval_t err = rpc_core_frame_done(&cores_rpc, base);
+    thread_mutex_unlock(&cores_rpc.call_lock);
+    if (err_is_fail(err)) {
+        DEBUG_ERR(err, "giving a relay's frame back");
+    }
+}
+
 /* A relay's channels and memory (its thread has ended, or never ran). */
 static void relay_free(struct relay *r)
 {
@@ -157,16 +255,20 @@ static void relay_free(struct relay *r)
     if (r->far && r->across && r->frame_va != 0) {
         paging_unmap(r->frame_va, RELAY_FRAME_BYTES);
         cap_destroy(r->frame);
+        frame_done_tell(r->frame_base);
+    } else if (r->across && r->frame_va != 0) {
+        lent_done(r->frame_base, true);
     }
-    free(r);
+    thread_mutex_lock(&lock);
+    pool_used[r - pool] = false;
+    thread_mutex_unlock(&lock);
 }
 
-/* The relay's own thread: (a far relay: connects to its service, then)
+/* The relay's thread: (a far relay: connects to its service, then)
  * serves in until its client is gone -- or stops taking its answers
  * (rpc_reply drops it) -- and frees the relay. */
-static int relay_thread(void *arg)
+static void relay_run(struct relay *r)
 {
-    struct relay *r = arg;
     if (!r->greeted) {                  /* a far relay */
         r->connected = relay_out_local(r, r->service);
     }
@@ -178,7 +280,55 @@ static int relay_thread(void *arg)
         event_dispatch(&r->ws);
     }
     relay_free(r);
+}
+
+/*
+ * Relay threads: RELAYS_MAX of them, made together for the first relay
+ * and kept, each taking the next relay when its own ends.  A thread's
+ * stack is 16 KiB of init's heap, which does not shrink: threads made as
+ * bindings come would make init's free memory fall by a stack whenever
+ * more bindings than ever before are open at once (t_core1 remote checks
+ * core 1's memory comes back exactly after a kill).
+ */
+static struct relay *ready;             /* relays waiting for a thread (lock held) */
+static struct thread_cond relay_wanted = THREAD_COND_INITIALIZER;
+static unsigned relay_threads;
+
+static int relay_worker(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        thread_mutex_lock(&lock);
+        while (ready == NULL) {
+            thread_cond_wait(&relay_wanted, &lock);
+        }
+        struct relay *r = ready;
+        ready = r->ready_next;
+        thread_mutex_unlock(&lock);
+        relay_run(r);
+    }
     return 0;
+}
+
+/* Hand r to a relay thread (making them the first time). */
+static errval_t relay_hand_over(struct relay *r)
+{
+    thread_mutex_lock(&lock);
+    while (relay_threads < RELAYS_MAX) {
+        struct thread *t = thread_create_stack(relay_worker, NULL, RELAY_STACK);
+        if (t == NULL) {
+            break;
+        }
+        thread_detach(t);
+        relay_threads++;
+    }
+    if (relay_threads > 0) {
+        r->ready_next = ready;
+        ready = r;
+        thread_cond_signal(&relay_wanted);
+    }
+    thread_mutex_unlock(&lock);
+    return relay_threads > 0 ? SYS_ERR_OK : LIB_ERR_MALLOC_FAIL;
 }
 
 /* ---- making them ----------------------------------------------------------- */
@@ -200,16 +350,27 @@ static bool room_for_locked(uint32_t client)
  * client's end stops it. */
 static struct relay *relay_new(uint32_t client, struct capref ep, errval_t *err)
 {
+    struct relay *r = NULL;
     thread_mutex_lock(&lock);
-    bool room = room_for_locked(client);
+    for (unsigned i = 0; i < RELAYS_MAX && r == NULL && room_for_locked(client); i++) {
+        if (!pool_used[i]) {
+            pool_used[i] = true;
+            r = &pool[i];
+        }
+    }
     thread_mutex_unlock(&lock);
-    struct relay *r = room ? calloc(1, sizeof(*r)) : NULL;
-    *err = !room ? LIB_ERR_RPC_TOO_MANY_CHANNELS
-         : r == NULL ? LIB_ERR_MALLOC_FAIL
+    if (r != NULL) {
+        memset(r, 0, sizeof(*r));
+    }
+    *err = r == NULL ? LIB_ERR_RPC_TOO_MANY_CHANNELS
          : capref_is_null(ep) ? SYS_ERR_OK : rpc_chan_init(&r->in, ep);
     if (err_is_fail(*err)) {
         cap_destroy(ep);
-        free(r);
+        if (r != NULL) {
+            thread_mutex_lock(&lock);
+            pool_used[r - pool] = false;
+            thread_mutex_unlock(&lock);
+        }
         return NULL;
     }
     r->client = r->in.client_id = client;
@@ -244,14 +405,9 @@ static errval_t relay_start(struct relay *r, struct capref *in_ep)
     if (err_is_ok(err) &&
         err_is_ok(err = waitset_chan_register(&r->ws, &r->stopper,
                                               MKCLOSURE(stop_event, r)))) {
-        struct thread *t = thread_create_stack(relay_thread, r, RELAY_STACK);
-        if (t == NULL) {
-            if (in_ep) {
-                cap_destroy(*in_ep);
-            }
-            return LIB_ERR_MALLOC_FAIL;
+        if (err_is_fail(err = relay_hand_over(r)) && in_ep) {
+            cap_destroy(*in_ep);
         }
-        thread_detach(t);
     }
     return err;
 }
@@ -327,24 +483,16 @@ static errval_t ump_to_other_core(struct rpc_chan *rc, uint32_t va, bool first)
     return err;
 }
 
-/* The near relay's out: a fresh frame, mapped and zeroed, its channel's
- * "first" side. */
+/* The near relay's out: a frame of the pool, its channel's "first" side. */
 static errval_t relay_out_frame(struct relay *r)
 {
-    errval_t err = frame_alloc(&r->frame, RELAY_FRAME_BYTES);
-    if (err_is_fail(err)) {
-        return err;
-    }
-    err = paging_map_frame(&r->frame_va, r->frame, RELAY_FRAME_BYTES,
-                           VREGION_FLAGS_READ_WRITE);
-    if (err_is_fail(err)) {
-        cap_destroy(r->frame);
-        r->frame = NULL_CAP;
+    errval_t err = lent_take(r);
+    if (err_is_ok(err) && err_is_fail(err = ump_to_other_core(&r->out, r->frame_va, true))) {
+        lent_done(r->frame_base, true);
+        lent_done(r->frame_base, false);        /* (nobody else has it) */
         r->frame_va = 0;
-        return err;
     }
-    memset((void *)r->frame_va, 0, RELAY_FRAME_BYTES);
-    return ump_to_other_core(&r->out, r->frame_va, true);
+    return err;
 }
 
 bool relay_remote_possible(void)
@@ -356,8 +504,7 @@ bool relay_remote_possible(void)
  * The near relay of a binding across cores: its out is a UMP channel in a
  * frame of ours, which CORE_CONNECT hands (crossed) to the other core's
  * init for the far relay; the handshake then says whether the service is
- * there.  The frame stays ours, mapped, when the relay ends: the other
- * core may still map it (a known cost, docs/multikernel.md section 7).
+ * there.  The frame goes back when both relays are done (lent_done).
  */
 errval_t relay_connect_remote(const char *name, uint32_t client, struct capref ep,
                               struct capref *service_ep)
@@ -374,10 +521,8 @@ errval_t relay_connect_remote(const char *name, uint32_t client, struct capref e
     }
     if (err_is_fail(err = rpc_core_connect(&cores_rpc, client, name, near->frame))) {
         /* No far relay maps it (a name the other core does not serve, the
-         * common case: clients ask until a service is there): back it goes. */
-        rpc_chan_destroy(&near->out);
-        paging_unmap(near->frame_va, RELAY_FRAME_BYTES);
-        mem_free(near->frame);
+         * common case: clients ask until a service is there): free again. */
+        lent_done(near->frame_base, false);
         relay_free(near);
         return err;
     }
@@ -418,6 +563,7 @@ void h_core_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
     r->far = r->across = true;
     r->greeted = false;
     r->frame = in.frame;
+    r->frame_base = info.base;
     req->cap = NULL_CAP;                /* the relay's now */
     strcpy(r->service, in.name);
     resp->err = paging_map_frame(&r->frame_va, r->frame, RELAY_FRAME_BYTES,
@@ -464,6 +610,17 @@ bool relay_client_across_locked(uint32_t id)
         }
     }
     return false;
+}
+
+/* CORE_FRAME_DONE: the far relay on a frame we lent has ended. */
+void h_core_frame_done(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_core_frame_done_req in;
+    resp->err = LIB_ERR_RPC_DEFERRED;   /* a notification: no answer */
+    if (err_is_ok(rpc_core_frame_done_req_unpack(req, &in))) {
+        lent_done(in.base, false);      /* (a base we never lent: nothing) */
+    }
 }
 
 /* A domain of ours with relays across cores ended (after
