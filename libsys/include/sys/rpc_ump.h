@@ -44,6 +44,13 @@ struct rpc_ump {
                                      * received could not be imported */
 };
 
+/* A UMP rpc_chan's frame.cap: it holds no payload frame, but rpc_send's
+ * fast path (LMP's, untouched: no test of its own for UMP) takes only a
+ * channel whose frame.cap is null, so a UMP channel's is this -- a slot
+ * no capability is ever in -- and rpc_send's one branch to rpc_ump_send
+ * comes after that test. */
+#define RPC_UMP_NO_FRAME    ((struct capref){ ROOT_CNODE, 0xffffffffu })
+
 struct rpc_chan;
 struct rpc_payload;
 struct waitset;

@@ -154,7 +154,7 @@ static void check_rpc_echo(void)
         bad += !echo_once(i % RPC_MAX_SCALARS, lens[i]);
         calls++;
     }
-    test_report(bad == 0, "rpc over ump: ECHO of 0 to 10000 bytes (up to 417 lines) to "
+    test_report(bad == 0, "rpc over ump: ECHO of 0 to 10000 bytes (up to 418 lines) to "
                 "core 1, %u calls", calls);
     /* 8 scalars go, but 8 and the verdict cannot come back: core 1's
      * init says so, as over LMP. */
