@@ -332,5 +332,6 @@ static void ump_event(void *arg)
 
 errval_t rpc_ump_serve(struct rpc_chan *rc)
 {
+    rc->send_tries = RPC_UMP_SERVE_SEND_TRIES;
     return ump_chan_register_recv(&rc->ump->uc, rc->ws, MKCLOSURE(ump_event, rc));
 }
