@@ -156,11 +156,13 @@ errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
     struct capref cap = p->cap;
     errval_t err;
 
-    if (rc->ump != NULL) {
-        return rpc_ump_send(rc, m, kind, seq, p);
-    }
+    /* (A UMP channel's frame.cap is RPC_UMP_NO_FRAME, never null: it
+     * always comes past this test, to the branch below.) */
     if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->frame.cap)) {
         return send_fixed(rc, m, kind, seq, p);
+    }
+    if (rc->ump != NULL) {
+        return rpc_ump_send(rc, m, kind, seq, p);
     }
     /* Responses carry the server's verdict as their first scalar. */
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;

@@ -53,6 +53,7 @@ errval_t rpc_chan_init_ump(struct rpc_chan *rc, void *buf, size_t bytes, bool fi
         return err;
     }
     rc->ump = u;
+    rc->frame.cap = RPC_UMP_NO_FRAME;   /* sys/rpc_ump.h */
     return SYS_ERR_OK;
 }
 
@@ -78,6 +79,7 @@ void rpc_ump_destroy(struct rpc_chan *rc)
     }
     free(rc->ump);
     rc->ump = NULL;
+    rc->frame.cap = NULL_CAP;
     rc->dead = true;
 }
 
@@ -330,5 +332,6 @@ static void ump_event(void *arg)
 
 errval_t rpc_ump_serve(struct rpc_chan *rc)
 {
+    rc->send_tries = RPC_UMP_SERVE_SEND_TRIES;
     return ump_chan_register_recv(&rc->ump->uc, rc->ws, MKCLOSURE(ump_event, rc));
 }

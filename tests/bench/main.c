@@ -812,7 +812,7 @@ int main(int argc, char **argv)
     unsigned n = argc > 2 ? (unsigned)atoi(argv[2]) : 10000;
     if (argc > 1 && strcmp(argv[1], "xcore") == 0) {      /* on core 1 */
         timing_init();
-        echo_row("benchsvc", "rpc_roundtrip_xcore",
+        echo_row("benchsvc", "rpc_roundtrip_xcore_relay",
                  "RPC round trip from core 1 to a service on core 0, through the relays", n);
         return 0;
     }

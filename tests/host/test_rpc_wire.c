@@ -9,7 +9,7 @@
  * messages whose scalars spill into fragment 1, and a width-10 stream
  * made by the _w functions must be word for word the LMP one.
  *
- * sources: libsys/rpc_wire.c
+ * sources: libsys/rpc_wire.c libsys/rpc_wire_w.c
  */
 #include <stdarg.h>
 #include <stddef.h>

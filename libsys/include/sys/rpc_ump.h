@@ -27,6 +27,13 @@
 #include <sys/cspace.h>
 #include <sys/ump_chan.h>
 
+/* A server's answer waits out a full ring for this many tries (a YIELD
+ * and a thread_yield each) before it gives its client up as stuck: a
+ * ring has only a few lines, and the reader is on another core, which
+ * reads them as soon as it runs -- unless it died (over LMP: 16 tries,
+ * RPC_SERVE_SEND_TRIES, for a reader on this core). */
+#define RPC_UMP_SERVE_SEND_TRIES    100000
+
 /* A capability's description on the wire: what cap_export makes and
  * cap_import takes (a line of its own before the message, rpc_ump.c). */
 #define RPC_CAP_DESC_WORDS  4
@@ -43,6 +50,13 @@ struct rpc_ump {
     errval_t rx_cap_err;            /* the capability of the message being
                                      * received could not be imported */
 };
+
+/* A UMP rpc_chan's frame.cap: it holds no payload frame, but rpc_send's
+ * fast path (LMP's, untouched: no test of its own for UMP) takes only a
+ * channel whose frame.cap is null, so a UMP channel's is this -- a slot
+ * no capability is ever in -- and rpc_send's one branch to rpc_ump_send
+ * comes after that test. */
+#define RPC_UMP_NO_FRAME    ((struct capref){ ROOT_CNODE, 0xffffffffu })
 
 struct rpc_chan;
 struct rpc_payload;

@@ -42,14 +42,18 @@
  *   [header, domain id of the dead peer]: the receiver's wait ends with
  *   LIB_ERR_RPC_PEER_DEAD instead of lasting forever.
  *
- * Narrower messages (width w < 10): the scalars and the bytes are one
- * stream of words -- the scalars first -- cut into w - 2 words after the
- * first message's header and length, and w - 1 after each fragment's
- * header.  At LMP's width the scalars always fit in the first message
- * (8 = 10 - 2), so this is exactly the layout above; at UMP's 7, a message
- * with more than 5 scalars continues its scalars in fragment 1
- * (RPC_WIRE_SPILLS).  A message whose bytes travel in a frame (LARGE)
- * must have its scalars in its first message.
+ * Narrower messages (width w < 10, the _w functions): the scalars and
+ * the bytes are one stream of words -- the scalars first -- cut into
+ * w - 2 words after the first message's header and length, and w - 1
+ * after each fragment's header.  At LMP's width the scalars always fit in
+ * the first message (8 = 10 - 2), so that is exactly the layout above;
+ * at UMP's 7, a message with more than 5 scalars continues its scalars
+ * in fragment 1 (RPC_WIRE_SPILLS).  A message whose bytes travel in a
+ * frame (LARGE) must have its scalars in its first message.
+ *
+ * The LMP functions are the _w ones at w = 10, written apart: every LMP
+ * RPC runs them, and make bench measures them to the instruction
+ * (docs/lmp.md); test_width_ten_is_lmp checks that the two agree.
  */
 #ifndef LIBSYS_RPC_WIRE_H
 #define LIBSYS_RPC_WIRE_H
@@ -67,13 +71,12 @@
                                      * this channel died (docs/rpc.md) */
 #define RPC_MAX_SCALARS     8       /* words 2..9 of the first message */
 #define RPC_FIRST_WORDS     2       /* header + length */
+#define RPC_FRAG_BYTES      (4 * (LMP_MSG_WORDS - 1))
 #define RPC_FRAG_BYTES_W(w) (4 * ((w) - 1))      /* payload bytes per fragment */
-#define RPC_FRAG_BYTES      RPC_FRAG_BYTES_W(LMP_MSG_WORDS)
 #define RPC_WIRE_MIN_WORDS  3       /* narrowest width: header, length, a word */
 #define RPC_WIRE_MAX_WORDS  LMP_MSG_WORDS
 /* Can the scalars of a message of width w continue past its first
- * message?  Not at LMP's width: what only narrower widths need is then
- * left out at compile time (the LMP paths' cost stays what it was). */
+ * message?  Not at LMP's width. */
 #define RPC_WIRE_SPILLS(w)  ((w) - RPC_FIRST_WORDS < RPC_MAX_SCALARS)
 #define RPC_MAX_BYTES       (4u * 1024 * 1024)
 
@@ -105,6 +108,58 @@ struct rpc_msg {
 
 /* (The small functions are inline: every RPC runs them.) */
 
+/* Payload bytes that fit in a first message with nscalar scalars. */
+static inline uint32_t rpc_wire_first_capacity(uint32_t nscalar)
+{
+    return 4 * (LMP_MSG_WORDS - RPC_FIRST_WORDS - nscalar);
+}
+
+/* Inline payload bytes the first message of m carries. */
+static inline uint32_t rpc_wire_first_bytes(const struct rpc_msg *m)
+{
+    uint32_t cap = rpc_wire_first_capacity(m->nscalar);
+    return m->large ? 0 : m->len < cap ? m->len : cap;
+}
+
+/* SYS_ERR_OK if m can be encoded: LIB_ERR_RPC_BAD_MESSAGE (kind, or no
+ * bytes for a non-zero inline length), LIB_ERR_RPC_TOO_LARGE (nscalar >
+ * RPC_MAX_SCALARS or len > RPC_MAX_BYTES). */
+static inline errval_t rpc_wire_check(const struct rpc_msg *m)
+{
+    if (m->kind != RPC_KIND_REQUEST && m->kind != RPC_KIND_RESPONSE) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    if (m->nscalar > RPC_MAX_SCALARS || m->len > RPC_MAX_BYTES) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    if (!m->large && m->len > 0 && m->bytes == NULL) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    return SYS_ERR_OK;
+}
+
+/* Number of LMP messages of an m that passed rpc_wire_check. */
+static inline unsigned rpc_wire_count_checked(const struct rpc_msg *m)
+{
+    uint32_t rest = m->large ? 0 : m->len - rpc_wire_first_bytes(m);
+    return 1 + (rest + RPC_FRAG_BYTES - 1) / RPC_FRAG_BYTES;
+}
+
+/* Number of LMP messages m takes; 0 if rpc_wire_check refuses it. */
+static inline unsigned rpc_wire_count(const struct rpc_msg *m)
+{
+    return rpc_wire_check(m) == SYS_ERR_OK ? rpc_wire_count_checked(m) : 0;
+}
+/* LMP message number i (0 <= i < rpc_wire_count(m)) of m into words;
+ * returns its word count (what to send). */
+uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
+                         uint32_t words[LMP_MSG_WORDS]);
+
+/* The PEER_DEAD notice about domain_id; returns its word count. */
+uint32_t rpc_wire_encode_peer_dead(uint32_t domain_id, uint32_t words[LMP_MSG_WORDS]);
+
+/* ---- sending at another width (UMP) ------------------------------------ */
+
 /* Scalars the first message of width w carries (all, unless they spill). */
 static inline uint32_t rpc_wire_first_scalars_w(uint32_t nscalar, uint32_t w)
 {
@@ -120,21 +175,11 @@ static inline uint32_t rpc_wire_first_capacity_w(uint32_t nscalar, uint32_t w)
     return RPC_WIRE_SPILLS(w) && nscalar >= room ? 0 : 4 * (room - nscalar);
 }
 
-static inline uint32_t rpc_wire_first_capacity(uint32_t nscalar)
-{
-    return rpc_wire_first_capacity_w(nscalar, LMP_MSG_WORDS);
-}
-
-/* Inline payload bytes the first message of m carries. */
+/* Inline payload bytes the first message of m carries at width w. */
 static inline uint32_t rpc_wire_first_bytes_w(const struct rpc_msg *m, uint32_t w)
 {
     uint32_t cap = rpc_wire_first_capacity_w(m->nscalar, w);
     return m->large ? 0 : m->len < cap ? m->len : cap;
-}
-
-static inline uint32_t rpc_wire_first_bytes(const struct rpc_msg *m)
-{
-    return rpc_wire_first_bytes_w(m, LMP_MSG_WORDS);
 }
 
 /* SYS_ERR_OK if m can be encoded at width w: LIB_ERR_RPC_BAD_MESSAGE
@@ -158,28 +203,14 @@ static inline errval_t rpc_wire_check_w(const struct rpc_msg *m, uint32_t w)
     return SYS_ERR_OK;
 }
 
-static inline errval_t rpc_wire_check(const struct rpc_msg *m)
-{
-    return rpc_wire_check_w(m, LMP_MSG_WORDS);
-}
-
 /* Number of messages of width w of an m that passed rpc_wire_check_w. */
 static inline unsigned rpc_wire_count_checked_w(const struct rpc_msg *m, uint32_t w)
 {
-    uint32_t rest;
-    if (!RPC_WIRE_SPILLS(w)) {
-        rest = m->large ? 0 : m->len - rpc_wire_first_bytes_w(m, w);
-    } else {                        /* the stream of scalars and bytes */
-        uint32_t body = 4 * m->nscalar + (m->large ? 0 : m->len);
-        uint32_t first = 4 * (w - RPC_FIRST_WORDS);
-        rest = body > first ? body - first : 0;
-    }
+    /* The stream of scalars and bytes, less what the first message holds. */
+    uint32_t body = 4 * m->nscalar + (m->large ? 0 : m->len);
+    uint32_t first = 4 * (w - RPC_FIRST_WORDS);
+    uint32_t rest = body > first ? body - first : 0;
     return 1 + (rest + RPC_FRAG_BYTES_W(w) - 1) / RPC_FRAG_BYTES_W(w);
-}
-
-static inline unsigned rpc_wire_count_checked(const struct rpc_msg *m)
-{
-    return rpc_wire_count_checked_w(m, LMP_MSG_WORDS);
 }
 
 /* Number of messages of width w m takes; 0 if rpc_wire_check_w refuses it. */
@@ -188,22 +219,10 @@ static inline unsigned rpc_wire_count_w(const struct rpc_msg *m, uint32_t w)
     return rpc_wire_check_w(m, w) == SYS_ERR_OK ? rpc_wire_count_checked_w(m, w) : 0;
 }
 
-/* Number of LMP messages m takes; 0 if rpc_wire_check refuses it. */
-static inline unsigned rpc_wire_count(const struct rpc_msg *m)
-{
-    return rpc_wire_count_w(m, LMP_MSG_WORDS);
-}
-/* LMP message number i (0 <= i < rpc_wire_count(m)) of m into words;
- * returns its word count (what to send). */
-uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
-                         uint32_t words[LMP_MSG_WORDS]);
-/* The same at width w (RPC_WIRE_MIN_WORDS <= w <= RPC_WIRE_MAX_WORDS;
+/* Message i of m at width w (RPC_WIRE_MIN_WORDS <= w <= RPC_WIRE_MAX_WORDS;
  * i < rpc_wire_count_w(m, w)): at most w words. */
 uint32_t rpc_wire_encode_w(const struct rpc_msg *m, unsigned i,
                            uint32_t words[RPC_WIRE_MAX_WORDS], uint32_t w);
-
-/* The PEER_DEAD notice about domain_id; returns its word count. */
-uint32_t rpc_wire_encode_peer_dead(uint32_t domain_id, uint32_t words[LMP_MSG_WORDS]);
 
 /* ---- receiving -------------------------------------------------------- */
 
@@ -212,8 +231,6 @@ struct rpc_reasm {
     bool active;                /* a first message came, more expected */
     struct rpc_msg msg;         /* the message being assembled */
     uint32_t got;               /* payload bytes received so far */
-    uint32_t sgot;              /* scalars received so far (narrow widths
-                                 * only: RPC_WIRE_SPILLS) */
     uint8_t next_frag;          /* index the next fragment must carry */
     void *(*alloc)(size_t);     /* malloc in libsys; NULL: use buf */
     void (*release)(void *);
@@ -224,6 +241,8 @@ struct rpc_reasm {
      * trickle in -- and of any message, frames included. */
     uint32_t max_inline;
     uint32_t max_bytes;
+    uint32_t sgot;              /* scalars received so far (narrow widths:
+                                 * RPC_WIRE_SPILLS; rpc_wire_decode_w) */
 };
 
 /* Payload bytes of each message are allocated with alloc(len + 1) and

@@ -156,13 +156,48 @@ static void check_rpc_echo(void)
         bad += !echo_once(i % RPC_MAX_SCALARS, lens[i]);
         calls++;
     }
-    test_report(bad == 0, "rpc over ump: ECHO of 0 to 10000 bytes (up to 417 lines) to "
+    test_report(bad == 0, "rpc over ump: ECHO of 0 to 10000 bytes (up to 418 lines) to "
                 "core 1, %u calls", calls);
     /* 8 scalars go, but 8 and the verdict cannot come back: core 1's
      * init says so, as over LMP. */
     struct rpc_payload resp;
     TEST_ERR(rpc_echo(&cores_rpc, &(struct rpc_payload){ .nscalar = RPC_MAX_SCALARS }, &resp),
              LIB_ERR_RPC_TOO_LARGE);
+}
+
+/* Capability hooks for the tests: a description that names the slot,
+ * or an export that fails. */
+static errval_t describe_slot(struct capref cap, uint32_t desc[RPC_CAP_DESC_WORDS])
+{
+    desc[0] = cap.cnode;
+    desc[1] = cap.slot;
+    desc[2] = desc[3] = 0;
+    return SYS_ERR_OK;
+}
+
+static errval_t refuse_export(struct capref cap, uint32_t desc[RPC_CAP_DESC_WORDS])
+{
+    (void)cap;
+    (void)desc;
+    return SYS_ERR_WRONG_CAP_TYPE;
+}
+
+/* Our side describes the capability its own way; core 1's init imports
+ * with its hook (xcap_import, cores_rpc_open), which its kernel refuses
+ * (type 0 is no RAM or Frame): it answers the request with that error
+ * without running the handler, and the channel stays in step.  An
+ * export that fails gives its own error and sends nothing. */
+static void check_rpc_cap_hooks(void)
+{
+    struct rpc_payload req = { .nscalar = 1, .scalar = { 9 },
+                               .cap = taskcn_cap(TASKCN_SLOT_COREFRAME) }, resp;
+    rpc_chan_set_cap_hooks(&cores_rpc, describe_slot, NULL);
+    TEST_ERR(rpc_call(&cores_rpc, RPC_ECHO, &req, &resp), SYS_ERR_CAP_CROSS_TYPE);
+    rpc_chan_set_cap_hooks(&cores_rpc, refuse_export, NULL);
+    TEST_ERR(rpc_call(&cores_rpc, RPC_ECHO, &req, &resp), SYS_ERR_WRONG_CAP_TYPE);
+    rpc_chan_set_cap_hooks(&cores_rpc, xcap_export, xcap_import);   /* the inits' own */
+    test_report(echo_once(2, 30), "rpc over ump: the channel works after a capability that "
+                "core 1 could not import");
 }
 
 static void check_rpc_methods(void)
@@ -252,6 +287,7 @@ static void check_rpc(void)
 {
     check_rpc_echo();
     check_rpc_methods();
+    check_rpc_cap_hooks();
     check_rpc_back();
     check_rpc_sleeps();
     time_rpc();

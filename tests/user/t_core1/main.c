@@ -6,6 +6,7 @@
  *                         memory server's total is that core's RAM, not the
  *                         boot core's), and memory from it works
  *   t_core1 fault         faults; its init reports and removes it
+ *   t_core1 back          on core 1: spawn on core 0 and wait, and kill
  *   t_core1 remote        on core 0: the process methods reach core 1
  *                         through the boot core's init (remote.c): spawn
  *                         there, wait, ps, kill, the memory back in core
@@ -171,8 +172,29 @@ static void remote_errors(void)
     free(name);
 }
 
+/* From core 1: a domain on core 0, through both inits. */
+static void spawn_back(void)
+{
+    uint32_t id = 0;
+    int status = 1;
+    TEST_ERR(rpc_process_spawn_on(get_init_rpc(), 0, "hello", "from core 1's t_core1", &id),
+             SYS_ERR_OK);
+    test_report(domain_id_core(id) == 0 && id != 0, "spawn_on from core 1: domain %u on core 0",
+                (unsigned)id);
+    TEST_ERR(rpc_process_wait(get_init_rpc(), id, &status), SYS_ERR_OK);
+    test_report(status == 0, "wait from core 1: its exit status came from core 0 (%d)", status);
+    TEST_ERR(rpc_process_spawn_on(get_init_rpc(), 0, "?memeater", "1", &id), SYS_ERR_OK);
+    TEST_ERR(rpc_process_kill(get_init_rpc(), id), SYS_ERR_OK);
+    TEST_ERR(rpc_process_wait(get_init_rpc(), id, &status), SYS_ERR_OK);
+    test_report(status == -1, "kill from core 1: the domain on core 0 ended (%d)", status);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "back") == 0) {
+        spawn_back();
+        return 0;
+    }
     if (argc > 1 && strcmp(argv[1], "remote") == 0) {
         remote_domains();
         remote_errors();
@@ -186,6 +208,6 @@ int main(int argc, char **argv)
         *(volatile int *)0 = 1;
         return 1;
     }
-    printf("t_core1: usage: t_core1 report CORE | fault | remote\n");
+    printf("t_core1: usage: t_core1 report CORE | fault | back | remote\n");
     return 2;
 }

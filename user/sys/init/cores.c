@@ -438,7 +438,14 @@ int core_init_main(unsigned core)
 {
     printf("init.%u: started on core %u, %u MiB of RAM\n", core, core,
            (unsigned)(ram_free_bytes() >> 20));
-    core_ws = get_default_waitset();
+    /* A waitset of its own, for the boot core's init alone (the raw
+     * channel, cores_rpc): the main thread serves it and never waits for
+     * the boot core's init, so a call of init.0 is answered even while
+     * the event thread (the default waitset: our domains) waits in a call
+     * to init.0 -- both inits calling each other cannot deadlock. */
+    static struct waitset boot_core_ws;
+    waitset_init(&boot_core_ws);
+    core_ws = &boot_core_ws;
     this_core = core;
     errval_t err = cores_chan_open(false);
     if (err_is_ok(err)) {

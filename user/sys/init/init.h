@@ -93,6 +93,8 @@ void exited_domain_ended(struct domain *d, uint32_t id, int status);
 /* Until no domain but the system's (only those called name, if not NULL;
  * not those that serve others, if but_servers) runs. */
 void wait_running(const char *name, bool but_servers);
+/* Until domain id has been reaped (another thread reaps it). */
+void wait_reaped(uint32_t id);
 void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);

@@ -545,6 +545,15 @@ static unsigned running_count(const char *name, bool but_servers)
     return n;
 }
 
+void wait_reaped(uint32_t id)
+{
+    thread_mutex_lock(&lock);
+    while (domain_to_wait_for(id) != NULL) {
+        thread_cond_wait(&changed, &lock);
+    }
+    thread_mutex_unlock(&lock);
+}
+
 void wait_running(const char *name, bool but_servers)
 {
     thread_mutex_lock(&lock);

@@ -261,8 +261,14 @@ void h_core_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payloa
 {
     (void)rc;
     struct rpc_core_kill_req in;
-    if ((resp->err = rpc_core_kill_req_unpack(req, &in)) == SYS_ERR_OK) {
-        resp->err = kill_checked(in.domain_id, in.by_shell != 0);
+    if ((resp->err = rpc_core_kill_req_unpack(req, &in)) == SYS_ERR_OK &&
+        (resp->err = kill_checked(in.domain_id, in.by_shell != 0)) == SYS_ERR_OK &&
+        init_core != 0) {
+        /* Answered once it is reaped: its "was killed" is on the console
+         * before the caller goes on, as on core 0.  Core 1's init serves
+         * cores_rpc on its main thread and reaps on its event thread; the
+         * boot core's does both on its event thread, and cannot wait. */
+        wait_reaped(in.domain_id);
     }
 }
 
