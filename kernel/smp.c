@@ -162,9 +162,12 @@ static void wake_irq(unsigned irq, void *arg)
     }
 }
 
+/* (The boot core never sets its smp_boot.up: it is up before anyone can
+ * ask.  Core 1's init wakes core 0's, docs/multikernel.md section 4.) */
 errval_t smp_wake_core(uint32_t core)
 {
-    if (core >= cores() || core == my_core || !smp_boot.up[core]) {
+    bool up = core == 0 || smp_boot.up[core];
+    if (core >= cores() || core == my_core || !up) {
         return SYS_ERR_CORE_INVALID;
     }
     gic_send_sgi(core, SMP_SGI_WAKE);

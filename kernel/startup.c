@@ -33,6 +33,7 @@
 #include <sprat/args.h>
 #include <sprat/bootfs.h>
 #include <sprat/bootinfo.h>
+#include <sprat/domain_id.h>
 #include <freestanding/domain_build.h>
 #include <freestanding/elf.h>
 #include <sprat/vm_layout.h>
@@ -153,7 +154,8 @@ static uint32_t build_space(struct dom_build *d, const uint8_t *image, uint32_t 
     if ((err = elf_parse(image, bytes, USER_IMAGE_LIMIT, &info))) {
         panic("init is not a loadable ELF file (error %u)", (unsigned)err);
     }
-    if ((err = dom_set_args(d, 1, "init", my_core != 0 ? 2 : 1, argv, NULL)) ||
+    if ((err = dom_set_args(d, domain_id_init(my_core), "init", my_core != 0 ? 2 : 1,
+                            argv, NULL)) ||
         (err = dom_load_segments(d, image, &info)) ||
         (err = dom_map_standard(d, INIT_STACK_BYTES)) ||
         (err = dom_map_region(d, BOOTINFO_VADDR, bootinfo, BASE_PAGE_SIZE,
@@ -313,7 +315,7 @@ bool startup_init(void)
     struct dcb *dcb = dcb_from_cap(&disp->cap);
     err = dispatch_setup(dcb, rootcte, s.l1, frame, NULL, 0);
     assert(err_is_ok(err));
-    dom_fill_shared(dcb->shared, entry, 1, "init");
+    dom_fill_shared(dcb->shared, entry, domain_id_init(my_core), "init");
 
     /* Everything else is free RAM for init. */
     add_region(bi, boot_first, boot_free - boot_first, RegionType_InitUsed, CPTR_NULL,

@@ -27,6 +27,10 @@ errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote)
 
 void rpc_chan_destroy(struct rpc_chan *rc)
 {
+    if (rc->ump != NULL) {
+        rpc_ump_destroy(rc);
+        return;
+    }
     lmp_chan_destroy(&rc->lc);
     cap_destroy(rc->lc.remote_cap);
     cap_destroy(rc->rx_cap);
@@ -152,8 +156,13 @@ errval_t rpc_send(struct rpc_chan *rc, unsigned m, uint8_t kind,
     struct capref cap = p->cap;
     errval_t err;
 
+    /* (A UMP channel's frame.cap is RPC_UMP_NO_FRAME, never null: it
+     * always comes past this test, to the branch below.) */
     if (p->len == 0 && kind <= RPC_KIND_RESPONSE && capref_is_null(rc->frame.cap)) {
         return send_fixed(rc, m, kind, seq, p);
+    }
+    if (rc->ump != NULL) {
+        return rpc_ump_send(rc, m, kind, seq, p);
     }
     /* Responses carry the server's verdict as their first scalar. */
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
@@ -354,6 +363,9 @@ errval_t rpc_call(struct rpc_chan *rc, unsigned m,
     if (rc == NULL || rc->dead) {
         return LIB_ERR_RPC_PEER_DEAD;
     }
+    if (rc->ump != NULL) {
+        return rpc_ump_call(rc, m, req, resp);
+    }
     bool locked = call_lock(rc);
     uint16_t seq = ++rc->seq;
     errval_t err = rpc_send(rc, m, RPC_KIND_REQUEST, seq, req);
@@ -522,7 +534,8 @@ static void serve_one(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_p
     payload_clear(&resp);
     rc->cur_seq = seq;
     rc->cur_method = m;
-    rpc_handler_fn h = m < rc->num_handlers ? rc->handlers[m] : NULL;
+    rpc_handler_fn h = m < rc->num_handlers ? rc->handlers[m]
+                     : rc->all_methods ? rc->handlers[0] : NULL;
     if (h == NULL) {
         resp.err = LIB_ERR_RPC_UNKNOWN_METHOD;
     } else {
@@ -727,7 +740,25 @@ errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
     if (rc->rx.max_inline > RPC_SERVE_MAX_INLINE) {
         rpc_reasm_limit(&rc->rx, RPC_SERVE_MAX_INLINE, rc->rx.max_bytes);
     }
+    if (rc->ump != NULL) {
+        return rpc_ump_serve(rc);
+    }
     return lmp_chan_register_recv(&rc->lc, ws, MKCLOSURE(rpc_recv_event, rc));
+}
+
+/* (A table of one entry and no length: serve_one takes it for every
+ * method without costing the table lookup of other servers anything.) */
+errval_t rpc_serve_all(struct rpc_chan *rc, const rpc_handler_fn *handler,
+                       struct waitset *ws)
+{
+    rc->all_methods = true;
+    return rpc_serve(rc, handler, 0, ws);
+}
+
+/* serve_one, for the UMP transport (rpc_ump.c). */
+void rpc_serve_request(struct rpc_chan *rc, uint8_t m, uint16_t seq, struct rpc_payload *req)
+{
+    serve_one(rc, m, seq, req);
 }
 
 void rpc_chan_drop(struct rpc_chan *rc)

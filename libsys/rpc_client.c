@@ -11,6 +11,7 @@
 #include <sys/ram.h>
 #include <sys/stdio_backend.h>
 #include <sprat/bootinfo.h>
+#include <sprat/domain_id.h>
 #include <if/init.h>
 #include <if/memserv.h>
 #include <if/serial.h>
@@ -110,10 +111,14 @@ struct rpc_chan *get_memserv_rpc(void)
     return connected(&memserv, "memserv");
 }
 
+/* The serial driver serves the boot core's domains' stdio: a domain of
+ * another core prints through the kernel console at once, without asking
+ * its init for a service it does not have (docs/multikernel.md).  (It
+ * may bind to "serial" through the relays itself: section 7 there.) */
 struct rpc_chan *get_serial_rpc(void)
 {
     static struct service_chan serial;
-    return connected(&serial, "serial");
+    return domain_id_core(disp_domain_id()) == 0 ? connected(&serial, "serial") : NULL;
 }
 
 /* When the domain's own RAM runs low, ask the memory server for more: a
@@ -158,7 +163,7 @@ static void serial_write_line(uint32_t stream, const char *buf, size_t len)
 struct rpc_chan *get_serial_input_rpc(void)
 {
     static struct service_chan input;
-    return connected(&input, "serial");
+    return domain_id_core(disp_domain_id()) == 0 ? connected(&input, "serial") : NULL;
 }
 
 static int serial_read_char(void)

@@ -1,7 +1,9 @@
 /*
  * libsys/rpc_wire.c -- RPC messages <-> LMP messages (sys/rpc_wire.h has
  * the format).  No allocation of its own: the reassembler uses the
- * caller's allocator or buffer.
+ * caller's allocator or buffer.  Messages of other widths (UMP's lines):
+ * libsys/rpc_wire_w.c, the general form of this file's code, which
+ * stays apart so that LMP's code stays what make bench measures.
  *
  * The receiver checks every word count exactly against the length in the
  * first message: a sender that follows the format never trips a check,
@@ -9,30 +11,7 @@
  */
 #include <string.h>
 #include <sys/rpc_wire.h>
-
-static uint32_t min_u32(uint32_t a, uint32_t b) { return a < b ? a : b; }
-static uint32_t words_for(uint32_t bytes) { return (bytes + 3) / 4; }
-
-/* n words; a loop, because most copies here are of a word or two. */
-static void copy_words(uint32_t *dst, const uint32_t *src, uint32_t n)
-{
-    for (uint32_t i = 0; i < n; i++) {
-        dst[i] = src[i];
-    }
-}
-
-/* Copy n payload bytes from offset into words, zero-padding the last
- * word (no stale stack contents go out on the wire). */
-static uint32_t put_bytes(const struct rpc_msg *m, uint32_t offset, uint32_t n,
-                          uint32_t *words)
-{
-    uint32_t nw = words_for(n);
-    if (nw > 0) {
-        words[nw - 1] = 0;
-        memcpy(words, m->bytes + offset, n);
-    }
-    return nw;
-}
+#include "rpc_wire_helpers.h"
 
 uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
                          uint32_t words[LMP_MSG_WORDS])
@@ -83,46 +62,6 @@ void rpc_reasm_limit(struct rpc_reasm *r, uint32_t max_inline, uint32_t max_byte
 {
     r->max_inline = min_u32(max_inline, RPC_MAX_BYTES);
     r->max_bytes = min_u32(max_bytes, RPC_MAX_BYTES);
-}
-
-/* Drop the message in progress, if any; return err.  Only a message in
- * progress owns its bytes: a completed one's are the caller's. */
-static errval_t fail(struct rpc_reasm *r, errval_t err)
-{
-    if (r->active && r->msg.bytes && r->alloc) {
-        r->release(r->msg.bytes);
-    }
-    r->msg.bytes = NULL;
-    r->active = false;
-    return err;
-}
-
-/* Storage for a payload of len bytes. */
-static errval_t get_storage(struct rpc_reasm *r, uint32_t len)
-{
-    if (r->alloc == NULL) {
-        if (r->buf == NULL || len > r->buf_bytes) {
-            return LIB_ERR_RPC_TOO_LARGE;
-        }
-        r->msg.bytes = r->buf;
-        if (len < r->buf_bytes) {
-            r->msg.bytes[len] = 0;
-        }
-        return SYS_ERR_OK;
-    }
-    if (len == 0) {
-        /* Nothing to keep, and no allocation: the RPC layer receives the
-         * memory server's answers from inside malloc (when sbrk refills
-         * the heap), and malloc must not be entered twice. */
-        r->msg.bytes = NULL;
-        return SYS_ERR_OK;
-    }
-    r->msg.bytes = r->alloc((size_t)len + 1);       /* +1: room for a NUL */
-    if (r->msg.bytes == NULL) {
-        return LIB_ERR_MALLOC_FAIL;
-    }
-    r->msg.bytes[len] = 0;
-    return SYS_ERR_OK;
 }
 
 /* Take the payload words of one LMP message: exactly the words the

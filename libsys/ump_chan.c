@@ -89,20 +89,40 @@ errval_t ump_chan_recv(struct ump_chan *uc, uint32_t *words, unsigned *len)
     return ump_ring_recv(&uc->ring, words, len);
 }
 
-/* The waitset's poll: is a message waiting? */
+static struct ump_chan *chan_of(struct waitset_chanstate *cs)
+{
+    return (struct ump_chan *)((char *)cs - offsetof(struct ump_chan, recv_ws));
+}
+
+/* The waitset's poll: is a message waiting?  (Then we are awake: a
+ * sender need not raise the SGI for us any more.)  No YIELD here: the
+ * waitset polls a sleeping waitset's channels each time it looks for
+ * events (waitset.c), and a poll loop relaxes itself. */
 static bool recv_poll(struct waitset_chanstate *cs)
 {
-    struct ump_chan *uc = (struct ump_chan *)((char *)cs - offsetof(struct ump_chan, recv_ws));
+    struct ump_chan *uc = chan_of(cs);
     if (ump_ring_can_recv(&uc->ring)) {
+        ump_chan_awake(uc);
         return true;
     }
-    ump_chan_relax();
     return false;
+}
+
+static bool recv_prepare_sleep(struct waitset_chanstate *cs)
+{
+    return ump_chan_prepare_sleep(chan_of(cs));
+}
+
+static void recv_awake(struct waitset_chanstate *cs)
+{
+    ump_chan_awake(chan_of(cs));
 }
 
 errval_t ump_chan_register_recv(struct ump_chan *uc, struct waitset *ws,
                                 struct event_closure closure)
 {
     uc->recv_ws.poll = recv_poll;
+    uc->recv_ws.prepare_sleep = recv_prepare_sleep;
+    uc->recv_ws.awake = recv_awake;
     return waitset_chan_register_polled(ws, &uc->recv_ws, closure);
 }

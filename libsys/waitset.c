@@ -54,6 +54,8 @@ void waitset_init(struct waitset *ws)
 {
     ws->idle = ws->polled = ws->pending = NULL;
     ws->waiting.head = ws->waiting.tail = NULL;
+    ws->sleepers = 0;
+    ws->sleeping_next = NULL;
 }
 
 errval_t waitset_destroy(struct waitset *ws)
@@ -81,6 +83,8 @@ void waitset_chanstate_init(struct waitset_chanstate *cs)
     cs->waitset = NULL;
     cs->closure = MKCLOSURE(NULL, NULL);
     cs->poll = NULL;
+    cs->prepare_sleep = NULL;
+    cs->awake = NULL;
     cs->next = cs->prev = NULL;
 }
 
@@ -197,6 +201,110 @@ static void poll_channels(struct waitset *ws)
     /* LAB 5 END */
 }
 
+/* ---- sleeping with polled channels ----------------------------------------- */
+
+/*
+ * A thread with only polled channels to wait for sleeps rather than polls
+ * on, when each of them can (a UMP channel: its "asleep" flag, then one
+ * more look at the ring; sys/ump_chan.h).  The waitset goes on the
+ * sleeping list, whose channels poll_sleeping polls each time the thread
+ * scheduler looks for events -- after the peer's wake SGI made the
+ * dispatcher runnable (KernelCmd_WakeTarget), after an LMP message, or
+ * when another of our threads switches.  So a domain that waits on UMP
+ * costs nothing while nothing comes: no busy polling.
+ */
+static struct waitset *sleeping;
+static void (*next_poll_hook)(void);
+
+static void poll_sleeping(void)
+{
+    for (struct waitset *ws = sleeping; ws != NULL; ws = ws->sleeping_next) {
+        poll_channels(ws);
+    }
+    if (next_poll_hook != NULL) {
+        next_poll_hook();
+    }
+}
+
+static void sleeping_add(struct waitset *ws)
+{
+    static bool hooked;
+    if (!hooked) {
+        next_poll_hook = disp_poll_hook;
+        disp_poll_hook = poll_sleeping;
+        hooked = true;
+    }
+    ws->sleeping_next = sleeping;
+    sleeping = ws;
+}
+
+static void sleeping_remove(struct waitset *ws)
+{
+    struct waitset **p = &sleeping;
+    while (*p != NULL && *p != ws) {
+        p = &(*p)->sleeping_next;
+    }
+    if (*p == ws) {
+        *p = ws->sleeping_next;
+    }
+    ws->sleeping_next = NULL;
+}
+
+/* awake on the polled channels from the first up to (not including) end
+ * (NULL: all of them). */
+static void awake_polled(struct waitset *ws, struct waitset_chanstate *end)
+{
+    struct waitset_chanstate *cs = ws->polled;
+    if (cs == NULL) {
+        return;
+    }
+    do {
+        if (cs == end) {
+            return;
+        }
+        cs->awake(cs);
+        cs = cs->next;
+    } while (cs != ws->polled);
+}
+
+/* Called disabled, with polled channels and nothing pending: false if
+ * some polled channel cannot sleep (the caller polls on); else true,
+ * after sleeping until an event or finding that one came meanwhile. */
+/* LAB 5 UNUSED */
+static bool sleep_polled_disabled(struct waitset *ws)
+{
+    struct waitset_chanstate *cs = ws->polled;
+    do {
+        if (cs->prepare_sleep == NULL || cs->awake == NULL) {
+            return false;
+        }
+        cs = cs->next;
+    } while (cs != ws->polled);
+    /* The peers of polled channels run on other cores: before asking to
+     * be woken, one YIELD (ARM ARM A8.8.426, a hint; under QEMU's
+     * round-robin the other core gets its turn at once), and an answer
+     * that comes meanwhile needs no SGI. */
+#ifdef __arm__
+    __asm__ volatile("yield" ::: "memory");
+#endif
+    do {
+        if (!cs->prepare_sleep(cs)) {
+            awake_polled(ws, cs);       /* a message came: poll again */
+            return true;
+        }
+        cs = cs->next;
+    } while (cs != ws->polled);
+    if (ws->sleepers++ == 0) {
+        sleeping_add(ws);
+    }
+    thread_block_disabled(&ws->waiting);
+    if (--ws->sleepers == 0) {
+        sleeping_remove(ws);
+        awake_polled(ws, NULL);
+    }
+    return true;
+}
+
 errval_t get_next_event_non_block(struct waitset *ws, struct event_closure *ret)
 {
     bool was = disp_disable();
@@ -216,6 +324,9 @@ errval_t get_next_event(struct waitset *ws, struct event_closure *ret)
         poll_channels(ws);
         if (take_pending(ws, ret)) {
             break;
+        }
+        if (ws->polled && sleep_polled_disabled(ws)) {
+            continue;                   /* slept, or something came */
         }
         if (ws->polled) {
             /* Keep polling, but let other threads run between rounds. */

@@ -56,6 +56,8 @@ $(eval $(call image_rule,usertest-slow,testslow,tests/qemu/usertest.bootlist))
 $(eval $(call image_rule,msgtest-slow,testslow,tests/qemu/msgtest.bootlist))
 $(eval $(call image_rule,benchsmoke,test,tests/qemu/benchsmoke.bootlist))
 $(eval $(call image_rule,hostile,test,tests/qemu/hostile.bootlist))
+# Domains on the second core (boards with two: tests/qemu/cores.cfg).
+$(eval $(call image_rule,cores,test,tests/qemu/cores.bootlist))
 # The kernel under attack: the system call fuzzer and the fault storm with
 # fixed seeds (`make fuzz` runs them long: below).
 $(eval $(call image_rule,fuzz,test,tests/qemu/fuzz.bootlist))
@@ -69,7 +71,7 @@ QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
               usertest-slow=$(BUILD)/images/usertest-slow.elf \
               msgtest-slow=$(BUILD)/images/msgtest-slow.elf \
               benchsmoke=$(BUILD)/images/benchsmoke.elf \
-              hostile=$(BUILD)/images/hostile.elf \
+              hostile=$(BUILD)/images/hostile.elf cores=$(BUILD)/images/cores.elf \
               fuzz=$(BUILD)/images/fuzz.elf fuzz-slow=$(BUILD)/images/fuzz-slow.elf
 
 # make bench: the benchmark image with the fast path and without it.

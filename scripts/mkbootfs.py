@@ -20,7 +20,8 @@ The programs of a boot list: the first word of every line that is not a
 directive (`@...`) or a NAME=value environment setting, without a
 leading "!" or "&" (a marker); and the module words of the directives
 @module NAME, @spawntest NAME, @memtest N [!]NAME and
-@service DEVICE NAME.  "#" at the start
+@service DEVICE NAME; "@core N LINE" is LINE (run by core N's init).
+"#" at the start
 of a word ends the line.  init reads the same lines (user/sys/init/bootlist.c,
 run_bootlist and split); a directive init does not know is refused here,
 so that a misspelt one fails the build instead of being ignored at boot.
@@ -39,7 +40,7 @@ PAGE = 4096
 # @service DEVICE NAME.
 DIRECTIVES = {'@wait': None, '@test': None, '@quota': None,
               '@module': 1, '@spawntest': 1, '@memtest': 2, '@cores': None,
-              '@umpbench': None, '@service': 2}
+              '@umpbench': None, '@service': 2, '@waitcores': None}
 
 
 def align(n, a=PAGE):
@@ -66,6 +67,10 @@ def bootlist_programs(path):
     with open(path) as f:
         for lineno, line in enumerate(f, 1):
             w = words(line)
+            if w and w[0] == '@core':
+                if len(w) < 3 or not w[1].isdigit():
+                    sys.exit('%s:%d: @core without a core and a line' % (path, lineno))
+                w = w[2:]
             if not w:
                 continue
             if w[0].startswith('@'):

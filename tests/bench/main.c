@@ -6,6 +6,8 @@
  *   bench client N      N timed iterations of each measurement, after a
  *                       warm-up of N/100 (at least 10)
  *   bench first         exits at once with the clock (bench_spawn's child)
+ *   bench xcore N       on core 1 (the client starts it): the cross-core
+ *                       RPC row, through the relays
  *
  * Time comes from libsys' timing library (sys/timing.h): the cycle
  * counter where it counts, else the board's timestamp counter in ns --
@@ -24,6 +26,7 @@
 #include <sys/paging.h>
 #include <sys/ram.h>
 #include <sys/rpc.h>
+#include <sys/rpc_service.h>
 #include <sys/threads.h>
 #include <sys/timing.h>
 #include <if/init.h>
@@ -196,9 +199,18 @@ static const rpc_handler_fn handlers[RPC_INIT_COUNT] = {
  * the message (docs/rpc.md, section 2); the clients of rpc_handle_bind get
  * it too. */
 static const struct rpc_init_fixed_handlers typed = { .ping = rpc_handle_ping };
+/* "benchsvc": a service (rpc_service.c) that echoes, for the rows of
+ * channels made through init -- straight, and through a relay
+ * (bench_relay). */
+static const rpc_handler_fn service_handlers[RPC_BASE_COUNT] = {
+    [RPC_ECHO] = rpc_handle_echo,
+};
 
 static int server(void)
 {
+    static struct rpc_service svc = {
+        .name = "benchsvc", .handlers = service_handlers, .num_handlers = RPC_BASE_COUNT,
+    };
     static struct lmp_chan ch, raw;
     static struct rpc_chan listener;
     struct waitset *ws = get_default_waitset();
@@ -216,6 +228,7 @@ static int server(void)
     /* Its clients (rpc_handle_bind) send inline messages of any size. */
     rpc_reasm_limit(&listener.rx, RPC_MAX_BYTES, RPC_MAX_BYTES);
     rpc_name_register(get_init_rpc(), "benchrpc", listener.lc.local_cap);
+    rpc_service_start(&svc, ws);
     while (!finished) {
         event_dispatch(ws);
     }
@@ -469,6 +482,54 @@ static void bench_lmp_chan(unsigned n)
     }
 }
 
+/* n echo calls of one scalar on a channel to "benchsvc" by this name:
+ * row `name`. */
+static void echo_row(const char *service, const char *name, const char *what, unsigned n)
+{
+    struct rpc_chan *rc = NULL;
+    struct rpc_payload req = { .nscalar = 1 }, resp;
+    errval_t err;
+    while ((err = rpc_connect(service, &rc)) == LIB_ERR_NAME_NOT_FOUND) {
+        thread_yield();
+        sys_yield(CPTR_NULL);
+    }
+    if (err_is_fail(err)) {
+        printf("bench: cannot connect to %s: %s\n", service, err_getcode(err));
+        return;
+    }
+    uint64_t t0 = 0;
+    for (unsigned i = 0; i < warmup(n) + n; i++) {
+        if (i == warmup(n)) {
+            t0 = timing_now();
+        }
+        req.scalar[0] = i;
+        rpc_echo(rc, &req, &resp);
+    }
+    report(name, what, "call", timing_mean_x10(t0, timing_now(), n), n);
+}
+
+/* The same echo on a service's channel made through init, straight;
+ * through the two relays on this core (user/sys/init/relay.c); and from
+ * core 1 through the relays in both inits (docs/multikernel.md, "Binding
+ * across cores"): `bench xcore N` there, started once this core's rows
+ * are done, so that its work is not counted in theirs (under -icount
+ * both cores share one clock). */
+static void bench_relay(unsigned n)
+{
+    uint32_t id;
+    int status;
+    echo_row("benchsvc", "rpc_roundtrip_service",
+             "RPC round trip to a service (one scalar each way)", n);
+    echo_row("relay:benchsvc", "rpc_roundtrip_relay",
+             "RPC round trip to a service through a relay in init", n);
+    char args[16];
+    snprintf(args, sizeof(args), "xcore %u", n);
+    if (err_is_fail(rpc_process_spawn_on(get_init_rpc(), 1, "bench", args, &id)) ||
+        err_is_fail(rpc_process_wait(get_init_rpc(), id, &status))) {
+        printf("bench: no cross-core row (no core 1)\n");
+    }
+}
+
 static void bench_rpc(unsigned n)
 {
     struct rpc_chan *rc = NULL;
@@ -606,6 +667,7 @@ static void bench_rpc(unsigned n)
     }
     free(s);
     rpc_frame_threshold = RPC_FRAME_THRESHOLD_DEFAULT;
+    bench_relay(n);                     /* while the server serves */
     struct rpc_payload bye = { .nscalar = 1 };
     rpc_call(rc, RPC_NUMBER, &bye, &resp);
 }
@@ -768,6 +830,12 @@ int main(int argc, char **argv)
         return server();
     }
     unsigned n = argc > 2 ? (unsigned)atoi(argv[2]) : 10000;
+    if (argc > 1 && strcmp(argv[1], "xcore") == 0) {      /* on core 1 */
+        timing_init();
+        echo_row("benchsvc", "rpc_roundtrip_xcore_relay",
+                 "RPC round trip from core 1 to a service on core 0, through the relays", n);
+        return 0;
+    }
     bool cycles = timing_init();
     printf("bench: clock is the %s, in %s; %u iterations each\n",
            cycles ? "cycle counter" : "timestamp counter (no working cycle counter)",

@@ -5,8 +5,11 @@
  * repeated, missing, reordered, cut-short fragments, wrong word counts)
  * must be refused, and the reassembler must recover for the next
  * message.  LeakSanitizer checks that dropped messages are freed.
+ * The same at every narrower width (UMP's 7 words, docs/multikernel.md):
+ * messages whose scalars spill into fragment 1, and a width-10 stream
+ * made by the _w functions must be word for word the LMP one.
  *
- * sources: libsys/rpc_wire.c
+ * sources: libsys/rpc_wire.c libsys/rpc_wire_w.c
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +20,16 @@
 #include <string.h>
 #include <cmocka.h>
 #include <sys/rpc_wire.h>
+
+/* The width the helpers below encode and decode at (the _w functions
+ * unless it is LMP's). */
+static uint32_t width = LMP_MSG_WORDS;
+
+static errval_t decode_at(struct rpc_reasm *r, const uint32_t *w, uint32_t n, bool *done)
+{
+    return width == LMP_MSG_WORDS ? rpc_wire_decode(r, w, n, done)
+                                  : rpc_wire_decode_w(r, w, n, width, done);
+}
 
 /* A whole RPC message as its LMP messages. */
 struct stream {
@@ -52,7 +65,7 @@ static struct rpc_msg make_msg(uint32_t len, uint32_t nscalar, uint8_t *bytes)
 static struct stream encode(const struct rpc_msg *m)
 {
     struct stream s;
-    s.n = rpc_wire_count(m);
+    s.n = width == LMP_MSG_WORDS ? rpc_wire_count(m) : rpc_wire_count_w(m, width);
     assert_true(s.n > 0);
     s.words = malloc(s.n * sizeof(*s.words));
     s.len = malloc(s.n * sizeof(*s.len));
@@ -60,8 +73,9 @@ static struct stream encode(const struct rpc_msg *m)
     assert_non_null(s.len);
     for (unsigned i = 0; i < s.n; i++) {
         memset(s.words[i], 0xa5, sizeof(s.words[i]));   /* junk under the words */
-        s.len[i] = rpc_wire_encode(m, i, s.words[i]);
-        assert_true(s.len[i] >= 1 && s.len[i] <= LMP_MSG_WORDS);
+        s.len[i] = width == LMP_MSG_WORDS ? rpc_wire_encode(m, i, s.words[i])
+                                          : rpc_wire_encode_w(m, i, s.words[i], width);
+        assert_true(s.len[i] >= 1 && s.len[i] <= width);
         /* LAST on exactly the final message. */
         assert_int_equal(RPC_HDR_LAST(s.words[i][0]), i + 1 == s.n);
     }
@@ -93,7 +107,7 @@ static void feed_ok(struct rpc_reasm *r, const struct stream *s, unsigned from, 
 {
     for (unsigned i = from; i < to; i++) {
         bool done = true;
-        assert_int_equal(rpc_wire_decode(r, s->words[i], s->len[i], &done), SYS_ERR_OK);
+        assert_int_equal(decode_at(r, s->words[i], s->len[i], &done), SYS_ERR_OK);
         assert_int_equal(done, i + 1 == s->n);
     }
 }
@@ -105,8 +119,9 @@ static void roundtrip(uint32_t len, uint32_t nscalar)
     assert_non_null(bytes);
     struct rpc_msg m = make_msg(len, nscalar, bytes);
     struct stream s = encode(&m);
-    uint32_t first = 4 * (LMP_MSG_WORDS - 2 - nscalar);
-    uint32_t want = len <= first ? 1 : 1 + (len - first + RPC_FRAG_BYTES - 1) / RPC_FRAG_BYTES;
+    /* The count from first principles: scalars and bytes as one stream. */
+    uint32_t body = 4 * nscalar + len, first = 4 * (width - 2), frag = 4 * (width - 1);
+    uint32_t want = body <= first ? 1 : 1 + (body - first + frag - 1) / frag;
     assert_int_equal(s.n, want);
 
     struct rpc_reasm r;
@@ -507,14 +522,14 @@ static void test_fuzz(void **state)
         struct rpc_msg m = make_msg(rnd() % 600, rnd() % (RPC_MAX_SCALARS + 1), bytes);
         struct stream s = encode(&m);
         unsigned at = rnd() % s.n;
-        unsigned word = rnd() % LMP_MSG_WORDS;
+        unsigned word = rnd() % width;
         s.words[at][word] ^= 1u << (rnd() % 32);
         if (rnd() % 4 == 0) {
-            s.len[at] = rnd() % (LMP_MSG_WORDS + 2);
+            s.len[at] = rnd() % (width + 2);
         }
         for (unsigned i = 0; i < s.n; i++) {
             bool done = false;
-            errval_t err = rpc_wire_decode(&r, s.words[i], s.len[i], &done);
+            errval_t err = decode_at(&r, s.words[i], s.len[i], &done);
             if (err == SYS_ERR_OK && done) {
                 if (r.msg.large) {
                     assert_null(r.msg.bytes);
@@ -529,6 +544,125 @@ static void test_fuzz(void **state)
         stream_free(&s);
     }
     free(buf);
+}
+
+/* ---- narrower widths (UMP's lines) ------------------------------------------ */
+
+/* Every scalar count and the lengths around each boundary, at width w. */
+static void boundaries_at(uint32_t w)
+{
+    width = w;
+    for (uint32_t ns = 0; ns <= RPC_MAX_SCALARS; ns++) {
+        uint32_t first = 4 * (w - 2), frag = 4 * (w - 1);
+        uint32_t sb = 4 * ns;
+        const uint32_t bodies[] = {
+            0, 1, 4, first - 1, first, first + 1, first + frag - 1, first + frag,
+            first + frag + 1, first + 2 * frag, first + 16 * frag, first + 17 * frag + 3,
+            4095, 4096, 4097,
+        };
+        for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+            roundtrip(bodies[i] > sb ? bodies[i] - sb : 0, ns);
+        }
+    }
+    width = LMP_MSG_WORDS;
+}
+
+static void test_narrow_boundaries(void **state)
+{
+    for (uint32_t w = RPC_WIRE_MIN_WORDS; w <= RPC_WIRE_MAX_WORDS; w++) {
+        boundaries_at(w);
+    }
+}
+
+static void test_narrow_random(void **state)
+{
+    rng = 0x7777;
+    for (int i = 0; i < 3000; i++) {
+        width = RPC_WIRE_MIN_WORDS + rnd() % (RPC_WIRE_MAX_WORDS - RPC_WIRE_MIN_WORDS + 1);
+        roundtrip(rnd() % 600, rnd() % (RPC_MAX_SCALARS + 1));
+    }
+    width = LMP_MSG_WORDS;
+}
+
+/* UMP's width: 8 scalars (a response's error and 7) do not fit a first
+ * message of 7 words; 3 of them go in fragment 1, before any byte. */
+static void test_ump_spill_layout(void **state)
+{
+    uint8_t bytes[10] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+    struct rpc_msg m = { .method = 4, .kind = RPC_KIND_RESPONSE, .seq = 9, .nscalar = 8,
+                         .scalar = { 10, 11, 12, 13, 14, 15, 16, 17 }, .bytes = bytes,
+                         .len = 10 };
+    uint32_t w[RPC_WIRE_MAX_WORDS];
+    assert_int_equal(rpc_wire_count_w(&m, 7), 2);
+    assert_int_equal(rpc_wire_encode_w(&m, 0, w, 7), 7);
+    assert_int_equal(RPC_HDR_NSCALAR(w[0]), 8);
+    assert_false(RPC_HDR_LAST(w[0]));
+    assert_int_equal(w[1], 10);
+    assert_int_equal(w[6], 14);
+    assert_int_equal(rpc_wire_encode_w(&m, 1, w, 7), 1 + 3 + 3);
+    assert_true(RPC_HDR_LAST(w[0]));
+    assert_int_equal(w[1], 15);
+    assert_int_equal(w[3], 17);
+    assert_int_equal(w[4], 0x04030201u);
+    assert_int_equal(w[6], 0x00000a09u);
+    /* Scalars only: still two messages, the second without bytes. */
+    m.len = 0;
+    assert_int_equal(rpc_wire_count_w(&m, 7), 2);
+    assert_int_equal(rpc_wire_encode_w(&m, 1, w, 7), 4);
+    /* A frame-carried message must keep its scalars in its one message. */
+    m.large = true;
+    m.len = 100000;
+    assert_int_equal(rpc_wire_check_w(&m, 7), LIB_ERR_RPC_TOO_LARGE);
+    assert_int_equal(rpc_wire_check_w(&m, LMP_MSG_WORDS), SYS_ERR_OK);
+}
+
+/* A fragment of a spilled message that leaves out a scalar is refused. */
+static void test_ump_spill_refused(void **state)
+{
+    struct rpc_msg m = { .kind = RPC_KIND_REQUEST, .nscalar = 7,
+                         .scalar = { 1, 2, 3, 4, 5, 6, 7 } };
+    uint32_t w0[RPC_WIRE_MAX_WORDS], w1[RPC_WIRE_MAX_WORDS];
+    struct rpc_reasm r;
+    bool done;
+    rpc_reasm_init(&r, malloc, free);
+    uint32_t n0 = rpc_wire_encode_w(&m, 0, w0, 7), n1 = rpc_wire_encode_w(&m, 1, w1, 7);
+    assert_int_equal(n1, 3);
+    assert_int_equal(rpc_wire_decode_w(&r, w0, n0, 7, &done), SYS_ERR_OK);
+    assert_false(done);
+    assert_int_equal(rpc_wire_decode_w(&r, w1, n1 - 1, 7, &done), LIB_ERR_RPC_BAD_MESSAGE);
+    assert_false(r.active);
+    /* An 8-word message at width 7 is refused outright. */
+    assert_int_equal(rpc_wire_decode_w(&r, w0, 8, 7, &done), LIB_ERR_RPC_BAD_MESSAGE);
+    /* And the whole message still goes through. */
+    assert_int_equal(rpc_wire_decode_w(&r, w0, n0, 7, &done), SYS_ERR_OK);
+    assert_int_equal(rpc_wire_decode_w(&r, w1, n1, 7, &done), SYS_ERR_OK);
+    assert_true(done);
+    assert_memory_equal(r.msg.scalar, m.scalar, sizeof(uint32_t) * 7);
+}
+
+/* At width 10 the _w functions make exactly the LMP words. */
+static void test_width_ten_is_lmp(void **state)
+{
+    rng = 99;
+    for (int i = 0; i < 500; i++) {
+        uint8_t bytes[300];
+        struct rpc_msg m = make_msg(rnd() % 300, rnd() % (RPC_MAX_SCALARS + 1), bytes);
+        unsigned n = rpc_wire_count(&m);
+        assert_int_equal(rpc_wire_count_w(&m, LMP_MSG_WORDS), n);
+        for (unsigned k = 0; k < n; k++) {
+            uint32_t a[RPC_WIRE_MAX_WORDS] = { 0 }, b[RPC_WIRE_MAX_WORDS] = { 0 };
+            uint32_t na = rpc_wire_encode(&m, k, a);
+            assert_int_equal(rpc_wire_encode_w(&m, k, b, LMP_MSG_WORDS), na);
+            assert_memory_equal(a, b, na * sizeof(uint32_t));
+        }
+    }
+}
+
+static void test_narrow_fuzz(void **state)
+{
+    width = 7;
+    test_fuzz(state);
+    width = LMP_MSG_WORDS;
 }
 
 int main(void)
@@ -555,6 +689,12 @@ int main(void)
         cmocka_unit_test(test_alloc_fails),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_fuzz),
+        cmocka_unit_test(test_narrow_boundaries),
+        cmocka_unit_test(test_narrow_random),
+        cmocka_unit_test(test_ump_spill_layout),
+        cmocka_unit_test(test_ump_spill_refused),
+        cmocka_unit_test(test_width_ten_is_lmp),
+        cmocka_unit_test(test_narrow_fuzz),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,10 @@
  *                the waitset; the non-blocking variants return
  *                LIB_ERR_NO_EVENT instead
  *   destroy      refused while any channel is registered or any thread waits
+ *   sleeping     with only polled channels that can sleep, the thread asks
+ *                each to wake it and blocks; the poll hook polls them while
+ *                it sleeps; awake, it takes the requests back; a channel
+ *                that says a message came meanwhile means "poll again"
  *
  * The thread library and the dispatcher are stubs that record what the
  * waitset asked for: which thread was woken, who blocked, whether every
@@ -48,6 +52,8 @@ static int woken[16], num_woken;
 static int blocked_on_ws;
 static void (*on_block)(void);          /* what "happens" while a thread sleeps */
 static void (*on_yield)(void);
+
+void (*disp_poll_hook)(void);
 
 bool disp_disable(void)
 {
@@ -484,6 +490,101 @@ static void test_get_next_event_polls(void **state)
     assert_int_equal(blocked_on_ws, 0);
 }
 
+/* ---- sleeping with polled channels ------------------------------------------ */
+
+static int prepared[NCHAN], awoken[NCHAN];
+static bool refuse_sleep[NCHAN];
+
+/* A refusal: the channel's message came just now (its poll sees it). */
+static bool prepare_fn(struct waitset_chanstate *c)
+{
+    int i = c - cs;
+    prepared[i]++;
+    if (refuse_sleep[i]) {
+        refuse_sleep[i] = false;
+        poll_result[i] = true;
+        return false;
+    }
+    return true;
+}
+static void awake_fn(struct waitset_chanstate *c) { awoken[c - cs]++; }
+
+static void sleepable(int i)
+{
+    cs[i].prepare_sleep = prepare_fn;
+    cs[i].awake = awake_fn;
+    prepared[i] = awoken[i] = 0;
+    refuse_sleep[i] = false;
+}
+
+/* While the thread sleeps, a message comes on channel 1; the dispatcher
+ * wakes (an SGI) and the poll hook, which the sleep installed, finds it. */
+static void message_on_1(void)
+{
+    assert_int_equal(prepared[0], 1);
+    assert_int_equal(prepared[1], 1);
+    assert_int_equal(awoken[0] + awoken[1], 0);
+    poll_result[1] = true;
+    assert_non_null(disp_poll_hook);
+    disp_poll_hook();                   /* what run() does before picking */
+}
+
+static void test_sleeps_with_polled_channels(void **state)
+{
+    (void)state;
+    sleepable(0);
+    sleepable(1);
+    bring_to(0, CHAN_POLLED);
+    bring_to(1, CHAN_POLLED);
+    on_block = message_on_1;
+    assert_int_equal(event_dispatch(&ws), SYS_ERR_OK);
+    assert_int_equal(fired[1], 1);
+    assert_int_equal(blocked_on_ws, 1);
+    assert_int_equal(yields, 0);        /* slept: no polling loop */
+    assert_int_equal(awoken[0], 1);     /* still polled: the request taken back */
+    assert_int_equal(ws.sleepers, 0);
+    /* The hook stays, but polls no waitset once nobody sleeps. */
+    poll_result[0] = true;
+    disabled = true;
+    disp_poll_hook();
+    disabled = false;
+    assert_int_equal(cs[0].state, CHAN_POLLED);
+}
+
+/* A message that came between the poll and the request to be woken
+ * (prepare_sleep says so): the thread does not sleep, it takes back the
+ * requests already made and polls again. */
+static void test_message_before_sleep(void **state)
+{
+    (void)state;
+    sleepable(0);
+    sleepable(1);
+    bring_to(0, CHAN_POLLED);
+    bring_to(1, CHAN_POLLED);
+    refuse_sleep[1] = true;             /* its message comes as it is asked */
+    assert_int_equal(event_dispatch(&ws), SYS_ERR_OK);
+    assert_int_equal(fired[1], 1);
+    assert_int_equal(blocked_on_ws, 0);
+    assert_int_equal(prepared[0], 1);
+    assert_int_equal(awoken[0], 1);
+    assert_int_equal(yields, 0);
+}
+
+/* A polled channel that cannot sleep keeps the old way: poll, yield. */
+static void test_unsleepable_channel_polls(void **state)
+{
+    (void)state;
+    sleepable(0);
+    bring_to(0, CHAN_POLLED);
+    bring_to(1, CHAN_POLLED);           /* no prepare_sleep */
+    on_yield = make_poll_ready;
+    assert_int_equal(event_dispatch(&ws), SYS_ERR_OK);
+    assert_int_equal(fired[0], 1);
+    assert_int_equal(yields, 3);
+    assert_int_equal(blocked_on_ws, 0);
+    assert_int_equal(prepared[0], 0);   /* never asked to wake us */
+}
+
 /* The non-blocking variants never block, also with nothing registered. */
 static void test_non_block_never_blocks(void **state)
 {
@@ -551,6 +652,9 @@ int main(void)
         cmocka_unit_test_setup(test_get_next_event_pending_does_not_block, setup),
         cmocka_unit_test_setup(test_get_next_event_polls, setup),
         cmocka_unit_test_setup(test_non_block_never_blocks, setup),
+        cmocka_unit_test_setup(test_sleeps_with_polled_channels, setup),
+        cmocka_unit_test_setup(test_message_before_sleep, setup),
+        cmocka_unit_test_setup(test_unsleepable_channel_polls, setup),
         cmocka_unit_test_setup(test_keeps_caller_disabled, setup),
         cmocka_unit_test_setup(test_destroy_refused_while_in_use, setup),
     };

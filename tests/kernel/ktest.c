@@ -7,8 +7,11 @@
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 
-static unsigned tap_count;
-static unsigned tap_failed;
+/* One count for every core's results (a domain on core 1 reports
+ * through core 1's kernel): in .shared, added to atomically (LDREX/STREX
+ * on Shareable memory, as the console lock, kernel/console.c). */
+static unsigned tap_count SECTION(".shared");
+static unsigned tap_failed SECTION(".shared");
 static bool current_failed;
 
 bool ktest_check(bool ok, const char *what, const char *file, int line)
@@ -34,11 +37,11 @@ bool ktest_check_eq(uint32_t got, uint32_t want, const char *what,
 
 void ktap_report(bool ok, const char *name)
 {
-    tap_count++;
+    unsigned n = __atomic_add_fetch(&tap_count, 1, __ATOMIC_SEQ_CST);
     if (!ok) {
-        tap_failed++;
+        __atomic_add_fetch(&tap_failed, 1, __ATOMIC_SEQ_CST);
     }
-    kprintf("%sok %u - %s\n", ok ? "" : "not ", tap_count, name);
+    kprintf("%sok %u - %s\n", ok ? "" : "not ", n, name);
 }
 
 NORETURN void ktap_finish(void)

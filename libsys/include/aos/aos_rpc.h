@@ -17,9 +17,10 @@
  * Differences from the handout, each for a reason:
  *   - struct aos_rpc holds no state of its own (the channels are libsys');
  *     aos_rpc_init() only clears it.
- *   - domainid_t is Sprat's 32-bit domain id; coreid_t a core number.
- *     Sprat runs on one core: `core` must be 0, any other answers
- *     SPAWN_ERR_CORE_INVALID.
+ *   - domainid_t is Sprat's 32-bit domain id, which carries its core
+ *     (sprat/domain_id.h); coreid_t a core number: a core the board does
+ *     not have answers SPAWN_ERR_CORE_INVALID, one that runs no init
+ *     SPAWN_ERR_CORE_NO_INIT (PROCESS_SPAWN_ON).
  *   - aos_rpc_process_spawn's cmdline is "name arg...", optionally led by
  *     NAME=value environment settings (the boot list's syntax).
  */
@@ -35,9 +36,6 @@
 
 typedef uint32_t domainid_t;
 typedef uint8_t coreid_t;
-
-/* The cores a domain can be spawned on: Sprat runs on core 0 only. */
-#define AOS_RPC_NUM_CORES   1
 
 struct aos_rpc {
     int unused;                 /* calls are routed by what they ask */
@@ -127,12 +125,9 @@ static inline errval_t aos_rpc_process_spawn(struct aos_rpc *chan, char *cmdline
                                              coreid_t core, domainid_t *newpid)
 {
     (void)chan;
-    if (core >= AOS_RPC_NUM_CORES) {
-        return SPAWN_ERR_CORE_INVALID;
-    }
     /* init joins name and args with a blank and splits the result into
      * argv: the whole command line can go as the name. */
-    return rpc_process_spawn(get_init_rpc(), cmdline, "", newpid);
+    return rpc_process_spawn_on(get_init_rpc(), core, cmdline, "", newpid);
 }
 
 /* *name is malloc'd: free it. */

@@ -10,6 +10,9 @@
  * Payloads up to rpc_frame_threshold bytes travel inline, fragmented over
  * as many LMP messages as needed; larger ones in a shared frame
  * (sys/payload.h).
+ *
+ * An rpc_chan may instead run over a UMP channel to another core
+ * (rpc_chan_init_ump; sys/rpc_ump.h): the same calls work on it.
  */
 #ifndef LIBSYS_RPC_H
 #define LIBSYS_RPC_H
@@ -19,6 +22,7 @@
 #include <sys/lmp_chan.h>
 #include <sys/payload.h>
 #include <sys/rpc_marshal.h>
+#include <sys/rpc_ump.h>
 #include <sys/rpc_wire.h>
 #include <sys/threads.h>
 
@@ -85,10 +89,19 @@ struct rpc_chan {
      * (rpc_serve_fixed) */
     rpc_fixed_dispatch_fn *fixed_dispatch;
     const void *fixed_handlers;
+    bool all_methods;               /* server side: handlers[0] serves every
+                                     * method (rpc_serve_all) */
+    struct rpc_ump *ump;            /* NULL: over LMP (lc); else over UMP,
+                                     * lc unused (libsys/rpc_ump.c) */
 };
 
 /* Client and server both start from an accepted channel. */
 errval_t rpc_chan_init(struct rpc_chan *rc, struct capref remote);
+/* An rpc_chan over a UMP channel in the mapped, zeroed shared memory
+ * [buf, buf + bytes) (ump_chan_init's layout; first: the side that sends
+ * in the lower half).  Client or server as an LMP one; sys/rpc_ump.h
+ * says what differs. */
+errval_t rpc_chan_init_ump(struct rpc_chan *rc, void *buf, size_t bytes, bool first);
 /* Tear down a channel: its endpoint, the peer's capability, half-received
  * messages.  (rc itself is the caller's to free.) */
 void rpc_chan_destroy(struct rpc_chan *rc);
@@ -117,6 +130,11 @@ errval_t rpc_serve(struct rpc_chan *rc, const rpc_handler_fn *handlers,
  * listener's channels made by rpc_handle_bind inherit it. */
 void rpc_serve_fixed(struct rpc_chan *rc, rpc_fixed_dispatch_fn *dispatch,
                      const void *handlers);
+/* Server: every method of rc, whatever its number, goes to *handler (a
+ * relay that forwards calls it does not read: init's, user/sys/init/relay.c,
+ * docs/multikernel.md).  handler points to storage that outlives rc. */
+errval_t rpc_serve_all(struct rpc_chan *rc, const rpc_handler_fn *handler,
+                       struct waitset *ws);
 /* A handler that cannot answer yet sets resp->err = LIB_ERR_RPC_DEFERRED,
  * keeps rc->cur_method and rc->cur_seq, and answers later with this.
  * A client that does not take its answer (LIB_ERR_RPC_PEER_STUCK) is

@@ -1,8 +1,10 @@
 /*
  * libsys/include/sys/rpc_wire.h -- how an RPC message travels as LMP
- * messages of LMP_MSG_WORDS (10) words (docs/libsys.md, docs/rpc.md).
- * Pure functions: the host tests run them with random lengths and
- * contents (tests/host/test_rpc_wire.c).
+ * messages of LMP_MSG_WORDS (10) words (docs/libsys.md, docs/rpc.md), or
+ * as the messages of any other width w: UMP lines carry
+ * UMP_PAYLOAD_WORDS (7) (the _w functions; docs/multikernel.md, "RPC
+ * over UMP").  Pure functions: the host tests run them with random
+ * lengths, contents and widths (tests/host/test_rpc_wire.c).
  *
  * An RPC message is (method, kind, seq, up to RPC_MAX_SCALARS scalar
  * words, a byte payload of any length up to RPC_MAX_BYTES).  It becomes
@@ -39,6 +41,19 @@
  * - PEER_DEAD: not an RPC message but a notice from init, two words
  *   [header, domain id of the dead peer]: the receiver's wait ends with
  *   LIB_ERR_RPC_PEER_DEAD instead of lasting forever.
+ *
+ * Narrower messages (width w < 10, the _w functions): the scalars and
+ * the bytes are one stream of words -- the scalars first -- cut into
+ * w - 2 words after the first message's header and length, and w - 1
+ * after each fragment's header.  At LMP's width the scalars always fit in
+ * the first message (8 = 10 - 2), so that is exactly the layout above;
+ * at UMP's 7, a message with more than 5 scalars continues its scalars
+ * in fragment 1 (RPC_WIRE_SPILLS).  A message whose bytes travel in a
+ * frame (LARGE) must have its scalars in its first message.
+ *
+ * The LMP functions are the _w ones at w = 10, written apart: every LMP
+ * RPC runs them, and make bench measures them to the instruction
+ * (docs/lmp.md); test_width_ten_is_lmp checks that the two agree.
  */
 #ifndef LIBSYS_RPC_WIRE_H
 #define LIBSYS_RPC_WIRE_H
@@ -57,6 +72,12 @@
 #define RPC_MAX_SCALARS     8       /* words 2..9 of the first message */
 #define RPC_FIRST_WORDS     2       /* header + length */
 #define RPC_FRAG_BYTES      (4 * (LMP_MSG_WORDS - 1))
+#define RPC_FRAG_BYTES_W(w) (4 * ((w) - 1))      /* payload bytes per fragment */
+#define RPC_WIRE_MIN_WORDS  3       /* narrowest width: header, length, a word */
+#define RPC_WIRE_MAX_WORDS  LMP_MSG_WORDS
+/* Can the scalars of a message of width w continue past its first
+ * message?  Not at LMP's width. */
+#define RPC_WIRE_SPILLS(w)  ((w) - RPC_FIRST_WORDS < RPC_MAX_SCALARS)
 #define RPC_MAX_BYTES       (4u * 1024 * 1024)
 
 #define RPC_HDR_LARGE_BIT   (1u << 10)
@@ -137,6 +158,72 @@ uint32_t rpc_wire_encode(const struct rpc_msg *m, unsigned i,
 /* The PEER_DEAD notice about domain_id; returns its word count. */
 uint32_t rpc_wire_encode_peer_dead(uint32_t domain_id, uint32_t words[LMP_MSG_WORDS]);
 
+/* ---- sending at another width (UMP) ------------------------------------ */
+
+/* Scalars the first message of width w carries (all, unless they spill). */
+static inline uint32_t rpc_wire_first_scalars_w(uint32_t nscalar, uint32_t w)
+{
+    uint32_t room = w - RPC_FIRST_WORDS;
+    return RPC_WIRE_SPILLS(w) && nscalar > room ? room : nscalar;
+}
+
+/* Payload bytes that fit in a first message of width w with nscalar
+ * scalars. */
+static inline uint32_t rpc_wire_first_capacity_w(uint32_t nscalar, uint32_t w)
+{
+    uint32_t room = w - RPC_FIRST_WORDS;
+    return RPC_WIRE_SPILLS(w) && nscalar >= room ? 0 : 4 * (room - nscalar);
+}
+
+/* Inline payload bytes the first message of m carries at width w. */
+static inline uint32_t rpc_wire_first_bytes_w(const struct rpc_msg *m, uint32_t w)
+{
+    uint32_t cap = rpc_wire_first_capacity_w(m->nscalar, w);
+    return m->large ? 0 : m->len < cap ? m->len : cap;
+}
+
+/* SYS_ERR_OK if m can be encoded at width w: LIB_ERR_RPC_BAD_MESSAGE
+ * (kind, or no bytes for a non-zero inline length), LIB_ERR_RPC_TOO_LARGE
+ * (nscalar > RPC_MAX_SCALARS, len > RPC_MAX_BYTES, or a LARGE message
+ * whose scalars do not fit its first message). */
+static inline errval_t rpc_wire_check_w(const struct rpc_msg *m, uint32_t w)
+{
+    if (m->kind != RPC_KIND_REQUEST && m->kind != RPC_KIND_RESPONSE) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    if (m->nscalar > RPC_MAX_SCALARS || m->len > RPC_MAX_BYTES) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    if (RPC_WIRE_SPILLS(w) && m->large && m->nscalar > w - RPC_FIRST_WORDS) {
+        return LIB_ERR_RPC_TOO_LARGE;
+    }
+    if (!m->large && m->len > 0 && m->bytes == NULL) {
+        return LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    return SYS_ERR_OK;
+}
+
+/* Number of messages of width w of an m that passed rpc_wire_check_w. */
+static inline unsigned rpc_wire_count_checked_w(const struct rpc_msg *m, uint32_t w)
+{
+    /* The stream of scalars and bytes, less what the first message holds. */
+    uint32_t body = 4 * m->nscalar + (m->large ? 0 : m->len);
+    uint32_t first = 4 * (w - RPC_FIRST_WORDS);
+    uint32_t rest = body > first ? body - first : 0;
+    return 1 + (rest + RPC_FRAG_BYTES_W(w) - 1) / RPC_FRAG_BYTES_W(w);
+}
+
+/* Number of messages of width w m takes; 0 if rpc_wire_check_w refuses it. */
+static inline unsigned rpc_wire_count_w(const struct rpc_msg *m, uint32_t w)
+{
+    return rpc_wire_check_w(m, w) == SYS_ERR_OK ? rpc_wire_count_checked_w(m, w) : 0;
+}
+
+/* Message i of m at width w (RPC_WIRE_MIN_WORDS <= w <= RPC_WIRE_MAX_WORDS;
+ * i < rpc_wire_count_w(m, w)): at most w words. */
+uint32_t rpc_wire_encode_w(const struct rpc_msg *m, unsigned i,
+                           uint32_t words[RPC_WIRE_MAX_WORDS], uint32_t w);
+
 /* ---- receiving -------------------------------------------------------- */
 
 /* Reassembly of one incoming message from its LMP messages. */
@@ -154,6 +241,8 @@ struct rpc_reasm {
      * trickle in -- and of any message, frames included. */
     uint32_t max_inline;
     uint32_t max_bytes;
+    uint32_t sgot;              /* scalars received so far (narrow widths:
+                                 * RPC_WIRE_SPILLS; rpc_wire_decode_w) */
 };
 
 /* Payload bytes of each message are allocated with alloc(len + 1) and
@@ -190,5 +279,9 @@ void rpc_reasm_limit(struct rpc_reasm *r, uint32_t max_inline, uint32_t max_byte
  */
 errval_t rpc_wire_decode(struct rpc_reasm *r, const uint32_t *words,
                          uint32_t n, bool *done);
+/* The same for messages of width w (as rpc_wire_encode_w's): a message
+ * of more than w words is malformed. */
+errval_t rpc_wire_decode_w(struct rpc_reasm *r, const uint32_t *words,
+                           uint32_t n, uint32_t w, bool *done);
 
 #endif

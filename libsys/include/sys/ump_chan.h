@@ -58,7 +58,9 @@ errval_t ump_chan_recv(struct ump_chan *uc, uint32_t *words, unsigned *len);
 void ump_chan_relax(void);
 
 /* Run closure (once) when a message is waiting; the waitset polls the
- * ring while it has nothing else to do.  Re-register after each event. */
+ * ring, and a thread with nothing else to wait for sleeps until the
+ * peer's wake SGI (libsys/waitset.c; docs/multikernel.md, section 4.2).
+ * Re-register after each event. */
 errval_t ump_chan_register_recv(struct ump_chan *uc, struct waitset *ws,
                                 struct event_closure closure);
 

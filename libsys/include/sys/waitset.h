@@ -15,6 +15,13 @@
  * registers again.  Threads that find no pending channel block on the
  * waitset; each trigger wakes one of them.  A dispatcher whose threads are
  * all blocked yields the CPU (threads.c), and an arriving message wakes it.
+ *
+ * Polled channels (UMP) are polled by a thread in get_next_event.  If
+ * each of them can sleep (prepare_sleep: "wake me"), the thread blocks
+ * instead of polling on; the peer's wake SGI or any LMP message brings
+ * the dispatcher back, and the poll hook (disp_poll_hook) polls the
+ * sleeping waitsets' channels before a thread is picked (waitset.c,
+ * "Sleeping with polled channels"; docs/multikernel.md).
  */
 #ifndef LIBSYS_WAITSET_H
 #define LIBSYS_WAITSET_H
@@ -45,6 +52,11 @@ struct waitset_chanstate {
     struct event_closure closure;
     /* Polled channels only: returns true if the event has occurred. */
     bool (*poll)(struct waitset_chanstate *cs);
+    /* Polled channels that can sleep (else NULL): ask to be woken and
+     * return true if nothing came meanwhile (false: poll again); awake
+     * takes the request back. */
+    bool (*prepare_sleep)(struct waitset_chanstate *cs);
+    void (*awake)(struct waitset_chanstate *cs);
     struct waitset_chanstate *next, *prev;     /* in one of the queues */
 };
 
@@ -53,6 +65,8 @@ struct waitset {
     struct waitset_chanstate *polled;
     struct waitset_chanstate *pending;
     struct thread_queue waiting;        /* threads in get_next_event */
+    unsigned sleepers;                  /* of them, asleep with polled channels */
+    struct waitset *sleeping_next;      /* in the list of such waitsets */
 };
 
 void waitset_init(struct waitset *ws);

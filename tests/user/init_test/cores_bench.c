@@ -6,6 +6,10 @@
  *     BENCH <name> <value> <unit> n=<n>
  * so scripts/bench.py lists them beside the same-core LMP figures.
  *
+ * rpc_roundtrip_xcore: a scalar RPC (ECHO of one word) from this init to
+ * core 1's over cores_rpc, as rpc_roundtrip is on one core; both inits
+ * sleep between messages, as they do in the system.
+ *
  * One-way figures are the SENDER's cost of a message (ump_chan_send):
  * a one-way latency would need a clock common to both cores, and the
  * cycle counters that `virt` times with are each core's own, reset when
@@ -13,6 +17,7 @@
  */
 #include <stdio.h>
 #include <sys/cspace.h>
+#include <sys/rpc.h>
 #include <sys/timing.h>
 #include "core_msg.h"
 #include "cores.h"
@@ -168,6 +173,30 @@ static void bench_stream(unsigned n)
            timing_unit(), n);
 }
 
+/* Cross-core RPC round trips: ECHO of one scalar over cores_rpc, to a
+ * core 1 whose init sleeps in its waitset between calls. */
+static void bench_rpc(unsigned n)
+{
+    uint64_t sum = 0;
+    unsigned done = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct rpc_payload req = { .nscalar = 1, .scalar = { i } }, resp;
+        uint64_t t0 = timing_now();
+        errval_t err = rpc_echo(&cores_rpc, &req, &resp);
+        sum += timing_now() - t0;
+        if (err_is_fail(err) || resp.nscalar != 1 || resp.scalar[0] != i) {
+            break;
+        }
+        done++;
+    }
+    if (done != n) {
+        failures++;
+        printf("bench: rpc over ump: %u of %u calls answered: calls failed\n", done, n);
+    }
+    report("rpc_roundtrip_xcore", "RPC round trip to core 1's init over UMP (cores_rpc, "
+           "one scalar)", timing_mean_x10(clock_cost(n), sum, n), n);
+}
+
 void cores_bench(unsigned n)
 {
     unsigned cores;
@@ -186,6 +215,7 @@ void cores_bench(unsigned n)
     set_spin(false);
     bench_roundtrip(n_wake, true);
     bench_oneway(n_wake, true);
+    bench_rpc(n);
     if (failures) {
         printf("bench: %u UMP calls failed\n", failures);
     }

@@ -19,6 +19,7 @@
 #include <aos/aos_rpc.h>
 #include <sys/disp.h>
 #include <sys/ram.h>
+#include <sprat/domain_id.h>
 #include <systest.h>
 #include <if/init.h>
 #include <if/memserv.h>
@@ -102,8 +103,10 @@ static void processes(void)
     test_report(n >= 3 && has(pids, n, 1) && has(pids, n, disp_domain_id()) && has(pids, n, pid),
                 "aos_rpc_process_get_all_pids: init, us and the child among %u", (unsigned)n);
     free(pids);
-    /* One core: only core 0 exists. */
-    TEST_ERR(aos_rpc_process_spawn(proc, cmdline, 1, &pid), SPAWN_ERR_CORE_INVALID);
+    /* Core 1 (its init spawns there); no core 255. */
+    TEST_ERR(aos_rpc_process_spawn(proc, "hello from core 1", 1, &pid), SYS_ERR_OK);
+    test_report(domain_id_core(pid) == 1,
+                "aos_rpc_process_spawn: domain %u is on core 1", (unsigned)pid);
     TEST_ERR(aos_rpc_process_spawn(proc, cmdline, 255, &pid), SPAWN_ERR_CORE_INVALID);
     TEST_ERR(aos_rpc_process_spawn(proc, "", 0, &pid), LIB_ERR_SPAWN_ARGS);
     TEST_ERR(aos_rpc_process_spawn(proc, "no-such-module", 0, &pid), LIB_ERR_SPAWN_NO_MODULE);

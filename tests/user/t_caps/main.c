@@ -114,7 +114,12 @@ static void retype_errors(void)
     TEST_ERR(cap_retype(a, ram, 0, ObjType_Frame, 1000, 1), SYS_ERR_RETYPE_INVALID_SIZE);
     TEST_ERR(cap_retype(a, ram, 0, ObjType_L1CNode, 20 * 1024, 1), SYS_ERR_RETYPE_INVALID_SIZE);
     TEST_ERR(cap_retype(a, ram, 0, ObjType_Dispatcher, 4096, 1), SYS_ERR_RETYPE_INVALID_SIZE);
-    TEST_ERR(cap_retype(a, ram, 0x1000, ObjType_VNode_ARM_l1, 0, 1), SYS_ERR_RETYPE_MISALIGNED);
+    /* A page-aligned offset at which an L1 table (16 KiB aligned) cannot
+     * start, whatever the RAM's own alignment (ram_alloc gives pages). */
+    struct capability_info where;
+    cap_identify(ram, &where);
+    uint32_t l1_off = (where.base + 0x1000) % (16 * 1024) == 0 ? 0x2000 : 0x1000;
+    TEST_ERR(cap_retype(a, ram, l1_off, ObjType_VNode_ARM_l1, 0, 1), SYS_ERR_RETYPE_MISALIGNED);
     TEST_ERR(cap_retype(a, ram, 100, ObjType_Frame, 4096, 1), SYS_ERR_RETYPE_MISALIGNED);
     TEST_ERR(cap_retype(a, ram, 0, ObjType_Frame, 128 * 1024, 1), SYS_ERR_RETYPE_OUT_OF_RANGE);
     TEST_ERR(cap_retype(a, ram, 0xfffff000u, ObjType_Frame, 8192, 1), SYS_ERR_RETYPE_OUT_OF_RANGE);

@@ -230,7 +230,7 @@ static void processes(struct rpc_chan *init)
     TEST_ERR(rpc_process_get_name(init, 999, &name), SPAWN_ERR_DOMAIN_NOT_FOUND);
     /* The shell's methods: giving a domain the terminal and stopping any
      * domain are the shell's alone (a test image has no shell). */
-    TEST_ERR(rpc_process_run(init, "hello", "", &id), SPAWN_ERR_NOT_SHELL);
+    TEST_ERR(rpc_process_run(init, 0, "hello", "", &id), SPAWN_ERR_NOT_SHELL);
     TEST_ERR(rpc_process_kill(init, 2), SPAWN_ERR_NOT_KILLABLE);
     TEST_ERR(rpc_process_ps(init, &list), SYS_ERR_OK);
     test_report(list && strstr(list, "1 running ") && strstr(list, " init\n") &&

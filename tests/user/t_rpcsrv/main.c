@@ -6,11 +6,14 @@
  *                  generated dispatch), and checks that each client's
  *                  calls arrive in order (scalar 0 counts up per client)
  *                  and all of them (the client's last NUMBER says how many
- *                  it made).  Reports and exits after N clients.  For the
- *                  fixed layout's odd cases, PING of RPCTEST_PING_REFUSE is
- *                  refused, of RPCTEST_PING_LATER answered after the event
- *                  (a deferred answer), and MEM_INFO answered with no
- *                  scalars: the wrong shape.
+ *                  it made), each from the domain it says (scalar 1) on a
+ *                  channel init made for that domain.  A capability on
+ *                  HELLO's number is answered with its type and size.
+ *                  For the fixed layout's odd cases, PING of
+ *                  RPCTEST_PING_REFUSE is refused, of RPCTEST_PING_LATER
+ *                  answered after the event (a deferred answer), and
+ *                  MEM_INFO answered with no scalars: the wrong shape.
+ *                  Reports and exits after N clients.
  *   t_rpcsrv die   the service "rpcdie": faults in the middle of the first
  *                  call it gets, so that the caller sees its server die.
  */
@@ -26,7 +29,7 @@
 
 struct client { uint32_t next; };
 
-static int clients_done, clients_expected, out_of_order, miscounted;
+static int clients_done, clients_expected, out_of_order, miscounted, impostors;
 
 static void client_new(struct rpc_chan *rc)
 {
@@ -46,6 +49,7 @@ static void h_echo(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payl
             out_of_order++;
         }
         c->next = req->scalar[0] + 1;
+        impostors += req->scalar[1] != rc->client_id;  /* init vouched for it */
     }
     rpc_handle_echo(rc, req, resp);
 }
@@ -65,7 +69,21 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     }
 }
 
+/* A capability sent to us (on init's HELLO number): what it is, as
+ * scalars (type, bytes), so the client sees it arrived whole. */
+static void h_identify(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct capability_info info;
+    (void)rc;
+    if ((resp->err = cap_identify(req->cap, &info)) == SYS_ERR_OK) {
+        resp->nscalar = 2;
+        resp->scalar[0] = info.type;
+        resp->scalar[1] = info.bytes;
+    }
+}
+
 static const rpc_handler_fn echo_handlers[RPC_INIT_COUNT] = {
+    [RPC_HELLO] = h_identify,
     [RPC_ECHO] = h_echo,
     [RPC_NUMBER] = h_number,
     [RPC_MEM_INFO] = rpc_handle_echo,   /* 0 scalars back: not MEM_INFO's 3 */
@@ -137,6 +155,8 @@ int main(int argc, char **argv)
         }
     }
     test_report(out_of_order == 0, "echo service: every client's calls came in order");
+    test_report(impostors == 0, "echo service: every client's calls came on a channel "
+                "made for its domain id");
     return test_report(miscounted == 0, "echo service: every call of %d clients arrived, once",
                        clients_expected) ? 0 : 1;
 }

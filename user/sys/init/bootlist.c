@@ -25,6 +25,12 @@
  *                   reported and leaves nothing behind
  * @test, @memtest and @spawntest are the test build's (tests/user/init_test,
  * init_test_directive); the release init names them and runs nothing.
+ *   @waitcores      wait until the other cores' "@core N" lines have run
+ *                   and their domains ended (a test image's; cores.c)
+ *   @core N line    the line is core N's: core N's init runs it (it reads
+ *                   the same boot list; docs/multikernel.md), the others
+ *                   skip it; the boot core's init says if there is no
+ *                   such core or it runs no init (a failure)
  *   NAME=value ...  words before the program name are its environment
  *   # ...           comment
  */
@@ -34,11 +40,13 @@
 #include <string.h>
 #include <sys/debug.h>
 #include <sys/spawn.h>
+#include "cores.h"
 #include "init.h"
 
 bool test_mode;
 unsigned failures;
 const char *quota_kib;
+unsigned other_core_lines;
 
 int split(char *line, char **argv, int max)
 {
@@ -90,6 +98,34 @@ static void test_directive_refused(const char *directive)
     }
 }
 
+/* "@core N line": the words of line if it is this core's (argv, argc
+ * moved past "@core N"), else false.  Lines without "@core" are core
+ * 0's. */
+static bool this_cores_line(int *argc, char ***argv, bool first_pass)
+{
+    if (strcmp((*argv)[0], "@core") != 0) {
+        return init_core == 0 || first_pass;    /* settings: every init's */
+    }
+    char *end;
+    unsigned long core = *argc >= 3 ? strtoul((*argv)[1], &end, 10) : 0;
+    if (*argc < 3 || end == (*argv)[1] || *end != '\0') {
+        printf("%s: a boot-list line \"@core\" without a core and a line\n", init_name);
+        failures += !first_pass && init_core == 0;
+        return false;
+    }
+    errval_t err = core > DOMAIN_ID_MAX_CORES ? SPAWN_ERR_CORE_INVALID
+                                              : core_check((unsigned)core);
+    if (init_core == 0 && !first_pass && err_is_fail(err)) {
+        printf("init: cannot start %s on core %lu: %s\n", (*argv)[2], core,
+               err_getstring(err));
+        failures++;
+    }
+    other_core_lines += core != init_core && !first_pass && err_is_ok(err);
+    *argc -= 2;
+    *argv += 2;
+    return core == init_core && !first_pass;
+}
+
 /* Run each line of the boot list; settings (@...) first pass only if
  * first_pass, everything else on the second. */
 void run_bootlist(bool first_pass)
@@ -104,12 +140,15 @@ void run_bootlist(bool first_pass)
     copy[bytes] = '\0';
     char *save = NULL;
     for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *argv[MAX_ARGS + 1];
+        char *words[MAX_ARGS + 1], **argv = words;
         int argc = split(line, argv, MAX_ARGS);
         if (argc == 0) {
             continue;
         }
         argv[argc] = NULL;
+        if (!this_cores_line(&argc, &argv, first_pass)) {
+            continue;
+        }
         if (argv[0][0] == '@' && init_test_directive &&
             init_test_directive(argc, argv, first_pass)) {
             continue;               /* the test build's (@test, ...) */
@@ -123,6 +162,9 @@ void run_bootlist(bool first_pass)
         unsigned flags = 0;
         if (strcmp(argv[0], "@wait") == 0) {
             wait_running(argv[1], false);
+            continue;
+        } else if (strcmp(argv[0], "@waitcores") == 0) {
+            cores_wait_boot_lists();
             continue;
         } else if (strcmp(argv[0], "@service") == 0 && argc >= 3) {
             service_line(argc, argv);

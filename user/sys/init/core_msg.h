@@ -22,6 +22,13 @@ enum core_msg {
     CORE_MSG_XCAP_RAM,      /* description of core 0's RAM -> XCAP_RAM, the
                                import's, retype's, map's errors, pattern
                                read back (0/1), the revoke's error */
+    CORE_MSG_DONE,          /* -> DONE, 1 once the other core's boot-list
+                               lines ("@core N") have run and their domains
+                               ended, else 0 (a test image's end) */
+    CORE_MSG_RPC_BACK,      /* -> RPC_BACK, failed calls, the core the boot
+                               core's init says it runs on: the other init
+                               calls this one over cores_rpc (tests) */
+    CORE_MSG_WAKES,         /* -> WAKES, wake SGIs raised since the last WAKES */
 };
 
 #endif

@@ -5,10 +5,25 @@
 #ifndef INIT_CORES_H
 #define INIT_CORES_H
 
+#include <sys/rpc.h>
 #include <sys/ump_chan.h>
+#include <if/core.h>
 
 /* Start every core the board has besides this one, and say so. */
 void cores_start(void);
+
+/* SYS_ERR_OK if cores_rpc (below) reaches core's init, else
+ * SPAWN_ERR_CORE_NO_INIT. */
+errval_t cores_rpc_ready(unsigned core);
+
+/* A test image's end on the boot core: until the other cores' boot-list
+ * lines have run and their domains ended (if there were any). */
+void cores_wait_boot_lists(void);
+
+/* May init.0 send domains to core (its boot list's "@core N", the process
+ * methods)?  SYS_ERR_OK (core 0 too), SPAWN_ERR_CORE_INVALID (no such core
+ * on the board), SPAWN_ERR_CORE_NO_INIT (it did not start). */
+errval_t core_check(unsigned core);
 
 /* Test images ("@cores", tests/user/init_test/cores_check.c): the Kernel
  * capability's StartCore refuses what it must, and UMP to the other core's
@@ -27,8 +42,31 @@ errval_t cores_chan_open(bool first);
 void cores_recv_wait(uint32_t *w, unsigned *len);
 capaddr_t cores_kernel_cap(void);
 
-/* main() of init on a core other than the boot core ("init core=N"):
- * serves the boot core's init over their UMP channel. */
+/* The inits' RPC channels (core.idl; docs/multikernel.md, "RPC over
+ * UMP"): cores_rpc calls the other core's init, which serves the methods
+ * of core_handlers in its default waitset (so do we, on a channel of our
+ * own).  cores_rpc_open sets up both in the core frame, serves ours in
+ * ws and makes this init its core's wake target; the boot core's init
+ * does it in cores_start (first = true), core 1's in core_init_main.
+ * Capabilities cross on them once the inits set the channels' hooks
+ * (rpc_chan_set_cap_hooks). */
+extern struct rpc_chan cores_rpc;
+/* CORE_SLOW_ECHO's bound: a caller cannot hold an init up for longer. */
+#define CORE_SLOW_ECHO_MAX_ROUNDS   1000
+extern const rpc_handler_fn core_handlers[RPC_CORE_COUNT];
+errval_t cores_rpc_open(bool first, struct waitset *ws);
+/* Is cores_rpc open (is there an init on the other core to call)? */
+bool cores_rpc_opened(void);
+/* The other init is gone (the tests make it fault): a call to it would
+ * wait for good (sys/rpc_ump.h), so none is made from now on. */
+void cores_rpc_lost(void);
+/* A UMP channel of this init's to the other core's (relay.c): wake() set
+ * to the SGI to that core. */
+void cores_set_wake(struct ump_chan *uc);
+
+/* The rest of main() for init on a core other than the boot core
+ * ("init core=N"): its memory server, then its main thread serves the
+ * boot core's init over their raw UMP channel (main.c serves the rest). */
 int core_init_main(unsigned core);
 
 #endif

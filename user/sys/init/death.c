@@ -70,12 +70,12 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
         return;
     }
     if (d->killed) {
-        printf("init: %s (domain %u) was killed\n", d->si.name, (unsigned)id);
+        printf("%s: %s (domain %u) was killed\n", init_name, d->si.name, (unsigned)id);
     } else if (reason == DEATH_EXIT) {
-        printf("init: %s (domain %u) exited with status %d\n", d->si.name,
+        printf("%s: %s (domain %u) exited with status %d\n", init_name, d->si.name,
                (unsigned)id, (int)status);
     } else {
-        printf("init: %s (domain %u) %s (address 0x%08x, pc 0x%08x)\n", d->si.name,
+        printf("%s: %s (domain %u) %s (address 0x%08x, pc 0x%08x)\n", init_name, d->si.name,
                (unsigned)id, death_reason(reason), (unsigned)status, (unsigned)pc);
     }
     if (d->system) {
@@ -88,8 +88,13 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
         init_test_domain_ended(d, ok);
     }
     forget_domain_locked(d, id);
+    bool relays_across = relays_forget_locked(id);
     d->dying = true;
     thread_mutex_unlock(&lock);
+
+    if (relays_across) {
+        relays_tell_other_core(id);     /* its far relays, the services there */
+    }
 
     tell_services(id);
     rpc_chan_destroy(&d->chan);
@@ -100,6 +105,7 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     /* Waiters hear of it once it is gone for good: everything it was
      * made of destroyed, its memory back. */
     struct rpc_process_wait_resp r = { reason == DEATH_EXIT && !d->killed ? (int)status : -1 };
+    remote_tell_death(d, id, r.status);
     thread_mutex_lock(&lock);
     for (unsigned i = 0; i < d->num_waiters; i++) {
         rpc_process_wait_reply(d->waiters[i].rc, d->waiters[i].seq, &r);

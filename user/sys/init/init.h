@@ -13,7 +13,13 @@
 #include <stdint.h>
 #include <sprat/errors.h>
 
-#define INIT_DOMAIN_ID  1
+#include <sprat/domain_id.h>
+
+/* The core this init runs on (0: the boot core), and init's own id and
+ * name there ("init", "init.1"; main.c). */
+extern unsigned init_core;
+extern const char *init_name;
+#define INIT_DOMAIN_ID  domain_id_init(init_core)
 
 #include <sys/rpc.h>
 #include <sys/spawn.h>
@@ -87,6 +93,8 @@ void exited_domain_ended(struct domain *d, uint32_t id, int status);
 /* Until no domain but the system's (only those called name, if not NULL;
  * not those that serve others, if but_servers) runs. */
 void wait_running(const char *name, bool but_servers);
+/* Until domain id has been reaped (another thread reaps it). */
+void wait_reaped(uint32_t id);
 void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_list(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
@@ -98,6 +106,44 @@ void h_modules(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload 
 /* The shell's domain (terminal.c), 0 until it runs: it may give a domain
  * the terminal (PROCESS_RUN) and stop any but the system's. */
 extern uint32_t shell_id;
+
+/* Start boot module name with args on this core for domain parent (of
+ * any core: PROCESS_SPAWN and remote.c's CORE_SPAWN). */
+errval_t spawn_for(uint32_t parent, const char *name, const char *args, unsigned flags,
+                   uint32_t *id);
+/* PROCESS_KILL of id (any core): by_shell may stop any domain but the
+ * system's, others only those started as "?name". */
+errval_t kill_checked(uint32_t id, bool by_shell);
+/* This core's "id state KiB name" table (PROCESS_PS), malloc'd. */
+char *process_table(void);
+void h_spawn_on(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+
+/* ---- remote.c: domains of other cores ------------------------------------ */
+
+/* Ask core's init (not ours) to start name for parent; the errors of
+ * PROCESS_SPAWN_ON. */
+errval_t remote_spawn(unsigned core, uint32_t parent, const char *name, const char *args,
+                      unsigned flags, uint32_t *id);
+errval_t remote_kill(uint32_t id, bool by_shell);
+errval_t remote_name(uint32_t id, char **name);
+struct mem_numbers;
+errval_t remote_mem(unsigned core, struct mem_numbers *m);
+/* table (PROCESS_PS's, malloc'd) with every other core's appended. */
+char *remote_ps_append(char *table);
+/* PROCESS_WAIT of another core's domain (lock held): SYS_ERR_OK with
+ * *status, LIB_ERR_RPC_DEFERRED (answered at its CORE_DIED), or an error. */
+errval_t remote_wait_locked(struct rpc_chan *rc, uint32_t id, int *status);
+/* dead's waits and records of children on other cores go (lock held). */
+void remote_forget_locked(const struct domain *dead);
+/* d, started for a domain of another core, ended: tell that core's init. */
+void remote_tell_death(const struct domain *d, uint32_t id, int status);
+/* core.idl's process methods, served to the other init. */
+void h_core_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_ps(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_mem(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_died(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 
 /* ---- names.c ----------------------------------------------------------- */
 
@@ -113,8 +159,16 @@ void h_service_register(struct rpc_chan *rc, struct rpc_payload *req,
 void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 /* The thread that asks services for their clients' channels. */
 int connector(void *arg);
+/* A channel for client to service name, whose endpoint is ep (ours to
+ * keep: the client's watch); LIB_ERR_NAME_NOT_FOUND if there is none. */
+errval_t connect_service(const char *name, uint32_t client, struct capref ep,
+                         struct capref *service_ep);
+/* Tell whoever waits on ep that the service (domain id service) died. */
+void tell_peer_dead(struct capref ep, uint32_t service);
 /* rpc_connect in init itself (rpc_connect_hook). */
 errval_t connect_local(const char *name, struct capref endpoint, struct capref *service_ep);
+/* Has service name registered (and not died)? */
+bool service_exists(const char *name);
 /* Until service name has registered (start-up). */
 void wait_for_service(const char *name);
 /* Does domain id serve others (lock held)? */
@@ -124,6 +178,33 @@ void services_forget_locked(uint32_t id);
 /* Tell every service (one-way) that domain id is gone. */
 void tell_services(uint32_t id);
 errval_t memserv_stats(size_t *free_bytes, size_t *total, uint32_t *clients);
+
+/* ---- relay.c: a client's calls forwarded to a service ------------------ */
+
+/* SERVICE_CONNECT("relay:NAME"): a channel to NAME through a relay on
+ * this core (relay.c's header). */
+#define RELAY_PREFIX    "relay:"
+/* A relay for client (endpoint ep, ours to keep) to local service name;
+ * *service_ep: the endpoint the client gets (the caller deletes it). */
+errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep,
+                             struct capref *service_ep);
+/* A relay for client to service name on the other core (through its
+ * init, CORE_CONNECT); relay_remote_possible: is there one to ask? */
+bool relay_remote_possible(void);
+errval_t relay_connect_remote(const char *name, uint32_t client, struct capref ep,
+                              struct capref *service_ep);
+/* Domain id is gone: its relays stop (lock held); true if the other
+ * core's init must hear of it: relays_tell_other_core (lock not held). */
+bool relays_forget_locked(uint32_t id);
+void relays_tell_other_core(uint32_t id);
+/* Is id a client on the other core with a far relay here (lock held)? */
+bool relay_client_across_locked(uint32_t id);
+/* The other core's init's calls (core.idl). */
+void h_core_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
+void h_core_client_gone(struct rpc_chan *rc, struct rpc_payload *req,
+                        struct rpc_payload *resp);
+void h_core_frame_done(struct rpc_chan *rc, struct rpc_payload *req,
+                       struct rpc_payload *resp);
 
 /* ---- death.c ------------------------------------------------------------ */
 
@@ -135,6 +216,7 @@ void death_event(void *arg);
 extern bool test_mode;                  /* @test (the test build's) */
 extern unsigned failures;               /* domains that did not end as expected */
 extern const char *quota_kib;           /* @quota, or NULL: memserv's default */
+extern unsigned other_core_lines;       /* "@core N" lines of other cores */
 /* Run each line of the boot list; settings (@...) on the first pass only,
  * everything else on the second. */
 void run_bootlist(bool first_pass);

@@ -105,6 +105,24 @@ static void h_mem_info(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_
     resp->err = rpc_mem_info_resp_pack(resp, &out);
 }
 
+/* MEM_INFO of core in.core: ours, or its init's (remote.c). */
+static void h_mem_info_on(struct rpc_chan *rc, struct rpc_payload *req,
+                          struct rpc_payload *resp)
+{
+    (void)rc;
+    struct rpc_mem_info_on_req in;
+    struct mem_numbers m;
+    if ((resp->err = rpc_mem_info_on_req_unpack(req, &in))) {
+        return;
+    }
+    resp->err = in.core == init_core ? mem_numbers(&m) : remote_mem(in.core, &m);
+    if (err_is_ok(resp->err)) {
+        resp->err = rpc_mem_info_on_resp_pack(resp, &(struct rpc_mem_info_on_resp){
+                                                  m.memserv_free, m.memserv_total,
+                                                  m.init_free });
+    }
+}
+
 static void h_echo_string(struct rpc_chan *rc, struct rpc_payload *req,
                           struct rpc_payload *resp)
 {
@@ -122,6 +140,7 @@ const rpc_handler_fn init_handlers[RPC_INIT_COUNT] = {
     [RPC_NUMBER] = h_number,
     [RPC_STRING] = h_string,
     [RPC_PROCESS_SPAWN] = h_spawn,
+    [RPC_PROCESS_SPAWN_ON] = h_spawn_on,
     [RPC_PROCESS_GET_NAME] = h_get_name,
     [RPC_PROCESS_LIST] = h_list,
     [RPC_PROCESS_WAIT] = h_wait,
@@ -134,6 +153,7 @@ const rpc_handler_fn init_handlers[RPC_INIT_COUNT] = {
     [RPC_SERVICE_REGISTER] = h_service_register,
     [RPC_SERVICE_CONNECT] = h_connect,
     [RPC_MEM_INFO] = h_mem_info,
+    [RPC_MEM_INFO_ON] = h_mem_info_on,
     [RPC_ECHO] = rpc_handle_echo,
     [RPC_TEST_ECHO_STRING] = h_echo_string,
 };
@@ -147,19 +167,32 @@ static int event_loop(void *arg)
     return 0;
 }
 
+unsigned init_core;
+const char *init_name = "init";
+
+/* "init core=N" on core N (kernel/startup.c): this init's core and name. */
+static void take_core(int argc, char *argv[])
+{
+    static char name[8];
+    if (argc > 1 && strncmp(argv[1], "core=", 5) == 0) {
+        init_core = (unsigned)atoi(argv[1] + 5);
+        snprintf(name, sizeof(name), "init.%u", init_core);
+        init_name = name;
+    }
+}
+
 int main(int argc, char *argv[])
 {
     errval_t err;
 
-    if (argc > 1 && strncmp(argv[1], "core=", 5) == 0) {
-        return core_init_main((unsigned)atoi(argv[1] + 5));
-    }
-
+    take_core(argc, argv);
     ws = get_default_waitset();
     rpc_connect_hook = connect_local;
-    printf("init: started, %u MiB of RAM to hand out\n",
-           (unsigned)(ram_free_bytes() >> 20));
-    cores_start();
+    if (init_core == 0) {
+        printf("init: started, %u MiB of RAM to hand out\n",
+               (unsigned)(ram_free_bytes() >> 20));
+        cores_start();
+    }
     if ((err = lmp_chan_accept(&death_chan, 64 * 6, NULL_CAP)) ||
         (err = lmp_chan_register_recv(&death_chan, ws, MKCLOSURE(death_event, NULL)))) {
         DEBUG_ERR(err, "creating the death endpoint");
@@ -167,6 +200,9 @@ int main(int argc, char *argv[])
     }
     thread_create(event_loop, NULL);
     thread_create(connector, NULL);
+    if (init_core != 0) {
+        return core_init_main(init_core);   /* cores.c: init of another core */
+    }
     run_bootlist(true);
     if (test_mode && init_test_boot_checks) {
         init_test_boot_checks();
@@ -180,9 +216,11 @@ int main(int argc, char *argv[])
      * comes when all have ended but those that serve others. */
     wait_running(NULL, !test_mode);
     if (test_mode) {
+        cores_wait_boot_lists();
         printf("init: all boot-list domains have ended\n");
         kernel_shutdown(TASKCN_CAP(TASKCN_SLOT_KERNELCAP), failures);
     }
+    cores_wait_boot_lists();            /* core 1's output before the prompt */
     terminal_start_shell();
     /* The event, connector and interrupt threads serve from here on. */
     thread_mutex_lock(&lock);

@@ -27,7 +27,7 @@
 struct domain domains[MAX_DOMAINS];
 unsigned num_running;
 uint32_t shell_id;
-static uint32_t next_domain_id = INIT_DOMAIN_ID + 1;
+static uint32_t next_number = DOMAIN_ID_INIT_NUMBER + 1;
 
 struct domain *domain_by_id(uint32_t id)
 {
@@ -124,12 +124,11 @@ static unsigned children_of_locked(uint32_t parent)
     return n;
 }
 
-/* Start a child of rc's domain (PROCESS_SPAWN, PROCESS_RUN). */
-static errval_t spawn_child(struct rpc_chan *rc, const char *name, const char *args,
-                            unsigned flags, uint32_t *id)
+errval_t spawn_for(uint32_t parent, const char *name, const char *args, unsigned flags,
+                   uint32_t *id)
 {
     thread_mutex_lock(&lock);
-    unsigned children = children_of_locked(rc->client_id);
+    unsigned children = children_of_locked(parent);
     thread_mutex_unlock(&lock);
     if (children >= CHILDREN_PER_DOMAIN) {
         return SPAWN_ERR_TOO_MANY_CHILDREN;
@@ -140,11 +139,22 @@ static errval_t spawn_child(struct rpc_chan *rc, const char *name, const char *a
         /* Deaths are reaped on this same thread: the child is still here. */
         struct domain *d = domain_to_wait_for(*id);
         if (d) {
-            d->parent = rc->client_id;
+            d->parent = parent;
         }
         thread_mutex_unlock(&lock);
     }
     return err;
+}
+
+/* Start a child of rc's domain on core (PROCESS_SPAWN, PROCESS_SPAWN_ON,
+ * PROCESS_RUN): ours, or the other core's init's (remote.c). */
+static errval_t spawn_child(struct rpc_chan *rc, unsigned core, const char *name,
+                            const char *args, unsigned flags, uint32_t *id)
+{
+    if (core != init_core) {
+        return remote_spawn(core, rc->client_id, name, args, flags, id);
+    }
+    return spawn_for(rc->client_id, name, args, flags, id);
 }
 
 void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
@@ -153,16 +163,33 @@ void h_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *r
     struct rpc_process_spawn_resp out = { 0 };
     if ((resp->err = rpc_process_spawn_req_unpack(req, &in)) == SYS_ERR_OK) {
         bool any = in.name[0] == '?';
-        resp->err = spawn_child(rc, in.name + any, in.args, any ? START_ANY_END : 0,
-                                &out.domain_id);
+        resp->err = spawn_child(rc, init_core, in.name + any, in.args,
+                                any ? START_ANY_END : 0, &out.domain_id);
     }
     if (err_is_ok(resp->err)) {
         resp->err = rpc_process_spawn_resp_pack(resp, &out);
     }
 }
 
+void h_spawn_on(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
+{
+    struct rpc_process_spawn_on_req in;
+    struct rpc_process_spawn_on_resp out = { 0 };
+    if ((resp->err = rpc_process_spawn_on_req_unpack(req, &in)) == SYS_ERR_OK) {
+        bool any = in.name[0] == '?';
+        resp->err = spawn_child(rc, in.core, in.name + any, in.args,
+                                any ? START_ANY_END : 0, &out.domain_id);
+    }
+    if (err_is_ok(resp->err)) {
+        resp->err = rpc_process_spawn_on_resp_pack(resp, &out);
+    }
+}
+
 /* PROCESS_RUN: the shell's `run`; the child gets the terminal (the serial
- * driver gives it back to the shell when the child ends). */
+ * driver gives it back to the shell when the child ends).  A child on
+ * another core cannot read it (its output goes to the kernel console),
+ * but Ctrl-C still stops it: the serial driver names it to our interrupt
+ * thread (terminal.c), and kill_domain asks its core's init. */
 void h_run(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_run_req in;
@@ -171,7 +198,10 @@ void h_run(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *res
         return;
     }
     resp->err = rc->client_id != shell_id || shell_id == 0 ? SPAWN_ERR_NOT_SHELL
-              : spawn_child(rc, in.name, in.args, START_FOREGROUND, &out.domain_id);
+              : spawn_child(rc, in.core, in.name, in.args, START_FOREGROUND, &out.domain_id);
+    if (err_is_ok(resp->err) && in.core != init_core) {
+        set_foreground(out.domain_id);
+    }
     if (err_is_ok(resp->err)) {
         resp->err = rpc_process_run_resp_pack(resp, &out);
     }
@@ -196,6 +226,16 @@ void h_get_name(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload
     struct rpc_process_get_name_req in;
     char name[NAME_BYTES];
     if ((resp->err = rpc_process_get_name_req_unpack(req, &in))) {
+        return;
+    }
+    if (domain_id_core(in.domain_id) != init_core) {
+        char *remote = NULL;
+        resp->err = remote_name(in.domain_id, &remote);
+        if (err_is_ok(resp->err)) {
+            resp->err = rpc_process_get_name_resp_pack(
+                            resp, &(struct rpc_process_get_name_resp){ remote });
+        }
+        free(remote);
         return;
     }
     if (!domain_name(in.domain_id, name, sizeof(name))) {
@@ -292,19 +332,25 @@ static bool is_waiting_locked(const struct domain *d, const struct rpc_chan *rc)
 void h_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct rpc_process_kill_req in;
-    if ((resp->err = rpc_process_kill_req_unpack(req, &in))) {
-        return;
+    if ((resp->err = rpc_process_kill_req_unpack(req, &in)) == SYS_ERR_OK) {
+        /* the shell's `kill`, Ctrl-C: any domain */
+        resp->err = kill_checked(in.domain_id, rc->client_id == shell_id && shell_id != 0);
     }
-    if (rc->client_id == shell_id && shell_id != 0) {
-        resp->err = kill_domain(in.domain_id);      /* the shell's `kill`, Ctrl-C */
-        return;
+}
+
+errval_t kill_checked(uint32_t id, bool by_shell)
+{
+    if (domain_id_core(id) != init_core) {
+        return remote_kill(id, by_shell);
+    } else if (by_shell) {
+        return kill_domain(id);
     }
     thread_mutex_lock(&lock);
-    struct domain *d = domain_by_id(in.domain_id);
+    struct domain *d = domain_by_id(id);
     bool any_end = d != NULL && d->any_end;
     thread_mutex_unlock(&lock);
-    resp->err = d == NULL ? SPAWN_ERR_DOMAIN_NOT_FOUND
-              : !any_end ? SPAWN_ERR_NOT_KILLABLE : kill_domain(in.domain_id);
+    return d == NULL ? SPAWN_ERR_DOMAIN_NOT_FOUND
+         : !any_end ? SPAWN_ERR_NOT_KILLABLE : kill_domain(id);
 }
 
 void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
@@ -316,7 +362,12 @@ void h_wait(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *re
     thread_mutex_lock(&lock);
     struct domain *d = domain_to_wait_for(in.domain_id);
     int status;
-    if (d == NULL && exited_take(in.domain_id, rc->client_id, &status)) {
+    if (domain_id_core(in.domain_id) != init_core) {
+        resp->err = remote_wait_locked(rc, in.domain_id, &status);
+        if (err_is_ok(resp->err)) {
+            resp->err = rpc_process_wait_resp_pack(resp, &(struct rpc_process_wait_resp){ status });
+        }
+    } else if (d == NULL && exited_take(in.domain_id, rc->client_id, &status)) {
         resp->err = rpc_process_wait_resp_pack(resp, &(struct rpc_process_wait_resp){ status });
     } else if (d == NULL) {
         resp->err = SPAWN_ERR_DOMAIN_NOT_FOUND;
@@ -342,6 +393,21 @@ struct domain *next_connect_locked(void)
 }
 
 /* ---- starting and reaping domains ------------------------------------------ */
+
+/* A new id on this core (lock held): the next number (<sprat/domain_id.h>),
+ * after the last one back to 2, skipping any still in use (so an id
+ * names one domain even after 65,534 spawns). */
+static uint32_t new_domain_id_locked(void)
+{
+    for (;;) {
+        uint32_t id = domain_id_make(init_core, next_number);
+        next_number = next_number == DOMAIN_ID_NUMBER_MASK ? DOMAIN_ID_INIT_NUMBER + 1
+                                                           : next_number + 1;
+        if (domain_to_wait_for(id) == NULL) {
+            return id;
+        }
+    }
+}
 
 /* Leading NAME=value words of a command line are the environment the
  * program gets; the rest is its argv.  Returns the new argc. */
@@ -387,7 +453,7 @@ errval_t start_domain(int argc, char **argv, unsigned flags,
     }
     memset(d, 0, sizeof(*d));
     d->running = true;              /* reserve the entry; not yet findable */
-    uint32_t id = next_domain_id++;
+    uint32_t id = new_domain_id_locked();
     thread_mutex_unlock(&lock);
 
     struct spawn_caps caps = { 0 };
@@ -447,6 +513,9 @@ errval_t start_domain(int argc, char **argv, unsigned flags,
  * channels come back). */
 errval_t kill_domain(uint32_t id)
 {
+    if (domain_id_core(id) != init_core) {
+        return remote_kill(id, true);       /* Ctrl-C on `run -c N` */
+    }
     thread_mutex_lock(&lock);
     struct domain *d = domain_by_id(id);
     errval_t err = SPAWN_ERR_DOMAIN_NOT_FOUND;
@@ -476,6 +545,15 @@ static unsigned running_count(const char *name, bool but_servers)
     return n;
 }
 
+void wait_reaped(uint32_t id)
+{
+    thread_mutex_lock(&lock);
+    while (domain_to_wait_for(id) != NULL) {
+        thread_cond_wait(&changed, &lock);
+    }
+    thread_mutex_unlock(&lock);
+}
+
 void wait_running(const char *name, bool but_servers)
 {
     thread_mutex_lock(&lock);
@@ -487,6 +565,7 @@ void wait_running(const char *name, bool but_servers)
 
 void procmgr_forget_waits_locked(const struct domain *dead)
 {
+    remote_forget_locked(dead);
     for (unsigned i = 0; i < MAX_DOMAINS; i++) {
         struct domain *d = &domains[i];
         for (unsigned j = 0; d->running && j < d->num_waiters;) {
@@ -514,7 +593,7 @@ static const char *state_name(uint32_t state)
 /* "id state KiB name" per domain, malloc'd: the RAM a domain was started
  * with and what the memory server has granted it since (init: the RAM it
  * holds for spawning). */
-static char *process_table(void)
+char *process_table(void)
 {
     static struct domain_info d[MAX_DOMAINS + 1];
     size_t size = (NAME_BYTES + 40) * (MAX_DOMAINS + 1), n = 0;
@@ -538,7 +617,7 @@ void h_ps(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp
     if ((resp->err = rpc_process_ps_req_unpack(req, &in))) {
         return;
     }
-    char *table = process_table();
+    char *table = remote_ps_append(process_table());
     resp->err = table ? rpc_process_ps_resp_pack(resp, &(struct rpc_process_ps_resp){ table })
                       : LIB_ERR_MALLOC_FAIL;
     free(table);

@@ -104,6 +104,14 @@ static void service_put(struct service *s)
     thread_mutex_unlock(&lock);
 }
 
+bool service_exists(const char *name)
+{
+    thread_mutex_lock(&lock);
+    bool found = service_find(name) != NULL;
+    thread_mutex_unlock(&lock);
+    return found;
+}
+
 /* Wait until a service has registered (start-up). */
 void wait_for_service(const char *name)
 {
@@ -116,7 +124,7 @@ void wait_for_service(const char *name)
 
 /* Ask service `name` for a channel for client `client`, whose endpoint is
  * ep (ours to keep: it becomes the client's watch). */
-static errval_t connect_service(const char *name, uint32_t client, struct capref ep,
+errval_t connect_service(const char *name, uint32_t client, struct capref ep,
                                 struct capref *service_ep)
 {
     struct service *s = service_get(name);
@@ -126,7 +134,8 @@ static errval_t connect_service(const char *name, uint32_t client, struct capref
     }
     errval_t err = rpc_new_client(&s->ctl, client, ep, service_ep);
     thread_mutex_lock(&lock);
-    bool client_alive = client == INIT_DOMAIN_ID || domain_by_id(client) != NULL;
+    bool client_alive = client == INIT_DOMAIN_ID || domain_by_id(client) != NULL ||
+                        relay_client_across_locked(client);
     if (err_is_ok(err) && !s->dead && client_alive) {
         watch_add(s->owner, client, ep);
     } else {
@@ -260,6 +269,22 @@ void h_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload 
     resp->err = LIB_ERR_RPC_DEFERRED;
 }
 
+/* A channel for client to service `name`: straight to it; through relays
+ * on this core (RELAY_PREFIX); or, if there is no such service here,
+ * through relays to the other core's (relay.c). */
+static errval_t connect_any(const char *name, uint32_t client, struct capref ep,
+                            struct capref *service_ep)
+{
+    size_t n = strlen(RELAY_PREFIX);
+    if (strncmp(name, RELAY_PREFIX, n) == 0) {
+        return relay_connect_local(name + n, client, ep, service_ep);
+    }
+    if (!service_exists(name) && relay_remote_possible()) {
+        return relay_connect_remote(name, client, ep, service_ep);
+    }
+    return connect_service(name, client, ep, service_ep);
+}
+
 int connector(void *arg)
 {
     (void)arg;
@@ -278,7 +303,7 @@ int connector(void *arg)
         thread_mutex_unlock(&lock);
 
         struct rpc_service_connect_resp out = { NULL_CAP };
-        errval_t err = connect_service(name, id, ep, &out.service_endpoint);
+        errval_t err = connect_any(name, id, ep, &out.service_endpoint);
         thread_mutex_lock(&lock);
         if (domain_by_id(id) == d) {    /* the client still exists (not dying) */
             if (err_is_ok(err)) {
@@ -295,7 +320,7 @@ int connector(void *arg)
 
 /* Tell a client that the service at the other end of its channel died:
  * a PEER_DEAD notice on its endpoint ends its wait (rpc_wire.h). */
-static void tell_peer_dead(struct capref ep, uint32_t service)
+void tell_peer_dead(struct capref ep, uint32_t service)
 {
     struct lmp_chan to = { .remote_cap = ep };
     uint32_t words[LMP_MSG_WORDS];

@@ -115,11 +115,16 @@ errval_t start_service(const struct service_desc *s, int argc, char **argv,
     return err;
 }
 
+/* One memory server per core, from that core's own RAM (docs/multikernel.md,
+ * section 3).  The boot core's init keeps a quarter for spawning (at most
+ * INIT_RESERVE); another core's, with its 32 MiB, keeps half: a domain
+ * starts with SPAWN_DEFAULT_RAM of init's. */
 static void start_memserv(void)
 {
     char *mm_argv[] = { "memserv", (char *)quota_kib, NULL };
     size_t free_bytes = ram_free_bytes();
-    size_t keep = free_bytes / 4 < INIT_RESERVE ? free_bytes / 4 : INIT_RESERVE;
+    size_t share = init_core == 0 ? free_bytes / 4 : free_bytes / 2;
+    size_t keep = share < INIT_RESERVE ? share : INIT_RESERVE;
     if (err_is_ok(start_domain(quota_kib ? 2 : 1, mm_argv, START_SYSTEM, NULL,
                                free_bytes - keep - SPAWN_DEFAULT_RAM, NULL))) {
         wait_for_service("memserv");
@@ -129,7 +134,8 @@ static void start_memserv(void)
 void start_services(void)
 {
     start_memserv();
-    for (size_t i = 0; i < sizeof(system_services) / sizeof(system_services[0]); i++) {
+    /* The devices are the boot core's (kernel/startup.c gives them). */
+    for (size_t i = 0; init_core == 0 && i < sizeof(system_services) / sizeof(system_services[0]); i++) {
         const struct service_desc *s = &system_services[i];
         char *argv[] = { (char *)s->name, NULL };
         errval_t err = start_service(s, 1, argv, START_SYSTEM, NULL);

@@ -50,9 +50,10 @@
 #include <sys/stdio_backend.h>
 #include <sys/waitset.h>
 #include <sprat/bootinfo.h>
+#include <sprat/domain_id.h>
 #include <if/serial.h>
 
-#define INIT_DOMAIN_ID  1
+#define INIT_DOMAIN_ID  DOMAIN_ID(0, DOMAIN_ID_INIT_NUMBER)    /* it runs on core 0 */
 #define INPUT_BYTES     256
 #define LINE_BYTES      256
 #define MAX_WAITERS     8

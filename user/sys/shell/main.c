@@ -7,8 +7,10 @@
  * backspace, Ctrl-U (erase the line), Ctrl-C (drop the line), up and down
  * (the last lines: line_edit.c) -- and runs it: help, ps, modules, run,
  * start, kill, free.  From init: PROCESS_RUN (a domain that gets the
- * terminal), PROCESS_SPAWN, PROCESS_WAIT, PROCESS_KILL, PROCESS_PS,
- * PROCESS_MODULES, PROCESS_GET_NAME, MEM_INFO (libsys/if/init.idl).
+ * terminal), PROCESS_SPAWN_ON, PROCESS_WAIT, PROCESS_KILL, PROCESS_PS,
+ * PROCESS_MODULES, PROCESS_GET_NAME, MEM_INFO_ON (libsys/if/init.idl).
+ * "-c CORE" runs a domain on another core, or shows its memory: init asks
+ * that core's init (docs/multikernel.md, "Domains on core 1").
  *
  * Ctrl-C while a domain `run` started holds the terminal never reaches
  * us: init waits for it at the serial driver and stops that domain
@@ -21,6 +23,7 @@
 #include <sys/debug.h>
 #include <sys/rpc.h>
 #include <sys/invoke.h>
+#include <sprat/domain_id.h>
 #include <if/init.h>
 #include "line_edit.h"
 
@@ -61,13 +64,15 @@ static bool read_line(char *buf)
 
 static void cmd_help(void)
 {
-    printf("  ps                 list the running domains: state, memory\n"
+    printf("  ps                 list the running domains: core, state, memory\n"
            "  modules            list the boot modules you can start\n"
            "  run NAME ARGS...   start a boot module; it gets the terminal\n"
            "                     until it ends (Ctrl-C stops it)\n"
            "  start NAME ARGS... start a boot module in the background\n"
-           "  kill ID            stop domain ID\n"
-           "  free               show free memory\n"
+           "  run -c N ..., start -c N ...   the same on core N (its output\n"
+           "                     goes to the console; run waits for its end)\n"
+           "  kill ID            stop domain ID (of any core)\n"
+           "  free [-c N]        show free memory (of core N)\n"
            "  keys: backspace, Ctrl-U erases the line, Ctrl-C drops it,\n"
            "        up/down bring back the last %u lines\n", LINE_EDIT_HISTORY);
 }
@@ -81,24 +86,56 @@ static void cmd_ps(void)
         printf("ps: %s\n", err_getstring(err));
         return;
     }
-    printf("  ID STATE      MEMORY NAME\n");
+    printf("     ID CORE STATE      MEMORY NAME\n");
     char *save = NULL;
     for (char *l = strtok_r(table, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
         unsigned id, kib;
         char state[16], name[40];
         if (sscanf(l, "%u %15s %u %39s", &id, state, &kib, name) == 4) {
-            printf("%4u %-8s %6u KiB %s\n", id, state, kib, name);
+            printf("%7u %4u %-8s %6u KiB %s\n", id, domain_id_core(id), state, kib, name);
         }
     }
     free(table);
 }
 
-static void cmd_free(void)
+/* "-c N" at argv[1]: N into *core, the words after it into *argc, *argv;
+ * false (and the usage said) if N is not a number. */
+static bool take_core(int *argc, char ***argv, uint32_t *core)
+{
+    *core = 0;
+    if (*argc < 2 || strcmp((*argv)[1], "-c") != 0) {
+        return true;
+    }
+    char *end;
+    unsigned long n = *argc > 2 ? strtoul((*argv)[2], &end, 10) : 0;
+    if (*argc < 3 || end == (*argv)[2] || *end != '\0' || n > UINT32_MAX) {
+        printf("usage: %s -c CORE ...  (a core number: 0, 1, ...)\n", (*argv)[0]);
+        return false;
+    }
+    *core = (uint32_t)n;
+    (*argv)[2] = (*argv)[0];
+    *argc -= 2;
+    *argv += 2;
+    return true;
+}
+
+static void cmd_free(int argc, char **argv)
 {
     size_t mm_free, mm_total, init_free;
-    if (err_is_fail(rpc_mem_info(get_init_rpc(), &mm_free, &mm_total, &init_free))) {
+    uint32_t core;
+    if (!take_core(&argc, &argv, &core)) {
+        return;
+    }
+    errval_t err = rpc_mem_info_on(get_init_rpc(), core, &mm_free, &mm_total, &init_free);
+    if (err == SPAWN_ERR_CORE_INVALID || err == SPAWN_ERR_CORE_NO_INIT) {
+        printf("free: core %u: %s\n", (unsigned)core, err_getstring(err));
+        return;
+    } else if (err_is_fail(err)) {
         printf("no memory server\n");
         return;
+    }
+    if (core != 0) {
+        printf("core %u: ", (unsigned)core);
     }
     printf("free memory: %u KiB (memory server: %u of %u KiB free; init: %u KiB)\n",
            (unsigned)((mm_free + init_free) >> 10), (unsigned)(mm_free >> 10),
@@ -124,9 +161,13 @@ static void cmd_modules(void)
     free(list);
 }
 
-/* run / start NAME ARGS...: "args" is the rest of the line. */
+/* run / start [-c CORE] NAME ARGS...: "args" is the rest of the line. */
 static void cmd_start(bool wait, int argc, char **argv)
 {
+    uint32_t core;
+    if (!take_core(&argc, &argv, &core)) {
+        return;
+    }
     if (argc < 2) {
         printf("usage: %s NAME ARGS...  (see 'modules' for the names)\n", argv[0]);
         return;
@@ -138,8 +179,8 @@ static void cmd_start(bool wait, int argc, char **argv)
     }
     uint32_t id;
     int status;
-    errval_t err = wait ? rpc_process_run(get_init_rpc(), argv[1], args, &id)
-                        : rpc_process_spawn(get_init_rpc(), argv[1], args, &id);
+    errval_t err = wait ? rpc_process_run(get_init_rpc(), core, argv[1], args, &id)
+                        : rpc_process_spawn_on(get_init_rpc(), core, argv[1], args, &id);
     if (err_is_fail(err)) {
         printf("cannot start %s: %s\n", argv[1], err_getstring(err));
     } else if (wait) {
@@ -192,7 +233,7 @@ static void run_line(char *line)
     } else if (strcmp(argv[0], "ps") == 0) {
         cmd_ps();
     } else if (strcmp(argv[0], "free") == 0) {
-        cmd_free();
+        cmd_free(argc, argv);
     } else if (strcmp(argv[0], "modules") == 0) {
         cmd_modules();
     } else if (strcmp(argv[0], "run") == 0 || strcmp(argv[0], "start") == 0) {
