@@ -395,15 +395,17 @@ struct domain *next_connect_locked(void)
 /* ---- starting and reaping domains ------------------------------------------ */
 
 /* A new id on this core (lock held): the next number (<sprat/domain_id.h>),
- * after the last one back to 2, skipping any still in use (so an id
- * names one domain even after 65,534 spawns). */
+ * after the last one back to 2, skipping (once the numbers have wrapped)
+ * any still in use: an id names one domain even after 65,534 spawns. */
 static uint32_t new_domain_id_locked(void)
 {
+    static bool wrapped;
     for (;;) {
         uint32_t id = domain_id_make(init_core, next_number);
+        wrapped |= next_number == DOMAIN_ID_NUMBER_MASK;
         next_number = next_number == DOMAIN_ID_NUMBER_MASK ? DOMAIN_ID_INIT_NUMBER + 1
                                                            : next_number + 1;
-        if (domain_to_wait_for(id) == NULL) {
+        if (!wrapped || domain_to_wait_for(id) == NULL) {
             return id;
         }
     }

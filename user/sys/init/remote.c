@@ -31,11 +31,15 @@
  * wait for; one more than this is refused (SPAWN_ERR_TOO_MANY_CHILDREN). */
 #define MAX_REMOTE_CHILDREN     MAX_DOMAINS
 
+/* An entry whose CORE_SPAWN is in flight: its id is not known yet. */
+#define CHILD_IN_FLIGHT         0xffffffffu
+
 static struct remote_child {
     uint32_t id;                    /* 0: a free entry */
     uint32_t parent;                /* the domain here that asked */
     bool ended;
     int status;                     /* once ended */
+    uint32_t early_id;              /* in flight: it ended before we knew */
     unsigned num_waiters;
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
 } children[MAX_REMOTE_CHILDREN];
@@ -80,7 +84,21 @@ static struct remote_child *free_child(void)
 static struct remote_child *child_of(uint32_t id)
 {
     for (unsigned i = 0; i < MAX_REMOTE_CHILDREN; i++) {
-        if (children[i].id == id && id != 0) {
+        if (children[i].id == id && id != 0 && id != CHILD_IN_FLIGHT) {
+            return &children[i];
+        }
+    }
+    return NULL;
+}
+
+/* The entry of parent's CORE_SPAWN in flight (lock held), or NULL: the
+ * other init may tell of the child's end before its answer is read here
+ * (init.1 serves cores_rpc on another thread than the one that calls). */
+static struct remote_child *in_flight_of(uint32_t parent)
+{
+    for (unsigned i = 0; i < MAX_REMOTE_CHILDREN; i++) {
+        if (children[i].id == CHILD_IN_FLIGHT && children[i].parent == parent &&
+            !children[i].ended) {
             return &children[i];
         }
     }
@@ -95,7 +113,7 @@ errval_t remote_spawn(unsigned core, uint32_t parent, const char *name, const ch
     thread_mutex_lock(&lock);
     struct remote_child *c = rc ? free_child() : NULL;
     if (c) {
-        c->id = ~0u;                /* taken; filled in below */
+        *c = (struct remote_child){ .id = CHILD_IN_FLIGHT, .parent = parent };
     }
     thread_mutex_unlock(&lock);
     if (rc == NULL || c == NULL) {
@@ -105,7 +123,15 @@ errval_t remote_spawn(unsigned core, uint32_t parent, const char *name, const ch
     err = rpc_core_spawn(rc, parent, flags & START_ANY_END, name, args, id);
     thread_mutex_unlock(&core_call_lock);
     thread_mutex_lock(&lock);
-    *c = (struct remote_child){ .id = err_is_ok(err) ? *id : 0, .parent = parent };
+    bool ended_early = err_is_ok(err) && c->ended && c->early_id == *id;
+    bool parent_gone = domain_by_id(parent) == NULL;    /* it may have died meanwhile */
+    if (err_is_fail(err) || parent_gone) {
+        c->id = 0;
+    } else if (ended_early) {
+        c->id = *id;                /* its status is kept for the parent */
+    } else {
+        *c = (struct remote_child){ .id = *id, .parent = parent };
+    }
     thread_mutex_unlock(&lock);
     return err;
 }
@@ -209,7 +235,7 @@ void remote_forget_locked(const struct domain *dead)
                 j++;
             }
         }
-        if (c->id != 0 && c->id != ~0u && c->parent == dead->si.domain_id) {
+        if (c->id != 0 && c->id != CHILD_IN_FLIGHT && c->parent == dead->si.domain_id) {
             c->id = 0;
         }
     }
@@ -229,6 +255,12 @@ void h_core_died(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payloa
     tell_services(in.domain_id);
     thread_mutex_lock(&lock);
     struct remote_child *c = child_of(in.domain_id);
+    struct remote_child *early = c ? NULL : in_flight_of(in.parent);
+    if (early != NULL) {
+        early->ended = true;
+        early->status = in.status;
+        early->early_id = in.domain_id;
+    }
     if (c != NULL && !c->ended) {
         struct rpc_process_wait_resp r = { in.status };
         bool told_parent = false;
