@@ -111,14 +111,13 @@ struct rpc_chan *get_memserv_rpc(void)
     return connected(&memserv, "memserv");
 }
 
-/* The serial driver serves the boot core's domains' stdio: a domain of
- * another core prints through the kernel console at once, without asking
- * its init for a service it does not have (docs/multikernel.md).  (It
- * may bind to "serial" through the relays itself: section 7 there.) */
+/* stdout: the serial driver, on every core -- a domain of another core
+ * binds to the boot core's driver through the relays in both inits
+ * (docs/multikernel.md, "Binding across cores"). */
 struct rpc_chan *get_serial_rpc(void)
 {
     static struct service_chan serial;
-    return domain_id_core(disp_domain_id()) == 0 ? connected(&serial, "serial") : NULL;
+    return connected(&serial, "serial");
 }
 
 /* When the domain's own RAM runs low, ask the memory server for more: a
@@ -159,7 +158,10 @@ static void serial_write_line(uint32_t stream, const char *buf, size_t len)
 
 /* stdin has a channel of its own: a thread waiting for a key holds its
  * channel (one call in flight per channel) and must not hold up another
- * thread's output. */
+ * thread's output.  On the boot core only: a domain of another core
+ * cannot be the serial driver's foreground, so its getchar would wait
+ * for good; it reads end of input (docs/multikernel.md, "What is not
+ * done"). */
 struct rpc_chan *get_serial_input_rpc(void)
 {
     static struct service_chan input;

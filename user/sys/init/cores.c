@@ -458,6 +458,7 @@ int core_init_main(unsigned core)
     ump_chan_register_recv(&cores_chan, core_ws, MKCLOSURE(serve, NULL));
     run_bootlist(true);                 /* the settings: @test, @quota */
     start_services();                   /* its memory server */
+    relays_prepare();                   /* its domains' stdout crosses */
     thread_create(bootlist_thread, NULL);   /* its lines: "@core N ..." */
     printf("init.%u: serving the boot core's init over UMP\n", core);
     for (;;) {

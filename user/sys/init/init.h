@@ -191,6 +191,8 @@ errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep
 /* A relay for client to service name on the other core (through its
  * init, CORE_CONNECT); relay_remote_possible: is there one to ask? */
 bool relay_remote_possible(void);
+/* Make the relays' threads and frames now (relay.c: init of core 1). */
+void relays_prepare(void);
 errval_t relay_connect_remote(const char *name, uint32_t client, struct capref ep,
                               struct capref *service_ep);
 /* Domain id is gone: its relays stop (lock held); true if the other

@@ -310,10 +310,9 @@ static int relay_worker(void *arg)
     return 0;
 }
 
-/* Hand r to a relay thread (making them the first time). */
-static errval_t relay_hand_over(struct relay *r)
+/* Make the threads, if not yet made (lock held). */
+static void relay_threads_make_locked(void)
 {
-    thread_mutex_lock(&lock);
     while (relay_threads < RELAYS_MAX) {
         struct thread *t = thread_create_stack(relay_worker, NULL, RELAY_STACK);
         if (t == NULL) {
@@ -322,6 +321,13 @@ static errval_t relay_hand_over(struct relay *r)
         thread_detach(t);
         relay_threads++;
     }
+}
+
+/* Hand r to a relay thread (making them the first time). */
+static errval_t relay_hand_over(struct relay *r)
+{
+    thread_mutex_lock(&lock);
+    relay_threads_make_locked();
     if (relay_threads > 0) {
         r->ready_next = ready;
         ready = r;
@@ -493,6 +499,24 @@ static errval_t relay_out_frame(struct relay *r)
         r->frame_va = 0;
     }
     return err;
+}
+
+/*
+ * The pools, made now rather than at the first binding: on a core whose
+ * domains all bind across cores (their stdout goes to the boot core's
+ * serial driver), the first domain would otherwise make them, and their
+ * 12 stacks would take the heap's free room left by init's passing
+ * buffers (a `ps` table, 4.6 KiB): the next such buffer would grow the
+ * heap by a page, and the heap does not shrink -- a page short after
+ * the first domain's end.  Made at start, they are part of init's own
+ * size from the first `free` on.
+ */
+void relays_prepare(void)
+{
+    thread_mutex_lock(&lock);
+    relay_threads_make_locked();
+    lent_make_locked();
+    thread_mutex_unlock(&lock);
 }
 
 bool relay_remote_possible(void)
