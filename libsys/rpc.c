@@ -267,19 +267,6 @@ static errval_t rx_feed(struct rpc_chan *rc, const struct lmp_recv_msg *lm, stru
     return err;
 }
 
-/* Every field of p but err (which the caller sets). */
-static void msg_to_payload(const struct rpc_msg *msg, struct capref cap,
-                           uint32_t skip, struct rpc_payload *p)
-{
-    p->nscalar = msg->nscalar > skip ? msg->nscalar - skip : 0;
-    for (uint32_t i = 0; i < p->nscalar; i++) {
-        p->scalar[i] = msg->scalar[skip + i];
-    }
-    p->bytes = msg->bytes;
-    p->len = msg->len;
-    p->cap = cap;
-}
-
 /* An empty payload (cheaper than a memset of the whole structure: the
  * scalars beyond nscalar mean nothing). */
 static void payload_clear(struct rpc_payload *p)
@@ -330,7 +317,7 @@ recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq, struct rpc_payload 
         }
         if (msg->kind == RPC_KIND_RESPONSE && msg->seq == seq && msg->method == m &&
             msg->nscalar >= 1) {
-            msg_to_payload(msg, cap, 1, resp);
+            rpc_msg_to_payload(msg, cap, 1, resp);
             resp->err = msg->scalar[0];
             return SYS_ERR_OK;
         }
@@ -585,7 +572,7 @@ static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct
         return false;
     }
     if (msg != NULL && msg->kind == RPC_KIND_REQUEST) {
-        msg_to_payload(msg, cap, 0, &req);
+        rpc_msg_to_payload(msg, cap, 0, &req);
         if (!serve_typed(rc, msg->method, msg->seq, &req)) {
             serve_one(rc, msg->method, msg->seq, &req);
         }

@@ -191,17 +191,6 @@ static errval_t feed(struct rpc_chan *rc, const uint32_t *w, unsigned n,
     return SYS_ERR_OK;
 }
 
-/* The payload of msg without its first skip scalars. */
-static void msg_to_payload(const struct rpc_msg *msg, struct capref cap, uint32_t skip,
-                           struct rpc_payload *p)
-{
-    p->nscalar = msg->nscalar > skip ? msg->nscalar - skip : 0;
-    memcpy(p->scalar, &msg->scalar[skip], p->nscalar * sizeof(uint32_t));
-    p->bytes = msg->bytes;
-    p->len = msg->len;
-    p->cap = cap;
-}
-
 static void discard(struct rpc_msg *msg, struct capref cap)
 {
     free(msg->bytes);
@@ -255,7 +244,7 @@ static errval_t recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq,
             discard(msg, cap);
             return cap_err;
         }
-        msg_to_payload(msg, cap, 1, resp);
+        rpc_msg_to_payload(msg, cap, 1, resp);
         resp->err = msg->scalar[0];
         return SYS_ERR_OK;
     }
@@ -307,7 +296,7 @@ static bool serve_line(struct rpc_chan *rc, const uint32_t *w, unsigned n)
         rpc_reply(rc, method, seq, &(struct rpc_payload){ .err = cap_err });
     } else {
         struct rpc_payload req = { .err = SYS_ERR_OK };
-        msg_to_payload(msg, cap, 0, &req);
+        rpc_msg_to_payload(msg, cap, 0, &req);
         rpc_serve_request(rc, msg->method, msg->seq, &req);
     }
     return true;

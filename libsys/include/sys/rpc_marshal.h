@@ -32,6 +32,22 @@ struct rpc_payload {
     errval_t err;               /* responses: the server's verdict */
 };
 
+/* A received RPC message as a payload, without its first skip scalars
+ * (a response's first is the server's verdict): every field of p but err,
+ * which the caller sets.  Its bytes and cap become p's.  (rpc.c for LMP,
+ * rpc_ump.c for UMP.) */
+static inline void rpc_msg_to_payload(const struct rpc_msg *msg, struct capref cap,
+                                      uint32_t skip, struct rpc_payload *p)
+{
+    p->nscalar = msg->nscalar > skip ? msg->nscalar - skip : 0;
+    for (uint32_t i = 0; i < p->nscalar; i++) {
+        p->scalar[i] = msg->scalar[skip + i];
+    }
+    p->bytes = msg->bytes;
+    p->len = msg->len;
+    p->cap = cap;
+}
+
 /* strlen that takes NULL for "". */
 size_t rpc_strlen(const char *s);
 
