@@ -37,7 +37,9 @@ static struct thread_queue runq;
 static struct thread_queue zombies;     /* exited detached threads */
 static struct thread main_thread;
 static uint32_t next_thread_id = 1;
-static unsigned num_threads;
+/* The number of threads that exist (sys/threads.h: thread_count reads it
+ * inline); written only here, disabled. */
+unsigned threads_num;
 
 /* ---- queues ----------------------------------------------------------------- */
 
@@ -292,7 +294,7 @@ struct thread *thread_create_stack(thread_func_t fn, void *arg, size_t stack)
 
     disp_disable();
     t->id = next_thread_id++;
-    num_threads++;
+    threads_num++;
     make_runnable_disabled(t);
     disp_enable();
     return t;
@@ -313,7 +315,7 @@ void thread_exit(int retval)
     disp_disable();
     t->retval = retval;
     t->state = T_EXITED;
-    num_threads--;
+    threads_num--;
     while (thread_wake_one_disabled(&t->joiners)) {
     }
     if (t->detached) {
@@ -358,11 +360,6 @@ struct thread *thread_self(void)
 uint32_t thread_id(struct thread *t)
 {
     return t->id;
-}
-
-unsigned thread_count(void)
-{
-    return num_threads;
 }
 
 /* ---- mutexes and condition variables --------------------------------------------- */
@@ -543,6 +540,6 @@ void threads_init(thread_func_t main_fn)
     t->regs.sp = USER_STACK_TOP;
     t->regs.pc = (uint32_t)thread_entry;
     t->id = next_thread_id++;
-    num_threads = 1;
+    threads_num = 1;
     make_runnable_disabled(t);
 }
