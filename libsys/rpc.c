@@ -828,8 +828,8 @@ void rpc_handle_bind(struct rpc_chan *listener, struct rpc_payload *req,
     if (err_is_fail(err)) {
         /* No channel for this client (no memory, no endpoint buffer left):
          * tell it so on its own endpoint, which it is waiting on. */
-        struct rpc_chan reply = { .lc = { .remote_cap = client_ep },
-                                  .send_tries = RPC_SERVE_SEND_TRIES };
+        struct rpc_chan reply = { .send_tries = RPC_SERVE_SEND_TRIES };
+        lmp_chan_set_remote(&reply.lc, client_ep);
         struct rpc_payload refused = { .err = err };
         rpc_send(&reply, RPC_BIND, RPC_KIND_RESPONSE, listener->cur_seq, &refused);
         cap_destroy(client_ep);
@@ -872,7 +872,7 @@ errval_t rpc_bind(struct capref server_ep, struct rpc_chan **ret)
         free(rc);
         return err;
     }
-    rc->lc.remote_cap = resp.cap;       /* from now on: the private channel */
+    lmp_chan_set_remote(&rc->lc, resp.cap);  /* from now on: the private channel */
     rpc_payload_free(&resp);
     *ret = rc;
     return SYS_ERR_OK;

@@ -61,7 +61,7 @@ static errval_t connect_into(const char *name, struct rpc_chan *rc)
         lmp_chan_destroy(&rc->lc);
         return err;
     }
-    rc->lc.remote_cap = ep;
+    lmp_chan_set_remote(&rc->lc, ep);
     return SYS_ERR_OK;
 }
 

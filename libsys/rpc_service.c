@@ -139,7 +139,7 @@ errval_t rpc_service_start(struct rpc_service *svc, struct waitset *ws)
     if (err_is_fail(err)) {
         return err;
     }
-    svc->ctl.lc.remote_cap = init_ep;
+    lmp_chan_set_remote(&svc->ctl.lc, init_ep);
     svc->ctl.client_id = 1;
     return SYS_ERR_OK;
 }

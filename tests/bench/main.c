@@ -84,7 +84,7 @@ static int raw_responder(void *arg)
 
     lmp_endpoint_wait(ch->endpoint);
     lmp_chan_recv(ch, &m, &cap);
-    ch->remote_cap = cap;
+    lmp_chan_set_remote(ch, cap);
     /* Endpoint level, as the client: the answer's system call word (but
      * its length) and the endpoint's address computed once. */
     capaddr_t ep = capref_addr(ch->remote_cap), none;
@@ -149,7 +149,7 @@ static int lmp_responder(void *arg)
 
     lmp_endpoint_wait(ch->endpoint);
     lmp_chan_recv(ch, &m, &cap);
-    ch->remote_cap = cap;
+    lmp_chan_set_remote(ch, cap);
     for (;;) {
         lmp_endpoint_wait(ch->endpoint);
         while (err_is_ok(lmp_chan_recv(ch, &m, NULL))) {

@@ -15,13 +15,25 @@
 struct lmp_chan {
     struct lmp_endpoint *endpoint;      /* where we receive */
     struct capref local_cap;            /* an endpoint cap to it, for the peer */
-    struct capref remote_cap;           /* the peer's endpoint */
+    struct capref remote_cap;           /* the peer's endpoint: set it with */
+    capaddr_t remote_addr;              /* lmp_chan_set_remote, which keeps
+                                         * its address here for every send */
     struct waitset_chanstate recv_ws;   /* "a message is waiting" */
     struct waitset_chanstate send_ws;   /* "try sending again" */
 };
 
+/* Make remote the peer's endpoint: every send goes to it from now on.
+ * Its address is computed here, once, and not on every send (about 4
+ * instructions a send: docs/lmp.md, section 3); so a channel's remote_cap
+ * is only ever set through this. */
+static inline void lmp_chan_set_remote(struct lmp_chan *lc, struct capref remote)
+{
+    lc->remote_cap = remote;
+    lc->remote_addr = capref_addr(remote);
+}
+
 /* Set up the receive side (buf_words of buffer); remote may be NULL_CAP
- * and filled in later. */
+ * and filled in later (lmp_chan_set_remote). */
 errval_t lmp_chan_accept(struct lmp_chan *lc, uint32_t buf_words,
                          struct capref remote);
 void lmp_chan_destroy(struct lmp_chan *lc);
@@ -65,14 +77,14 @@ static inline errval_t lmp_chan_send(struct lmp_chan *lc, uint32_t flags,
     capaddr_t cap;
     uint32_t word = lmp_send_word(flags, len, send_cap, &cap);
     if (!(flags & LMP_FLAG_SYNC)) {
-        return lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
+        return lmp_ep_send_raw(word, lc->remote_addr, cap, words);
     }
     /* A sync send hands the CPU to the receiver; made *disabled*, it lets
      * the receiver's answer resume us right after the system call, from
      * the disabled save area, with the answer in our ring: no run()
      * upcall, no thread switch (docs/messaging.md, section 5). */
     bool was = disp_disable();
-    errval_t err = lmp_ep_send_raw(word, capref_addr(lc->remote_cap), cap, words);
+    errval_t err = lmp_ep_send_raw(word, lc->remote_addr, cap, words);
     if (!was) {
         disp_enable();
     }

@@ -62,7 +62,7 @@ static int server(void)
     /* The first message brings the client's endpoint (lmp_chan_bind). */
     lmp_endpoint_wait(ch.endpoint);
     lmp_chan_recv(&ch, &m, &cap);
-    ch.remote_cap = cap;
+    lmp_chan_set_remote(&ch, cap);
     test_report(m.has_cap && !capref_is_null(cap), "LMP: bind brings the client's endpoint");
 
     uint32_t expect = 0, bad = 0;
@@ -160,7 +160,7 @@ static void own_endpoint_errors(void)
     uint32_t w[LMP_MSG_WORDS] = { 1, 2, 3 };
 
     lmp_chan_accept(&self, 2 * (LMP_MSG_WORDS + 1), NULL_CAP);
-    self.remote_cap = self.local_cap;
+    lmp_chan_set_remote(&self, self.local_cap);
     counters_near_wrap(&self);
     uint32_t word = SYSW(SYS_INVOKE, 0, 0);
     TEST_ERR(lmp_ep_send_raw(word | 11u << SYSW_LEN_SHIFT, capref_addr(self.remote_cap),
@@ -185,8 +185,8 @@ static void own_endpoint_errors(void)
     cap_copy_rights(noGrant, self.local_cap, CAPRIGHTS_READ_WRITE);
     cap_copy_rights(noWrite, self.local_cap, CAPRIGHTS_READ);
     struct lmp_chan ng = self, nw = self;
-    ng.remote_cap = noGrant;
-    nw.remote_cap = noWrite;
+    lmp_chan_set_remote(&ng, noGrant);
+    lmp_chan_set_remote(&nw, noWrite);
     TEST_ERR(lmp_chan_send(&ng, LMP_FLAG_NONBLOCK, frame, 1, w), SYS_ERR_LMP_NO_GRANT);
     TEST_ERR(lmp_chan_send(&nw, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_INSUFFICIENT_RIGHTS);
     struct capref empty;
@@ -236,7 +236,7 @@ static void own_endpoint_errors(void)
     cap_mint(ep2, ep, CAPRIGHTS_ALLRIGHTS, DISP_LMP_AREA_OFFSET, LMP_ENDPOINT_BYTES(64));
     TEST_ERR(dispatcher_stop(capref_addr(disp), 0), SYS_ERR_OK);
     struct lmp_chan dead = self;
-    dead.remote_cap = ep2;
+    lmp_chan_set_remote(&dead, ep2);
     TEST_ERR(lmp_chan_send(&dead, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_LMP_TARGET_DEAD);
     TEST_ERR(cap_revoke(disp), SYS_ERR_OK);
     TEST_ERR(lmp_chan_send(&dead, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w), SYS_ERR_CAP_NOT_FOUND);

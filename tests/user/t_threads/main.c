@@ -226,7 +226,7 @@ int main(void)
                 "across switches (%d mismatches)", tls_bad);
 
     lmp_chan_accept(&self_chan, 16, NULL_CAP);
-    self_chan.remote_cap = self_chan.local_cap;
+    lmp_chan_set_remote(&self_chan, self_chan.local_cap);
     struct thread *w = thread_create(message_waiter, NULL);
     thread_yield();                 /* it runs, and waits */
     uint32_t word = 7;

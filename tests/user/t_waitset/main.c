@@ -97,7 +97,7 @@ static int threads(void)
     waitset_init(&ws);
     for (int i = 0; i < 2; i++) {
         lmp_chan_accept(&chans[i], 64, NULL_CAP);
-        chans[i].remote_cap = chans[i].local_cap;   /* we send to ourselves */
+        lmp_chan_set_remote(&chans[i], chans[i].local_cap);   /* we send to ourselves */
     }
     for (int i = 0; i < NTHREADS; i++) {
         dispatchers[i] = thread_create(dispatcher_thread, NULL);
@@ -174,7 +174,8 @@ static int waker(void)
     }
     for (volatile uint32_t i = 0; i < WAKE_SPINS; i++) {
     }
-    struct lmp_chan to = { .remote_cap = ep };
+    struct lmp_chan to = { .endpoint = NULL };
+    lmp_chan_set_remote(&to, ep);
     uint32_t word = 1;
     return err_is_ok(lmp_chan_send_retry(&to, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, &word))
                ? 0 : 1;

@@ -72,7 +72,7 @@ static void h_hello(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pay
         return;
     }
     cap_destroy(rc->lc.remote_cap);
-    rc->lc.remote_cap = in.endpoint;    /* where our answers go from now on */
+    lmp_chan_set_remote(&rc->lc, in.endpoint);   /* where our answers go from now on */
     req->cap = NULL_CAP;
 }
 

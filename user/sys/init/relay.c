@@ -136,7 +136,7 @@ static errval_t relay_out_local(struct relay *r, const char *name)
         slot_free(mine);
     }
     if (err_is_ok(err) && err_is_ok(err = connect_service(name, r->client, mine, &service_ep))) {
-        r->out.lc.remote_cap = service_ep;
+        lmp_chan_set_remote(&r->out.lc, service_ep);
     }
     return err;
 }
@@ -464,7 +464,7 @@ errval_t relay_connect_local(const char *name, uint32_t client, struct capref ep
     if (err_is_ok(err = rpc_chan_init(&near->out, NULL_CAP)) &&
         err_is_ok(err = endpoint_copy(near->out.lc.local_cap, &near_ep)) &&
         err_is_ok(err = relay_far_start(name, client, near_ep, &far_ep))) {
-        near->out.lc.remote_cap = far_ep;
+        lmp_chan_set_remote(&near->out.lc, far_ep);
         if (err_is_ok(err = relay_handshake(near))) {
             err = relay_start(near, service_ep);
         }

@@ -322,7 +322,8 @@ int connector(void *arg)
  * a PEER_DEAD notice on its endpoint ends its wait (rpc_wire.h). */
 void tell_peer_dead(struct capref ep, uint32_t service)
 {
-    struct lmp_chan to = { .remote_cap = ep };
+    struct lmp_chan to = { .endpoint = NULL };
+    lmp_chan_set_remote(&to, ep);
     uint32_t words[LMP_MSG_WORDS];
     uint32_t n = rpc_wire_encode_peer_dead(service, words);
     for (unsigned i = 0; i < PEER_DEAD_SEND_TRIES; i++) {
