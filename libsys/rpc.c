@@ -626,14 +626,14 @@ static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, in
 /* A fixed-layout request in the ring (in) without a typed handler: to
  * serve_one, in a struct rpc_payload, after giving its space back. */
 static void __attribute__((noinline))
-serve_fixed_payload(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t nscalar,
-                    const uint32_t *in)
+serve_fixed_payload(struct rpc_chan *rc, unsigned m, uint16_t seq, struct lmp_peek in)
 {
     struct rpc_payload req;             /* every field set (no memset: hot) */
+    uint32_t nscalar = in.len - RPC_FIRST_WORDS;
     for (uint32_t i = 0; i < nscalar; i++) {
-        req.scalar[i] = in[RPC_FIRST_WORDS + i];
+        req.scalar[i] = in.words[RPC_FIRST_WORDS + i];
     }
-    lmp_chan_consume(&rc->lc, RPC_FIRST_WORDS + nscalar);
+    lmp_chan_consume(&in);
     req.nscalar = nscalar;
     req.bytes = NULL;
     req.len = 0;
@@ -654,27 +654,27 @@ serve_fixed_payload(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t nsca
  */
 static inline bool serve_in_place(struct rpc_chan *rc)
 {
-    uint32_t len, w[LMP_MSG_WORDS];
-    const uint32_t *in = rc->rx.active ? NULL : lmp_chan_peek(&rc->lc, &len);
-    if (in == NULL) {
+    uint32_t w[LMP_MSG_WORDS];
+    struct lmp_peek in;
+    if (rc->rx.active || !lmp_chan_peek(&rc->lc, &in)) {
         return false;                   /* (fragments to come: not even a look) */
     }
-    uint32_t h = in[0];
+    uint32_t h = in.words[0];
     if ((h & (RPC_HDR(0, 3, 1, 0, 0) | RPC_HDR_LAST_BIT)) !=
             (RPC_HDR(0, RPC_KIND_REQUEST, 0, 0, 0) | RPC_HDR_LAST_BIT) ||
-        len != RPC_FIRST_WORDS + RPC_HDR_NSCALAR(h) || in[1] != 0) {
+        in.len != RPC_FIRST_WORDS + RPC_HDR_NSCALAR(h) || in.words[1] != 0) {
         return false;
     }
     unsigned m = RPC_HDR_METHOD(h);
     uint16_t seq = RPC_HDR_SEQ(h);
     rc->cur_seq = seq;
     rc->cur_method = m;
-    int n = rc->fixed_dispatch ? rc->fixed_dispatch(rc, rc->fixed_handlers, in, w) : -1;
+    int n = rc->fixed_dispatch ? rc->fixed_dispatch(rc, rc->fixed_handlers, in.words, w) : -1;
     if (n < 0) {
-        serve_fixed_payload(rc, m, seq, len - RPC_FIRST_WORDS, in);
+        serve_fixed_payload(rc, m, seq, in);   /* (by value: in stays in registers) */
         return true;                    /* (it gave the space back) */
     }
-    lmp_chan_consume(&rc->lc, len);
+    lmp_chan_consume(&in);
     if (w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
         reply_fixed(rc, m, seq, n, w);
     }

@@ -118,14 +118,14 @@ static inline errval_t lmp_chan_recv(struct lmp_chan *lc, struct lmp_recv_msg *m
 
 /* The next message in place, and giving its space back
  * (lmp_endpoint_peek, lmp_endpoint_consume). */
-static inline const uint32_t *lmp_chan_peek(struct lmp_chan *lc, uint32_t *len)
+static inline bool lmp_chan_peek(struct lmp_chan *lc, struct lmp_peek *p)
 {
-    return lmp_endpoint_peek(lc->endpoint, len);
+    return lmp_endpoint_peek(lc->endpoint, p);
 }
 
-static inline void lmp_chan_consume(struct lmp_chan *lc, uint32_t len)
+static inline void lmp_chan_consume(const struct lmp_peek *p)
 {
-    lmp_endpoint_consume(lc->endpoint, len);
+    lmp_endpoint_consume(p);
 }
 
 static inline bool lmp_chan_can_recv(struct lmp_chan *lc)

@@ -87,35 +87,52 @@ static inline errval_t lmp_endpoint_recv(struct lmp_endpoint *ep,
 
 /*
  * Reading in place, for the RPC layer's fixed layout (docs/rpc.md,
- * section 3): lmp_endpoint_peek returns where the next message's words lie
- * in the ring, and its length in *len, without copying them -- if there is
- * one and it is of the common kind (no capability, not wrapping past the
- * end of the ring); else NULL, and lmp_endpoint_recv takes whatever there
- * is.  The words stay valid until lmp_endpoint_consume(ep, *len) hands
- * their space back to the kernel (after the caller has read them: the
- * barrier keeps the compiler from moving the store earlier).
+ * section 3): lmp_endpoint_peek says where the next message's words lie in
+ * the ring (p->words) and how many there are (p->len), without copying
+ * them -- if there is one and it is of the common kind (no capability,
+ * not wrapping past the end of the ring); else false, and
+ * lmp_endpoint_recv takes whatever there is.  The words stay valid until
+ * lmp_endpoint_consume(p) hands their space back to the kernel (after the
+ * caller has read them: the barrier keeps the compiler from moving the
+ * store earlier).
+ *
+ * p also keeps the ring and the value its consumed counter takes then
+ * (p->kern, p->next): the counter is volatile and the barrier makes the
+ * compiler forget ep->kern, so consuming by a length would load both
+ * again -- about 3 instructions a message, and more after a call
+ * (docs/lmp.md, section 3).  p is the caller's local and stays in
+ * registers.
  */
-static inline const uint32_t *lmp_endpoint_peek(struct lmp_endpoint *ep, uint32_t *len)
+struct lmp_peek {
+    const uint32_t *words;
+    uint32_t len;
+    struct lmp_endpoint_kern *kern;
+    uint32_t next;                      /* consumed, once it is taken */
+};
+
+static inline bool lmp_endpoint_peek(struct lmp_endpoint *ep, struct lmp_peek *p)
 {
     struct lmp_endpoint_kern *k = ep->kern;
     uint32_t c = k->consumed;
     if (k->delivered == c) {
-        return NULL;
+        return false;
     }
     uint32_t at = c & ep->ring_mask;
     uint32_t n = k->buf[at];            /* the header: no cap bit, <= 10 */
     if (n > LMP_MSG_WORDS || at + n > ep->ring_mask) {
-        return NULL;
+        return false;
     }
-    *len = n;
-    return &k->buf[at + 1];
+    p->words = &k->buf[at + 1];
+    p->len = n;
+    p->kern = k;
+    p->next = c + 1 + n;
+    return true;
 }
 
-static inline void lmp_endpoint_consume(struct lmp_endpoint *ep, uint32_t len)
+static inline void lmp_endpoint_consume(const struct lmp_peek *p)
 {
-    struct lmp_endpoint_kern *k = ep->kern;
     __asm__ volatile("" ::: "memory");
-    k->consumed += 1 + len;
+    p->kern->consumed = p->next;
 }
 
 bool lmp_endpoint_has_message(struct lmp_endpoint *ep);

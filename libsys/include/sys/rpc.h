@@ -198,16 +198,16 @@ static inline errval_t rpc_call_fixed(struct rpc_chan *rc, unsigned m, uint32_t 
     w[1] = 0;
     errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
                                  RPC_FIRST_WORDS + nreq, w);
-    uint32_t len;
-    const uint32_t *in = lmp_chan_peek(&rc->lc, &len);
-    if (err_is_fail(err) || in == NULL || len != RPC_FIRST_WORDS + 1 + nresp || in[1] != 0 ||
-        in[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
+    struct lmp_peek in;
+    if (err_is_fail(err) || !lmp_chan_peek(&rc->lc, &in) ||
+        in.len != RPC_FIRST_WORDS + 1 + nresp || in.words[1] != 0 ||
+        in.words[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
         return rpc_call_fixed_rest(rc, m, seq, nreq, nresp, err, w);
     }
     for (uint32_t i = 0; i <= nresp; i++) {
-        w[RPC_FIRST_WORDS + i] = in[RPC_FIRST_WORDS + i];
+        w[RPC_FIRST_WORDS + i] = in.words[RPC_FIRST_WORDS + i];
     }
-    lmp_chan_consume(&rc->lc, len);
+    lmp_chan_consume(&in);
     return w[RPC_FIRST_WORDS];
 }
 
