@@ -481,8 +481,7 @@ errval_t rpc_call_fixed_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq, uin
 /* ---- server ---------------------------------------------------------------------- */
 
 static void rpc_recv_event(void *arg);
-static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, int n,
-                               uint32_t *w);
+static inline void reply_fixed(struct rpc_chan *rc, uint16_t seq, uint32_t hdr, uint32_t *w);
 
 /* A scalar-only request that came the general way (one that wraps past
  * the end of the ring, say) goes to the typed handlers too, as
@@ -501,11 +500,11 @@ static inline bool serve_typed(struct rpc_chan *rc, uint8_t m, uint16_t seq,
     for (uint32_t i = 0; i < req->nscalar; i++) {
         w[RPC_FIRST_WORDS + i] = req->scalar[i];
     }
-    int n = rc->fixed_dispatch(rc, rc->fixed_handlers, w, w);
-    if (n >= 0 && w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
-        reply_fixed(rc, m, seq, n, w);
+    int hdr = rc->fixed_dispatch(rc, rc->fixed_handlers, w, w);
+    if (hdr >= 0 && w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
+        reply_fixed(rc, seq, hdr, w);
     }
-    return n >= 0;
+    return hdr >= 0;
 }
 
 /*
@@ -583,16 +582,18 @@ static bool serve_lmp(struct rpc_chan *rc, const struct lmp_recv_msg *lm, struct
     return true;
 }
 
-/* The answer of a typed handler through rpc_reply: to a dead channel
- * (nothing is sent) or one that keeps a frame (rpc_send releases it). */
+/* The answer of a typed handler (its header hdr, but the sequence number)
+ * through rpc_reply: to a dead channel (nothing is sent) or one that keeps
+ * a frame (rpc_send releases it). */
 static void __attribute__((noinline))
-reply_fixed_general(struct rpc_chan *rc, unsigned m, uint16_t seq, int n, uint32_t *w)
+reply_fixed_general(struct rpc_chan *rc, uint16_t seq, uint32_t hdr, uint32_t *w)
 {
+    uint32_t n = RPC_HDR_NSCALAR(hdr) - 1;
     struct rpc_payload resp = { .nscalar = n, .err = w[RPC_FIRST_WORDS] };
-    for (int i = 0; i < n; i++) {
+    for (uint32_t i = 0; i < n; i++) {
         resp.scalar[i] = w[RPC_FIRST_WORDS + 1 + i];
     }
-    rpc_reply(rc, m, seq, &resp);
+    rpc_reply(rc, RPC_HDR_METHOD(hdr), seq, &resp);
 }
 
 /* A fixed answer that could not be sent: handled as rpc_reply does. */
@@ -606,20 +607,21 @@ reply_fixed_failed(struct rpc_chan *rc, unsigned m, uint16_t seq, errval_t err)
     }
 }
 
-/* The answer of a typed handler (w[RPC_FIRST_WORDS] its error, n scalars
- * after it), sent from w as it stands. */
-static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, int n,
-                               uint32_t *w)
+/* The answer of a typed handler (w[RPC_FIRST_WORDS] its error, its
+ * scalars after it), sent from w as it stands.  Its header hdr, but the
+ * sequence number, is what the generated dispatch returned: a constant
+ * there (RPC_FIXED_ANSWER), so that only seq is added here. */
+static inline void reply_fixed(struct rpc_chan *rc, uint16_t seq, uint32_t hdr, uint32_t *w)
 {
     if (rc->dead || !capref_is_null(rc->frame.cap)) {
-        reply_fixed_general(rc, m, seq, n, w);
+        reply_fixed_general(rc, seq, hdr, w);
         return;
     }
-    w[0] = RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + n, seq) | RPC_HDR_LAST_BIT;
+    w[0] = hdr | (uint32_t)seq << 16;
     w[1] = 0;
-    errval_t err = send_words(rc, RPC_FIRST_WORDS + 1 + n, w);
+    errval_t err = send_words(rc, RPC_FIRST_WORDS + RPC_HDR_NSCALAR(hdr), w);
     if (err_is_fail(err)) {
-        reply_fixed_failed(rc, m, seq, err);
+        reply_fixed_failed(rc, RPC_HDR_METHOD(hdr), seq, err);
     }
 }
 
@@ -669,14 +671,14 @@ static inline bool serve_in_place(struct rpc_chan *rc)
     uint16_t seq = RPC_HDR_SEQ(h);
     rc->cur_seq = seq;
     rc->cur_method = m;
-    int n = rc->fixed_dispatch ? rc->fixed_dispatch(rc, rc->fixed_handlers, in.words, w) : -1;
-    if (n < 0) {
+    int hdr = rc->fixed_dispatch ? rc->fixed_dispatch(rc, rc->fixed_handlers, in.words, w) : -1;
+    if (hdr < 0) {
         serve_fixed_payload(rc, m, seq, in);   /* (by value: in stays in registers) */
         return true;                    /* (it gave the space back) */
     }
     lmp_chan_consume(&in);
     if (w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
-        reply_fixed(rc, m, seq, n, w);
+        reply_fixed(rc, seq, hdr, w);
     }
     return true;
 }

@@ -349,8 +349,10 @@ def gen_client_fixed(m):
 def gen_fixed_dispatch(fixed, name):
     """The server's dispatch of the scalar-only methods: one case a method,
     which checks the scalar count, calls the typed handler with the
-    request's scalars (read from in, where the message lies) and puts its
-    error and answer into out."""
+    request's scalars (read from in, where the message lies), puts its
+    error and answer into out and returns the answer's header as a
+    constant (RPC_FIXED_ANSWER: the server only adds the sequence
+    number)."""
     if not fixed:
         return []
     out = ['/* ---- the dispatch of the typed handlers (sys/rpc.h, rpc_fixed_dispatch_fn) ---- */',
@@ -374,14 +376,14 @@ def gen_fixed_dispatch(fixed, name):
                 '        }',
                 '        if (n != %d) {' % len(m.req),
                 '            res[0] = LIB_ERR_RPC_BAD_MESSAGE;',
-                '            return 0;',
+                '            return RPC_FIXED_ANSWER(RPC_%s, 0);' % m.name,
                 '        }']
         args = ['rc'] + ['(%s)arg[%d]' % (SCALAR_TYPES[x.kind], i) for i, x in enumerate(m.req)]
         args += ['&out_' + x.name for x in resp]
         out.append('        res[0] = h->%s(%s);' % (field_name, ', '.join(args)))
         for i, x in enumerate(resp):
             out.append('        res[%d] = (uint32_t)out_%s;' % (i + 1, x.name))
-        out += ['        return %d;' % len(resp), '    }']
+        out += ['        return RPC_FIXED_ANSWER(RPC_%s, %d);' % (m.name, len(resp)), '    }']
     out += ['    default:', '        (void)rc;', '        (void)arg;', '        (void)res;',
             '        (void)n;', '        return -1;', '    }', '}', '']
     return out

@@ -56,12 +56,19 @@ typedef void (*rpc_handler_fn)(struct rpc_chan *rc, struct rpc_payload *req,
  * it calls the typed handler in `handlers` (a struct
  * rpc_<NAME>_fixed_handlers) and leaves the server's error in
  * out[RPC_FIRST_WORDS], the response's scalars after it (in and out may
- * be the same words).  Returns how many scalars the response has, or -1:
- * no typed handler for this method -- the request then goes to the
- * handler table.
+ * be the same words).  Returns the response's header but its sequence
+ * number, RPC_FIXED_ANSWER(method, how many scalars) -- a constant in each
+ * case of the generated switch, so that the server need not build it at
+ * run time -- or -1, without calling anything: no typed handler for this
+ * method -- the request then goes to the handler table.
  */
 typedef int rpc_fixed_dispatch_fn(struct rpc_chan *rc, const void *handlers,
                                   const uint32_t *in, uint32_t out[LMP_MSG_WORDS]);
+/* The header of a typed handler's answer of n scalars (after its error)
+ * to method m, without the sequence number (bits 16-31; sys/rpc_wire.h):
+ * what a rpc_fixed_dispatch_fn returns. */
+#define RPC_FIXED_ANSWER(m, n) \
+    (RPC_HDR((m), RPC_KIND_RESPONSE, 0, 1 + (n), 0) | RPC_HDR_LAST_BIT)
 
 struct rpc_chan {
     struct lmp_chan lc;
