@@ -20,7 +20,7 @@ static void endpoint_notify(struct lmp_endpoint *ep, void *arg)
 errval_t lmp_chan_accept(struct lmp_chan *lc, uint32_t buf_words,
                          struct capref remote)
 {
-    lmp_chan_set_remote(lc, remote);
+    lmp_chan_set_remote(lc, remote);   /* remote_cap and the address sends use */
     /* LAB 5 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
     errval_t err = lmp_endpoint_create(&lc->endpoint, buf_words, &lc->local_cap);
     if (err_is_fail(err)) {

@@ -131,7 +131,7 @@ void thread_resume_enabled_area(void) __attribute__((noreturn));
 /* The number of threads that exist.  Inline, a load of the counter
  * threads.c keeps (threads_num; nobody else writes it): every RPC call
  * asks it (rpc_call_fixed: a domain of one thread takes no lock), and a
- * call of a function for one load cost it about 5 instructions a call
+ * function call for that one load cost 3 instructions more a call
  * (docs/rpc.md, section 3). */
 extern unsigned threads_num;
 static inline unsigned thread_count(void)
