@@ -452,7 +452,9 @@ static bool is_plain_memory(unsigned type)
 }
 
 /* What delete_one does, for the slots whose deletion adopts nothing, drains
- * no CNode and stops no dispatcher (cap.h says which). */
+ * no CNode and stops no dispatcher (cap.h says which).  Mirrored in
+ * lmp_fastpath.S, blocks 4d (the tests) and 5d (mdb_remove, cte_clear),
+ * for a slot of which another copy remains; the last copy is left here. */
 bool cap_delete_leaf(struct cte *cte)
 {
     if (cte->cap.type == ObjType_Null || (cte->flags & CTE_HELD) ||

@@ -15,7 +15,9 @@ const char *cap_type_name(unsigned type)
  * READ to ask about an object, WRITE to change it or what it holds.  (The
  * capabilities named in the arguments are checked by the operation itself:
  * a retype source needs WRITE, a destination CNode WRITE, a frame mapped
- * writable WRITE, and so on.)
+ * writable WRITE, and so on.)  lmp_fastpath.S, block 2d, has the delete's
+ * WRITE on both CNode types written in (tests/host/test_caps.c,
+ * test_delete_fast, checks that the table still says so).
  */
 #define R CAPRIGHTS_READ
 #define W CAPRIGHTS_WRITE

@@ -128,7 +128,8 @@ static errval_t invoke_delete_revoke(struct invocation *inv, bool revoke)
  * CNode with the write right and hold a capability -- invoke_delete_revoke's
  * checks.  Returns false, having changed nothing, where any check or
  * cap_delete_leaf says no: the general path then does the delete or names
- * the error, exactly as without this shortcut.
+ * the error, exactly as without this shortcut.  Mirrored in
+ * lmp_fastpath.S, block 2d (the invoked CNode) and block 3d (the slot).
  */
 bool cnode_delete_fast(const struct capability *root, capaddr_t invoked,
                        capaddr_t addr)

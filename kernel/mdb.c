@@ -42,6 +42,7 @@ struct cte *mdb_group_last(struct cte *c)
     return c;
 }
 
+/* Mirrored in lmp_fastpath.S, block 4d (the delete of a copy). */
 bool mdb_has_copies(const struct cte *c)
 {
     return c->mdb.copy_of_prev || continues_group(c->mdb.next);
@@ -106,6 +107,8 @@ void mdb_insert_root(struct cte *n)
     mdb_head = n;
 }
 
+/* Mirrored in lmp_fastpath.S, block 5d, for an entry with a prev and
+ * another copy (block 4d sends the list's first entry here). */
 void mdb_remove(struct cte *c)
 {
     /* If c heads its group, the next copy (if any) heads it now. */

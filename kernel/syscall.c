@@ -258,6 +258,10 @@ static void sys_invoke(struct trap_frame *tf)
  * the general path, which names every error as before.  Off in the kernel
  * without the LMP fast path (CONFIG_NO_LMP_FASTPATH), so that the slow
  * variant runs every delete the general way (docs/lmp.md, section 5).
+ * Mirrored in lmp_fastpath.S, blocks 1d-5d, which take the common case
+ * (another copy remains) before this: what reaches here is what they
+ * leave -- the last copy, the list's first entry -- and their refusals,
+ * which this refuses too; their return (5d) is this one's.
  */
 bool syscall_delete_fast(struct trap_frame *tf)
 {

@@ -43,6 +43,7 @@ EXEMPT_RETURNS = {
     'svc_entry': 'the null system call returns to its caller at once',
     'not_send': 'the fast path answers the null system call: no switch',
     'to_sender': 'the LMP fast path returns to the sender: no switch',
+    'delete_return': 'the fast path\'s delete returns to its caller: no switch',
 }
 # TTBR0 writes outside the safe sequence, by symbol.
 EXEMPT_TTBR0 = {

@@ -1027,6 +1027,8 @@ static void test_delete_fast(void **state)
     /* Each refusal, then what the general path answers to the same call. */
     assert_false(cnode_delete_fast(&root, CAPADDR(0, 5), CAPADDR(0, 6)));    /* a Frame */
     assert_false(cnode_delete_fast(&root, CAPADDR(0, 21), CAPADDR(0, 6)));   /* READ only */
+    /* ...the right lmp_fastpath.S, block 2d, has written in for both: */
+    assert_int_equal(cap_invoke_rights(ObjType_L1CNode, CNodeCmd_Delete), CAPRIGHTS_WRITE);
     assert_int_equal(cap_invoke_rights(ObjType_L2CNode, CNodeCmd_Delete), CAPRIGHTS_WRITE);
     assert_false(cnode_delete_fast(&root, CAPADDR(0, 99), CAPADDR(0, 6)));   /* empty */
     assert_false(cnode_delete_fast(&root, CAPADDR(9, 20), CAPADDR(0, 6)));   /* no CNode */

@@ -44,6 +44,10 @@ void asm_offsets(void)
     OFFSET(CTE_MAP, struct cte, map);
     OFFSET(CTE_MAP_RETYPED_TO, struct cte, map.retyped_to);
     OFFSET(CTE_WORK, struct cte, work);
+    /* struct cte: a copy deleted on the fast path (blocks 4d, 5d) */
+    OFFSET(CTE_MDB_COPY_OF_PREV, struct cte, mdb.copy_of_prev);
+    OFFSET(CTE_MAP_TABLE, struct cte, map.table);
+    OFFSET(CTE_FLAGS, struct cte, flags);
 
     /* struct dcb */
     OFFSET(DCB_CSPACE, struct dcb, cspace);
@@ -82,11 +86,16 @@ void asm_offsets(void)
     DEFINE(ASM_TYPE_NULL, ObjType_Null);
     DEFINE(ASM_TYPE_RAM, ObjType_RAM);
     DEFINE(ASM_TYPE_PHYSADDR, ObjType_PhysAddr);
+    DEFINE(ASM_TYPE_L1CNODE, ObjType_L1CNode);
     DEFINE(ASM_TYPE_L2CNODE, ObjType_L2CNode);
     DEFINE(ASM_TYPE_ENDPOINT, ObjType_EndPoint);
     DEFINE(ASM_DCB_RUNNABLE, DCB_RUNNABLE);
     DEFINE(ASM_DCB_BLOCKED, DCB_BLOCKED);
     DEFINE(ASM_L2_CNODE_BITS, L2_CNODE_BITS);
+    DEFINE(ASM_CTE_HELD, CTE_HELD);
+    DEFINE(ASM_CAP_LEVEL_L2, CAP_LEVEL_L2);
+    /* libsys' cap_delete: cap_invoke2's word (syscall_delete_fast) */
+    DEFINE(ASM_SYSW_CNODE_DELETE, SYSW(SYS_INVOKE, CAP_LEVEL_L2, CNodeCmd_Delete));
 }
 
 /* ---- the orders the fast path relies on ------------------------------ */
@@ -135,3 +144,12 @@ STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
               sizeof(struct cte) == AT(struct cte, map) + 28,
               "block 5c: map, work and flags fill the CTE after the MDB node");
 STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");
+/* The delete (blocks 2d-5d): one compare of the type's distance from
+ * L1CNode accepts both CNode types; copy_of_prev is one byte (ldrb/strb,
+ * leaving `cross` beside it alone); prev and next in one ldrd; a CTE is
+ * emptied with two stm of eight zero registers (cte_clear). */
+STATIC_ASSERT(ObjType_L2CNode == ObjType_L1CNode + 1, "block 2d: the CNode types adjacent");
+STATIC_ASSERT(sizeof(bool) == 1, "blocks 4d, 5d: copy_of_prev is a byte");
+STATIC_ASSERT(sizeof(struct cte) == 64, "block 5d: two stm of eight words empty a CTE");
+STATIC_ASSERT(SYSW(SYS_INVOKE, CAP_LEVEL_L2, CNodeCmd_Delete) <= 0xffff,
+              "block 1d: the delete's word fits movw");

@@ -19,6 +19,10 @@
  *     and the receiver's receive slot is named, in an L2 CNode it may
  *     write, and empty (blocks 1c, 5c, 6c).
  *
+ * and, beside it, libsys' cap_delete of a capability of which another
+ * copy remains -- what a receiver does with every capability it drops
+ * (blocks 1d-5d, with their own register contract there).
+ *
  * It does what the C slow path (kernel/lmp.c, lmp_send) does for that
  * case, with the same visible result: the header and the payload in the
  * ring, the ring's delivered count, a capability copied into the receive
@@ -446,7 +450,7 @@ not_plain:
      * 1 and 1c changed only r2.  Everything else: C. */
 not_send:
     cmp     r0, #0
-    bne     slow
+    bne     delete_word                         @ a delete? (block 1d)
     ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
     add     sp, sp, #TF_SIZE                    @ drop the frame
     movs    pc, lr                              @ back to the caller, SPSR -> CPSR
@@ -498,6 +502,109 @@ wake:
     mov     sp, r4
     mov     lr, r7
     b       woken
+
+/* ---- The delete: libsys' cap_delete of a capability with another copy
+ * ---------------------------------------------------------------------
+ * What syscall_delete_fast -> cnode_delete_fast -> cap_delete_leaf
+ * (kernel/syscall.c, kernel/cnode.c, kernel/cap.c) do for the common case,
+ * a received capability dropped by its receiver: the sender keeps its own
+ * copy, so the delete unlinks one entry of the derivation database and
+ * empties one slot -- nothing is destroyed, no dispatcher changes state,
+ * the caller goes on.  The same checks as the C shortcut, in its order;
+ * the two cases it takes that this path leaves to it -- the last copy of
+ * plain memory (cap_hook_destroy), and the first entry of the whole
+ * derivation list (mdb_head is mdb.c's) -- and everything C would refuse
+ * go to `slow` with nothing changed: C then does the delete or names the
+ * error, as without this path.  Built out with the rest of the file
+ * (CONFIG_NO_LMP_FASTPATH: the -slow images delete through C alone).
+ *
+ * Register contract (blocks 1d-5d):
+ *   in:  (from block 1n) sp = the trap frame, r0 = the system call word
+ *        (not 0), r1 and r3 = the caller's, r2 = scratch (its value is in
+ *        the frame), r4-r12 = the caller's (also in the frame), lr =
+ *        scratch; SVC mode, IRQs masked
+ *   out: back to the caller with r0 = SYS_ERR_OK and r1-r3 = 0 (no
+ *        results, as sys_invoke leaves them), r4-r12 as it left them,
+ *        TPIDRURO = its thread pointer, sp at the top of the SVC stack;
+ *        or `slow` with the frame untouched
+ *   scratch: r0-r12, lr
+ */
+
+    /* ---- 1d. the word: exactly cap_invoke2's for CNodeCmd_Delete, the
+     * invoked capability at level 2 (syscall_delete_fast).  Every other
+     * word goes to C after these 3. */
+delete_word:
+    movw    r2, #ASM_SYSW_CNODE_DELETE
+    cmp     r0, r2
+    bne     slow
+
+    /* ---- 2d. the slot's level is 2 too (r3); the invoked capability
+     * (r1), looked up as in block 2, is a CNode -- L1 or L2 -- with the
+     * right cap_invoke_rights asks of a delete, WRITE (kernel/cap_types.c)
+     * (cnode_delete_fast) */
+    cmp     r3, #ASM_CAP_LEVEL_L2
+    bne     slow                                @ C: its own lookup's error
+    ldr     r10, =dcb_current
+    ldr     r10, [r10]                          @ r10 = the caller's DCB
+    LOOKUP  r10, r1, r6, r4, r5, r12            @ r6 = the invoked CTE
+    ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
+    bic     r3, r3, #((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
+    eor     r3, r3, #(ASM_CAPRIGHTS_WRITE << 8) @ the type alone iff it has it
+    sub     r3, r3, #ASM_TYPE_L1CNODE
+    cmp     r3, #(ASM_TYPE_L2CNODE - ASM_TYPE_L1CNODE)
+    bhi     slow                                @ C: not a CNode, no WRITE, ...
+
+    /* ---- 3d. the slot (the caller's r2), in an L2 CNode with the write
+     * right (cnode_delete_fast; cap_slot_l2 as block 2) */
+    ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
+    LOOKUP  r10, r2, r7, r4, r5, r12, ASM_CAPRIGHTS_WRITE   @ r7 = the slot
+
+    /* ---- 4d. cap_delete_leaf's tests (kernel/cap.c): a capability, not
+     * CTE_HELD, not mapped; another copy of it -- copy_of_prev, or a next
+     * entry that continues its copy group (mdb_has_copies, kernel/mdb.c);
+     * and an entry before it, which mdb_remove relinks (the list's first
+     * entry is mdb_head's, in C) */
+    ldrb    r3, [r7, #CAP_TYPE]
+    ldr     r4, [r7, #CTE_FLAGS]
+    ldr     r5, [r7, #CTE_MAP_TABLE]
+    cmp     r3, #ASM_TYPE_NULL
+    beq     slow                                @ C: CAP_NOT_FOUND
+    and     r4, r4, #ASM_CTE_HELD
+    orrs    r4, r4, r5                          @ held or mapped:
+    bne     slow                                @ C's general delete
+    ldrd    r0, r1, [r7, #CTE_MDB_PREV]         @ r0 = prev, r1 = next
+    ldrb    r3, [r7, #CTE_MDB_COPY_OF_PREV]
+    cmp     r0, #0
+    beq     slow                                @ the list's head: C
+    cmp     r3, #0
+    bne     delete_unlink                       @ a copy of prev: in its group
+    cmp     r1, #0                              @ else it heads its group:
+    ldrbne  r4, [r1, #CTE_MDB_COPY_OF_PREV]     @ does next continue it?
+    cmpne   r4, #0
+    beq     slow                                @ the last copy: C decides
+    /* Every check is done: from here on the delete happens. */
+    strb    r3, [r1, #CTE_MDB_COPY_OF_PREV]     @ next heads it now (r3 = 0)
+
+    /* ---- 5d. mdb_remove's unlink and cte_clear (kernel/mdb.c,
+     * kernel/cap.c), then back to the caller as syscall_delete_fast
+     * returns: SYS_ERR_OK, no results, its TPIDRURO loaded (sched_exit) */
+delete_unlink:
+    str     r1, [r0, #CTE_MDB_NEXT]             @ prev->next = next
+    cmp     r1, #0
+    strne   r0, [r1, #CTE_MDB_PREV]             @ next->prev = prev
+    ldr     r0, =lmp_zero_words
+    ldm     r0, {r0-r6, r8}                     @ eight zeros (no writeback: the
+                                                @ base may be in the list)
+    stm     r7!, {r0-r6, r8}                    @ the slot: 64 bytes of zero
+    stm     r7, {r0-r6, r8}
+    ldr     r4, [r10, #DCB_SHARED]
+    ldr     r4, [r4, #DS_THREAD_POINTER]
+    mcr     p15, 0, r4, c13, c0, 3              @ TPIDRURO
+delete_return:                                  @ r0-r3 = 0: OK, no results
+    add     r4, sp, #TF_R0 + 16
+    ldm     r4, {r4-r12}                        @ the caller's r4-r12
+    add     sp, sp, #TF_PC
+    rfeia   sp!                                 @ pc, cpsr; sp = stack top
 
 /* LAB 8 END */
 slow:

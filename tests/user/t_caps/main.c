@@ -413,6 +413,111 @@ static void dispatcher_lifecycle(void)
              SYS_ERR_OK);
 }
 
+/*
+ * libsys' cap_delete of a capability of which another copy remains is done
+ * by lmp_fastpath.S (blocks 1d-5d); everything else goes to C, which names
+ * every error.  The same calls in usertest and usertest-slow (no fast
+ * path): each case must give the C path's result, and leave the
+ * derivation database as C leaves it -- which the retype overlap check
+ * and the unmap below look at.
+ */
+static void del(capaddr_t slot, uint32_t level, errval_t expect, const char *what)
+{
+    errval_t err = cap_invoke2(ROOTCN, CNodeCmd_Delete, slot, level);
+    test_report(err == expect, "delete of %s: %s (expected %s)", what,
+                err_getcode(err), err_getcode(expect));
+}
+
+static void delete_paths(void)
+{
+    struct capref ram, x = fresh(), a = fresh(), f = fresh(), probe = fresh();
+    struct capability_info ci;
+    TEST_ERR(ram_alloc(&ram, 16 * 1024), SYS_ERR_OK);
+    TEST_ERR(cap_retype(x, ram, 0, ObjType_RAM, 8192, 1), SYS_ERR_OK);
+
+    /* A copy right after its source (copy_of_prev): the receiver's case. */
+    TEST_ERR(cap_copy(a, x), SYS_ERR_OK);
+    del(capref_addr(a), 2, SYS_ERR_OK, "a copy after its source");
+    TEST_ERR(cap_identify(a, &ci), SYS_ERR_CAP_NOT_FOUND);
+    TEST_ERR(cap_identify(x, &ci), SYS_ERR_OK);
+    /* The head of a copy group: the next copy heads it now, and is still
+     * the child of ram that covers [0, 8 KiB) -- not a copy of ram, which
+     * would let a retype of that range through. */
+    TEST_ERR(cap_copy(a, x), SYS_ERR_OK);
+    del(capref_addr(x), 2, SYS_ERR_OK, "the head of a copy group");
+    TEST_ERR(cap_identify(a, &ci), SYS_ERR_OK);
+    TEST_ERR(cap_retype(probe, ram, 0, ObjType_Frame, 4096, 1), SYS_ERR_RETYPE_OVERLAP);
+    /* The last copy of plain memory without descendants: C's shortcut
+     * (cap_hook_destroy); the range is free again. */
+    del(capref_addr(a), 2, SYS_ERR_OK, "the last copy of a RAM");
+    TEST_ERR(cap_retype(probe, ram, 0, ObjType_Frame, 4096, 1), SYS_ERR_OK);
+    TEST_ERR(cap_delete(probe), SYS_ERR_OK);
+
+    /* The last copy with descendants: the general path, which hands them
+     * to its parent -- the frame still blocks a retype of its range. */
+    TEST_ERR(cap_retype(x, ram, 0, ObjType_RAM, 8192, 1), SYS_ERR_OK);
+    TEST_ERR(cap_retype(f, x, 4096, ObjType_Frame, 4096, 1), SYS_ERR_OK);
+    del(capref_addr(x), 2, SYS_ERR_OK, "the last copy, with a descendant");
+    TEST_ERR(cap_identify(f, &ci), SYS_ERR_OK);
+    TEST_ERR(cap_retype(probe, ram, 4096, ObjType_Frame, 4096, 1), SYS_ERR_RETYPE_OVERLAP);
+
+    /* A mapped copy: C unmaps it -- the table entry is free again for
+     * the next map (a stale entry would be SYS_ERR_VNODE_SLOT_IN_USE). */
+    struct capref l2;
+    TEST_ERR(mem_retype(ObjType_VNode_ARM_l2, 0, &l2), SYS_ERR_OK);
+    TEST_ERR(cap_copy(a, f), SYS_ERR_OK);
+    TEST_ERR(vnode_map(capref_addr(l2), 4, capref_addr(a), 0, 1, VREGION_FLAGS_READ), SYS_ERR_OK);
+    del(capref_addr(a), 2, SYS_ERR_OK, "a mapped copy");
+    TEST_ERR(vnode_unmap(capref_addr(l2), 4, 1), SYS_ERR_VNODE_NOT_MAPPED);
+    TEST_ERR(vnode_map(capref_addr(l2), 4, capref_addr(f), 0, 1, VREGION_FLAGS_READ), SYS_ERR_OK);
+    TEST_ERR(vnode_unmap(capref_addr(l2), 4, 1), SYS_ERR_OK);
+    TEST_ERR(cap_identify(f, &ci), SYS_ERR_OK);
+
+    /* Bad addresses and rights: each named by C, nothing deleted. */
+    TEST_ERR(cap_copy(a, f), SYS_ERR_OK);
+    uint32_t r;
+    TEST_ERR(root_slot_alloc(&r), SYS_ERR_OK);
+    struct capref inroot = { ROOT_CNODE, r }, ro_root = fresh(), task_cn = fresh();
+    TEST_ERR(mem_retype_at(inroot, ObjType_Frame, 4096), SYS_ERR_OK);
+    del(CAPADDR(0xffffffu, 0), 2, SYS_ERR_L1_INDEX_OUT_OF_RANGE, "an L1 index past the root");
+    del(CAPADDR(200, 5), 2, SYS_ERR_CNODE_NOT_FOUND, "a slot under an empty root slot");
+    del(CAPADDR(r, 1), 2, SYS_ERR_CNODE_TYPE, "a slot under a frame in the root");
+    del(capref_addr(fresh()), 2, SYS_ERR_CAP_NOT_FOUND, "an empty slot");
+    del(capref_addr(a), 3, SYS_ERR_CAP_LOOKUP_DEPTH, "level 3");
+    TEST_ERR(cap_invoke2(capref_addr(f), CNodeCmd_Delete, capref_addr(a), 2),
+             SYS_ERR_ILLEGAL_INVOCATION);               /* not a CNode */
+    TEST_ERR(cap_invoke2(capref_addr(probe), CNodeCmd_Delete, capref_addr(a), 2),
+             SYS_ERR_CAP_NOT_FOUND);                    /* nothing invoked */
+    TEST_ERR(cap_copy_rights(ro_root, taskcn_cap(TASKCN_SLOT_ROOTCN), CAPRIGHTS_READ), SYS_ERR_OK);
+    TEST_ERR(cap_invoke2(capref_addr(ro_root), CNodeCmd_Delete, capref_addr(a), 2),
+             SYS_ERR_INSUFFICIENT_RIGHTS);              /* the CNode without WRITE */
+    /* The slot's L2 CNode without WRITE: a read-only copy of one in the
+     * root, the frame copy in it reached through that copy. */
+    uint32_t r2;
+    TEST_ERR(root_slot_alloc(&r2), SYS_ERR_OK);
+    TEST_ERR(cap_copy_rights((struct capref){ ROOT_CNODE, r2 },
+                             (struct capref){ ROOT_CNODE, a.cnode }, CAPRIGHTS_READ),
+             SYS_ERR_OK);
+    del(CAPADDR(r2, a.slot), 2, SYS_ERR_INSUFFICIENT_RIGHTS, "a slot of a read-only CNode");
+    TEST_ERR(cap_identify(a, &ci), SYS_ERR_OK);         /* all refused: still there */
+    /* An L2 CNode invoked (the task CNode's own capability): the same
+     * delete, in the caller's CSpace. */
+    TEST_ERR(cap_copy_rights(task_cn, (struct capref){ ROOT_CNODE, ROOTCN_SLOT_TASKCN },
+                             CAPRIGHTS_READ_WRITE), SYS_ERR_OK);
+    TEST_ERR(cap_invoke2(capref_addr(task_cn), CNodeCmd_Delete, capref_addr(a), 2), SYS_ERR_OK);
+    TEST_ERR(cap_identify(a, &ci), SYS_ERR_CAP_NOT_FOUND);
+
+    TEST_ERR(cap_delete((struct capref){ ROOT_CNODE, r2 }), SYS_ERR_OK);
+    root_slot_free(r2);
+    TEST_ERR(cap_delete(inroot), SYS_ERR_OK);
+    root_slot_free(r);
+    TEST_ERR(cap_delete(ro_root), SYS_ERR_OK);
+    TEST_ERR(cap_delete(task_cn), SYS_ERR_OK);
+    TEST_ERR(mem_free(l2), SYS_ERR_OK);
+    TEST_ERR(cap_revoke(ram), SYS_ERR_OK);
+    TEST_ERR(mem_free(ram), SYS_ERR_OK);
+}
+
 /* Deleting the last capability to a CNode deletes what is in it. */
 static void cnode_contents_deleted(void)
 {
@@ -504,6 +609,7 @@ int main(void)
     dispatcher_and_ep_errors();
     rights_errors();
     dispatcher_lifecycle();
+    delete_paths();
     cnode_contents_deleted();
     root_cnode_growth();
     debug_err_line();
