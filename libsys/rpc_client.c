@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/rpc.h>
-#include <sys/disp.h>
 #include <sys/ram.h>
 #include <sys/stdio_backend.h>
 #include <sprat/bootinfo.h>
-#include <sprat/domain_id.h>
 #include <if/init.h>
 #include <if/memserv.h>
 #include <if/serial.h>
@@ -158,14 +156,14 @@ static void serial_write_line(uint32_t stream, const char *buf, size_t len)
 
 /* stdin has a channel of its own: a thread waiting for a key holds its
  * channel (one call in flight per channel) and must not hold up another
- * thread's output.  On the boot core only: a domain of another core
- * cannot be the serial driver's foreground, so its getchar would wait
- * for good; it reads end of input (docs/multikernel.md, "What is not
- * done"). */
+ * thread's output.  On every core, as stdout: a domain of another core
+ * reads the keys through the relays when it holds the terminal (`run -c
+ * 1`), and end of input when it does not (docs/multikernel.md, "Binding
+ * across cores"). */
 struct rpc_chan *get_serial_input_rpc(void)
 {
     static struct service_chan input;
-    return domain_id_core(disp_domain_id()) == 0 ? connected(&input, "serial") : NULL;
+    return connected(&input, "serial");
 }
 
 static int serial_read_char(void)

@@ -245,6 +245,38 @@ errval_t core_check(unsigned core)
     return core_up[core] ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
 }
 
+/*
+ * The boot core's init serves cores_rpc on a thread and waitset of their
+ * own, as core 1's serves it on its main thread: a thread that never
+ * waits for the other init.  On the event thread it would deadlock them:
+ * our event thread waits in a call to init.1 (the shell's `kill` of a
+ * core-1 domain: CORE_KILL), init.1 answers once the domain is reaped,
+ * and init.1's reap waits for cores_rpc's call lock, held by its thread
+ * that is binding the domain's stdin or stdout to our serial driver and
+ * waits for our answer to CORE_CONNECT -- which our event thread would
+ * never give.  No handler of core_handlers waits for the other init.
+ */
+static int cores_serve(void *arg)
+{
+    for (;;) {
+        event_dispatch(arg);            /* asleep until init.1 calls */
+    }
+    return 0;
+}
+
+static void cores_serve_start(void)
+{
+    static struct waitset served_ws;
+    waitset_init(&served_ws);
+    errval_t err = cores_rpc_open(true, &served_ws);
+    if (err_is_ok(err) && thread_create(cores_serve, &served_ws) == NULL) {
+        err = LIB_ERR_MALLOC_FAIL;
+    }
+    if (err_is_fail(err)) {
+        printf("init: no RPC channel to core 1: %s\n", err_getstring(err));
+    }
+}
+
 void cores_start(void)
 {
     unsigned cores;
@@ -263,8 +295,8 @@ void cores_start(void)
             printf("init: core %u started (%u cores)\n", core, cores);
         }
     }
-    if (cores > 1 && err_is_fail(err = cores_rpc_open(true, get_default_waitset()))) {
-        printf("init: no RPC channel to core 1: %s\n", err_getstring(err));
+    if (cores > 1) {
+        cores_serve_start();
     }
 }
 

@@ -44,10 +44,11 @@ capaddr_t cores_kernel_cap(void);
 
 /* The inits' RPC channels (core.idl; docs/multikernel.md, "RPC over
  * UMP"): cores_rpc calls the other core's init, which serves the methods
- * of core_handlers in its default waitset (so do we, on a channel of our
- * own).  cores_rpc_open sets up both in the core frame, serves ours in
- * ws and makes this init its core's wake target; the boot core's init
- * does it in cores_start (first = true), core 1's in core_init_main.
+ * of core_handlers on a thread that never waits for us (so do we, on a
+ * channel of our own).  cores_rpc_open sets up both in the core frame,
+ * serves ours in ws and makes this init its core's wake target; the boot
+ * core's init does it in cores_start (first = true; its cores_serve
+ * thread dispatches ws), core 1's in core_init_main (its main thread).
  * Capabilities cross on them once the inits set the channels' hooks
  * (rpc_chan_set_cap_hooks). */
 extern struct rpc_chan cores_rpc;

@@ -13,7 +13,8 @@
  * the main thread runs the boot list and then the prompt; the connector
  * thread forwards SERVICE_CONNECT requests to the services (services.c),
  * so that a slow service never holds up the event thread; the prompt's
- * interrupt thread waits for Ctrl-C (terminal.c).  `lock` guards the tables
+ * interrupt thread waits for Ctrl-C (terminal.c); with a second core, the
+ * cores_serve thread serves core 1's init (cores.c).  `lock` guards the tables
  * of every file.
  */
 #include <stdio.h>

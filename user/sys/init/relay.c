@@ -106,7 +106,7 @@ static void forward(struct rpc_chan *in, struct rpc_payload *req, struct rpc_pay
     if (!r->greeted) {                  /* a far relay's handshake */
         r->greeted = true;
         resp->err = m == RPC_BIND ? r->connected : LIB_ERR_RPC_BAD_MESSAGE;
-        r->stop = err_is_fail(resp->err);
+        r->stop |= err_is_fail(resp->err);  /* (its client may be gone already) */
         return;
     }
     answer.err = rpc_call(&r->out, m, req, &answer);
@@ -266,7 +266,8 @@ static void relay_free(struct relay *r)
 
 /* The relay's thread: (a far relay: connects to its service, then)
  * serves in until its client is gone -- or stops taking its answers
- * (rpc_reply drops it) -- and frees the relay. */
+ * (rpc_reply drops it) -- and frees the relay.  A far relay answers its
+ * handshake even if its client went first: the near side waits for it. */
 static void relay_run(struct relay *r)
 {
     if (!r->greeted) {                  /* a far relay */
@@ -276,7 +277,7 @@ static void relay_run(struct relay *r)
     if (err_is_fail(err)) {
         DEBUG_ERR(err, "serving a relay");
     }
-    while (err_is_ok(err) && !r->stop && !r->in.dead) {
+    while (err_is_ok(err) && (!r->stop || !r->greeted) && !r->in.dead) {
         event_dispatch(&r->ws);
     }
     relay_free(r);
@@ -442,13 +443,30 @@ static errval_t relay_far_start(const char *name, uint32_t client, struct capref
     return err;
 }
 
-/* The handshake: how the far relay's connection to its service went. */
+/*
+ * The handshake: how the far relay's connection to its service went.
+ * Then, if near's client ended while the binding was being made: its end
+ * stopped the relays it found, but perhaps not the far one, made after
+ * -- stopped now, here, or by telling the other init again (its
+ * CORE_CLIENT_GONE may have come before our CORE_CONNECT; one more is
+ * harmless).  Else the far relay would wait for good for calls that never
+ * come, a relay and a channel to the service lost.
+ */
 static errval_t relay_handshake(struct relay *near)
 {
     struct rpc_payload req = { 0 }, resp;
     errval_t err = rpc_call(&near->out, RPC_BIND, &req, &resp);
     rpc_payload_free(&resp);
     cap_destroy(resp.cap);
+    thread_mutex_lock(&lock);
+    bool gone = near->stop;
+    if (gone && !near->across) {
+        relays_forget_locked(near->client);
+    }
+    thread_mutex_unlock(&lock);
+    if (gone && near->across) {
+        relays_tell_other_core(near->client);
+    }
     return err;
 }
 

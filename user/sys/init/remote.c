@@ -299,7 +299,9 @@ void h_core_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payloa
         /* Answered once it is reaped: its "was killed" is on the console
          * before the caller goes on, as on core 0.  Core 1's init serves
          * cores_rpc on its main thread and reaps on its event thread; the
-         * boot core's does both on its event thread, and cannot wait. */
+         * boot core's must not wait: its event thread, which reaps, may
+         * be waiting in a call to init.1, whose answer may wait for this
+         * one (docs/multikernel.md, section 7). */
         wait_reaped(in.domain_id);
     }
 }
