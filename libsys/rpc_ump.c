@@ -90,7 +90,8 @@ void rpc_ump_destroy(struct rpc_chan *rc)
 static errval_t send_line(struct rpc_chan *rc, const uint32_t *w, unsigned n)
 {
     errval_t err = ump_chan_send_retry(&rc->ump->uc, w, n, rc->send_tries);
-    return err == LIB_ERR_UMP_FULL ? LIB_ERR_RPC_PEER_STUCK : err;
+    return err == LIB_ERR_UMP_FULL        ? LIB_ERR_RPC_PEER_STUCK
+         : err == LIB_ERR_UMP_PEER_DOWN   ? LIB_ERR_RPC_PEER_DEAD : err;
 }
 
 /* The capability's line: its description from the export hook. */
@@ -110,6 +111,9 @@ errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t se
                       const struct rpc_payload *p)
 {
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
+    if (rc->dead) {
+        return LIB_ERR_RPC_PEER_DEAD;   /* its core stopped (recv_response) */
+    }
     if (p->nscalar + base > RPC_MAX_SCALARS) {
         return LIB_ERR_RPC_TOO_LARGE;
     }
@@ -224,6 +228,9 @@ static errval_t recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq,
     for (;;) {
         errval_t err = ump_chan_recv(&rc->ump->uc, w, &n), cap_err;
         if (err == LIB_ERR_UMP_EMPTY) {
+            if (ump_chan_peer_gone(&rc->ump->uc)) {
+                return LIB_ERR_RPC_PEER_DEAD;   /* its core stopped: no answer */
+            }
             wait_line(rc);
             continue;
         }
@@ -258,6 +265,9 @@ errval_t rpc_ump_call(struct rpc_chan *rc, unsigned m, const struct rpc_payload 
     errval_t err = rpc_ump_send(rc, m, RPC_KIND_REQUEST, seq, req);
     if (err_is_ok(err)) {
         err = recv_response(rc, m, seq, resp);
+    }
+    if (err == LIB_ERR_RPC_PEER_DEAD) {
+        rc->dead = true;                /* as over LMP (rpc.c) */
     }
     thread_mutex_unlock(&rc->call_lock);
     return err_is_fail(err) ? err : resp->err;
@@ -313,6 +323,9 @@ static void ump_event(void *arg)
         if (!serve_line(rc, w, n)) {
             break;
         }
+    }
+    if (!rc->dead && ump_chan_peer_gone(&rc->ump->uc)) {
+        rc->dead = true;                /* its core stopped: nothing will come */
     }
     if (!rc->dead) {
         ump_chan_register_recv(&rc->ump->uc, rc->ws, MKCLOSURE(ump_event, rc));
