@@ -105,10 +105,12 @@ static errval_t send_cap(struct rpc_chan *rc, unsigned m, uint16_t seq, struct c
     return err_is_fail(err) ? err : send_line(rc, w, CAP_LINE_WORDS);
 }
 
-/* rpc_send over UMP: the same message as over LMP (a response's first
- * scalar is the server's verdict), inline whatever its size. */
-errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t seq,
-                      const struct rpc_payload *p)
+/* One message: the same as over LMP (a response's first scalar is the
+ * server's verdict), inline whatever its size.  Its lines must not mix
+ * with another message's on the ring: the caller holds rc->call_lock
+ * (rpc_ump_send, rpc_ump_call), or sends a response (see there). */
+static errval_t send_message(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t seq,
+                             const struct rpc_payload *p)
 {
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
     if (rc->dead) {
@@ -134,6 +136,25 @@ errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t se
         uint32_t nw = rpc_wire_encode_w(&msg, i, w, W);
         err = send_line(rc, w, nw);
     }
+    return err;
+}
+
+/* rpc_send over UMP.  A request -- a one-way notice, such as init's
+ * CORE_DIED -- takes rc->call_lock, which rpc_ump_call holds for its
+ * request and answer: a notice sent by one thread while another is in a
+ * call cannot put its lines between the call's (an LMP message is one
+ * message; here it is several lines).  A response takes no lock: a
+ * server answers on its channel from the one thread that serves it
+ * (rpc_serve's waitset; a deferred answer from that thread too). */
+errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t seq,
+                      const struct rpc_payload *p)
+{
+    if (kind == RPC_KIND_RESPONSE) {
+        return send_message(rc, m, kind, seq, p);
+    }
+    thread_mutex_lock(&rc->call_lock);
+    errval_t err = send_message(rc, m, kind, seq, p);
+    thread_mutex_unlock(&rc->call_lock);
     return err;
 }
 
@@ -262,7 +283,7 @@ errval_t rpc_ump_call(struct rpc_chan *rc, unsigned m, const struct rpc_payload 
 {
     thread_mutex_lock(&rc->call_lock);
     uint16_t seq = ++rc->seq;
-    errval_t err = rpc_ump_send(rc, m, RPC_KIND_REQUEST, seq, req);
+    errval_t err = send_message(rc, m, RPC_KIND_REQUEST, seq, req);
     if (err_is_ok(err)) {
         err = recv_response(rc, m, seq, resp);
     }

@@ -17,10 +17,17 @@
  */
 void ump_chan_relax(void)
 {
+#ifdef __arm__
     __asm__ volatile("yield" ::: "memory");
+#endif
 }
 
+/* (The host tests, tests/host/test_ump_chan.c, compile this file too.) */
+#ifdef __arm__
 #define ump_dmb() __asm__ volatile("dmb ish" ::: "memory")
+#else
+#define ump_dmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
 
 errval_t ump_chan_init(struct ump_chan *uc, void *buf, size_t bytes, bool first)
 {

@@ -224,9 +224,8 @@ static void lent_done(uint32_t base, bool near)
 /* The far side: the other init may reuse the frame at base now. */
 static void frame_done_tell(uint32_t base)
 {
-    thread_mutex_lock(&cores_rpc.call_lock);    /* no line between a call's */
+    /* (A notice needs no lock: rpc_ump_send keeps its lines together.) */
     errval_t err = rpc_core_frame_done(&cores_rpc, base);
-    thread_mutex_unlock(&cores_rpc.call_lock);
     if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {    /* (its core stopped) */
         DEBUG_ERR(err, "giving a relay's frame back");
     }
@@ -673,9 +672,8 @@ void h_core_frame_done(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_
  * relays_forget_locked said so): the other init is told. */
 void relays_tell_other_core(uint32_t id)
 {
-    thread_mutex_lock(&cores_rpc.call_lock);    /* no line between a call's */
+    /* (A notice needs no lock: rpc_ump_send keeps its lines together.) */
     errval_t err = rpc_core_client_gone(&cores_rpc, id);
-    thread_mutex_unlock(&cores_rpc.call_lock);
     if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {    /* (its core stopped) */
         DEBUG_ERR(err, "telling the other core that domain %u ended", (unsigned)id);
     }
