@@ -163,6 +163,7 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
         d->death_next = death_list;
         death_list = d;
     }
+    smp_dispatcher_stopped(d);          /* init's death: smp.c */
 }
 
 void dispatch_fault(struct trap_frame *tf, unsigned type)

@@ -21,6 +21,7 @@
 #include <startup.h>
 #include <irq.h>
 #include <dev/gicv2.h>
+#include <sprat/core_frame.h>
 #include <arch/armv7.h>
 #include <arch/cache.h>
 #include <arch/cp15.h>
@@ -193,6 +194,72 @@ void smp_forget_dcb(struct dcb *d)
 {
     if (wake_target == d) {
         wake_target = NULL;
+    }
+}
+
+/*
+ * When a core's init dies (docs/multikernel.md, section 7.1).  Its death
+ * notice has nobody to go to, and the other cores' inits may be waiting
+ * for it (a call on cores_rpc, a relay): the kernel says it in the core
+ * frame and wakes them.  The barriers (ARM ARM A3.8.3):
+ *   - DMB before the word: every line init wrote before it died (the
+ *     answer it was sending) is seen by another core before the word --
+ *     a reader that sees the word, then DMB, reads the ring once more
+ *     (ump_chan_peer_gone() in libsys/ump_chan.c) and gets them;
+ *   - DSB before the SGI: the word has reached every observer before
+ *     the interrupt that sends them to look (a DMB orders memory
+ *     accesses only, and the SGI is a write to the GIC, not one they
+ *     read).
+ * Then a core other than the boot core stops for good: its domains had
+ * nothing but their init to serve them, nobody can reap them, and a
+ * domain left spinning there would take turns from the boot core under
+ * QEMU.  The boot core goes on (its devices, the console).
+ */
+static struct dcb *init_dcb;            /* this core's init (per core) */
+
+void smp_init_built(struct dcb *d)
+{
+    init_dcb = d;
+}
+
+static void mark_init_dead(void)
+{
+    struct smp_ram ram;
+    smp_core_ram(my_core, &ram);
+    if (ram.shared_frame == 0) {
+        return;                         /* one core: nobody to tell */
+    }
+    volatile uint32_t *word = cap_phys_to_kptr(ram.shared_frame +
+                                               CORE_FRAME_DOWN_WORD(my_core));
+    dmb();
+    *word = 1;
+    dsb();
+    for (unsigned core = 0; core < cores(); core++) {
+        (void)smp_wake_core(core);      /* refuses ours, and one not up */
+    }
+}
+
+/* This core stops: no interrupt reaches it any more -- its banked SGIs
+ * and PPIs (the tick) disabled and its GIC CPU interface off (IHI 0048B
+ * 4.4.1, GICC_CTLR) -- so WFI, which wakes on a pending IRQ even with
+ * interrupts masked (ARM ARM, "Wait For Interrupt", B1.6.9 in DDI
+ * 0406B), sleeps for good instead of spinning. */
+static NORETURN void stop_core(void)
+{
+    kprintf("core %u: its init has died; the core stops\n", my_core);
+    timer_stop();
+    gic_cpu_off();
+    halt();
+}
+
+void smp_dispatcher_stopped(struct dcb *d)
+{
+    if (d != init_dcb || d == NULL) {
+        return;
+    }
+    mark_init_dead();
+    if (my_core != 0) {
+        stop_core();
     }
 }
 

@@ -316,6 +316,7 @@ bool startup_init(void)
     err = dispatch_setup(dcb, rootcte, s.l1, frame, NULL, 0);
     assert(err_is_ok(err));
     dom_fill_shared(dcb->shared, entry, domain_id_init(my_core), "init");
+    smp_init_built(dcb);
 
     /* Everything else is free RAM for init. */
     add_region(bi, boot_first, boot_free - boot_first, RegionType_InitUsed, CPTR_NULL,

@@ -90,7 +90,8 @@ void rpc_ump_destroy(struct rpc_chan *rc)
 static errval_t send_line(struct rpc_chan *rc, const uint32_t *w, unsigned n)
 {
     errval_t err = ump_chan_send_retry(&rc->ump->uc, w, n, rc->send_tries);
-    return err == LIB_ERR_UMP_FULL ? LIB_ERR_RPC_PEER_STUCK : err;
+    return err == LIB_ERR_UMP_FULL        ? LIB_ERR_RPC_PEER_STUCK
+         : err == LIB_ERR_UMP_PEER_DOWN   ? LIB_ERR_RPC_PEER_DEAD : err;
 }
 
 /* The capability's line: its description from the export hook. */
@@ -104,12 +105,17 @@ static errval_t send_cap(struct rpc_chan *rc, unsigned m, uint16_t seq, struct c
     return err_is_fail(err) ? err : send_line(rc, w, CAP_LINE_WORDS);
 }
 
-/* rpc_send over UMP: the same message as over LMP (a response's first
- * scalar is the server's verdict), inline whatever its size. */
-errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t seq,
-                      const struct rpc_payload *p)
+/* One message: the same as over LMP (a response's first scalar is the
+ * server's verdict), inline whatever its size.  Its lines must not mix
+ * with another message's on the ring: the caller holds rc->call_lock
+ * (rpc_ump_send, rpc_ump_call), or sends a response (see there). */
+static errval_t send_message(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t seq,
+                             const struct rpc_payload *p)
 {
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
+    if (rc->dead) {
+        return LIB_ERR_RPC_PEER_DEAD;   /* its core stopped (recv_response) */
+    }
     if (p->nscalar + base > RPC_MAX_SCALARS) {
         return LIB_ERR_RPC_TOO_LARGE;
     }
@@ -130,6 +136,25 @@ errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t se
         uint32_t nw = rpc_wire_encode_w(&msg, i, w, W);
         err = send_line(rc, w, nw);
     }
+    return err;
+}
+
+/* rpc_send over UMP.  A request -- a one-way notice, such as init's
+ * CORE_DIED -- takes rc->call_lock, which rpc_ump_call holds for its
+ * request and answer: a notice sent by one thread while another is in a
+ * call cannot put its lines between the call's (an LMP message is one
+ * message; here it is several lines).  A response takes no lock: a
+ * server answers on its channel from the one thread that serves it
+ * (rpc_serve's waitset; a deferred answer from that thread too). */
+errval_t rpc_ump_send(struct rpc_chan *rc, unsigned m, uint8_t kind, uint16_t seq,
+                      const struct rpc_payload *p)
+{
+    if (kind == RPC_KIND_RESPONSE) {
+        return send_message(rc, m, kind, seq, p);
+    }
+    thread_mutex_lock(&rc->call_lock);
+    errval_t err = send_message(rc, m, kind, seq, p);
+    thread_mutex_unlock(&rc->call_lock);
     return err;
 }
 
@@ -224,6 +249,9 @@ static errval_t recv_response(struct rpc_chan *rc, unsigned m, uint16_t seq,
     for (;;) {
         errval_t err = ump_chan_recv(&rc->ump->uc, w, &n), cap_err;
         if (err == LIB_ERR_UMP_EMPTY) {
+            if (ump_chan_peer_gone(&rc->ump->uc)) {
+                return LIB_ERR_RPC_PEER_DEAD;   /* its core stopped: no answer */
+            }
             wait_line(rc);
             continue;
         }
@@ -255,9 +283,12 @@ errval_t rpc_ump_call(struct rpc_chan *rc, unsigned m, const struct rpc_payload 
 {
     thread_mutex_lock(&rc->call_lock);
     uint16_t seq = ++rc->seq;
-    errval_t err = rpc_ump_send(rc, m, RPC_KIND_REQUEST, seq, req);
+    errval_t err = send_message(rc, m, RPC_KIND_REQUEST, seq, req);
     if (err_is_ok(err)) {
         err = recv_response(rc, m, seq, resp);
+    }
+    if (err == LIB_ERR_RPC_PEER_DEAD) {
+        rc->dead = true;                /* as over LMP (rpc.c) */
     }
     thread_mutex_unlock(&rc->call_lock);
     return err_is_fail(err) ? err : resp->err;
@@ -313,6 +344,9 @@ static void ump_event(void *arg)
         if (!serve_line(rc, w, n)) {
             break;
         }
+    }
+    if (!rc->dead && ump_chan_peer_gone(&rc->ump->uc)) {
+        rc->dead = true;                /* its core stopped: nothing will come */
     }
     if (!rc->dead) {
         ump_chan_register_recv(&rc->ump->uc, rc->ws, MKCLOSURE(ump_event, rc));

@@ -17,16 +17,24 @@
  */
 void ump_chan_relax(void)
 {
+#ifdef __arm__
     __asm__ volatile("yield" ::: "memory");
+#endif
 }
 
+/* (The host tests, tests/host/test_ump_chan.c, compile this file too.) */
+#ifdef __arm__
 #define ump_dmb() __asm__ volatile("dmb ish" ::: "memory")
+#else
+#define ump_dmb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#endif
 
 errval_t ump_chan_init(struct ump_chan *uc, void *buf, size_t bytes, bool first)
 {
     waitset_chanstate_init(&uc->recv_ws);
     uc->wake = NULL;
     uc->wake_arg = NULL;
+    uc->peer_down = NULL;
     if (bytes < 4 * UMP_LINE_BYTES) {
         return LIB_ERR_UMP_BAD_FRAME;
     }
@@ -34,6 +42,17 @@ errval_t ump_chan_init(struct ump_chan *uc, void *buf, size_t bytes, bool first)
     uc->mine = &flags[first ? 0 : 1];
     uc->peer = &flags[first ? 1 : 0];
     return ump_ring_init(&uc->ring, buf, bytes / 2, first);
+}
+
+/* The peer's kernel wrote its lines, DMB, then the word (kernel/smp.c,
+ * smp_init_died): so the word, DMB, then the ring (ARM ARM A3.8.3). */
+bool ump_chan_peer_gone(struct ump_chan *uc)
+{
+    if (uc->peer_down == NULL || *uc->peer_down == 0) {
+        return false;
+    }
+    ump_dmb();
+    return !ump_ring_can_recv(&uc->ring);
 }
 
 /* After a message: wake the peer if it said it sleeps. */
@@ -59,7 +78,7 @@ bool ump_chan_prepare_sleep(struct ump_chan *uc)
 {
     uc->mine->asleep = 1;
     ump_dmb();                  /* our flag before the ring's lines */
-    if (ump_ring_can_recv(&uc->ring)) {
+    if (ump_ring_can_recv(&uc->ring) || ump_chan_peer_gone(uc)) {
         uc->mine->asleep = 0;
         return false;
     }
@@ -79,6 +98,9 @@ errval_t ump_chan_send_retry(struct ump_chan *uc, const uint32_t *words,
         if (err != LIB_ERR_UMP_FULL || (tries != 0 && i + 1 >= tries)) {
             return err;
         }
+        if (ump_chan_peer_gone(uc)) {
+            return LIB_ERR_UMP_PEER_DOWN;   /* nobody will read */
+        }
         ump_chan_relax();       /* the receiver runs on its core meanwhile */
         thread_yield();
     }
@@ -94,14 +116,15 @@ static struct ump_chan *chan_of(struct waitset_chanstate *cs)
     return (struct ump_chan *)((char *)cs - offsetof(struct ump_chan, recv_ws));
 }
 
-/* The waitset's poll: is a message waiting?  (Then we are awake: a
- * sender need not raise the SGI for us any more.)  No YIELD here: the
- * waitset polls a sleeping waitset's channels each time it looks for
- * events (waitset.c), and a poll loop relaxes itself. */
+/* The waitset's poll: is a message waiting -- or is the peer gone, so
+ * that its waiter hears it?  (Then we are awake: a sender need not raise
+ * the SGI for us any more.)  No YIELD here: the waitset polls a sleeping
+ * waitset's channels each time it looks for events (waitset.c), and a
+ * poll loop relaxes itself. */
 static bool recv_poll(struct waitset_chanstate *cs)
 {
     struct ump_chan *uc = chan_of(cs);
-    if (ump_ring_can_recv(&uc->ring)) {
+    if (ump_ring_can_recv(&uc->ring) || ump_chan_peer_gone(uc)) {
         ump_chan_awake(uc);
         return true;
     }

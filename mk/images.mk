@@ -58,6 +58,10 @@ $(eval $(call image_rule,benchsmoke,test,tests/qemu/benchsmoke.bootlist))
 $(eval $(call image_rule,hostile,test,tests/qemu/hostile.bootlist))
 # Domains on the second core (boards with two: tests/qemu/cores.cfg).
 $(eval $(call image_rule,cores,test,tests/qemu/cores.bootlist))
+# Core 1's init dies; the shell goes on (tests/qemu/coredown.cfg), and a
+# call through the relays ends (tests/qemu/relaydown.cfg).
+$(eval $(call image_rule,coredown,test,tests/qemu/coredown.bootlist))
+$(eval $(call image_rule,relaydown,test,tests/qemu/relaydown.bootlist))
 # The kernel under attack: the system call fuzzer and the fault storm with
 # fixed seeds (`make fuzz` runs them long: below).
 $(eval $(call image_rule,fuzz,test,tests/qemu/fuzz.bootlist))
@@ -72,6 +76,7 @@ QEMU_TESTS := sprat=$(SPRAT_IMAGE) ktest=$(BUILD)/images/ktest.elf \
               msgtest-slow=$(BUILD)/images/msgtest-slow.elf \
               benchsmoke=$(BUILD)/images/benchsmoke.elf \
               hostile=$(BUILD)/images/hostile.elf cores=$(BUILD)/images/cores.elf \
+              coredown=$(BUILD)/images/coredown.elf relaydown=$(BUILD)/images/relaydown.elf \
               fuzz=$(BUILD)/images/fuzz.elf fuzz-slow=$(BUILD)/images/fuzz-slow.elf
 
 # make bench: the benchmark image with the fast path and without it.

@@ -40,7 +40,8 @@ PAGE = 4096
 # @service DEVICE NAME.
 DIRECTIVES = {'@wait': None, '@test': None, '@quota': None,
               '@module': 1, '@spawntest': 1, '@memtest': 2, '@cores': None,
-              '@umpbench': None, '@service': 2, '@waitcores': None}
+              '@umpbench': None, '@service': 2, '@waitcores': None,
+              '@dieatreap': 1}
 
 
 def align(n, a=PAGE):

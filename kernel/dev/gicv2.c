@@ -184,6 +184,16 @@ static void gic_init_cpu_interface(void)
     wr(gicc, GICC_CTLR, 1);
 }
 
+/* This core takes no interrupt any more (a stopped core, kernel/smp.c):
+ * its banked SGIs and PPIs disabled and cleared (IHI 0048B 3.3), and its
+ * CPU interface signals nothing (GICC_CTLR 0: IHI 0048B 4.4.1). */
+void gic_cpu_off(void)
+{
+    wr(gicd, GICD_ICENABLER, 0xffffffff);
+    wr(gicd, GICD_ICPENDR, 0xffffffff);
+    wr(gicc, GICC_CTLR, 0);
+}
+
 void gic_enable(unsigned irq)
 {
     wr(gicd, GICD_ISENABLER + (irq / 32) * 4, 1u << (irq % 32));

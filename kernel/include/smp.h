@@ -75,6 +75,13 @@ void smp_set_wake_target(struct dcb *d);
 bool smp_take_wake(struct dcb *d);
 void smp_forget_dcb(struct dcb *d);     /* d is being destroyed */
 
+/* This core's init: built (startup.c), and any dispatcher's stop
+ * (dispatch_stop): when it is init's, the other cores' inits are told
+ * through the core frame (<sprat/core_frame.h>) and woken, and a core
+ * other than the boot core stops (docs/multikernel.md, section 7.1). */
+void smp_init_built(struct dcb *d);
+void smp_dispatcher_stopped(struct dcb *d);
+
 /* This core's interrupt handlers for the other cores' SGIs (every core,
  * after its GIC is up). */
 void smp_init_core(void);

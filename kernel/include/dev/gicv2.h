@@ -40,5 +40,7 @@ void gic_raise_sgi(unsigned sgi);
 void gic_init_secondary(volatile void *dist, volatile void *cpu);
 /* Raise SGI sgi on another core (an inter-processor interrupt). */
 void gic_send_sgi(unsigned core, unsigned sgi);
+/* This core's CPU interface off: no interrupt reaches it any more. */
+void gic_cpu_off(void);
 
 #endif

@@ -12,9 +12,11 @@
  *   (cap_export on the sender, cap_import on the receiver: the inits'
  *   xcap_export/xcap_import); without them, a call or an answer that
  *   carries one gets LIB_ERR_RPC_CAP_CROSS_CORE;
- * - nobody tells a waiting client that the peer died (no PEER_DEAD
- *   notices across cores): a call to a peer that never answers waits --
- *   asleep, not spinning -- for good.
+ * - no PEER_DEAD notice comes across cores: a peer that is alive but
+ *   does not answer keeps its caller waiting -- asleep, not spinning --
+ *   for good; a peer whose core stopped (its init died: uc.peer_down,
+ *   sys/ump_chan.h) ends a call waiting for it, and every later one,
+ *   with LIB_ERR_RPC_PEER_DEAD, and a server's channel goes dead.
  * Set uc.wake / uc.wake_arg of rc->ump (sys/ump_chan.h) so that a
  * message wakes a sleeping peer core.
  */

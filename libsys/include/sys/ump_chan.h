@@ -33,6 +33,10 @@ struct ump_chan {
     struct ump_sleep_line *mine, *peer;
     void (*wake)(void *arg);            /* wake the peer's core (or NULL) */
     void *wake_arg;
+    /* Nonzero once the peer's core has stopped (or NULL: never asked): the
+     * inits point it at the peer core's word in their core frame, which
+     * that core's kernel sets when its init dies (<sprat/core_frame.h>). */
+    const volatile uint32_t *peer_down;
 };
 
 /* Use the mapped, zeroed frame [buf, buf + bytes); first: see
@@ -53,6 +57,13 @@ errval_t ump_chan_send_retry(struct ump_chan *uc, const uint32_t *words,
                              unsigned len, uint32_t tries);
 /* The next message, or LIB_ERR_UMP_EMPTY. */
 errval_t ump_chan_recv(struct ump_chan *uc, uint32_t *words, unsigned *len);
+
+/* The peer is gone: its peer_down word is set and, read after it, no
+ * line of its is left in our ring (its last ones are still ours to
+ * read).  Then a receiver waits no more -- the waitset's poll reports the
+ * channel, as for a message -- and a sender's retries end with
+ * LIB_ERR_UMP_PEER_DOWN. */
+bool ump_chan_peer_gone(struct ump_chan *uc);
 
 /* Between two polls that found nothing: let the other core run (YIELD). */
 void ump_chan_relax(void);

@@ -294,15 +294,21 @@ static void check_rpc(void)
 }
 
 /* The other core's init faults; this core goes on (the rest of the test
- * image runs on it). */
+ * image runs on it).  A call to it then ends with its core's stop -- the
+ * kernel there says so in the core frame and wakes us -- and every later
+ * one at once (docs/multikernel.md, section 7.1); the process methods
+ * say SPAWN_ERR_CORE_DOWN once our event thread has seen it. */
 static void check_remote_fault(void)
 {
-    uint32_t w[UMP_PAYLOAD_WORDS] = { CORE_MSG_FAULT };
+    uint32_t w[UMP_PAYLOAD_WORDS] = { CORE_MSG_FAULT }, core, kib;
     unsigned len;
-    cores_rpc_lost();                   /* no more calls to it (relay.c) */
     ump_chan_send_retry(&cores_chan, w, 1, 0);
     cores_recv_wait(w, &len);
     test_report(w[0] == CORE_MSG_FAULT, "ump: core 1's init told us it will fault");
+    TEST_ERR(rpc_core_info(&cores_rpc, &core, &kib), LIB_ERR_RPC_PEER_DEAD);
+    TEST_ERR(rpc_core_info(&cores_rpc, &core, &kib), LIB_ERR_RPC_PEER_DEAD);
+    test_report(WAIT_FOR(core_check(1) == SPAWN_ERR_CORE_DOWN),
+                "cores: core 1 is down for the process methods (SPAWN_ERR_CORE_DOWN)");
 }
 
 static void check_channel(void)

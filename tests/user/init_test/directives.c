@@ -15,6 +15,10 @@
  *                   core 1's init, its fault (cores_check.c)
  *   @umpbench N     make bench's UMP rows against core 1's init, N
  *                   iterations each (cores_bench.c)
+ *   @dieatreap NAME this init faults on purpose while it reaps a domain
+ *                   named NAME: "@core 1 @dieatreap hang" makes core 1's
+ *                   init die (docs/multikernel.md, section 7.1;
+ *                   tests/qemu/coredown.cfg)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,8 +68,15 @@ static void memtest(int n, int argc, char **argv)
     test_report(missing == 0, "%d x %s: all free memory is back where it started", n, argv[0]);
 }
 
+/* @dieatreap's NAME ("": none). */
+static char die_at_reap[NAME_BYTES];
+
 bool init_test_directive(int argc, char **argv, bool first_pass)
 {
+    if (strcmp(argv[0], "@dieatreap") == 0 && argc >= 2) {
+        snprintf(die_at_reap, sizeof(die_at_reap), "%s", argv[1]);
+        return true;
+    }
     if (strcmp(argv[0], "@test") == 0) {
         test_mode |= first_pass;
         return true;
@@ -103,9 +114,14 @@ void init_test_boot_checks(void)
     bootcheck_run();
 }
 
+/* Every domain's end (reap, lock held). */
 void init_test_domain_ended(const struct domain *d, bool ok)
 {
-    if (test_mode) {
+    if (die_at_reap[0] != '\0' && strcmp(d->si.name, die_at_reap) == 0) {
+        printf("%s: dying on purpose while reaping %s\n", init_name, d->si.name);
+        *(volatile uint32_t *)0 = 1;
+    }
+    if (test_mode && !d->any_end) {
         test_report(ok, "domain %s %s", d->si.name,
                     d->expect_fault ? "faulted and was removed" : "ended cleanly");
     }

@@ -23,6 +23,7 @@
 #include <sys/ump_chan.h>
 #include <sys/vregion.h>
 #include <sprat/bootinfo.h>
+#include <sprat/core_frame.h>
 #include "core_msg.h"
 #include "cores.h"
 #include "init.h"
@@ -72,11 +73,23 @@ static errval_t core_frame(char **ret)
     return SYS_ERR_OK;
 }
 
-/* A channel's wake(): the SGI to the other core (first: we are core 0). */
-static void set_wake(struct ump_chan *uc, bool first)
+/* Core `core`'s "init died" word in the core frame (its kernel sets it:
+ * <sprat/core_frame.h>), or NULL if the frame cannot be mapped. */
+static const volatile uint32_t *down_word(unsigned core)
+{
+    char *frame;
+    return err_is_ok(core_frame(&frame))
+         ? (const volatile uint32_t *)(frame + CORE_FRAME_DOWN_WORD(core)) : NULL;
+}
+
+/* A channel's wake(): the SGI to the other core (first: we are core 0);
+ * and with down (the inits' RPC channels, not the raw one of the tests
+ * and bench rows), it is gone once the other core has stopped. */
+static void set_wake(struct ump_chan *uc, bool first, bool down)
 {
     uc->wake = wake_core;
     uc->wake_arg = (void *)(uintptr_t)(first ? 1 : 0);
+    uc->peer_down = down ? down_word(first ? 1 : 0) : NULL;
 }
 
 /* Opened once: the tests (@cores) and the benchmarks (@umpbench) of a
@@ -95,7 +108,7 @@ errval_t cores_chan_open(bool first)
     /* ump_chan_init's layout for the whole page: the rings in its lower
      * half, the flags at its middle (they end at 0x840). */
     err = ump_chan_init(&cores_chan, frame + CORE_FRAME_CHAN, CORE_FRAME_BYTES, first);
-    set_wake(&cores_chan, first);
+    set_wake(&cores_chan, first, false);
     opened = err_is_ok(err);
     return err;
 }
@@ -163,28 +176,77 @@ const rpc_handler_fn core_handlers[RPC_CORE_COUNT] = {
 };
 
 static bool rpc_opened;
+/* The other core's init has died (core_went_down): the boot core's view. */
+static bool other_down;
 
 bool cores_rpc_opened(void)
 {
-    return rpc_opened;
-}
-
-void cores_rpc_lost(void)
-{
-    rpc_opened = false;
+    return rpc_opened && !other_down;
 }
 
 /* A binding's channel to the other core (relay.c): its wake() raises the
- * SGI there. */
+ * SGI there, and it is gone once that core has stopped. */
 void cores_set_wake(struct ump_chan *uc)
 {
-    set_wake(uc, init_core == 0);
+    set_wake(uc, init_core == 0, true);
 }
 
 errval_t cores_rpc_ready(unsigned core)
 {
     /* Two cores: cores_rpc reaches the other one. */
-    return rpc_opened && core < 2 && core != init_core ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
+    if (!rpc_opened || core >= 2 || core == init_core) {
+        return SPAWN_ERR_CORE_NO_INIT;
+    }
+    return other_down ? SPAWN_ERR_CORE_DOWN : SYS_ERR_OK;
+}
+
+/*
+ * The other core's init has died (docs/multikernel.md, section 7.1): its
+ * kernel set its word in the core frame and raised the wake SGI, and the
+ * core has stopped.  A call waiting on one of our channels to it ends by
+ * itself (LIB_ERR_RPC_PEER_DEAD: sys/ump_chan.h's peer_down); here the
+ * boot core's init forgets that core: every process method for it is
+ * refused with SPAWN_ERR_CORE_DOWN from now on, the parents waiting for
+ * its domains are answered, and our services hear that its domains --
+ * their clients through our far relays -- have gone.
+ */
+static struct waitset_chanstate down_watch;
+
+static bool down_poll(struct waitset_chanstate *cs)
+{
+    (void)cs;
+    const volatile uint32_t *w = down_word(1);
+    return w != NULL && *w != 0;
+}
+
+static bool down_prepare_sleep(struct waitset_chanstate *cs)
+{
+    return !down_poll(cs);              /* the SGI wakes us when it changes */
+}
+
+static void down_awake(struct waitset_chanstate *cs)
+{
+    (void)cs;
+}
+
+static void core_went_down(void *arg)
+{
+    (void)arg;
+    other_down = true;
+    printf("init: core 1's init has died, and core 1 has stopped with its domains\n");
+    remote_core_down();
+    relays_core_down();
+}
+
+/* The boot core's init watches core 1's word in its waitset `in` (polled:
+ * looked at whenever the waitset is, and when the SGI wakes us). */
+static errval_t watch_core_down(struct waitset *in)
+{
+    waitset_chanstate_init(&down_watch);
+    down_watch.poll = down_poll;
+    down_watch.prepare_sleep = down_prepare_sleep;
+    down_watch.awake = down_awake;
+    return waitset_chan_register_polled(in, &down_watch, MKCLOSURE(core_went_down, NULL));
 }
 
 errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
@@ -204,15 +266,16 @@ errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
         (err = rpc_chan_init_ump(&cores_rpc_served, served, CORE_FRAME_RPC_BYTES, first))) {
         return err;
     }
-    set_wake(&cores_rpc.ump->uc, first);
-    set_wake(&cores_rpc_served.ump->uc, first);
+    set_wake(&cores_rpc.ump->uc, first, true);
+    set_wake(&cores_rpc_served.ump->uc, first, true);
     /* Capabilities in the inits' calls cross (relay.c's frames). */
     rpc_chan_set_cap_hooks(&cores_rpc, xcap_export, xcap_import);
     rpc_chan_set_cap_hooks(&cores_rpc_served, xcap_export, xcap_import);
     /* We sleep in serve_ws; the other init's SGI must find us (our core's
      * wake target), and then the waitset's poll hook sees the message. */
     if ((err = kernel_wake_target(cores_kernel_cap())) ||
-        (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws))) {
+        (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws)) ||
+        (first && (err = watch_core_down(serve_ws)))) {
         return err;
     }
     rpc_opened = true;
@@ -242,7 +305,10 @@ errval_t core_check(unsigned core)
     if (core >= num_cores || core >= DOMAIN_ID_MAX_CORES) {
         return SPAWN_ERR_CORE_INVALID;
     }
-    return core_up[core] ? SYS_ERR_OK : SPAWN_ERR_CORE_NO_INIT;
+    if (!core_up[core]) {
+        return SPAWN_ERR_CORE_NO_INIT;
+    }
+    return core != 0 && other_down ? SPAWN_ERR_CORE_DOWN : SYS_ERR_OK;
 }
 
 /*
@@ -443,7 +509,7 @@ void cores_wait_boot_lists(void)
         err_is_fail(cores_chan_open(true))) {
         return;
     }
-    for (unsigned asks = 0; asks < DONE_PATIENCE_ASKS; asks++) {
+    for (unsigned asks = 0; asks < DONE_PATIENCE_ASKS && !other_down; asks++) {
         uint32_t w[UMP_PAYLOAD_WORDS] = { CORE_MSG_DONE };
         unsigned len = 0;
         ump_chan_send_retry(&cores_chan, w, 1, DONE_PATIENCE_ASKS);
@@ -456,6 +522,9 @@ void cores_wait_boot_lists(void)
             return;
         }
         pause_ticks(100);
+    }
+    if (other_down) {
+        return;                         /* (core_went_down said so) */
     }
     printf("init: core 1's init has not finished its boot-list lines\n");
     failures++;

@@ -13,7 +13,7 @@
 void cores_start(void);
 
 /* SYS_ERR_OK if cores_rpc (below) reaches core's init, else
- * SPAWN_ERR_CORE_NO_INIT. */
+ * SPAWN_ERR_CORE_NO_INIT, or SPAWN_ERR_CORE_DOWN once its init died. */
 errval_t cores_rpc_ready(unsigned core);
 
 /* A test image's end on the boot core: until the other cores' boot-list
@@ -22,7 +22,8 @@ void cores_wait_boot_lists(void);
 
 /* May init.0 send domains to core (its boot list's "@core N", the process
  * methods)?  SYS_ERR_OK (core 0 too), SPAWN_ERR_CORE_INVALID (no such core
- * on the board), SPAWN_ERR_CORE_NO_INIT (it did not start). */
+ * on the board), SPAWN_ERR_CORE_NO_INIT (it did not start),
+ * SPAWN_ERR_CORE_DOWN (its init died: docs/multikernel.md, section 7.1). */
 errval_t core_check(unsigned core);
 
 /* Test images ("@cores", tests/user/init_test/cores_check.c): the Kernel
@@ -56,11 +57,8 @@ extern struct rpc_chan cores_rpc;
 #define CORE_SLOW_ECHO_MAX_ROUNDS   1000
 extern const rpc_handler_fn core_handlers[RPC_CORE_COUNT];
 errval_t cores_rpc_open(bool first, struct waitset *ws);
-/* Is cores_rpc open (is there an init on the other core to call)? */
+/* Is cores_rpc open (is there an init on the other core to call, alive)? */
 bool cores_rpc_opened(void);
-/* The other init is gone (the tests make it fault): a call to it would
- * wait for good (sys/rpc_ump.h), so none is made from now on. */
-void cores_rpc_lost(void);
 /* A UMP channel of this init's to the other core's (relay.c): wake() set
  * to the SGI to that core. */
 void cores_set_wake(struct ump_chan *uc);

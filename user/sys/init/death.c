@@ -84,7 +84,7 @@ static void reap(uint32_t id, uint32_t reason, uint32_t status, uint32_t pc)
     bool ok = d->expect_fault ? reason == DEATH_FAULT : reason == DEATH_EXIT && status == 0;
     ok = ok || d->any_end;
     failures += !ok;
-    if (init_test_domain_ended && !d->any_end) {
+    if (init_test_domain_ended) {
         init_test_domain_ended(d, ok);
     }
     forget_domain_locked(d, id);

@@ -137,6 +137,9 @@ errval_t remote_wait_locked(struct rpc_chan *rc, uint32_t id, int *status);
 void remote_forget_locked(const struct domain *dead);
 /* d, started for a domain of another core, ended: tell that core's init. */
 void remote_tell_death(const struct domain *d, uint32_t id, int status);
+/* The other core's init has died (cores.c): its domains are gone for
+ * their parents here (SPAWN_ERR_CORE_DOWN) and for our services. */
+void remote_core_down(void);
 /* core.idl's process methods, served to the other init. */
 void h_core_spawn(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_core_kill(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
@@ -201,6 +204,9 @@ bool relays_forget_locked(uint32_t id);
 void relays_tell_other_core(uint32_t id);
 /* Is id a client on the other core with a far relay here (lock held)? */
 bool relay_client_across_locked(uint32_t id);
+/* The other core's init has died (cores.c): our far relays' clients are
+ * gone -- their relays stop and our services hear of it. */
+void relays_core_down(void);
 /* The other core's init's calls (core.idl). */
 void h_core_connect(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp);
 void h_core_client_gone(struct rpc_chan *rc, struct rpc_payload *req,
@@ -255,7 +261,8 @@ errval_t start_service(const struct service_desc *s, int argc, char **argv,
 bool init_test_directive(int argc, char **argv, bool first_pass) __attribute__((weak));
 /* In a test image (@test), before the system's services start. */
 void init_test_boot_checks(void) __attribute__((weak));
-/* Domain d ended as expected (ok) or not: a test result in a test image. */
+/* Domain d ended as expected (ok) or not, while it is reaped (lock held):
+ * a test result in a test image, for a domain not started as "?name". */
 void init_test_domain_ended(const struct domain *d, bool ok) __attribute__((weak));
 /* On a core other than the boot core: a message from the boot core's init
  * that init's own handler does not know (the tests' CORE_MSG_XCAP_*,

@@ -224,10 +224,9 @@ static void lent_done(uint32_t base, bool near)
 /* The far side: the other init may reuse the frame at base now. */
 static void frame_done_tell(uint32_t base)
 {
-    thread_mutex_lock(&cores_rpc.call_lock);    /* no line between a call's */
+    /* (A notice needs no lock: rpc_ump_send keeps its lines together.) */
     errval_t err = rpc_core_frame_done(&cores_rpc, base);
-    thread_mutex_unlock(&cores_rpc.call_lock);
-    if (err_is_fail(err)) {
+    if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {    /* (its core stopped) */
         DEBUG_ERR(err, "giving a relay's frame back");
     }
 }
@@ -654,6 +653,28 @@ bool relay_client_across_locked(uint32_t id)
     return false;
 }
 
+/* The other core's init has died (cores.c): every client of a far relay
+ * here has gone with its core -- as at its CORE_CLIENT_GONE.  (Their UMP
+ * channels are dead already: sys/ump_chan.h's peer_down.) */
+void relays_core_down(void)
+{
+    for (;;) {
+        uint32_t id = 0;
+        thread_mutex_lock(&lock);
+        for (struct relay *r = relays; r != NULL && id == 0; r = r->next) {
+            id = r->far && r->across && !r->stop ? r->client : 0;
+        }
+        if (id != 0) {
+            relays_forget_locked(id);
+        }
+        thread_mutex_unlock(&lock);
+        if (id == 0) {
+            return;
+        }
+        tell_services(id);
+    }
+}
+
 /* CORE_FRAME_DONE: the far relay on a frame we lent has ended. */
 void h_core_frame_done(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
@@ -669,10 +690,9 @@ void h_core_frame_done(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_
  * relays_forget_locked said so): the other init is told. */
 void relays_tell_other_core(uint32_t id)
 {
-    thread_mutex_lock(&cores_rpc.call_lock);    /* no line between a call's */
+    /* (A notice needs no lock: rpc_ump_send keeps its lines together.) */
     errval_t err = rpc_core_client_gone(&cores_rpc, id);
-    thread_mutex_unlock(&cores_rpc.call_lock);
-    if (err_is_fail(err)) {
+    if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {    /* (its core stopped) */
         DEBUG_ERR(err, "telling the other core that domain %u ended", (unsigned)id);
     }
 }

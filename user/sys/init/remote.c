@@ -46,6 +46,13 @@ static struct remote_child {
 
 static struct thread_mutex core_call_lock = THREAD_MUTEX_INITIALIZER;
 
+/* A call on cores_rpc ended with LIB_ERR_RPC_PEER_DEAD: the other core's
+ * init died while we waited (docs/multikernel.md, section 7.1). */
+static errval_t core_call_end(errval_t err)
+{
+    return err == LIB_ERR_RPC_PEER_DEAD ? SPAWN_ERR_CORE_DOWN : err;
+}
+
 /* ---- the calling side ------------------------------------------------------ */
 
 /* The channel to core's init (a core other than ours), or NULL if there
@@ -65,7 +72,7 @@ static struct rpc_chan *id_chan(uint32_t id, errval_t *err)
 {
     struct rpc_chan *rc = core_chan(domain_id_core(id), err);
     if (*err == SPAWN_ERR_CORE_INVALID || *err == SPAWN_ERR_CORE_NO_INIT) {
-        *err = SPAWN_ERR_DOMAIN_NOT_FOUND;
+        *err = SPAWN_ERR_DOMAIN_NOT_FOUND;  /* (a core that died says so) */
     }
     return rc;
 }
@@ -120,7 +127,7 @@ errval_t remote_spawn(unsigned core, uint32_t parent, const char *name, const ch
         return rc == NULL ? err : SPAWN_ERR_TOO_MANY_CHILDREN;
     }
     thread_mutex_lock(&core_call_lock);
-    err = rpc_core_spawn(rc, parent, flags & START_ANY_END, name, args, id);
+    err = core_call_end(rpc_core_spawn(rc, parent, flags & START_ANY_END, name, args, id));
     thread_mutex_unlock(&core_call_lock);
     thread_mutex_lock(&lock);
     bool ended_early = err_is_ok(err) && c->ended && c->early_id == *id;
@@ -142,7 +149,7 @@ errval_t remote_kill(uint32_t id, bool by_shell)
     struct rpc_chan *rc = id_chan(id, &err);
     if (rc != NULL) {
         thread_mutex_lock(&core_call_lock);
-        err = rpc_core_kill(rc, id, by_shell);
+        err = core_call_end(rpc_core_kill(rc, id, by_shell));
         thread_mutex_unlock(&core_call_lock);
     }
     return err;
@@ -154,7 +161,7 @@ errval_t remote_name(uint32_t id, char **name)
     struct rpc_chan *rc = id_chan(id, &err);
     if (rc != NULL) {
         thread_mutex_lock(&core_call_lock);
-        err = rpc_core_name(rc, id, name);
+        err = core_call_end(rpc_core_name(rc, id, name));
         thread_mutex_unlock(&core_call_lock);
     }
     return err;
@@ -166,7 +173,7 @@ errval_t remote_mem(unsigned core, struct mem_numbers *m)
     struct rpc_chan *rc = core_chan(core, &err);
     if (rc != NULL) {
         thread_mutex_lock(&core_call_lock);
-        err = rpc_core_mem(rc, &m->memserv_free, &m->memserv_total, &m->init_free);
+        err = core_call_end(rpc_core_mem(rc, &m->memserv_free, &m->memserv_total, &m->init_free));
         thread_mutex_unlock(&core_call_lock);
     }
     return err;
@@ -200,6 +207,9 @@ char *remote_ps_append(char *table)
 errval_t remote_wait_locked(struct rpc_chan *rc, uint32_t id, int *status)
 {
     struct remote_child *c = child_of(id);
+    if (core_check(domain_id_core(id)) == SPAWN_ERR_CORE_DOWN) {
+        return SPAWN_ERR_CORE_DOWN;     /* (remote_core_down forgot it) */
+    }
     if (c == NULL || (c->parent != rc->client_id && c->ended)) {
         return SPAWN_ERR_DOMAIN_NOT_FOUND;
     }
@@ -270,6 +280,43 @@ void h_core_died(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payloa
         }
         *c = (struct remote_child){ .id = told_parent ? 0 : c->id, .parent = c->parent,
                                     .ended = true, .status = in.status };
+    }
+    thread_mutex_unlock(&lock);
+}
+
+/* The other core's init has died (cores.c, core_went_down): its domains
+ * will never end, nor be told of.  Our services forget them first (the
+ * serial driver gives a `run -c 1`'s terminal back to the shell), then
+ * every parent waiting for one hears SPAWN_ERR_CORE_DOWN (a later wait
+ * too: remote_wait_locked) -- the order of a CORE_DIED.  A CORE_SPAWN
+ * still in flight ends by itself (its call: LIB_ERR_RPC_PEER_DEAD). */
+void remote_core_down(void)
+{
+    uint32_t gone[MAX_REMOTE_CHILDREN];
+    unsigned n = 0;
+    thread_mutex_lock(&lock);
+    for (unsigned i = 0; i < MAX_REMOTE_CHILDREN; i++) {
+        struct remote_child *c = &children[i];
+        if (c->id != 0 && c->id != CHILD_IN_FLIGHT && !c->ended) {
+            gone[n++] = c->id;
+        }
+    }
+    thread_mutex_unlock(&lock);
+    for (unsigned i = 0; i < n; i++) {
+        printf("init: domain %u stopped with its core\n", (unsigned)gone[i]);
+        tell_services(gone[i]);
+    }
+    thread_mutex_lock(&lock);
+    for (unsigned i = 0; i < MAX_REMOTE_CHILDREN; i++) {
+        struct remote_child *c = &children[i];
+        if (c->id == 0 || c->id == CHILD_IN_FLIGHT) {
+            continue;
+        }
+        for (unsigned j = 0; j < c->num_waiters; j++) {
+            rpc_reply(c->waiters[j].rc, RPC_PROCESS_WAIT, c->waiters[j].seq,
+                      &(struct rpc_payload){ .err = SPAWN_ERR_CORE_DOWN });
+        }
+        c->id = 0;
     }
     thread_mutex_unlock(&lock);
 }
@@ -353,10 +400,10 @@ void remote_tell_death(const struct domain *d, uint32_t id, int status)
         core_chan(domain_id_core(d->parent), &err) == NULL) {
         return;
     }
-    thread_mutex_lock(&core_call_lock);
+    /* (A notice needs no lock: libsys's rpc_ump_send keeps its lines
+     * together, away from a call's.) */
     err = rpc_core_died(&cores_rpc, id, d->parent, status);
-    thread_mutex_unlock(&core_call_lock);
-    if (err_is_fail(err)) {
+    if (err_is_fail(err) && err != LIB_ERR_RPC_PEER_DEAD) {    /* (its core stopped) */
         printf("%s: could not tell core %u that domain %u ended: %s\n", init_name,
                domain_id_core(d->parent), (unsigned)id, err_getstring(err));
     }

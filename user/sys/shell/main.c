@@ -127,7 +127,8 @@ static void cmd_free(int argc, char **argv)
         return;
     }
     errval_t err = rpc_mem_info_on(get_init_rpc(), core, &mm_free, &mm_total, &init_free);
-    if (err == SPAWN_ERR_CORE_INVALID || err == SPAWN_ERR_CORE_NO_INIT) {
+    if (err == SPAWN_ERR_CORE_INVALID || err == SPAWN_ERR_CORE_NO_INIT ||
+        err == SPAWN_ERR_CORE_DOWN) {
         printf("free: core %u: %s\n", (unsigned)core, err_getstring(err));
         return;
     } else if (err_is_fail(err)) {
