@@ -7,6 +7,14 @@
  * few slots remain, the allocator makes another L2 CNode from RAM and puts
  * it in a free slot of the root CNode -- keeping a reserve, because making
  * a CNode itself needs a slot or two.
+ *
+ * slot_alloc and slot_free are on the path of every capability a domain
+ * receives (docs/rpc.md, section 6), so neither searches: a free finds
+ * its pool through pool_of (indexed by the L2 CNode's root slot), and an
+ * allocation starts at `hint`, below which every word of every pool is
+ * full -- it takes the very slot a search from the first pool would
+ * (first fit), without looking at the words it would skip.  Both take the
+ * libsys lock as its inline form, disp_disable (below).
  */
 #include <string.h>
 #include <sys/cspace.h>
@@ -25,6 +33,10 @@ struct slot_pool {
 
 static struct slot_pool pools[MAX_POOLS];
 static unsigned num_pools;
+/* First fit's starting point: every bitmap word before word hint_word of
+ * pool hint_pool (in pool order) is full.  A free below it lowers it. */
+static unsigned hint_pool;
+static uint32_t hint_word;
 static uint32_t total_free;
 static bool refilling;
 /* The root CNode starts with L1_CNODE_MIN_SLOTS slots; root_cnode_grow()
@@ -32,9 +44,31 @@ static bool refilling;
 #define ROOT_SLOTS_MAX  (4 * L1_CNODE_MIN_SLOTS)
 static uint32_t root_used[ROOT_SLOTS_MAX / 32];
 static uint32_t root_slots = L1_CNODE_MIN_SLOTS;
+/* The pool of the L2 CNode in root slot r is pools[pool_of[r] - 1]
+ * (0: none), so slot_free does not search. */
+static uint8_t pool_of[ROOT_SLOTS_MAX];
+
+/*
+ * The libsys lock (thread_lock_libsys, libsys/threads.c) is the
+ * dispatcher's disabled flag; slot_alloc and slot_free take it inline as
+ * disp_disable / disp_restore -- the same lock, without two calls and the
+ * nesting count (an outer holder keeps the flag set, so the restore leaves
+ * it set).  Code that calls out of this file (refill) still uses
+ * thread_lock_libsys, which nests inside it the same way.
+ */
+static inline bool slot_lock(void)
+{
+    return disp_disable();
+}
+
+static inline void slot_unlock(bool was)
+{
+    disp_restore(was);
+}
 
 static void add_pool(uint32_t cnode)
 {
+    pool_of[cnode] = (uint8_t)(num_pools + 1);
     struct slot_pool *p = &pools[num_pools++];
     p->cnode = cnode;
     p->free = L2_CNODE_SLOTS;
@@ -125,25 +159,29 @@ static void refill(void)
     refilling = false;
 }
 
+/* The first free slot, in pool order (first fit), searched from the
+ * hint: the words before it are full.  The hint moves to where it is. */
 static errval_t take_slot(struct capref *ret)
 {
-    for (unsigned i = 0; i < num_pools; i++) {
+    for (unsigned i = hint_pool; i < num_pools; i++) {
         struct slot_pool *p = &pools[i];
-        if (p->free == 0) {
-            continue;
-        }
-        for (uint32_t w = 0; w < L2_CNODE_SLOTS / 32; w++) {
+        uint32_t w = i == hint_pool ? hint_word : 0;
+        for (; p->free != 0 && w < L2_CNODE_SLOTS / 32; w++) {
             if (p->bitmap[w] != 0xffffffffu) {
                 uint32_t b = __builtin_ctz(~p->bitmap[w]);
                 p->bitmap[w] |= 1u << b;
                 p->free--;
                 total_free--;
+                hint_pool = i;
+                hint_word = w;
                 ret->cnode = p->cnode;
                 ret->slot = w * 32 + b;
                 return SYS_ERR_OK;
             }
         }
     }
+    hint_pool = num_pools;          /* all full: a new pool is searched first */
+    hint_word = 0;
     return LIB_ERR_SLOT_ALLOC_FULL;
 }
 
@@ -173,41 +211,43 @@ errval_t slot_alloc_run(uint32_t n, struct capref *first)
     if (n == 0 || n > 32) {
         return LIB_ERR_SLOT_ALLOC_FULL;
     }
-    thread_lock_libsys();
+    bool was = slot_lock();
     errval_t err = take_run(n, first);
     if (total_free < REFILL_BELOW) {
         refill();
     }
-    thread_unlock_libsys();
+    slot_unlock(was);
     return err;
 }
 
 errval_t slot_alloc(struct capref *ret)
 {
-    thread_lock_libsys();
+    bool was = slot_lock();
     errval_t err = take_slot(ret);
     if (err_is_ok(err) && total_free < REFILL_BELOW) {
         refill();
     }
-    thread_unlock_libsys();
+    slot_unlock(was);
     return err;
 }
 
+/* A slot that is not one of our pools' or not in use is left alone. */
 void slot_free(struct capref slot)
 {
-    thread_lock_libsys();
-    for (unsigned i = 0; i < num_pools; i++) {
-        struct slot_pool *p = &pools[i];
-        uint32_t bit = 1u << (slot.slot % 32);
-        if (p->cnode == slot.cnode && slot.slot < L2_CNODE_SLOTS &&
-            (p->bitmap[slot.slot / 32] & bit)) {
-            p->bitmap[slot.slot / 32] &= ~bit;
-            p->free++;
-            total_free++;
-            break;
+    bool was = slot_lock();
+    unsigned i = slot.cnode < ROOT_SLOTS_MAX ? pool_of[slot.cnode] : 0;
+    uint32_t w = slot.slot / 32, bit = 1u << (slot.slot % 32);
+    if (i != 0 && slot.slot < L2_CNODE_SLOTS && (pools[i - 1].bitmap[w] & bit)) {
+        struct slot_pool *p = &pools[i - 1];
+        p->bitmap[w] &= ~bit;
+        p->free++;
+        total_free++;
+        if (i - 1 < hint_pool || (i - 1 == hint_pool && w < hint_word)) {
+            hint_pool = i - 1;
+            hint_word = w;
         }
     }
-    thread_unlock_libsys();
+    slot_unlock(was);
 }
 
 uint32_t slot_alloc_free_count(void)
