@@ -11,10 +11,10 @@
  * slot_alloc and slot_free are on the path of every capability a domain
  * receives (docs/rpc.md, section 6), so neither searches: a free finds
  * its pool through pool_of (indexed by the L2 CNode's root slot), and an
- * allocation starts at `hint`, below which every word of every pool is
- * full -- it takes the very slot a search from the first pool would
- * (first fit), without looking at the words it would skip.  Both take the
- * libsys lock as its inline form, disp_disable (below).
+ * allocation starts at the hint, below which every bitmap word of every
+ * pool is full -- it takes the very slot a search from the first pool
+ * would (first fit), without looking at the words it would skip.  Both
+ * take the libsys lock in its inline form, disp_disable (below).
  */
 #include <string.h>
 #include <sys/cspace.h>
@@ -24,28 +24,30 @@
 
 #define MAX_POOLS       64
 #define REFILL_BELOW    32      /* free slots that trigger a new CNode */
+#define POOL_WORDS      (L2_CNODE_SLOTS / 32)   /* bitmap words of a pool */
 
-struct slot_pool {
-    uint32_t cnode;                     /* root slot of the L2 CNode */
-    uint32_t free;
-    uint32_t bitmap[L2_CNODE_SLOTS / 32];   /* 1 = in use */
-};
-
-static struct slot_pool pools[MAX_POOLS];
-static unsigned num_pools;
-/* First fit's starting point: every bitmap word before word hint_word of
- * pool hint_pool (in pool order) is full.  A free below it lowers it. */
-static unsigned hint_pool;
-static uint32_t hint_word;
-static uint32_t total_free;
+/*
+ * The pools' state in one structure (one base address for the fast
+ * paths).  The bitmaps are one array, pool after pool in the order they
+ * were made: word g is word g % POOL_WORDS of pool g / POOL_WORDS, and
+ * first fit is the first word that is not full in this order.
+ */
+static struct {
+    uint32_t hint;                      /* every word before it is full */
+    uint32_t total_free;
+    unsigned num_pools;
+    uint32_t cnode[MAX_POOLS];          /* pool i: the root slot of its L2 CNode */
+    uint32_t free[MAX_POOLS];           /* pool i: its free slots */
+    uint32_t bitmap[MAX_POOLS * POOL_WORDS];    /* 1 = in use */
+} sa;
 static bool refilling;
 /* The root CNode starts with L1_CNODE_MIN_SLOTS slots; root_cnode_grow()
  * makes it bigger, up to what this bitmap can track. */
 #define ROOT_SLOTS_MAX  (4 * L1_CNODE_MIN_SLOTS)
 static uint32_t root_used[ROOT_SLOTS_MAX / 32];
 static uint32_t root_slots = L1_CNODE_MIN_SLOTS;
-/* The pool of the L2 CNode in root slot r is pools[pool_of[r] - 1]
- * (0: none), so slot_free does not search. */
+/* The pool of the L2 CNode in root slot r is pool_of[r] - 1 (0: none),
+ * so slot_free does not search. */
 static uint8_t pool_of[ROOT_SLOTS_MAX];
 
 /*
@@ -68,12 +70,12 @@ static inline void slot_unlock(bool was)
 
 static void add_pool(uint32_t cnode)
 {
-    pool_of[cnode] = (uint8_t)(num_pools + 1);
-    struct slot_pool *p = &pools[num_pools++];
-    p->cnode = cnode;
-    p->free = L2_CNODE_SLOTS;
-    memset(p->bitmap, 0, sizeof(p->bitmap));
-    total_free += L2_CNODE_SLOTS;
+    unsigned i = sa.num_pools++;
+    pool_of[cnode] = (uint8_t)(i + 1);
+    sa.cnode[i] = cnode;
+    sa.free[i] = L2_CNODE_SLOTS;
+    memset(&sa.bitmap[i * POOL_WORDS], 0, POOL_WORDS * sizeof(uint32_t));
+    sa.total_free += L2_CNODE_SLOTS;
 }
 
 void slot_alloc_init(void)
@@ -146,7 +148,7 @@ static void refill(void)
 {
     uint32_t root;
 
-    if (refilling || num_pools == MAX_POOLS || err_is_fail(root_slot_alloc(&root))) {
+    if (refilling || sa.num_pools == MAX_POOLS || err_is_fail(root_slot_alloc(&root))) {
         return;
     }
     refilling = true;
@@ -159,29 +161,29 @@ static void refill(void)
     refilling = false;
 }
 
+/* Bit b of word g taken: the slot it stands for. */
+static inline struct capref take_bit(uint32_t g, uint32_t b)
+{
+    uint32_t i = g / POOL_WORDS;
+    sa.bitmap[g] |= 1u << b;
+    sa.free[i]--;
+    sa.total_free--;
+    return (struct capref){ sa.cnode[i], (g % POOL_WORDS) * 32 + b };
+}
+
 /* The first free slot, in pool order (first fit), searched from the
  * hint: the words before it are full.  The hint moves to where it is. */
 static errval_t take_slot(struct capref *ret)
 {
-    for (unsigned i = hint_pool; i < num_pools; i++) {
-        struct slot_pool *p = &pools[i];
-        uint32_t w = i == hint_pool ? hint_word : 0;
-        for (; p->free != 0 && w < L2_CNODE_SLOTS / 32; w++) {
-            if (p->bitmap[w] != 0xffffffffu) {
-                uint32_t b = __builtin_ctz(~p->bitmap[w]);
-                p->bitmap[w] |= 1u << b;
-                p->free--;
-                total_free--;
-                hint_pool = i;
-                hint_word = w;
-                ret->cnode = p->cnode;
-                ret->slot = w * 32 + b;
-                return SYS_ERR_OK;
-            }
+    uint32_t end = sa.num_pools * POOL_WORDS;
+    for (uint32_t g = sa.hint; g < end; g++) {
+        if (sa.bitmap[g] != 0xffffffffu) {
+            sa.hint = g;
+            *ret = take_bit(g, __builtin_ctz(~sa.bitmap[g]));
+            return SYS_ERR_OK;
         }
     }
-    hint_pool = num_pools;          /* all full: a new pool is searched first */
-    hint_word = 0;
+    sa.hint = end;                  /* all full: a new pool is searched first */
     return LIB_ERR_SLOT_ALLOC_FULL;
 }
 
@@ -189,17 +191,14 @@ static errval_t take_slot(struct capref *ret)
 static errval_t take_run(uint32_t n, struct capref *first)
 {
     uint32_t ones = n == 32 ? 0xffffffffu : (1u << n) - 1;
-    for (unsigned i = 0; i < num_pools; i++) {
-        struct slot_pool *p = &pools[i];
-        for (uint32_t w = 0; p->free >= n && w < L2_CNODE_SLOTS / 32; w++) {
-            for (uint32_t b = 0; b + n <= 32; b++) {
-                if ((p->bitmap[w] & (ones << b)) == 0) {
-                    p->bitmap[w] |= ones << b;
-                    p->free -= n;
-                    total_free -= n;
-                    *first = (struct capref){ p->cnode, w * 32 + b };
-                    return SYS_ERR_OK;
-                }
+    for (uint32_t g = 0; g < sa.num_pools * POOL_WORDS; g++) {
+        for (uint32_t b = 0; sa.free[g / POOL_WORDS] >= n && b + n <= 32; b++) {
+            if ((sa.bitmap[g] & (ones << b)) == 0) {
+                *first = take_bit(g, b);
+                sa.bitmap[g] |= ones << b;
+                sa.free[g / POOL_WORDS] -= n - 1;
+                sa.total_free -= n - 1;
+                return SYS_ERR_OK;
             }
         }
     }
@@ -213,18 +212,27 @@ errval_t slot_alloc_run(uint32_t n, struct capref *first)
     }
     bool was = slot_lock();
     errval_t err = take_run(n, first);
-    if (total_free < REFILL_BELOW) {
+    if (sa.total_free < REFILL_BELOW) {
         refill();
     }
     slot_unlock(was);
     return err;
 }
 
+/* The common case first: the hint's word has a free slot, and enough stay
+ * free that no new CNode is due. */
 errval_t slot_alloc(struct capref *ret)
 {
     bool was = slot_lock();
+    uint32_t g = sa.hint;
+    if (g < sa.num_pools * POOL_WORDS && sa.bitmap[g] != 0xffffffffu &&
+        sa.total_free > REFILL_BELOW) {
+        *ret = take_bit(g, __builtin_ctz(~sa.bitmap[g]));
+        slot_unlock(was);
+        return SYS_ERR_OK;
+    }
     errval_t err = take_slot(ret);
-    if (err_is_ok(err) && total_free < REFILL_BELOW) {
+    if (err_is_ok(err) && sa.total_free < REFILL_BELOW) {
         refill();
     }
     slot_unlock(was);
@@ -235,16 +243,14 @@ errval_t slot_alloc(struct capref *ret)
 void slot_free(struct capref slot)
 {
     bool was = slot_lock();
-    unsigned i = slot.cnode < ROOT_SLOTS_MAX ? pool_of[slot.cnode] : 0;
-    uint32_t w = slot.slot / 32, bit = 1u << (slot.slot % 32);
-    if (i != 0 && slot.slot < L2_CNODE_SLOTS && (pools[i - 1].bitmap[w] & bit)) {
-        struct slot_pool *p = &pools[i - 1];
-        p->bitmap[w] &= ~bit;
-        p->free++;
-        total_free++;
-        if (i - 1 < hint_pool || (i - 1 == hint_pool && w < hint_word)) {
-            hint_pool = i - 1;
-            hint_word = w;
+    uint32_t i = slot.cnode < ROOT_SLOTS_MAX ? pool_of[slot.cnode] : 0;
+    uint32_t g = (i - 1) * POOL_WORDS + slot.slot / 32, bit = 1u << (slot.slot % 32);
+    if (i != 0 && slot.slot < L2_CNODE_SLOTS && (sa.bitmap[g] & bit)) {
+        sa.bitmap[g] &= ~bit;
+        sa.free[i - 1]++;
+        sa.total_free++;
+        if (g < sa.hint) {
+            sa.hint = g;
         }
     }
     slot_unlock(was);
@@ -252,7 +258,7 @@ void slot_free(struct capref slot)
 
 uint32_t slot_alloc_free_count(void)
 {
-    return total_free;
+    return sa.total_free;
 }
 
 /* The free slots, and those of the L2 CNodes we can still make (one per
@@ -264,6 +270,6 @@ uint32_t slot_alloc_capacity(void)
     for (uint32_t i = ROOTCN_SLOTS_USER; i < root_slots; i++) {
         root_free += !(root_used[i / 32] & (1u << (i % 32)));
     }
-    uint32_t cnodes = MAX_POOLS - num_pools;
-    return total_free + (cnodes < root_free ? cnodes : root_free) * L2_CNODE_SLOTS;
+    uint32_t cnodes = MAX_POOLS - sa.num_pools;
+    return sa.total_free + (cnodes < root_free ? cnodes : root_free) * L2_CNODE_SLOTS;
 }
