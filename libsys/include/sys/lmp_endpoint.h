@@ -111,6 +111,34 @@ static inline const uint32_t *lmp_endpoint_peek(struct lmp_endpoint *ep, uint32_
     return &k->buf[at + 1];
 }
 
+/*
+ * The same for a message that brought a capability (the RPC layer's
+ * answers with one, docs/rpc.md, section 6): its words in place if the
+ * next message has the capability bit and does not wrap, else NULL.  The
+ * capability is in the receive slot: lmp_endpoint_take_cap takes it
+ * (before lmp_endpoint_consume gives the words' space back).
+ */
+static inline const uint32_t *lmp_endpoint_peek_cap(struct lmp_endpoint *ep, uint32_t *len)
+{
+    struct lmp_endpoint_kern *k = ep->kern;
+    uint32_t c = k->consumed;
+    if (k->delivered == c) {
+        return NULL;
+    }
+    uint32_t at = c & ep->ring_mask;
+    uint32_t n = k->buf[at] - LMP_HDR_CAP;  /* with the cap bit: <= 10 */
+    if (n > LMP_MSG_WORDS || at + n > ep->ring_mask) {
+        return NULL;
+    }
+    *len = n;
+    return &k->buf[at + 1];
+}
+
+/* The capability of the message just peeked (the receive slot, now the
+ * caller's); a new empty receive slot is set up, as lmp_endpoint_recv
+ * does. */
+struct capref lmp_endpoint_take_cap(struct lmp_endpoint *ep);
+
 static inline void lmp_endpoint_consume(struct lmp_endpoint *ep, uint32_t len)
 {
     struct lmp_endpoint_kern *k = ep->kern;

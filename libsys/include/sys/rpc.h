@@ -62,6 +62,12 @@ typedef void (*rpc_handler_fn)(struct rpc_chan *rc, struct rpc_payload *req,
  */
 typedef int rpc_fixed_dispatch_fn(struct rpc_chan *rc, const void *handlers,
                                   const uint32_t *in, uint32_t out[LMP_MSG_WORDS]);
+/* What the dispatch returns for a method whose answer carries one
+ * capability besides its n scalars (rpc_get_ram_cap's): the capability is
+ * in rc->reply_cap, sent (as a copy) with the answer.  Below -1, so a
+ * scalar-only answer costs no test more. */
+#define RPC_FIXED_CAP(n)        (-2 - (int)(n))
+#define RPC_FIXED_CAP_COUNT(r)  ((uint32_t)(-2 - (r)))
 
 struct rpc_chan {
     struct lmp_chan lc;
@@ -93,6 +99,8 @@ struct rpc_chan {
                                      * method (rpc_serve_all) */
     struct rpc_ump *ump;            /* NULL: over LMP (lc); else over UMP,
                                      * lc unused (libsys/rpc_ump.c) */
+    struct capref reply_cap;        /* server side: the capability of a typed
+                                     * handler's answer (RPC_FIXED_CAP) */
 };
 
 /* Client and server both start from an accepted channel. */
@@ -207,6 +215,51 @@ static inline errval_t rpc_call_fixed(struct rpc_chan *rc, unsigned m, uint32_t 
     for (uint32_t i = 0; i <= nresp; i++) {
         w[RPC_FIRST_WORDS + i] = in[RPC_FIRST_WORDS + i];
     }
+    lmp_chan_consume(&rc->lc, len);
+    return w[RPC_FIRST_WORDS];
+}
+
+/* ---- the fixed layout with one capability in the answer (docs/rpc.md, section 6) ---- */
+
+/* rpc_call_fixed_cap's ways out of line, as rpc_call_fixed's above. */
+errval_t rpc_call_fixed_cap_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                 uint32_t nresp, uint32_t *w, struct capref *cap);
+errval_t rpc_call_fixed_cap_rest(struct rpc_chan *rc, unsigned m, uint16_t seq,
+                                 uint32_t nreq, uint32_t nresp, errval_t err, uint32_t *w,
+                                 struct capref *cap);
+
+/*
+ * rpc_call_fixed for a method whose answer is its scalars and one
+ * capability (rpcgen's is_fixed_cap): the same request, and the answer
+ * read in place the same way -- its words the expected ones, and the
+ * capability bit set (lmp_endpoint_peek_cap) -- the capability taken from
+ * the receive slot into *cap.  Returns as rpc_call_fixed; *cap is the
+ * capability that came (NULL_CAP if none: the caller must have one for
+ * SYS_ERR_OK, and deletes one it does not want -- so does the stub).
+ */
+static inline errval_t rpc_call_fixed_cap(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                          uint32_t nresp, uint32_t w[LMP_MSG_WORDS],
+                                          struct capref *cap)
+{
+    if (rc == NULL || rc->dead || rc->rx.active || !capref_is_null(rc->frame.cap) ||
+        thread_count() > 1) {
+        return rpc_call_fixed_cap_slow(rc, m, nreq, nresp, w, cap);
+    }
+    uint16_t seq = ++rc->seq;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
+                                 RPC_FIRST_WORDS + nreq, w);
+    uint32_t len;
+    const uint32_t *in = lmp_endpoint_peek_cap(rc->lc.endpoint, &len);
+    if (err_is_fail(err) || in == NULL || len != RPC_FIRST_WORDS + 1 + nresp || in[1] != 0 ||
+        in[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
+        return rpc_call_fixed_cap_rest(rc, m, seq, nreq, nresp, err, w, cap);
+    }
+    for (uint32_t i = 0; i <= nresp; i++) {
+        w[RPC_FIRST_WORDS + i] = in[RPC_FIRST_WORDS + i];
+    }
+    *cap = lmp_endpoint_take_cap(rc->lc.endpoint);
     lmp_chan_consume(&rc->lc, len);
     return w[RPC_FIRST_WORDS];
 }
