@@ -554,8 +554,6 @@ errval_t rpc_call_fixed_cap_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq,
 static void rpc_recv_event(void *arg);
 static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, int n,
                                uint32_t *w);
-static void reply_fixed_cap(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t n,
-                            uint32_t *w);
 
 /* A scalar-only request that came the general way (one that wraps past
  * the end of the ring, say) goes to the typed handlers too, as
@@ -577,10 +575,8 @@ static inline bool serve_typed(struct rpc_chan *rc, uint8_t m, uint16_t seq,
     int n = rc->fixed_dispatch(rc, rc->fixed_handlers, w, w);
     if (n >= 0 && w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {
         reply_fixed(rc, m, seq, n, w);
-    } else if (n < -1) {
-        reply_fixed_cap(rc, m, seq, RPC_FIXED_CAP_COUNT(n), w);
     }
-    return n != -1;
+    return n >= 0;
 }
 
 /*
@@ -698,14 +694,13 @@ static inline void reply_fixed(struct rpc_chan *rc, unsigned m, uint16_t seq, in
     }
 }
 
-/* The answer of a typed handler with a capability (RPC_FIXED_CAP: n
- * scalars after the error in w, the capability in rc->reply_cap), sent
- * from w with a copy of it -- the server keeps its own. */
-static void reply_fixed_cap(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t n,
-                            uint32_t *w)
+/* (sys/rpc.h) Sent while the request may still lie in the ring -- the
+ * caller gives its space back after the dispatch returns -- which only
+ * leaves the client's next request less room until then. */
+void rpc_reply_fixed_cap(struct rpc_chan *rc, struct capref cap, uint32_t n, uint32_t *w)
 {
-    struct capref cap = rc->reply_cap;
-    rc->reply_cap = NULL_CAP;
+    unsigned m = rc->cur_method;
+    uint16_t seq = rc->cur_seq;
     if (rc->dead || !capref_is_null(rc->frame.cap)) {
         struct rpc_payload resp = { .nscalar = n, .err = w[RPC_FIRST_WORDS], .cap = cap };
         for (uint32_t i = 0; i < n; i++) {
@@ -770,13 +765,8 @@ static inline bool serve_in_place(struct rpc_chan *rc)
     rc->cur_method = m;
     int n = rc->fixed_dispatch ? rc->fixed_dispatch(rc, rc->fixed_handlers, in, w) : -1;
     if (n < 0) {
-        if (n == -1) {
-            serve_fixed_payload(rc, m, seq, len - RPC_FIRST_WORDS, in);
-            return true;                /* (it gave the space back) */
-        }
-        lmp_chan_consume(&rc->lc, len);
-        reply_fixed_cap(rc, m, seq, RPC_FIXED_CAP_COUNT(n), w);
-        return true;
+        serve_fixed_payload(rc, m, seq, len - RPC_FIRST_WORDS, in);
+        return true;                    /* (it gave the space back) */
     }
     lmp_chan_consume(&rc->lc, len);
     if (w[RPC_FIRST_WORDS] != LIB_ERR_RPC_DEFERRED) {

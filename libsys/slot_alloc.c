@@ -187,12 +187,18 @@ static errval_t take_slot(struct capref *ret)
     return LIB_ERR_SLOT_ALLOC_FULL;
 }
 
-/* n (1-32) free slots side by side in one word of one pool's bitmap. */
+/* n (1-32) free slots side by side in one word of one pool's bitmap --
+ * the first such run; none is before the hint (those words are full), and
+ * a pool with fewer than n free slots is skipped whole. */
 static errval_t take_run(uint32_t n, struct capref *first)
 {
     uint32_t ones = n == 32 ? 0xffffffffu : (1u << n) - 1;
-    for (uint32_t g = 0; g < sa.num_pools * POOL_WORDS; g++) {
-        for (uint32_t b = 0; sa.free[g / POOL_WORDS] >= n && b + n <= 32; b++) {
+    for (uint32_t g = sa.hint; g < sa.num_pools * POOL_WORDS; g++) {
+        if (sa.free[g / POOL_WORDS] < n) {
+            g |= POOL_WORDS - 1;        /* on to the next pool */
+            continue;
+        }
+        for (uint32_t b = 0; b + n <= 32; b++) {
             if ((sa.bitmap[g] & (ones << b)) == 0) {
                 *first = take_bit(g, b);
                 sa.bitmap[g] |= ones << b;
@@ -239,15 +245,21 @@ errval_t slot_alloc(struct capref *ret)
     return err;
 }
 
-/* A slot that is not one of our pools' or not in use is left alone. */
+/* A slot that is not one of our pools' or not in use is left alone.
+ * (pool_of is read before the lock: an entry is written once, under it,
+ * when its pool is made -- before any slot of that pool is handed out.) */
 void slot_free(struct capref slot)
 {
+    if (slot.cnode >= ROOT_SLOTS_MAX || slot.slot >= L2_CNODE_SLOTS ||
+        pool_of[slot.cnode] == 0) {
+        return;
+    }
+    uint32_t i = pool_of[slot.cnode] - 1u;
+    uint32_t g = i * POOL_WORDS + slot.slot / 32, bit = 1u << (slot.slot % 32);
     bool was = slot_lock();
-    uint32_t i = slot.cnode < ROOT_SLOTS_MAX ? pool_of[slot.cnode] : 0;
-    uint32_t g = (i - 1) * POOL_WORDS + slot.slot / 32, bit = 1u << (slot.slot % 32);
-    if (i != 0 && slot.slot < L2_CNODE_SLOTS && (sa.bitmap[g] & bit)) {
+    if (sa.bitmap[g] & bit) {
         sa.bitmap[g] &= ~bit;
-        sa.free[i - 1]++;
+        sa.free[i]++;
         sa.total_free++;
         if (g < sa.hint) {
             sa.hint = g;

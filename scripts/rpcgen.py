@@ -11,7 +11,7 @@ its arguments straight into the words of the LMP message (rpc_call_fixed),
 and a field in struct rpc_NAME_fixed_handlers, the typed handlers that the
 generated rpc_NAME_fixed_dispatch calls (docs/rpc.md, sections 2 and 3);
 so does one whose answer adds one capability to its scalars (is_fixed_cap:
-rpc_call_fixed_cap, RPC_FIXED_CAP; docs/rpc.md, section 6).
+rpc_call_fixed_cap, rpc_reply_fixed_cap; docs/rpc.md, section 2).
 Without BASE_IDL the methods are numbered from 0: that is the set every
 interface shares (libsys/if/base.idl: BIND, ECHO, the service-control
 methods).  With it, they are numbered after the shared set, so one
@@ -180,8 +180,8 @@ def is_fixed_cap(m):
     """A method whose request is scalars only and whose response is scalars
     and one capability (RAM_CAP): the same one LMP message each way, the
     answer's with the capability.  Its stub calls rpc_call_fixed_cap, and
-    its typed handler's capability goes with the answer (RPC_FIXED_CAP) --
-    docs/rpc.md, section 6."""
+    its typed handler's capability goes with the answer, which the dispatch
+    sends itself (rpc_reply_fixed_cap) -- docs/rpc.md, section 2."""
     resp = m.resp or []
     return (not m.raw and not m.notify and m.client is not None and
             all(p.kind in SCALAR_TYPES for p in m.req) and
@@ -434,11 +434,11 @@ def gen_fixed_dispatch(fixed, name):
             out.append('        res[%d] = (uint32_t)out_%s;' % (i + 1, x.name))
         if is_fixed_cap(m):
             capp = [x for x in resp if x.kind == 'cap'][0]
-            out += ['        if (res[0] != SYS_ERR_OK) {',
-                    '            return %d;                   /* no capability */' % len(scalars),
+            out += ['        if (res[0] == SYS_ERR_OK) {          /* answered here, with the capability */',
+                    '            rpc_reply_fixed_cap(rc, out_%s, %d, out);' % (capp.name, len(scalars)),
+                    '            res[0] = LIB_ERR_RPC_DEFERRED;',
                     '        }',
-                    '        rc->reply_cap = out_%s;       /* sent with the answer */' % capp.name]
-            out += ['        return RPC_FIXED_CAP(%d);' % len(scalars), '    }']
+                    '        return %d;' % len(scalars), '    }']
         else:
             out += ['        return %d;' % len(resp), '    }']
     out += ['    default:', '        (void)rc;', '        (void)arg;', '        (void)res;',

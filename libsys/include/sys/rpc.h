@@ -62,12 +62,6 @@ typedef void (*rpc_handler_fn)(struct rpc_chan *rc, struct rpc_payload *req,
  */
 typedef int rpc_fixed_dispatch_fn(struct rpc_chan *rc, const void *handlers,
                                   const uint32_t *in, uint32_t out[LMP_MSG_WORDS]);
-/* What the dispatch returns for a method whose answer carries one
- * capability besides its n scalars (rpc_get_ram_cap's): the capability is
- * in rc->reply_cap, sent (as a copy) with the answer.  Below -1, so a
- * scalar-only answer costs no test more. */
-#define RPC_FIXED_CAP(n)        (-2 - (int)(n))
-#define RPC_FIXED_CAP_COUNT(r)  ((uint32_t)(-2 - (r)))
 
 struct rpc_chan {
     struct lmp_chan lc;
@@ -99,8 +93,6 @@ struct rpc_chan {
                                      * method (rpc_serve_all) */
     struct rpc_ump *ump;            /* NULL: over LMP (lc); else over UMP,
                                      * lc unused (libsys/rpc_ump.c) */
-    struct capref reply_cap;        /* server side: the capability of a typed
-                                     * handler's answer (RPC_FIXED_CAP) */
 };
 
 /* Client and server both start from an accepted channel. */
@@ -220,6 +212,14 @@ static inline errval_t rpc_call_fixed(struct rpc_chan *rc, unsigned m, uint32_t 
 }
 
 /* ---- the fixed layout with one capability in the answer (docs/rpc.md, section 6) ---- */
+
+/* Server: the answer of a typed handler whose answer has a capability
+ * (the generated dispatch calls it): w[RPC_FIRST_WORDS] the error, n
+ * scalars after it, sent now from w with a copy of cap (the server keeps
+ * its own), to the request rc->cur_method, rc->cur_seq.  The dispatch
+ * then returns with LIB_ERR_RPC_DEFERRED in w[RPC_FIRST_WORDS]: answered
+ * already, so the scalar-only answers' path tests nothing more. */
+void rpc_reply_fixed_cap(struct rpc_chan *rc, struct capref cap, uint32_t n, uint32_t *w);
 
 /* rpc_call_fixed_cap's ways out of line, as rpc_call_fixed's above. */
 errval_t rpc_call_fixed_cap_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq,
