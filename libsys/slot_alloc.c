@@ -11,10 +11,10 @@
  * slot_alloc and slot_free are on the path of every capability a domain
  * receives (docs/rpc.md, section 6), so neither searches: a free finds
  * its pool through pool_of (indexed by the L2 CNode's root slot), and an
- * allocation starts at the hint, below which every bitmap word of every
- * pool is full -- it takes the very slot a search from the first pool
- * would (first fit), without looking at the words it would skip.  Both
- * take the libsys lock in its inline form, disp_disable (below).
+ * allocation finds the first word that is not full through two summary
+ * bitmaps (pools_open, words_open) -- the very slot a search from the
+ * first pool would take (first fit).  Both take the libsys lock in its
+ * inline form, disp_disable (below).
  */
 #include <string.h>
 #include <sys/cspace.h>
@@ -29,13 +29,16 @@
 /*
  * The pools' state in one structure (one base address for the fast
  * paths).  The bitmaps are one array, pool after pool in the order they
- * were made: word g is word g % POOL_WORDS of pool g / POOL_WORDS, and
- * first fit is the first word that is not full in this order.
+ * were made: word g is word g % POOL_WORDS of pool g / POOL_WORDS.  First
+ * fit is the first word that is not full in this order, found without a
+ * search through two summaries: which pools have a word that is not full
+ * (pools_open), and which words of a pool are not full (words_open).
  */
 static struct {
-    uint32_t hint;                      /* every word before it is full */
+    uint32_t pools_open[MAX_POOLS / 32];    /* bit i: pool i has a free slot */
     uint32_t total_free;
     unsigned num_pools;
+    uint8_t words_open[MAX_POOLS];      /* pool i, bit w: its word w is not full */
     uint32_t cnode[MAX_POOLS];          /* pool i: the root slot of its L2 CNode */
     uint32_t free[MAX_POOLS];           /* pool i: its free slots */
     uint32_t bitmap[MAX_POOLS * POOL_WORDS];    /* 1 = in use */
@@ -75,6 +78,8 @@ static void add_pool(uint32_t cnode)
     sa.cnode[i] = cnode;
     sa.free[i] = L2_CNODE_SLOTS;
     memset(&sa.bitmap[i * POOL_WORDS], 0, POOL_WORDS * sizeof(uint32_t));
+    sa.words_open[i] = (1u << POOL_WORDS) - 1;
+    sa.pools_open[i / 32] |= 1u << (i % 32);
     sa.total_free += L2_CNODE_SLOTS;
 }
 
@@ -161,49 +166,63 @@ static void refill(void)
     refilling = false;
 }
 
-/* Bit b of word g taken: the slot it stands for. */
-static inline struct capref take_bit(uint32_t g, uint32_t b)
+/* Word g's bits `bits` taken: the summaries follow it. */
+static inline void take_bits(uint32_t g, uint32_t bits, uint32_t n)
 {
     uint32_t i = g / POOL_WORDS;
-    sa.bitmap[g] |= 1u << b;
-    sa.free[i]--;
-    sa.total_free--;
-    return (struct capref){ sa.cnode[i], (g % POOL_WORDS) * 32 + b };
-}
-
-/* The first free slot, in pool order (first fit), searched from the
- * hint: the words before it are full.  The hint moves to where it is. */
-static errval_t take_slot(struct capref *ret)
-{
-    uint32_t end = sa.num_pools * POOL_WORDS;
-    for (uint32_t g = sa.hint; g < end; g++) {
-        if (sa.bitmap[g] != 0xffffffffu) {
-            sa.hint = g;
-            *ret = take_bit(g, __builtin_ctz(~sa.bitmap[g]));
-            return SYS_ERR_OK;
+    sa.bitmap[g] |= bits;
+    sa.free[i] -= n;
+    sa.total_free -= n;
+    if (sa.bitmap[g] == 0xffffffffu) {
+        sa.words_open[i] &= ~(1u << (g % POOL_WORDS));
+        if (sa.words_open[i] == 0) {
+            sa.pools_open[i / 32] &= ~(1u << (i % 32));
         }
     }
-    sa.hint = end;                  /* all full: a new pool is searched first */
-    return LIB_ERR_SLOT_ALLOC_FULL;
+}
+
+/* The first word that is not full (first fit), or -1: the first open
+ * pool's first open word. */
+static inline int first_open_word(void)
+{
+    for (uint32_t k = 0; k < MAX_POOLS / 32; k++) {
+        if (sa.pools_open[k] != 0) {
+            uint32_t i = k * 32 + __builtin_ctz(sa.pools_open[k]);
+            return (int)(i * POOL_WORDS + __builtin_ctz(sa.words_open[i]));
+        }
+    }
+    return -1;
+}
+
+/* The first free slot, in pool order (first fit). */
+static errval_t take_slot(struct capref *ret)
+{
+    int g = first_open_word();
+    if (g < 0) {
+        return LIB_ERR_SLOT_ALLOC_FULL;
+    }
+    uint32_t b = __builtin_ctz(~sa.bitmap[g]);
+    take_bits((uint32_t)g, 1u << b, 1);
+    *ret = (struct capref){ sa.cnode[g / POOL_WORDS], (g % POOL_WORDS) * 32 + b };
+    return SYS_ERR_OK;
 }
 
 /* n (1-32) free slots side by side in one word of one pool's bitmap --
- * the first such run; none is before the hint (those words are full), and
- * a pool with fewer than n free slots is skipped whole. */
+ * the first such run, from the first word that is not full on; a pool
+ * with fewer than n free slots is skipped whole. */
 static errval_t take_run(uint32_t n, struct capref *first)
 {
     uint32_t ones = n == 32 ? 0xffffffffu : (1u << n) - 1;
-    for (uint32_t g = sa.hint; g < sa.num_pools * POOL_WORDS; g++) {
+    int start = first_open_word();
+    for (uint32_t g = start < 0 ? ~0u : (uint32_t)start; g < sa.num_pools * POOL_WORDS; g++) {
         if (sa.free[g / POOL_WORDS] < n) {
             g |= POOL_WORDS - 1;        /* on to the next pool */
             continue;
         }
         for (uint32_t b = 0; b + n <= 32; b++) {
             if ((sa.bitmap[g] & (ones << b)) == 0) {
-                *first = take_bit(g, b);
-                sa.bitmap[g] |= ones << b;
-                sa.free[g / POOL_WORDS] -= n - 1;
-                sa.total_free -= n - 1;
+                take_bits(g, ones << b, n);
+                *first = (struct capref){ sa.cnode[g / POOL_WORDS], (g % POOL_WORDS) * 32 + b };
                 return SYS_ERR_OK;
             }
         }
@@ -225,18 +244,9 @@ errval_t slot_alloc_run(uint32_t n, struct capref *first)
     return err;
 }
 
-/* The common case first: the hint's word has a free slot, and enough stay
- * free that no new CNode is due. */
 errval_t slot_alloc(struct capref *ret)
 {
     bool was = slot_lock();
-    uint32_t g = sa.hint;
-    if (g < sa.num_pools * POOL_WORDS && sa.bitmap[g] != 0xffffffffu &&
-        sa.total_free > REFILL_BELOW) {
-        *ret = take_bit(g, __builtin_ctz(~sa.bitmap[g]));
-        slot_unlock(was);
-        return SYS_ERR_OK;
-    }
     errval_t err = take_slot(ret);
     if (err_is_ok(err) && sa.total_free < REFILL_BELOW) {
         refill();
@@ -261,9 +271,8 @@ void slot_free(struct capref slot)
         sa.bitmap[g] &= ~bit;
         sa.free[i]++;
         sa.total_free++;
-        if (g < sa.hint) {
-            sa.hint = g;
-        }
+        sa.words_open[i] |= 1u << (g % POOL_WORDS);
+        sa.pools_open[i / 32] |= 1u << (i % 32);
     }
     slot_unlock(was);
 }

@@ -6,7 +6,7 @@
  *   first fit    every slot_alloc returns the slot a search of every pool
  *                from the first would (the reference model below), through
  *                any mix of allocations, frees, runs and new pools -- the
- *                hint only skips words that are full
+ *                summaries of open pools and words stay true
  *   frees        a slot of none of our pools, out of range, or not in use
  *                is left alone (nothing counted, nothing given out twice)
  *   the lock     every change is made with the dispatcher disabled (the
