@@ -121,6 +121,13 @@ bool lmp_endpoint_has_message(struct lmp_endpoint *ep)
     return ep->kern->delivered != ep->kern->consumed;
 }
 
+struct capref lmp_endpoint_take_cap(struct lmp_endpoint *ep)
+{
+    struct capref cap = ep->recv_slot;      /* the caller's now */
+    lmp_endpoint_alloc_recv_slot(ep);
+    return cap;
+}
+
 /* A capability came with the message just taken: hand it over (or
  * delete it, if the caller does not want it). */
 static errval_t __attribute__((noinline))
@@ -129,8 +136,7 @@ recv_cap(struct lmp_endpoint *ep, struct capref *cap)
     if (cap == NULL) {
         return cap_delete(ep->recv_slot);   /* the slot is reused */
     }
-    *cap = ep->recv_slot;                   /* the caller's now */
-    lmp_endpoint_alloc_recv_slot(ep);
+    *cap = lmp_endpoint_take_cap(ep);
     return SYS_ERR_OK;
 }
 

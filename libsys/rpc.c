@@ -478,6 +478,77 @@ errval_t rpc_call_fixed_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq, uin
     return err;
 }
 
+/* ---- the same with one capability in the answer (rpc_call_fixed_cap) ---- */
+
+/*
+ * The answer of such a call that came the general way, into w and *cap as
+ * rpc_call_fixed_cap promises: its scalars, and the capability -- which a
+ * successful answer must have (the generated unpack's rule before:
+ * LIB_ERR_RPC_BAD_MESSAGE).  A capability that came with a failure is
+ * deleted here.
+ */
+static errval_t fixed_cap_from_payload(errval_t err, struct rpc_payload *resp, uint32_t nresp,
+                                       uint32_t *w, struct capref *cap)
+{
+    if (err_is_ok(err) && capref_is_null(resp->cap)) {
+        err = LIB_ERR_RPC_BAD_MESSAGE;
+    }
+    if (err_is_ok(err)) {
+        *cap = resp->cap;
+        resp->cap = NULL_CAP;           /* the caller's now */
+    }
+    return fixed_from_payload(err, resp, nresp, w);
+}
+
+errval_t rpc_call_fixed_cap_rest(struct rpc_chan *rc, unsigned m, uint16_t seq,
+                                 uint32_t nreq, uint32_t nresp, errval_t err, uint32_t *w,
+                                 struct capref *cap)
+{
+    *cap = NULL_CAP;
+    if (err_is_fail(err)) {
+        err = send_fixed_failed(rc, err, RPC_FIRST_WORDS + nreq, w);
+    }
+    if (err_is_ok(err)) {
+        struct rpc_payload resp;
+        payload_clear(&resp);
+        err = recv_response(rc, m, seq, &resp);
+        if (err_is_ok(err)) {
+            fixed_cap_from_payload(resp.err, &resp, nresp, w, cap);
+        }
+    }
+    if (err == LIB_ERR_RPC_PEER_DEAD) {
+        rc->dead = true;
+    }
+    return err_is_fail(err) ? err : w[RPC_FIRST_WORDS];
+}
+
+errval_t rpc_call_fixed_cap_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                 uint32_t nresp, uint32_t *w, struct capref *cap)
+{
+    *cap = NULL_CAP;
+    if (rc == NULL || rc->dead) {
+        return LIB_ERR_RPC_PEER_DEAD;
+    }
+    if (!capref_is_null(rc->frame.cap)) {       /* rpc_send releases it */
+        struct rpc_payload req = { .nscalar = nreq }, resp;
+        for (uint32_t i = 0; i < nreq; i++) {
+            req.scalar[i] = w[RPC_FIRST_WORDS + i];
+        }
+        return fixed_cap_from_payload(rpc_call(rc, m, &req, &resp), &resp, nresp, w, cap);
+    }
+    bool locked = call_lock(rc);
+    uint16_t seq = ++rc->seq;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
+                                 RPC_FIRST_WORDS + nreq, w);
+    err = rpc_call_fixed_cap_rest(rc, m, seq, nreq, nresp, err, w, cap);
+    if (locked) {
+        thread_mutex_unlock(&rc->call_lock);
+    }
+    return err;
+}
+
 /* ---- server ---------------------------------------------------------------------- */
 
 static void rpc_recv_event(void *arg);
@@ -622,6 +693,29 @@ static inline void reply_fixed(struct rpc_chan *rc, uint16_t seq, uint32_t hdr, 
     errval_t err = send_words(rc, RPC_FIRST_WORDS + RPC_HDR_NSCALAR(hdr), w);
     if (err_is_fail(err)) {
         reply_fixed_failed(rc, RPC_HDR_METHOD(hdr), seq, err);
+    }
+}
+
+/* (sys/rpc.h) Sent while the request may still lie in the ring -- the
+ * caller gives its space back after the dispatch returns -- which only
+ * leaves the client's next request less room until then. */
+void rpc_reply_fixed_cap(struct rpc_chan *rc, struct capref cap, uint32_t n, uint32_t *w)
+{
+    unsigned m = rc->cur_method;
+    uint16_t seq = rc->cur_seq;
+    if (rc->dead || !capref_is_null(rc->frame.cap)) {
+        struct rpc_payload resp = { .nscalar = n, .err = w[RPC_FIRST_WORDS], .cap = cap };
+        for (uint32_t i = 0; i < n; i++) {
+            resp.scalar[i] = w[RPC_FIRST_WORDS + 1 + i];
+        }
+        rpc_reply(rc, m, seq, &resp);
+        return;
+    }
+    w[0] = RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + n, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = send_last(rc, cap, RPC_FIRST_WORDS + 1 + n, w);
+    if (err_is_fail(err)) {
+        reply_fixed_failed(rc, m, seq, send_error(err));
     }
 }
 

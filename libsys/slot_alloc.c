@@ -7,6 +7,14 @@
  * few slots remain, the allocator makes another L2 CNode from RAM and puts
  * it in a free slot of the root CNode -- keeping a reserve, because making
  * a CNode itself needs a slot or two.
+ *
+ * slot_alloc and slot_free are on the path of every capability a domain
+ * receives (docs/rpc.md, section 6), so neither searches: a free finds
+ * its pool through pool_of (indexed by the L2 CNode's root slot), and an
+ * allocation finds the first word that is not full through two summary
+ * bitmaps (pools_open, words_open) -- the very slot a search from the
+ * first pool would take (first fit).  Both take the libsys lock in its
+ * inline form, disp_disable (below).
  */
 #include <string.h>
 #include <sys/cspace.h>
@@ -16,30 +24,63 @@
 
 #define MAX_POOLS       64
 #define REFILL_BELOW    32      /* free slots that trigger a new CNode */
+#define POOL_WORDS      (L2_CNODE_SLOTS / 32)   /* bitmap words of a pool */
 
-struct slot_pool {
-    uint32_t cnode;                     /* root slot of the L2 CNode */
-    uint32_t free;
-    uint32_t bitmap[L2_CNODE_SLOTS / 32];   /* 1 = in use */
-};
-
-static struct slot_pool pools[MAX_POOLS];
-static unsigned num_pools;
-static uint32_t total_free;
+/*
+ * The pools' state in one structure (one base address for the fast
+ * paths).  The bitmaps are one array, pool after pool in the order they
+ * were made: word g is word g % POOL_WORDS of pool g / POOL_WORDS.  First
+ * fit is the first word that is not full in this order, found without a
+ * search through two summaries: which pools have a word that is not full
+ * (pools_open), and which words of a pool are not full (words_open).
+ */
+static struct {
+    uint32_t pools_open[MAX_POOLS / 32];    /* bit i: pool i has a free slot */
+    uint32_t total_free;
+    unsigned num_pools;
+    uint8_t words_open[MAX_POOLS];      /* pool i, bit w: its word w is not full */
+    uint32_t cnode[MAX_POOLS];          /* pool i: the root slot of its L2 CNode */
+    uint32_t free[MAX_POOLS];           /* pool i: its free slots */
+    uint32_t bitmap[MAX_POOLS * POOL_WORDS];    /* 1 = in use */
+} sa;
 static bool refilling;
 /* The root CNode starts with L1_CNODE_MIN_SLOTS slots; root_cnode_grow()
  * makes it bigger, up to what this bitmap can track. */
 #define ROOT_SLOTS_MAX  (4 * L1_CNODE_MIN_SLOTS)
 static uint32_t root_used[ROOT_SLOTS_MAX / 32];
 static uint32_t root_slots = L1_CNODE_MIN_SLOTS;
+/* The pool of the L2 CNode in root slot r is pool_of[r] - 1 (0: none),
+ * so slot_free does not search. */
+static uint8_t pool_of[ROOT_SLOTS_MAX];
+
+/*
+ * The libsys lock (thread_lock_libsys, libsys/threads.c) is the
+ * dispatcher's disabled flag; slot_alloc and slot_free take it inline as
+ * disp_disable / disp_restore -- the same lock, without two calls and the
+ * nesting count (an outer holder keeps the flag set, so the restore leaves
+ * it set).  Code that calls out of this file (refill) still uses
+ * thread_lock_libsys, which nests inside it the same way.
+ */
+static inline bool slot_lock(void)
+{
+    return disp_disable();
+}
+
+static inline void slot_unlock(bool was)
+{
+    disp_restore(was);
+}
 
 static void add_pool(uint32_t cnode)
 {
-    struct slot_pool *p = &pools[num_pools++];
-    p->cnode = cnode;
-    p->free = L2_CNODE_SLOTS;
-    memset(p->bitmap, 0, sizeof(p->bitmap));
-    total_free += L2_CNODE_SLOTS;
+    unsigned i = sa.num_pools++;
+    pool_of[cnode] = (uint8_t)(i + 1);
+    sa.cnode[i] = cnode;
+    sa.free[i] = L2_CNODE_SLOTS;
+    memset(&sa.bitmap[i * POOL_WORDS], 0, POOL_WORDS * sizeof(uint32_t));
+    sa.words_open[i] = (1u << POOL_WORDS) - 1;
+    sa.pools_open[i / 32] |= 1u << (i % 32);
+    sa.total_free += L2_CNODE_SLOTS;
 }
 
 void slot_alloc_init(void)
@@ -112,7 +153,7 @@ static void refill(void)
 {
     uint32_t root;
 
-    if (refilling || num_pools == MAX_POOLS || err_is_fail(root_slot_alloc(&root))) {
+    if (refilling || sa.num_pools == MAX_POOLS || err_is_fail(root_slot_alloc(&root))) {
         return;
     }
     refilling = true;
@@ -125,43 +166,64 @@ static void refill(void)
     refilling = false;
 }
 
-static errval_t take_slot(struct capref *ret)
+/* Word g's bits `bits` taken: the summaries follow it. */
+static inline void take_bits(uint32_t g, uint32_t bits, uint32_t n)
 {
-    for (unsigned i = 0; i < num_pools; i++) {
-        struct slot_pool *p = &pools[i];
-        if (p->free == 0) {
-            continue;
-        }
-        for (uint32_t w = 0; w < L2_CNODE_SLOTS / 32; w++) {
-            if (p->bitmap[w] != 0xffffffffu) {
-                uint32_t b = __builtin_ctz(~p->bitmap[w]);
-                p->bitmap[w] |= 1u << b;
-                p->free--;
-                total_free--;
-                ret->cnode = p->cnode;
-                ret->slot = w * 32 + b;
-                return SYS_ERR_OK;
-            }
+    uint32_t i = g / POOL_WORDS;
+    sa.bitmap[g] |= bits;
+    sa.free[i] -= n;
+    sa.total_free -= n;
+    if (sa.bitmap[g] == 0xffffffffu) {
+        sa.words_open[i] &= ~(1u << (g % POOL_WORDS));
+        if (sa.words_open[i] == 0) {
+            sa.pools_open[i / 32] &= ~(1u << (i % 32));
         }
     }
-    return LIB_ERR_SLOT_ALLOC_FULL;
 }
 
-/* n (1-32) free slots side by side in one word of one pool's bitmap. */
+/* The first word that is not full (first fit), or -1: the first open
+ * pool's first open word. */
+static inline int first_open_word(void)
+{
+    for (uint32_t k = 0; k < MAX_POOLS / 32; k++) {
+        if (sa.pools_open[k] != 0) {
+            uint32_t i = k * 32 + __builtin_ctz(sa.pools_open[k]);
+            return (int)(i * POOL_WORDS + __builtin_ctz(sa.words_open[i]));
+        }
+    }
+    return -1;
+}
+
+/* The first free slot, in pool order (first fit). */
+static errval_t take_slot(struct capref *ret)
+{
+    int g = first_open_word();
+    if (g < 0) {
+        return LIB_ERR_SLOT_ALLOC_FULL;
+    }
+    uint32_t b = __builtin_ctz(~sa.bitmap[g]);
+    take_bits((uint32_t)g, 1u << b, 1);
+    *ret = (struct capref){ sa.cnode[g / POOL_WORDS], (g % POOL_WORDS) * 32 + b };
+    return SYS_ERR_OK;
+}
+
+/* n (1-32) free slots side by side in one word of one pool's bitmap --
+ * the first such run, from the first word that is not full on; a pool
+ * with fewer than n free slots is skipped whole. */
 static errval_t take_run(uint32_t n, struct capref *first)
 {
     uint32_t ones = n == 32 ? 0xffffffffu : (1u << n) - 1;
-    for (unsigned i = 0; i < num_pools; i++) {
-        struct slot_pool *p = &pools[i];
-        for (uint32_t w = 0; p->free >= n && w < L2_CNODE_SLOTS / 32; w++) {
-            for (uint32_t b = 0; b + n <= 32; b++) {
-                if ((p->bitmap[w] & (ones << b)) == 0) {
-                    p->bitmap[w] |= ones << b;
-                    p->free -= n;
-                    total_free -= n;
-                    *first = (struct capref){ p->cnode, w * 32 + b };
-                    return SYS_ERR_OK;
-                }
+    int start = first_open_word();
+    for (uint32_t g = start < 0 ? ~0u : (uint32_t)start; g < sa.num_pools * POOL_WORDS; g++) {
+        if (sa.free[g / POOL_WORDS] < n) {
+            g |= POOL_WORDS - 1;        /* on to the next pool */
+            continue;
+        }
+        for (uint32_t b = 0; b + n <= 32; b++) {
+            if ((sa.bitmap[g] & (ones << b)) == 0) {
+                take_bits(g, ones << b, n);
+                *first = (struct capref){ sa.cnode[g / POOL_WORDS], (g % POOL_WORDS) * 32 + b };
+                return SYS_ERR_OK;
             }
         }
     }
@@ -173,46 +235,51 @@ errval_t slot_alloc_run(uint32_t n, struct capref *first)
     if (n == 0 || n > 32) {
         return LIB_ERR_SLOT_ALLOC_FULL;
     }
-    thread_lock_libsys();
+    bool was = slot_lock();
     errval_t err = take_run(n, first);
-    if (total_free < REFILL_BELOW) {
+    if (sa.total_free < REFILL_BELOW) {
         refill();
     }
-    thread_unlock_libsys();
+    slot_unlock(was);
     return err;
 }
 
 errval_t slot_alloc(struct capref *ret)
 {
-    thread_lock_libsys();
+    bool was = slot_lock();
     errval_t err = take_slot(ret);
-    if (err_is_ok(err) && total_free < REFILL_BELOW) {
+    if (err_is_ok(err) && sa.total_free < REFILL_BELOW) {
         refill();
     }
-    thread_unlock_libsys();
+    slot_unlock(was);
     return err;
 }
 
+/* A slot that is not one of our pools' or not in use is left alone.
+ * (pool_of is read before the lock: an entry is written once, under it,
+ * when its pool is made -- before any slot of that pool is handed out.) */
 void slot_free(struct capref slot)
 {
-    thread_lock_libsys();
-    for (unsigned i = 0; i < num_pools; i++) {
-        struct slot_pool *p = &pools[i];
-        uint32_t bit = 1u << (slot.slot % 32);
-        if (p->cnode == slot.cnode && slot.slot < L2_CNODE_SLOTS &&
-            (p->bitmap[slot.slot / 32] & bit)) {
-            p->bitmap[slot.slot / 32] &= ~bit;
-            p->free++;
-            total_free++;
-            break;
-        }
+    if (slot.cnode >= ROOT_SLOTS_MAX || slot.slot >= L2_CNODE_SLOTS ||
+        pool_of[slot.cnode] == 0) {
+        return;
     }
-    thread_unlock_libsys();
+    uint32_t i = pool_of[slot.cnode] - 1u;
+    uint32_t g = i * POOL_WORDS + slot.slot / 32, bit = 1u << (slot.slot % 32);
+    bool was = slot_lock();
+    if (sa.bitmap[g] & bit) {
+        sa.bitmap[g] &= ~bit;
+        sa.free[i]++;
+        sa.total_free++;
+        sa.words_open[i] |= 1u << (g % POOL_WORDS);
+        sa.pools_open[i / 32] |= 1u << (i % 32);
+    }
+    slot_unlock(was);
 }
 
 uint32_t slot_alloc_free_count(void)
 {
-    return total_free;
+    return sa.total_free;
 }
 
 /* The free slots, and those of the L2 CNodes we can still make (one per
@@ -224,6 +291,6 @@ uint32_t slot_alloc_capacity(void)
     for (uint32_t i = ROOTCN_SLOTS_USER; i < root_slots; i++) {
         root_free += !(root_used[i / 32] & (1u << (i % 32)));
     }
-    uint32_t cnodes = MAX_POOLS - num_pools;
-    return total_free + (cnodes < root_free ? cnodes : root_free) * L2_CNODE_SLOTS;
+    uint32_t cnodes = MAX_POOLS - sa.num_pools;
+    return sa.total_free + (cnodes < root_free ? cnodes : root_free) * L2_CNODE_SLOTS;
 }

@@ -9,7 +9,9 @@ function for deferred answers, the client stub) and OUTDIR/if/NAME.c.  A
 method with scalars only both ways (is_fixed) gets a client stub that puts
 its arguments straight into the words of the LMP message (rpc_call_fixed),
 and a field in struct rpc_NAME_fixed_handlers, the typed handlers that the
-generated rpc_NAME_fixed_dispatch calls (docs/rpc.md, sections 2 and 3).
+generated rpc_NAME_fixed_dispatch calls (docs/rpc.md, sections 2 and 3);
+so does one whose answer adds one capability to its scalars (is_fixed_cap:
+rpc_call_fixed_cap, rpc_reply_fixed_cap; docs/rpc.md, section 2).
 Without BASE_IDL the methods are numbered from 0: that is the set every
 interface shares (libsys/if/base.idl: BIND, ECHO, the service-control
 methods).  With it, they are numbered after the shared set, so one
@@ -174,6 +176,24 @@ def is_fixed(m):
             all(p.kind in SCALAR_TYPES for p in m.req + (m.resp or [])))
 
 
+def is_fixed_cap(m):
+    """A method whose request is scalars only and whose response is scalars
+    and one capability (RAM_CAP): the same one LMP message each way, the
+    answer's with the capability.  Its stub calls rpc_call_fixed_cap, and
+    its typed handler's capability goes with the answer, which the dispatch
+    sends itself (rpc_reply_fixed_cap) -- docs/rpc.md, section 2."""
+    resp = m.resp or []
+    return (not m.raw and not m.notify and m.client is not None and
+            all(p.kind in SCALAR_TYPES for p in m.req) and
+            len([p for p in resp if p.kind == 'cap']) == 1 and
+            all(p.kind in SCALAR_TYPES or p.kind == 'cap' for p in resp))
+
+
+def is_typed(m):
+    """A method a server may serve with a typed handler."""
+    return is_fixed(m) or is_fixed_cap(m)
+
+
 def typed_proto(m, name):
     """The typed handler's declaration, as a field of the handlers struct."""
     args = ['struct rpc_chan *rc'] + [in_arg(p) for p in m.req] + [out_arg(p) for p in m.resp or []]
@@ -248,7 +268,7 @@ def gen_h(methods, idl, name, base, shared=()):
         if m.client:
             out.append(client_proto(m) + ';')
         out.append('')
-    out += gen_fixed_h([m for m in list(shared) + methods if is_fixed(m)], name)
+    out += gen_fixed_h([m for m in list(shared) + methods if is_typed(m)], name)
     out += ['#endif', '']
     return '\n'.join(out)
 
@@ -346,13 +366,42 @@ def gen_client_fixed(m):
     return out + ['    return err;', '}', '']
 
 
+def gen_client_fixed_cap(m):
+    """The stub of a method whose answer has one capability: as
+    gen_client_fixed's, and the capability -- the caller's if it asked for
+    it, else deleted (as is one that came with a failure)."""
+    out = [client_proto(m), '{',
+           '    uint32_t w[LMP_MSG_WORDS];          /* the message itself (rpc_call_fixed_cap) */',
+           '    struct capref cap;']
+    for i, x in enumerate(m.req):
+        out.append('    w[RPC_FIRST_WORDS + %d] = (uint32_t)%s;' % (i, x.name))
+    scalars = [x for x in m.resp if x.kind != 'cap']
+    capp = [x for x in m.resp if x.kind == 'cap'][0]
+    out.append('    errval_t err = rpc_call_fixed_cap(rc, RPC_%s, %d, %d, w, &cap);'
+               % (m.name, len(m.req), len(scalars)))
+    out.append('    if (err_is_ok(err)) {')
+    for i, x in enumerate(scalars):
+        out += ['        if (%s) {' % x.name,
+                '            *%s = (%s)w[RPC_FIRST_WORDS + %d];' % (x.name, SCALAR_TYPES[x.kind], i + 1),
+                '        }']
+    out += ['        if (%s) {' % capp.name,
+            '            *%s = cap;' % capp.name,
+            '            return err;',
+            '        }',
+            '    }',
+            '    cap_destroy(cap);               /* one nobody asked for */']
+    return out + ['    return err;', '}', '']
+
+
 def gen_fixed_dispatch(fixed, name):
-    """The server's dispatch of the scalar-only methods: one case a method,
+    """The server's dispatch of the fixed-layout methods (scalars only, or
+    scalars and one capability in the answer): one case a method,
     which checks the scalar count, calls the typed handler with the
     request's scalars (read from in, where the message lies), puts its
     error and answer into out and returns the answer's header as a
     constant (RPC_FIXED_ANSWER: the server only adds the sequence
-    number)."""
+    number).  A capability answer that succeeded is sent here
+    (rpc_reply_fixed_cap) and reported as LIB_ERR_RPC_DEFERRED."""
     if not fixed:
         return []
     out = ['/* ---- the dispatch of the typed handlers (sys/rpc.h, rpc_fixed_dispatch_fn) ---- */',
@@ -370,7 +419,10 @@ def gen_fixed_dispatch(fixed, name):
         resp = m.resp or []
         out.append('    case RPC_%s: {' % m.name)
         for x in resp:
-            out.append('        %s out_%s = 0;' % (SCALAR_TYPES[x.kind], x.name))
+            if x.kind == 'cap':
+                out.append('        struct capref out_%s = NULL_CAP;' % x.name)
+            else:
+                out.append('        %s out_%s = 0;' % (SCALAR_TYPES[x.kind], x.name))
         out += ['        if (h->%s == NULL) {' % field_name,
                 '            return -1;                  /* served by the handler table */',
                 '        }',
@@ -381,9 +433,18 @@ def gen_fixed_dispatch(fixed, name):
         args = ['rc'] + ['(%s)arg[%d]' % (SCALAR_TYPES[x.kind], i) for i, x in enumerate(m.req)]
         args += ['&out_' + x.name for x in resp]
         out.append('        res[0] = h->%s(%s);' % (field_name, ', '.join(args)))
-        for i, x in enumerate(resp):
+        scalars = [x for x in resp if x.kind != 'cap']
+        for i, x in enumerate(scalars):
             out.append('        res[%d] = (uint32_t)out_%s;' % (i + 1, x.name))
-        out += ['        return RPC_FIXED_ANSWER(RPC_%s, %d);' % (m.name, len(resp)), '    }']
+        if is_fixed_cap(m):
+            capp = [x for x in resp if x.kind == 'cap'][0]
+            out += ['        if (res[0] == SYS_ERR_OK) {          /* answered here, with the capability */',
+                    '            rpc_reply_fixed_cap(rc, out_%s, %d, out);' % (capp.name, len(scalars)),
+                    '            res[0] = LIB_ERR_RPC_DEFERRED;',
+                    '        }',
+                    '        return RPC_FIXED_ANSWER(RPC_%s, %d);' % (m.name, len(scalars)), '    }']
+        else:
+            out += ['        return RPC_FIXED_ANSWER(RPC_%s, %d);' % (m.name, len(resp)), '    }']
     out += ['    default:', '        (void)rc;', '        (void)arg;', '        (void)res;',
             '        (void)n;', '        return -1;', '    }', '}', '']
     return out
@@ -392,6 +453,8 @@ def gen_fixed_dispatch(fixed, name):
 def gen_client(m):
     if is_fixed(m):
         return gen_client_fixed(m)
+    if is_fixed_cap(m):
+        return gen_client_fixed_cap(m)
     out = [client_proto(m), '{']
     if m.raw:
         return out + ['    return rpc_call(rc, RPC_%s, req, resp);' % m.name, '}', '']
@@ -461,7 +524,7 @@ def gen_c(methods, idl, name, shared=()):
             out += gen_reply(m)
         if m.client:
             out += gen_client(m)
-    out += gen_fixed_dispatch([m for m in list(shared) + methods if is_fixed(m)], name)
+    out += gen_fixed_dispatch([m for m in list(shared) + methods if is_typed(m)], name)
     return '\n'.join(out)
 
 

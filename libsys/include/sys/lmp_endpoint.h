@@ -110,7 +110,10 @@ struct lmp_peek {
     uint32_t next;                      /* consumed, once it is taken */
 };
 
-static inline bool lmp_endpoint_peek(struct lmp_endpoint *ep, struct lmp_peek *p)
+/* Both peeks: hdr_cap is the header's capability bit the message must
+ * have (0 or LMP_HDR_CAP; a constant in each caller). */
+static inline bool lmp_endpoint_peek_kind(struct lmp_endpoint *ep, struct lmp_peek *p,
+                                          uint32_t hdr_cap)
 {
     struct lmp_endpoint_kern *k = ep->kern;
     uint32_t c = k->consumed;
@@ -118,7 +121,7 @@ static inline bool lmp_endpoint_peek(struct lmp_endpoint *ep, struct lmp_peek *p
         return false;
     }
     uint32_t at = c & ep->ring_mask;
-    uint32_t n = k->buf[at];            /* the header: no cap bit, <= 10 */
+    uint32_t n = k->buf[at] - hdr_cap;  /* the header less the bit: <= 10 */
     if (n > LMP_MSG_WORDS || at + n > ep->ring_mask) {
         return false;
     }
@@ -128,6 +131,28 @@ static inline bool lmp_endpoint_peek(struct lmp_endpoint *ep, struct lmp_peek *p
     p->next = c + 1 + n;
     return true;
 }
+
+static inline bool lmp_endpoint_peek(struct lmp_endpoint *ep, struct lmp_peek *p)
+{
+    return lmp_endpoint_peek_kind(ep, p, 0);
+}
+
+/*
+ * The same for a message that brought a capability (the RPC layer's
+ * answers with one, docs/rpc.md, section 6): true if the next message has
+ * the capability bit and does not wrap.  The capability is in the receive
+ * slot: lmp_endpoint_take_cap takes it (before lmp_endpoint_consume gives
+ * the words' space back).
+ */
+static inline bool lmp_endpoint_peek_cap(struct lmp_endpoint *ep, struct lmp_peek *p)
+{
+    return lmp_endpoint_peek_kind(ep, p, LMP_HDR_CAP);
+}
+
+/* The capability of the message just peeked (the receive slot, now the
+ * caller's); a new empty receive slot is set up, as lmp_endpoint_recv
+ * does. */
+struct capref lmp_endpoint_take_cap(struct lmp_endpoint *ep);
 
 static inline void lmp_endpoint_consume(const struct lmp_peek *p)
 {

@@ -218,6 +218,59 @@ static inline errval_t rpc_call_fixed(struct rpc_chan *rc, unsigned m, uint32_t 
     return w[RPC_FIRST_WORDS];
 }
 
+/* ---- the fixed layout with one capability in the answer (docs/rpc.md, section 6) ---- */
+
+/* Server: the answer of a typed handler whose answer has a capability
+ * (the generated dispatch calls it): w[RPC_FIRST_WORDS] the error, n
+ * scalars after it, sent now from w with a copy of cap (the server keeps
+ * its own), to the request rc->cur_method, rc->cur_seq.  The dispatch
+ * then returns with LIB_ERR_RPC_DEFERRED in w[RPC_FIRST_WORDS]: answered
+ * already, so the scalar-only answers' path tests nothing more. */
+void rpc_reply_fixed_cap(struct rpc_chan *rc, struct capref cap, uint32_t n, uint32_t *w);
+
+/* rpc_call_fixed_cap's ways out of line, as rpc_call_fixed's above. */
+errval_t rpc_call_fixed_cap_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                 uint32_t nresp, uint32_t *w, struct capref *cap);
+errval_t rpc_call_fixed_cap_rest(struct rpc_chan *rc, unsigned m, uint16_t seq,
+                                 uint32_t nreq, uint32_t nresp, errval_t err, uint32_t *w,
+                                 struct capref *cap);
+
+/*
+ * rpc_call_fixed for a method whose answer is its scalars and one
+ * capability (rpcgen's is_fixed_cap): the same request, and the answer
+ * read in place the same way -- its words the expected ones, and the
+ * capability bit set (lmp_endpoint_peek_cap) -- the capability taken from
+ * the receive slot into *cap.  Returns as rpc_call_fixed; *cap is the
+ * capability that came (NULL_CAP if none: the caller must have one for
+ * SYS_ERR_OK, and deletes one it does not want -- so does the stub).
+ */
+static inline errval_t rpc_call_fixed_cap(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                          uint32_t nresp, uint32_t w[LMP_MSG_WORDS],
+                                          struct capref *cap)
+{
+    if (rc == NULL || rc->dead || rc->rx.active || !capref_is_null(rc->frame.cap) ||
+        thread_count() > 1) {
+        return rpc_call_fixed_cap_slow(rc, m, nreq, nresp, w, cap);
+    }
+    uint16_t seq = ++rc->seq;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
+                                 RPC_FIRST_WORDS + nreq, w);
+    struct lmp_peek in;
+    if (err_is_fail(err) || !lmp_endpoint_peek_cap(rc->lc.endpoint, &in) ||
+        in.len != RPC_FIRST_WORDS + 1 + nresp || in.words[1] != 0 ||
+        in.words[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
+        return rpc_call_fixed_cap_rest(rc, m, seq, nreq, nresp, err, w, cap);
+    }
+    for (uint32_t i = 0; i <= nresp; i++) {
+        w[RPC_FIRST_WORDS + i] = in.words[RPC_FIRST_WORDS + i];
+    }
+    *cap = lmp_endpoint_take_cap(rc->lc.endpoint);
+    lmp_chan_consume(&in);
+    return w[RPC_FIRST_WORDS];
+}
+
 /* ---- the well-known channels of a domain (libsys/rpc_client.c) ------ */
 
 /* The channel to init every domain has (NULL in init itself). */

@@ -8,7 +8,8 @@
  *                      checked byte for byte; two threads on one channel
  *   t_rpc stress N     N calls to the "rpctest" service with sequence
  *                      numbers, ECHO and PING in turn (t_rpcsrv checks them
- *                      on its side); then the fixed layout's odd cases
+ *                      on its side); then the fixed layout's odd cases,
+ *                      and those of a capability in the answer
  *   t_rpc die          sends the first half of a request to "rpctest",
  *                      takes memory from the memory server, and faults
  *   t_rpc die-reply    sends more requests than its buffer holds answers
@@ -363,6 +364,50 @@ static void fixed_layout(struct rpc_chan *rc)
                 CALLS_PER_THREAD);
 }
 
+/*
+ * rpc_get_ram_cap's stub (rpc_call_fixed_cap, docs/rpc.md section 6)
+ * where it leaves the common case -- answers of the wrong shape from
+ * "rpctest" (rpctest.h): without the capability, with two scalars, an
+ * error that brings one -- each named, and the capability that came
+ * deleted (no slot lost); the right shape with the capability asked for
+ * or not.  `how` says which path: alone (read in place) or beside a
+ * second thread (the channel's lock, the general receive).
+ */
+static void fixed_cap_answers(struct rpc_chan *rc, const char *how)
+{
+    struct capref cap = NULL_CAP;
+    struct capability_info info = { 0 };
+    size_t bytes = 0;
+    uint32_t slots = slot_alloc_free_count();
+    errval_t e1 = rpc_get_ram_cap(rc, RPCTEST_RAM_NO_CAP, 0, &cap, &bytes);
+    errval_t e2 = rpc_get_ram_cap(rc, RPCTEST_RAM_TWO, 0, &cap, &bytes);
+    errval_t e3 = rpc_get_ram_cap(rc, RPCTEST_RAM_ERR_CAP, 0, &cap, &bytes);
+    errval_t e4 = rpc_get_ram_cap(rc, RPCTEST_RAM_OK, 0, NULL, NULL);
+    test_report(e1 == LIB_ERR_RPC_BAD_MESSAGE && e2 == LIB_ERR_RPC_BAD_MESSAGE &&
+                e3 == LIB_ERR_NOT_IMPLEMENTED && e4 == SYS_ERR_OK &&
+                capref_is_null(cap) && bytes == 0 && slot_alloc_free_count() == slots,
+                "rpc_get_ram_cap, %s: an answer without its capability, with two scalars "
+                "(%s, %s), an error with one (%s), one not asked for: %u slots free before, "
+                "%u after", how, err_getcode(e1), err_getcode(e2), err_getcode(e3),
+                (unsigned)slots, (unsigned)slot_alloc_free_count());
+    TEST_ERR(rpc_get_ram_cap(rc, RPCTEST_RAM_OK, 0, &cap, &bytes), SYS_ERR_OK);
+    test_report(err_is_ok(cap_identify(cap, &info)) && info.type == ObjType_EndPoint &&
+                bytes == 4096, "rpc_get_ram_cap, %s: the capability (type %u) and the "
+                "scalar (%u) of the right shape", how, (unsigned)info.type, (unsigned)bytes);
+    cap_destroy(cap);
+}
+
+static volatile bool beside_stop;
+
+static int beside(void *arg)
+{
+    (void)arg;
+    while (!beside_stop) {
+        thread_yield();
+    }
+    return 0;
+}
+
 static int stress(int n)
 {
     struct rpc_chan *rc = connect_to("rpctest");
@@ -389,6 +434,11 @@ static int stress(int n)
     }
     if (rc) {
         fixed_layout(rc);
+        fixed_cap_answers(rc, "alone");
+        struct thread *t = thread_create(beside, NULL);
+        fixed_cap_answers(rc, "beside a second thread");
+        beside_stop = true;
+        thread_join(t, NULL);
         rpc_send_number(rc, (uint32_t)n);       /* we are done: how many calls */
     }
     return test_report(rc && bad == 0, "%d RPCs with sequence numbers: each answer the "

@@ -12,7 +12,9 @@
  *                  For the fixed layout's odd cases, PING of
  *                  RPCTEST_PING_REFUSE is refused, of RPCTEST_PING_LATER
  *                  answered after the event (a deferred answer), and
- *                  MEM_INFO answered with no scalars: the wrong shape.
+ *                  MEM_INFO answered with no scalars: the wrong shape;
+ *                  rpc_get_ram_cap (HELLO's number here) answered in the
+ *                  shape its byte count asks for (rpctest.h).
  *                  Reports and exits after N clients.
  *   t_rpcsrv die   the service "rpcdie": faults in the middle of the first
  *                  call it gets, so that the caller sees its server die.
@@ -24,6 +26,7 @@
 #include <sys/rpc_service.h>
 #include <systest.h>
 #include <if/init.h>
+#include <if/memserv.h>
 
 #include <rpctest.h>
 
@@ -69,12 +72,33 @@ static void h_number(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_pa
     }
 }
 
+_Static_assert((int)RPC_RAM_CAP == (int)RPC_HELLO, "RAM_CAP comes to h_identify");
+
+/* rpc_get_ram_cap's request (RPCTEST_RAM_*): an answer of the shape asked
+ * for; the capability is a copy of our endpoint (rpc_reply sends copies). */
+static bool ram_cap_answer(struct rpc_chan *rc, struct rpc_payload *req,
+                           struct rpc_payload *resp)
+{
+    uint32_t how = req->scalar[0];
+    if (!capref_is_null(req->cap) || req->nscalar != 2 || how < RPCTEST_RAM_OK ||
+        how > RPCTEST_RAM_TWO) {
+        return false;
+    }
+    resp->err = how == RPCTEST_RAM_ERR_CAP ? LIB_ERR_NOT_IMPLEMENTED : SYS_ERR_OK;
+    resp->cap = how == RPCTEST_RAM_NO_CAP ? NULL_CAP : rc->lc.local_cap;
+    resp->nscalar = how == RPCTEST_RAM_TWO ? 2 : 1;
+    resp->scalar[0] = resp->scalar[1] = 4096;
+    return true;
+}
+
 /* A capability sent to us (on init's HELLO number): what it is, as
  * scalars (type, bytes), so the client sees it arrived whole. */
 static void h_identify(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
     struct capability_info info;
-    (void)rc;
+    if (ram_cap_answer(rc, req, resp)) {
+        return;
+    }
     if ((resp->err = cap_identify(req->cap, &info)) == SYS_ERR_OK) {
         resp->nscalar = 2;
         resp->scalar[0] = info.type;

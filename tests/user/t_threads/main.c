@@ -3,11 +3,14 @@
  * by 8 threads, a bounded buffer with condition variables, join results,
  * and preemption between threads of one domain -- also while a thread
  * holds a mutex; and thread-local storage (__thread, errno) that stays
- * each thread's own across switches.
+ * each thread's own across switches; and the slot allocator's shortcuts
+ * (libsys/slot_alloc.c) shared by threads that are preempted while they
+ * hold slots: no slot given to two, every slot back at the end.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/cspace.h>
 #include <sys/disp.h>
 #include <sys/lmp_chan.h>
 #include <sys/threads.h>
@@ -194,6 +197,69 @@ static void preempted_mutex_test(void)
                 "8 threads, no yields: counter %d = the %d increments made", pcounter, total);
 }
 
+/* ---- slots from threads that are preempted while they hold them ---- */
+#define SLOT_THREADS    4
+#define SLOT_HELD       24          /* per round, per thread */
+#define SLOT_PREEMPTED  4           /* until this often preempted holding them */
+#define SLOT_ROUNDS     20000       /* per thread: give up after this */
+#define SLOT_KEY(c)     ((c).cnode * L2_CNODE_SLOTS + (c).slot)
+#define SLOT_KEYS       (64 * L2_CNODE_SLOTS)   /* pools in root slots < 64 */
+
+static uint8_t slot_owner[SLOT_KEYS];   /* which thread holds it (0: none) */
+static unsigned slot_twice, slot_odd, slot_preempted;
+
+static int slot_worker(void *arg)
+{
+    uint8_t me = (uint8_t)(intptr_t)arg;
+    struct capref held[SLOT_HELD];
+    for (int r = 0; r < SLOT_ROUNDS && slot_preempted < SLOT_PREEMPTED; r++) {
+        uint32_t runs = disp_run_count();
+        for (int i = 0; i < SLOT_HELD; i++) {
+            if (err_is_fail(slot_alloc(&held[i])) || SLOT_KEY(held[i]) >= SLOT_KEYS) {
+                slot_odd++;
+                return 1;
+            }
+            slot_twice += slot_owner[SLOT_KEY(held[i])] != 0;
+            slot_owner[SLOT_KEY(held[i])] = me;
+        }
+        for (volatile int delay = 0; delay < 2000; delay++) {
+        }
+        for (int i = SLOT_HELD - 1; i >= 0; i -= 2) {     /* not in order */
+            slot_twice += slot_owner[SLOT_KEY(held[i])] != me;
+            slot_owner[SLOT_KEY(held[i])] = 0;
+            slot_free(held[i]);
+        }
+        for (int i = SLOT_HELD - 2; i >= 0; i -= 2) {
+            slot_twice += slot_owner[SLOT_KEY(held[i])] != me;
+            slot_owner[SLOT_KEY(held[i])] = 0;
+            slot_free(held[i]);
+        }
+        slot_preempted += disp_run_count() != runs;
+    }
+    return 0;
+}
+
+static void slot_threads_test(void)
+{
+    struct thread *t[SLOT_THREADS];
+    uint32_t before = slot_alloc_free_count();
+    for (int i = 0; i < SLOT_THREADS; i++) {
+        t[i] = thread_create(slot_worker, (void *)(intptr_t)(i + 1));
+    }
+    for (int i = 0; i < SLOT_THREADS; i++) {
+        if (t[i] != NULL) {
+            thread_join(t[i], NULL);
+        }
+    }
+    test_report(slot_twice == 0 && slot_odd == 0 && slot_preempted >= SLOT_PREEMPTED,
+                "%d threads taking and freeing %d slots a round, preempted %u times "
+                "holding them: none given twice (%u), none refused (%u)", SLOT_THREADS,
+                SLOT_HELD, slot_preempted, slot_twice, slot_odd);
+    test_report(slot_alloc_free_count() >= before,
+                "every slot back after the threads (%u free, %u before)",
+                (unsigned)slot_alloc_free_count(), (unsigned)before);
+}
+
 int main(void)
 {
     struct thread *t[NTHREADS];
@@ -257,6 +323,7 @@ int main(void)
     thread_join(st, NULL);
     test_report(r == 7 && flag, "a spinning thread is preempted so another can run");
     preempted_mutex_test();
+    slot_threads_test();
     test_report(thread_count() == 1, "all threads gone after join");
     return 0;
 }

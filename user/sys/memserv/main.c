@@ -231,32 +231,49 @@ static bool grant_memory(struct grant *g, size_t bytes, size_t alignment)
     return true;
 }
 
+/* RAM_CAP: a grant of at least `bytes`, its base a multiple of
+ * `alignment`, within the client's quota -- *ram our copy of it (the
+ * answer sends a copy: we keep ours), *ret_bytes its size.  The typed
+ * handler (the common case: rpc_call_fixed_cap's request, read in the ring,
+ * docs/rpc.md section 6); h_ram_cap serves one that came otherwise. */
+static errval_t grant_ram_cap(struct rpc_chan *rc, size_t req_bytes, size_t alignment,
+                          struct capref *ram, size_t *ret_bytes)
+{
+    /* LAB 7 BEGIN: return LIB_ERR_NOT_IMPLEMENTED; */
+    /* Whole pages, aligned to a page: what a RAM capability can be. */
+    size_t bytes = (req_bytes + BASE_PAGE_SIZE - 1) & ~(size_t)(BASE_PAGE_SIZE - 1);
+    struct client *c = client_of(rc->client_id);
+    struct grant *g = free_grant();
+    if (bytes == 0 || bytes < req_bytes || !alignment_ok(alignment)) {
+        return MM_ERR_BAD_REQUEST;
+    }
+    if (c && bytes > quota - c->used) {
+        return MM_ERR_QUOTA_EXCEEDED;
+    }
+    if (c == NULL || g == NULL || !grant_memory(g, bytes, alignment)) {
+        return MM_ERR_OUT_OF_MEMORY;
+    }
+    uint32_t base = g->base;
+    take_grant(g, g->cap, bytes, rc->client_id);
+    g->base = base;
+    c->used += bytes;
+    *ram = g->cap;
+    *ret_bytes = bytes;
+    return SYS_ERR_OK;
+    /* LAB 7 END */
+}
+
 static void h_ram_cap(struct rpc_chan *rc, struct rpc_payload *req, struct rpc_payload *resp)
 {
-    /* LAB 7 BEGIN: resp->err = LIB_ERR_NOT_IMPLEMENTED; */
     struct rpc_ram_cap_req in;
+    struct rpc_ram_cap_resp out;
     if ((resp->err = rpc_ram_cap_req_unpack(req, &in))) {
         return;
     }
-    /* Whole pages, aligned to a page: what a RAM capability can be. */
-    size_t bytes = (in.bytes + BASE_PAGE_SIZE - 1) & ~(size_t)(BASE_PAGE_SIZE - 1);
-    struct client *c = client_of(rc->client_id);
-    struct grant *g = free_grant();
-    if (bytes == 0 || bytes < in.bytes || !alignment_ok(in.alignment)) {
-        resp->err = MM_ERR_BAD_REQUEST;
-    } else if (c && bytes > quota - c->used) {
-        resp->err = MM_ERR_QUOTA_EXCEEDED;
-    } else if (c == NULL || g == NULL || !grant_memory(g, bytes, in.alignment)) {
-        resp->err = MM_ERR_OUT_OF_MEMORY;
-    } else {
-        uint32_t base = g->base;
-        take_grant(g, g->cap, bytes, rc->client_id);
-        g->base = base;
-        c->used += bytes;
-        /* The capability goes as a copy: we keep ours. */
-        resp->err = rpc_ram_cap_resp_pack(resp, &(struct rpc_ram_cap_resp){ g->cap, bytes });
+    if ((resp->err = grant_ram_cap(rc, in.bytes, in.alignment, &out.ram, &out.ret_bytes))) {
+        return;
     }
-    /* LAB 7 END */
+    resp->err = rpc_ram_cap_resp_pack(resp, &out);
 }
 
 /* The grant of domain's whose memory is exactly info's, or NULL.  Grants
@@ -347,6 +364,10 @@ static const rpc_handler_fn handlers[RPC_MEMSERV_COUNT] = {
     [RPC_RAM_FREE] = h_ram_free,
 };
 
+static const struct rpc_memserv_fixed_handlers typed = {
+    .ram_cap = grant_ram_cap,
+};
+
 static const rpc_handler_fn control[RPC_MEMSERV_COUNT] = {
     [RPC_MEM_STATS] = h_stats,
     [RPC_MEM_USAGE] = h_usage,
@@ -356,6 +377,7 @@ int main(int argc, char **argv)
 {
     static struct rpc_service svc = {
         .name = "memserv", .handlers = handlers, .num_handlers = RPC_MEMSERV_COUNT,
+        .fixed_dispatch = rpc_memserv_fixed_dispatch, .fixed_handlers = &typed,
         .control = control, .num_control = RPC_MEMSERV_COUNT,
         .domain_died = domain_died,
         /* Our requests are scalars: a request with bytes is refused
