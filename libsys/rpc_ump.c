@@ -113,9 +113,6 @@ static errval_t send_message(struct rpc_chan *rc, unsigned m, uint8_t kind, uint
                              const struct rpc_payload *p)
 {
     uint32_t base = kind == RPC_KIND_RESPONSE ? 1 : 0;
-    if (rc->dead) {
-        return LIB_ERR_RPC_PEER_DEAD;   /* its core stopped (recv_response) */
-    }
     if (p->nscalar + base > RPC_MAX_SCALARS) {
         return LIB_ERR_RPC_TOO_LARGE;
     }

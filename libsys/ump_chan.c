@@ -45,12 +45,10 @@ errval_t ump_chan_init(struct ump_chan *uc, void *buf, size_t bytes, bool first)
 }
 
 /* The peer's kernel wrote its lines, DMB, then the word (kernel/smp.c,
- * smp_init_died): so the word, DMB, then the ring (ARM ARM A3.8.3). */
-bool ump_chan_peer_gone(struct ump_chan *uc)
+ * smp_dispatcher_stopped): so the word (ump_chan_peer_gone, inline in
+ * sys/ump_chan.h), DMB, then the ring (ARM ARM A3.8.3). */
+bool ump_chan_peer_gone_slow(struct ump_chan *uc)
 {
-    if (uc->peer_down == NULL || *uc->peer_down == 0) {
-        return false;
-    }
     ump_dmb();
     return !ump_ring_can_recv(&uc->ring);
 }
@@ -78,10 +76,13 @@ bool ump_chan_prepare_sleep(struct ump_chan *uc)
 {
     uc->mine->asleep = 1;
     ump_dmb();                  /* our flag before the ring's lines */
-    if (ump_ring_can_recv(&uc->ring) || ump_chan_peer_gone(uc)) {
+    if (ump_ring_can_recv(&uc->ring)) {
         uc->mine->asleep = 0;
         return false;
     }
+    /* (A peer whose core stops after this still wakes us: its kernel
+     * sets the word, then raises the wake SGI, which finds us asleep or
+     * is kept for our next block; the poll then sees the word.) */
     return true;
 }
 

@@ -11,7 +11,7 @@
  * would wait for it: it sets the word of its own core (after a DMB, so
  * that init's last messages come first), raises the wake SGI on the
  * other cores, and, on a core other than the boot core, stops
- * (smp_init_died() in kernel/smp.c).  The word is never cleared: a
+ * (smp_dispatcher_stopped() in kernel/smp.c).  The word is never cleared: a
  * core's init is started once.
  */
 #ifndef SPRAT_CORE_FRAME_H

@@ -4,8 +4,7 @@
  * section 7.1): both sides of a channel in one process over one frame,
  * and the peer_down word that the stopped core's kernel sets.  The peer's
  * last lines are still read before it counts as gone; a receiver's poll
- * reports a gone peer as it would a message, and it may not sleep; a
- * sender whose ring is full stops retrying with LIB_ERR_UMP_PEER_DOWN;
+ * reports a gone peer as it would a message, and wakes it; a sender whose ring is full stops retrying with LIB_ERR_UMP_PEER_DOWN;
  * a channel without a word (the raw channel of the tests) never is.
  *
  * sources: libsys/ump_chan.c libsys/ump_ring.c
@@ -105,10 +104,10 @@ static void test_poll_reports_gone_and_no_sleep(void **state)
     assert_false(registered->poll(registered));
     assert_true(registered->prepare_sleep(registered));
     registered->awake(registered);
-    down_word = 1;
-    assert_true(registered->poll(registered));      /* its waiter wakes */
-    assert_false(registered->prepare_sleep(registered));
-    assert_int_equal(a.mine->asleep, 0);            /* and did not stay "asleep" */
+    assert_true(registered->prepare_sleep(registered));    /* asleep... */
+    down_word = 1;                                  /* ...its core stops (and the SGI) */
+    assert_true(registered->poll(registered));      /* the waiter wakes */
+    assert_int_equal(a.mine->asleep, 0);            /* and is awake */
 }
 
 static void test_full_ring_sender_stops_retrying(void **state)

@@ -63,7 +63,12 @@ errval_t ump_chan_recv(struct ump_chan *uc, uint32_t *words, unsigned *len);
  * read).  Then a receiver waits no more -- the waitset's poll reports the
  * channel, as for a message -- and a sender's retries end with
  * LIB_ERR_UMP_PEER_DOWN. */
-bool ump_chan_peer_gone(struct ump_chan *uc);
+bool ump_chan_peer_gone_slow(struct ump_chan *uc);
+static inline bool ump_chan_peer_gone(struct ump_chan *uc)
+{
+    /* Inline: every poll that finds nothing asks (a word, most often 0). */
+    return uc->peer_down != NULL && *uc->peer_down != 0 && ump_chan_peer_gone_slow(uc);
+}
 
 /* Between two polls that found nothing: let the other core run (YIELD). */
 void ump_chan_relax(void);

@@ -177,7 +177,7 @@ const rpc_handler_fn core_handlers[RPC_CORE_COUNT] = {
 
 static bool rpc_opened;
 /* The other core's init has died (core_went_down): the boot core's view. */
-static bool other_down;
+static volatile bool other_down;
 
 bool cores_rpc_opened(void)
 {
@@ -210,43 +210,30 @@ errval_t cores_rpc_ready(unsigned core)
  * its domains are answered, and our services hear that its domains --
  * their clients through our far relays -- have gone.
  */
-static struct waitset_chanstate down_watch;
-
-static bool down_poll(struct waitset_chanstate *cs)
+static void core_went_down(void)
 {
-    (void)cs;
-    const volatile uint32_t *w = down_word(1);
-    return w != NULL && *w != 0;
-}
-
-static bool down_prepare_sleep(struct waitset_chanstate *cs)
-{
-    return !down_poll(cs);              /* the SGI wakes us when it changes */
-}
-
-static void down_awake(struct waitset_chanstate *cs)
-{
-    (void)cs;
-}
-
-static void core_went_down(void *arg)
-{
-    (void)arg;
     other_down = true;
     printf("init: core 1's init has died, and core 1 has stopped with its domains\n");
     remote_core_down();
     relays_core_down();
 }
 
-/* The boot core's init watches core 1's word in its waitset `in` (polled:
- * looked at whenever the waitset is, and when the SGI wakes us). */
-static errval_t watch_core_down(struct waitset *in)
+/* After each event of the event thread (main.c).  No polled channel of
+ * its own is needed to wake us: the word makes cores_rpc_served's poll
+ * report its channel (ump_chan_peer_gone), an event in that same
+ * waitset, after which this looks. */
+void cores_notice_down(void)
 {
-    waitset_chanstate_init(&down_watch);
-    down_watch.poll = down_poll;
-    down_watch.prepare_sleep = down_prepare_sleep;
-    down_watch.awake = down_awake;
-    return waitset_chan_register_polled(in, &down_watch, MKCLOSURE(core_went_down, NULL));
+    static const volatile uint32_t *word;
+    if (init_core != 0 || !rpc_opened || other_down) {
+        return;
+    }
+    if (word == NULL && (word = down_word(1)) == NULL) {
+        return;
+    }
+    if (*word != 0) {
+        core_went_down();
+    }
 }
 
 errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
@@ -274,8 +261,7 @@ errval_t cores_rpc_open(bool first, struct waitset *serve_ws)
     /* We sleep in serve_ws; the other init's SGI must find us (our core's
      * wake target), and then the waitset's poll hook sees the message. */
     if ((err = kernel_wake_target(cores_kernel_cap())) ||
-        (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws)) ||
-        (first && (err = watch_core_down(serve_ws)))) {
+        (err = rpc_serve(&cores_rpc_served, core_handlers, RPC_CORE_COUNT, serve_ws))) {
         return err;
     }
     rpc_opened = true;
