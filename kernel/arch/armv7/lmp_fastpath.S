@@ -273,12 +273,11 @@ woken:
     cmp     r3, #0
     addeq   r2, r2, #DS_ENABLED_AREA
     addne   r2, r2, #DS_DISABLED_AREA
-    ldmib   sp, {r4-r12}                        @ frame r1-r9 (TF_R0 = 0)
+    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
     mov     r3, #0                              @ r0 = SYS_ERR_OK
     stm     r2!, {r3-r12}                       @ save area r0-r9
-    add     r0, sp, #TF_R0 + 40
-    ldm     r0, {r3-r9}                         @ frame r10-r12, sp, lr, pc, cpsr
-    stm     r2, {r3-r9}
+    ldm     sp!, {r3-r9}                        @ frame r10-r12, sp, lr, pc, cpsr
+    stm     r2, {r3-r9}                         @ sp = the top: the stack is empty
 
     /* ---- 10. the receiver's (lr) address space and user CPU state -----
      * as dispatch_switch_vspace does it: its cached ASID if asid_owner
@@ -315,17 +314,14 @@ asid_ok:
     /* ---- 11a. disabled: resume exactly where it was, from its disabled
      * save area; only the user bits of its saved CPSR count
      * (dispatch_resume, dispatch_sanitize_cpsr: kernel/dispatch.c) ------ */
-    add     r1, r2, #DS_DISABLED_AREA
-    ldr     r0, [r1, #TF_CPSR]
+    add     lr, r2, #DS_DISABLED_AREA           @ lr_svc = the save area
+    ldr     r0, [lr, #TF_CPSR]
     ldr     r3, =PSR_USER_BITS
     and     r0, r0, r3
     orr     r0, r0, #MODE_USR
     msr     spsr_fsxc, r0
-    ldr     lr, [r1, #TF_PC]
-    add     r0, r1, #TF_SP
-    ldm     r0, {sp, lr}^                       @ the user sp and lr
-    ldm     r1, {r0-r12}                        @ r1 is loaded last
-    add     sp, sp, #TF_SIZE                    @ the SVC stack is empty again
+    ldm     lr, {r0-lr}^                        @ r0-r12, the user sp and lr
+    ldr     lr, [lr, #TF_PC]                    @ (the base: lr_svc, banked)
     movs    pc, lr                              @ SPSR -> CPSR: user mode
 
     /* ---- 11b. enabled: disabled from now on, entered through run(udisp)
@@ -342,14 +338,13 @@ enter_run:
     msr     spsr_fsxc, r1
     ldr     r1, [r2, #DS_STACK_TOP]
     mov     r3, #0
-    str     r1, [sp, #TF_SP]
-    str     r3, [sp, #TF_LR]
-    add     r1, sp, #TF_SP
+    str     r1, [sp, #TF_SP - TF_SIZE]          @ (the frame's old place,
+    str     r3, [sp, #TF_LR - TF_SIZE]          @ below the empty stack)
+    sub     r1, sp, #TF_SIZE - TF_SP
     ldm     r1, {sp, lr}^                       @ user sp = upcall stack, lr = 0
     ldr     r0, [r2, #DS_UDISP]                 @ r0 = udisp
     ldr     r12, =lmp_zero_words
     ldm     r12, {r1-r12}                       @ r12 is loaded last
-    add     sp, sp, #TF_SIZE
     movs    pc, lr
 
     /* ---- back to the sender (non-blocking, or no sync flag) ------------ */
