@@ -160,24 +160,29 @@ lmp_fastpath:
  * minted ring needs no test here.  Everything is said with the index
  * mask (size - 1), which param2 gives in one subtraction and a shift.
  * Room as lmp_deliver tests it, "used > size || size - used < len + 1",
- * is "mask - used borrows, or is below len": one subtraction and one
- * conditional compare (used == size borrows too, and C refuses it too).
+ * is "used > mask - len" in one unsigned compare: for used <= size the two
+ * say the same (size = mask + 1), and a used above size (corrupt
+ * counters) is above mask - len too.  mask - len never borrows: a ring has
+ * at least 16 words (LMP_ENDPOINT_MIN_BYTES), a message at most 11.  The
+ * same mask - len is the last index a header may have without the message
+ * crossing the ring's end (block 6's test).  The ldrd with writeback
+ * leaves the ring's address in r2 (its offset register differs from the
+ * two loaded and from the base, as ARM ARM, LDRD (register) requires).
  * in: r5 = length, r6 = endpoint CTE, lr = receiver
- * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = words needed
- *      (len + 1), r11 = index mask; r1 scratch */
+ * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = mask - len,
+ *      r11 = index mask; r1, r8, r9 scratch */
 .macro RING_ROOM
     ldr     r2, [lr, #DCB_FRAME_KVA]
-    ldrd    r0, r1, [r6, #CAP_PARAM1]
-    add     r2, r2, r0                          @ r2 = struct lmp_endpoint_kern
-    subs    r11, r1, #LEP_BUF + 4               @ param2 = 0 borrows:
+    ldrd    r8, r9, [r6, #CAP_PARAM1]           @ r8 = offset, r9 = bytes
+    subs    r11, r9, #LEP_BUF + 4               @ param2 = 0 borrows:
     blo     slow                                @ C: EP_NOT_MINTED
     lsr     r11, r11, #2                        @ r11 = ring words - 1 = mask
-    ldrd    r0, r1, [r2, #LEP_DELIVERED]        @ r0 = delivered, r1 = consumed
+    ldrd    r0, r1, [r2, r8]!                   @ r2 = struct lmp_endpoint_kern;
+                                                @ r0 = delivered, r1 = consumed
     sub     r1, r0, r1                          @ words in use
-    add     r4, r5, #1                          @ r4 = words needed (header too)
-    subs    r1, r11, r1                         @ mask - used; borrow: full
-    cmphs   r1, r5                              @ or corrupt; then room for
-    blo     slow                                @ len + 1? C: BUF_OVERFLOW
+    sub     r4, r11, r5                         @ r4 = mask - len
+    cmp     r1, r4                              @ room for len + 1 words?
+    bhi     slow                                @ C: BUF_OVERFLOW
 .endm
 
     /* ---- 1. the system call word (r0): an LMP send we can do here ----
@@ -198,42 +203,35 @@ lmp_fastpath:
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
     and     r3, r0, r11                         @ r3 = index of the header
-    add     r12, r3, r5                         @ index + need - 1 ...
-    cmp     r12, r11                            @ ... past the last word?
+    cmp     r3, r4                              @ past mask - len?
     bhi     wrap                                @ it would cross the end
 
     /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
-    add     r12, r0, r4
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
     str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
 payload:                                        @ r0 = the header, r5 = length
-    lsl     r1, r5, #3                          @ table entries are 8 bytes
-    add     r3, sp, #TF_R0 + 12
-    ldm     r3, {r3-r12}                        @ the payload: saved r3-r12
-    add     pc, pc, r1                          @ pc reads 8 ahead: entry r5
+    add     pc, pc, r5, lsl #4                  @ pc reads 8 ahead: entry r5
     nop
-    b       delivered                           @ 0 words
+    b       delivered                           @ 0 words (entries: 16 bytes)
     nop
-    stmib   r0, {r3}                            @ 1 word, after the header
+    nop
+    nop
+    ldr     r3, [sp, #TF_R0 + 12]               @ 1 word: the saved r3,
+    str     r3, [r0, #4]                        @ after the header
     b       delivered
-    stmib   r0, {r3-r4}
+    nop
+.irp last, r4, r5, r6, r7, r8, r9, r10, r11
+    add     r3, sp, #TF_R0 + 12                 @ 2-9 words: saved r3-...
+    ldm     r3, {r3-\last}
+    stmib   r0, {r3-\last}
     b       delivered
-    stmib   r0, {r3-r5}
-    b       delivered
-    stmib   r0, {r3-r6}
-    b       delivered
-    stmib   r0, {r3-r7}
-    b       delivered
-    stmib   r0, {r3-r8}
-    b       delivered
-    stmib   r0, {r3-r9}
-    b       delivered
-    stmib   r0, {r3-r10}
-    b       delivered
-    stmib   r0, {r3-r11}
-    b       delivered
-    stmib   r0, {r3-r12}                        @ 10 words
+.endr
+    add     r3, sp, #TF_R0 + 12                 @ 10 words
+    ldm     r3, {r3-r12}
+    stmib   r0, {r3-r12}
 
     /* ---- 7. tell the receiver: pending bit, counter, run queue ---------- *
      * (lmp_deliver's end)
@@ -422,12 +420,12 @@ not_plain:
     /* ---- 6c. deliver as block 6, the header saying a capability came;
      * a message crossing the ring's end goes word by word (6') */
     and     r3, r0, r11                         @ r3 = index of the header
-    add     r4, r5, #1                          @ r4 = words needed
+    sub     r4, r11, r5                         @ r4 = mask - len again
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
-    add     r12, r3, r5                         @ index + need - 1 ...
-    cmp     r12, r11                            @ ... past the last word?
+    cmp     r3, r4                              @ past mask - len?
     bhi     wrap_hdr
-    add     r12, r0, r4
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]
     add     r0, r2, r3, lsl #2
     str     r7, [r0, #LEP_BUF]!
@@ -447,13 +445,14 @@ not_send:
     movs    pc, lr                              @ back to the caller, SPSR -> CPSR
 
     /* ---- 6'. the message crosses the end of the ring: word by word ------
-     * in: r0 = delivered, r2 = ring, r3 = index, r4 = words needed,
-     *     r5 = length, r11 = mask, lr = receiver; at wrap_hdr, r7 = the
-     *     header (block 5c's has the capability bit) */
+     * in: r0 = delivered, r2 = ring, r3 = index, r5 = length,
+     *     r11 = mask, lr = receiver; at wrap_hdr, r7 = the header (block
+     *     5c's has the capability bit) */
 wrap:
     mov     r7, r5                              @ header = length, no cap
 wrap_hdr:
-    add     r12, r0, r4
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]
     add     r0, r2, #LEP_BUF
     str     r7, [r0, r3, lsl #2]                @ the header
