@@ -251,27 +251,29 @@ delivered:
 woken:
 
     /* ---- 8. the sender gets SYS_ERR_OK; switch only for a sync send ----
-     * (lmp_send's end) */
-    ldr     r3, [sp, #TF_R0]                    @ the system call word
-    and     r3, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
-    cmp     r3, #SYSW_FLAG_SYNC
-    bne     to_sender
+     * (lmp_send's end).  The word is the frame's first: block 9's first
+     * ldm loads it, so it is tested after that ldm, which a send without
+     * the switch undoes (async_sender). */
+    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
+    and     r0, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
+    cmp     r0, #SYSW_FLAG_SYNC                 @ r3 = the system call word
+    bne     async_sender
 
     /* ---- 9. sync: the sender's registers to the save area of its mode,
      * and the receiver becomes current (it runs out the sender's slice):
      * sched_save_current, then sched_dispatch(receiver) (kernel/sched.c).
-     * lr = receiver; the copy uses r0 and r2-r12. */
+     * lr = receiver; r3-r12 = the frame's r0-r9 (block 8); the copy uses
+     * r0-r12. */
     ldr     r1, =dcb_current
     ldr     r2, [r1]
     str     lr, [r1]
-    mrc     p15, 0, r3, c13, c0, 2              @ the sender's TPIDRURW
-    str     r3, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
+    mrc     p15, 0, r0, c13, c0, 2              @ the sender's TPIDRURW
+    str     r0, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
     ldr     r2, [r2, #DCB_SHARED]
-    ldr     r3, [r2, #DS_DISABLED]
-    cmp     r3, #0
+    ldr     r0, [r2, #DS_DISABLED]
+    cmp     r0, #0
     addeq   r2, r2, #DS_ENABLED_AREA
     addne   r2, r2, #DS_DISABLED_AREA
-    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
     mov     r3, #0                              @ r0 = SYS_ERR_OK
     stm     r2!, {r3-r12}                       @ save area r0-r9
     ldm     sp!, {r3-r9}                        @ frame r10-r12, sp, lr, pc, cpsr
@@ -346,6 +348,8 @@ enter_run:
     movs    pc, lr
 
     /* ---- back to the sender (non-blocking, or no sync flag) ------------ */
+async_sender:
+    sub     sp, sp, #TF_R0 + 40                 @ undo block 8's ldm: sp = the frame
 to_sender:
     mov     r0, #0
     str     r0, [sp, #TF_R0]                    @ r0 = SYS_ERR_OK
