@@ -115,36 +115,47 @@ lmp_fastpath:
     bhs     slow
     add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
 .if \need
-    ldrh    \ix, [\ev, #CAP_TYPE]               @ type | rights << 8
-    bic     \ix, \ix, #((0xff & ~(\need)) << 8)
-    eor     \ix, \ix, #((\need) << 8)           @ the type alone iff it has them
+    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type | rights << 8 (| reserved,
+    bic     \ev, \ev, #((0xff & ~(\need)) << 8) @ 0: block 3), base
+    eor     \ev, \ev, #((\need) << 8)           @ the type alone iff it has them
+    cmp     \ev, #ASM_TYPE_L2CNODE
+    bne     slow
+    KVA     \od
+    uxtb    \ix, \addr                          @ L2 index
+    add     \out, \od, \ix, lsl #CTE_SIZE_SHIFT
 .else
     ldrb    \ix, [\ev, #CAP_TYPE]
-.endif
     cmp     \ix, #ASM_TYPE_L2CNODE
     bne     slow
     ldr     \ev, [\ev, #CAP_BASE]
     KVA     \ev
     uxtb    \ix, \addr                          @ L2 index
     add     \out, \ev, \ix, lsl #CTE_SIZE_SHIFT
+.endif
 .endm
 
 /* Block 3: r6 holds an EndPoint with (at least) the rights `need`: one
- * halfword load reads type and rights.  Scratch r2, r3. */
+ * ldrd reads type, rights and the reserved halfword (always 0: a
+ * capability that had anything there would fail the compare and go to
+ * C, which ignores it) -- and the base, for block 4.
+ * out: r3 = the base; scratch r2, r12. */
 .macro EP_RIGHTS need
-    ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
-    bic     r3, r3, #((0xff & ~(\need)) << 8)
-    movw    r2, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
-    cmp     r3, r2
+    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type | rights << 8, base
+    bic     r2, r2, #((0xff & ~(\need)) << 8)
+    movw    r12, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
+    cmp     r2, r12
     bne     slow
 .endm
 
-/* Block 4: the receiver (lr = the DCB the endpoint r6 names) is another
- * dispatcher than r10, runnable or blocked (lmp_deliver's state checks,
- * kernel/lmp.c).  Scratch r3. */
+/* Block 4: the receiver (lr = the DCB the endpoint r6 names; r3 = its
+ * base, from block 3) is another dispatcher than r10, runnable or
+ * blocked (lmp_deliver's state checks, kernel/lmp.c).  Scratch r3. */
 .macro RECEIVER_OK
-    ldr     lr, [r6, #CAP_BASE]
-    KVA     lr                                  @ lr = receiver DCB
+.if KVA_OFFSET
+    add     lr, r3, #KVA_OFFSET                 @ lr = receiver DCB
+.else
+    mov     lr, r3
+.endif
     cmp     lr, r10
     beq     slow                                @ to itself: C (no switch)
     ldr     r3, [lr, #DCB_STATE]
