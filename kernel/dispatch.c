@@ -44,6 +44,7 @@ uint32_t dispatch_asid(struct dcb *d)
 {
     if (!asid_valid(d->asid, d->ttbr0)) {
         d->asid = asid_get(d->ttbr0);   /* new, or lost in a rollover */
+        d->asid_slot = &asid_owner[d->asid];
     }
     return d->asid;
 }
@@ -254,6 +255,7 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
     d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
     d->asid = 0;                /* none yet: the first switch gets one */
+    d->asid_slot = &asid_owner[0];  /* 0: never a table's (asid.h) */
     d->tpidrurw = 0;
     d->id = next_dcb_id++;
     d->state = DCB_READY;

@@ -292,17 +292,17 @@ woken:
 
     /* ---- 10. the receiver's (lr) address space and user CPU state -----
      * as dispatch_switch_vspace does it: its cached ASID if asid_owner
-     * still names its table (asid_valid), else dispatch_asid (10'); then
+     * still names its table (asid_valid: the DCB's asid_slot is always
+     * &asid_owner[asid]), else dispatch_asid (10'); then
      * vspace_load's sequence (asid.c, ARM ARM B3.10.4): TTBR0 = the
      * kernel's table, which has no user entries; DSB (Cortex-A9 erratum
      * 754322) and CONTEXTIDR; TTBR0 -- an isb after each write, and no
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    ldm     lr, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
-                                                @ tpidrurw: the DCB's first words
-    ldr     r3, =asid_owner
-    ldr     r3, [r3, r5, lsl #2]
+    ldm     lr, {r2-r7}                         @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw, asid_slot: the DCB's
+    ldr     r3, [r7]                            @ first words; asid_owner[asid]
     cmp     r3, r4
     bne     asid_stale
 asid_ok:
