@@ -95,7 +95,7 @@ static inline errval_t lmp_endpoint_recv(struct lmp_endpoint *ep,
     uint32_t at = c & ep->ring_mask;
     const uint32_t *h = &k->buf[at];
     uint32_t len = h[0];                /* the header: no cap bit, <= 10 */
-    if (len > LMP_MSG_WORDS || at + len > ep->ring_mask) {
+    if (__builtin_expect(len > LMP_MSG_WORDS || at + len > ep->ring_mask, 0)) {
         return lmp_endpoint_recv_any(ep, msg, cap);
     }
     msg->len = len;
