@@ -342,7 +342,9 @@ static struct raw_send raw_send_of(struct lmp_chan *ch, uint32_t words, struct c
     return r;
 }
 
-static void raw_roundtrip(struct lmp_chan *ch, const struct raw_send *r, const uint32_t *w)
+/* (never inline: scripts/trace.py stops at its address, docs/lmp.md) */
+static __attribute__((noinline))
+void raw_roundtrip(struct lmp_chan *ch, const struct raw_send *r, const uint32_t *w)
 {
     struct lmp_recv_msg m;
     lmp_ep_send_raw(r->word, r->ep, r->cap, w);
