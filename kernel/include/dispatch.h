@@ -52,6 +52,9 @@ struct dcb {
      * physical-to-kernel conversion (dispatch_root_changed). */
     uint32_t root_slots;
     struct cte *root_kva;
+    /* &shared->enabled_area, where the fast path finds the save areas
+     * and the disabled flag (block 9; dispatch_setup sets it). */
+    struct save_area *enabled_area;
 
     struct cte cspace;          /* L1CNode: the dispatcher's CSpace root */
     struct cte vspace;          /* VNode_ARM_l1: its address space */

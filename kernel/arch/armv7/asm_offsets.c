@@ -54,6 +54,7 @@ void asm_offsets(void)
     OFFSET(DCB_ASID, struct dcb, asid);
     OFFSET(DCB_TPIDRURW, struct dcb, tpidrurw);
     OFFSET(DCB_ROOT_SLOTS, struct dcb, root_slots);
+    OFFSET(DCB_ENABLED_AREA, struct dcb, enabled_area);
 
     /* struct dispatcher_shared */
     OFFSET(DS_DISABLED, struct dispatcher_shared, disabled);

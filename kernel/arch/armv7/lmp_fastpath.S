@@ -280,11 +280,10 @@ woken:
     str     lr, [r1]
     mrc     p15, 0, r0, c13, c0, 2              @ the sender's TPIDRURW
     str     r0, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
-    ldr     r2, [r2, #DCB_SHARED]
-    ldr     r0, [r2, #DS_DISABLED]
+    ldr     r2, [r2, #DCB_ENABLED_AREA]         @ &shared->enabled_area
+    ldr     r0, [r2, #DS_DISABLED - DS_ENABLED_AREA]
     cmp     r0, #0
-    addeq   r2, r2, #DS_ENABLED_AREA
-    addne   r2, r2, #DS_DISABLED_AREA
+    addne   r2, r2, #DS_DISABLED_AREA - DS_ENABLED_AREA
     mov     r3, #0                              @ r0 = SYS_ERR_OK
     stm     r2!, {r3-r12}                       @ save area r0-r9
     ldm     sp!, {r3-r9}                        @ frame r10-r12, sp, lr, pc, cpsr
