@@ -86,19 +86,20 @@ static __attribute__((noinline)) void raw_wait(struct lmp_endpoint *e)
 }
 
 /* The raw responder's commands but the echo; false for CMD_QUIT.  Out of
- * line for the same reason. */
-static __attribute__((noinline)) bool raw_command(struct lmp_chan *ch, struct lmp_recv_msg *mp)
+ * line for the same reason.  The clock is read first: CMD_ONEWAY's
+ * reading is "the responder has the message" (bench_oneway). */
+static __attribute__((noinline)) bool raw_command(struct lmp_chan *ch,
+                                                  const struct lmp_recv_msg *m)
 {
     static uint64_t oneway_sum, oneway_n;
-    struct lmp_recv_msg m = *mp;
+    uint64_t now = timing_now();
 
-    switch (m.words[0]) {
+    switch (m->words[0]) {
     case CMD_ONEWAY: {
         /* the client subtracts the clock's own cost (bench_oneway) */
-        uint64_t now = timing_now();
-        oneway_sum += now - ((uint64_t)m.words[2] << 32 | m.words[1]);
+        oneway_sum += now - ((uint64_t)m->words[2] << 32 | m->words[1]);
         oneway_n++;
-        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, m.words);
+        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, m->words);
         break;
     }
     case CMD_ONEWAY_RESULT: {
@@ -122,7 +123,7 @@ static __attribute__((noinline)) bool raw_command(struct lmp_chan *ch, struct lm
         disp_enable();
         return false;
     default:
-        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, m.len, m.words);
+        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, m->len, m->words);
         break;
     }
     return true;
