@@ -44,6 +44,7 @@ uint32_t dispatch_asid(struct dcb *d)
 {
     if (!asid_valid(d->asid, d->ttbr0)) {
         d->asid = asid_get(d->ttbr0);   /* new, or lost in a rollover */
+        d->asid_slot = &asid_owner[d->asid];
     }
     return d->asid;
 }
@@ -253,8 +254,10 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->death_badge = badge;
     d->frame_kva = (lvaddr_t)cap_phys_to_kptr(frame->cap.base);
     d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
+    d->enabled_area = &d->shared->enabled_area;
     d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
     d->asid = 0;                /* none yet: the first switch gets one */
+    d->asid_slot = &asid_owner[0];  /* 0: never a table's (asid.h) */
     d->tpidrurw = 0;
     d->id = next_dcb_id++;
     d->state = DCB_READY;

@@ -34,7 +34,7 @@ enum dcb_state {
 };
 
 struct dcb {
-    /* What the LMP fast path reads of a DCB comes first: the five words
+    /* What the LMP fast path reads of a DCB comes first: the six words
      * below with one ldm from the DCB's own address (lmp_fastpath.S, block
      * 10), the root's with an ldrd, whose immediate offset is at most 255
      * bytes (ARM ARM, LDRD (immediate)). */
@@ -45,11 +45,16 @@ struct dcb {
     uint32_t asid;              /* its table's ASID, if still valid
                                  * (asid_valid; dispatch_asid) */
     uint32_t tpidrurw;          /* TPIDRURW while it is not running */
+    const uint32_t *asid_slot;  /* &asid_owner[asid], always: the fast
+                                 * path tests asid_valid with one load */
     /* The CSpace root's slots, as the fast path's lookups want them:
      * their number (0 if there is no root) and their kernel address, no
      * physical-to-kernel conversion (dispatch_root_changed). */
     uint32_t root_slots;
     struct cte *root_kva;
+    /* &shared->enabled_area, where the fast path finds the save areas
+     * and the disabled flag (block 9; dispatch_setup sets it). */
+    struct save_area *enabled_area;
 
     struct cte cspace;          /* L1CNode: the dispatcher's CSpace root */
     struct cte vspace;          /* VNode_ARM_l1: its address space */

@@ -75,12 +75,65 @@ static unsigned warmup(unsigned n)
  * the next message is already in the ring.  What a round trip then costs
  * is the kernel path itself: send, directed switch, receive, answer.
  */
+/* Not expected while measuring: wait for a message, enabled (both ends
+ * of the raw channel run disabled).  Out of line, so that the measured
+ * loops do not carry its registers and constants. */
+static __attribute__((noinline)) void raw_wait(struct lmp_endpoint *e)
+{
+    disp_enable();
+    lmp_endpoint_wait(e);
+    disp_disable();
+}
+
+/* The raw responder's commands but the echo; false for CMD_QUIT.  Out of
+ * line for the same reason.  The clock is read first: CMD_ONEWAY's
+ * reading is "the responder has the message" (bench_oneway). */
+static __attribute__((noinline)) bool raw_command(struct lmp_chan *ch,
+                                                  const struct lmp_recv_msg *m)
+{
+    static uint64_t oneway_sum, oneway_n;
+    uint64_t now = timing_now();
+
+    switch (m->words[0]) {
+    case CMD_ONEWAY: {
+        /* the client subtracts the clock's own cost (bench_oneway) */
+        oneway_sum += now - ((uint64_t)m->words[2] << 32 | m->words[1]);
+        oneway_n++;
+        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, m->words);
+        break;
+    }
+    case CMD_ONEWAY_RESULT: {
+        uint64_t mean = timing_mean_x10(0, oneway_sum, oneway_n);
+        uint32_t w[2] = { (uint32_t)mean, (uint32_t)(mean >> 32) };
+        oneway_sum = oneway_n = 0;
+        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 2, w);
+        break;
+    }
+    case CMD_YIELD:
+        /* Enabled yields: the kernel saves the thread in the enabled
+         * area and enters the other domain; each return is a run()
+         * upcall and a thread resume -- a full dispatcher switch. */
+        disp_enable();
+        while (!lmp_chan_can_recv(ch)) {
+            sys_yield(CPTR_NULL);
+        }
+        disp_disable();
+        break;
+    case CMD_QUIT:
+        disp_enable();
+        return false;
+    default:
+        lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, m->len, m->words);
+        break;
+    }
+    return true;
+}
+
 static int raw_responder(void *arg)
 {
     struct lmp_chan *ch = arg;
     struct lmp_recv_msg m;
     struct capref cap;
-    uint64_t oneway_sum = 0, oneway_n = 0;
 
     lmp_endpoint_wait(ch->endpoint);
     lmp_chan_recv(ch, &m, &cap);
@@ -89,52 +142,21 @@ static int raw_responder(void *arg)
      * its length) and the endpoint's address computed once. */
     capaddr_t ep = capref_addr(ch->remote_cap), none;
     uint32_t word = lmp_send_word(LMP_SEND_FLAGS_DEFAULT, 0, NULL_CAP, &none);
-    lmp_endpoint_wait(ch->endpoint);
+    struct lmp_endpoint *e = ch->endpoint;
+    lmp_endpoint_wait(e);
     disp_disable();
     for (;;) {
         /* (a capability that comes is deleted: NULL asks for that) */
-        if (err_is_fail(lmp_endpoint_recv(ch->endpoint, &m, NULL))) {
-            disp_enable();
-            lmp_endpoint_wait(ch->endpoint);
-            disp_disable();
+        if (err_is_fail(lmp_endpoint_recv(e, &m, NULL))) {
+            raw_wait(e);
             continue;
         }
         if (m.words[0] == CMD_ECHO) {   /* the common case first */
             lmp_ep_send_raw(word | m.len << SYSW_LEN_SHIFT, ep, 0, m.words);
             continue;
         }
-        switch (m.words[0]) {
-        case CMD_ONEWAY: {
-            /* the client subtracts the clock's own cost (bench_oneway) */
-            uint64_t now = timing_now();
-            oneway_sum += now - ((uint64_t)m.words[2] << 32 | m.words[1]);
-            oneway_n++;
-            lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, m.words);
-            break;
-        }
-        case CMD_ONEWAY_RESULT: {
-            uint64_t mean = timing_mean_x10(0, oneway_sum, oneway_n);
-            uint32_t w[2] = { (uint32_t)mean, (uint32_t)(mean >> 32) };
-            oneway_sum = oneway_n = 0;
-            lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 2, w);
-            break;
-        }
-        case CMD_YIELD:
-            /* Enabled yields: the kernel saves the thread in the enabled
-             * area and enters the other domain; each return is a run()
-             * upcall and a thread resume -- a full dispatcher switch. */
-            disp_enable();
-            while (!lmp_chan_can_recv(ch)) {
-                sys_yield(CPTR_NULL);
-            }
-            disp_disable();
-            break;
-        case CMD_QUIT:
-            disp_enable();
+        if (!raw_command(ch, &m)) {
             return 0;
-        default:
-            lmp_chan_send(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, m.len, m.words);
-            break;
         }
     }
 }
@@ -321,14 +343,14 @@ static struct raw_send raw_send_of(struct lmp_chan *ch, uint32_t words, struct c
     return r;
 }
 
-static void raw_roundtrip(struct lmp_chan *ch, const struct raw_send *r, const uint32_t *w)
+/* (never inline: scripts/trace.py stops at its address, docs/lmp.md) */
+static __attribute__((noinline))
+void raw_roundtrip(struct lmp_chan *ch, const struct raw_send *r, const uint32_t *w)
 {
     struct lmp_recv_msg m;
     lmp_ep_send_raw(r->word, r->ep, r->cap, w);
     while (err_is_fail(lmp_endpoint_recv(ch->endpoint, &m, NULL))) {
-        disp_enable();                  /* not expected: the answer is there */
-        lmp_endpoint_wait(ch->endpoint);
-        disp_disable();
+        raw_wait(ch->endpoint);         /* not expected: the answer is there */
     }
 }
 

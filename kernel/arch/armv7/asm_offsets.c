@@ -58,6 +58,7 @@ void asm_offsets(void)
     OFFSET(DCB_ASID, struct dcb, asid);
     OFFSET(DCB_TPIDRURW, struct dcb, tpidrurw);
     OFFSET(DCB_ROOT_SLOTS, struct dcb, root_slots);
+    OFFSET(DCB_ENABLED_AREA, struct dcb, enabled_area);
 
     /* struct dispatcher_shared */
     OFFSET(DS_DISABLED, struct dispatcher_shared, disabled);
@@ -104,21 +105,24 @@ void asm_offsets(void)
 STATIC_ASSERT(sizeof(struct cte) == 1u << __builtin_ctz(sizeof(struct cte)),
               "CTE size a power of two: the fast path shifts by CTE_SIZE_SHIFT");
 STATIC_ASSERT(AT(struct cte, cap) == 0, "a CTE starts with its capability");
-STATIC_ASSERT(AT(struct capability, rights) == AT(struct capability, type) + 1,
-              "block 3 reads type and rights as one halfword");
+STATIC_ASSERT(AT(struct capability, rights) == AT(struct capability, type) + 1 &&
+              AT(struct capability, reserved) == AT(struct capability, type) + 2 &&
+              AT(struct capability, base) == AT(struct capability, type) + 4,
+              "block 3's ldrd of type, rights, reserved and base");
 STATIC_ASSERT(AT(struct capability, param2) == AT(struct capability, param1) + 4,
               "block 5's ldrd of param1, param2");
-/* Block 10 loads these five with one ldm from the DCB's address. */
+/* Block 10 loads these six with one ldm from the DCB's address. */
 STATIC_ASSERT(AT(struct dcb, shared) == 0 &&
               AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
               AT(struct dcb, ttbr0) == AT(struct dcb, shared) + 8 &&
               AT(struct dcb, asid) == AT(struct dcb, shared) + 12 &&
-              AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16,
+              AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16 &&
+              AT(struct dcb, asid_slot) == AT(struct dcb, shared) + 20,
               "DCB fields in ldm order");
 STATIC_ASSERT(AT(struct dcb, root_kva) == AT(struct dcb, root_slots) + 4 &&
               AT(struct dcb, root_slots) <= 255,
               "block 2's ldrd of root_slots, root_kva");
-STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 9's ldmib");
+STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 8's ldm sp! from the frame");
 STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
               AT(struct dispatcher_shared, lmp_pending) + 4,
               "block 7's ldrd/strd of pending, delivered");

@@ -119,36 +119,47 @@ lmp_fastpath:
     bhs     slow
     add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
 .if \need
-    ldrh    \ix, [\ev, #CAP_TYPE]               @ type | rights << 8
-    bic     \ix, \ix, #((0xff & ~(\need)) << 8)
-    eor     \ix, \ix, #((\need) << 8)           @ the type alone iff it has them
+    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type | rights << 8 (| reserved,
+    bic     \ev, \ev, #((0xff & ~(\need)) << 8) @ 0: block 3), base
+    eor     \ev, \ev, #((\need) << 8)           @ the type alone iff it has them
+    cmp     \ev, #ASM_TYPE_L2CNODE
+    bne     slow
+    KVA     \od
+    uxtb    \ix, \addr                          @ L2 index
+    add     \out, \od, \ix, lsl #CTE_SIZE_SHIFT
 .else
     ldrb    \ix, [\ev, #CAP_TYPE]
-.endif
     cmp     \ix, #ASM_TYPE_L2CNODE
     bne     slow
     ldr     \ev, [\ev, #CAP_BASE]
     KVA     \ev
     uxtb    \ix, \addr                          @ L2 index
     add     \out, \ev, \ix, lsl #CTE_SIZE_SHIFT
+.endif
 .endm
 
 /* Block 3: r6 holds an EndPoint with (at least) the rights `need`: one
- * halfword load reads type and rights.  Scratch r2, r3. */
+ * ldrd reads type, rights and the reserved halfword (always 0: a
+ * capability that had anything there would fail the compare and go to
+ * C, which ignores it) -- and the base, for block 4.
+ * out: r3 = the base; scratch r2, r12. */
 .macro EP_RIGHTS need
-    ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
-    bic     r3, r3, #((0xff & ~(\need)) << 8)
-    movw    r2, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
-    cmp     r3, r2
+    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type | rights << 8, base
+    bic     r2, r2, #((0xff & ~(\need)) << 8)
+    movw    r12, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
+    cmp     r2, r12
     bne     slow
 .endm
 
-/* Block 4: the receiver (lr = the DCB the endpoint r6 names) is another
- * dispatcher than r10, runnable or blocked (lmp_deliver's state checks,
- * kernel/lmp.c).  Scratch r3. */
+/* Block 4: the receiver (lr = the DCB the endpoint r6 names; r3 = its
+ * base, from block 3) is another dispatcher than r10, runnable or
+ * blocked (lmp_deliver's state checks, kernel/lmp.c).  Scratch r3. */
 .macro RECEIVER_OK
-    ldr     lr, [r6, #CAP_BASE]
-    KVA     lr                                  @ lr = receiver DCB
+.if KVA_OFFSET
+    add     lr, r3, #KVA_OFFSET                 @ lr = receiver DCB
+.else
+    mov     lr, r3
+.endif
     cmp     lr, r10
     beq     slow                                @ to itself: C (no switch)
     ldr     r3, [lr, #DCB_STATE]
@@ -164,24 +175,29 @@ lmp_fastpath:
  * minted ring needs no test here.  Everything is said with the index
  * mask (size - 1), which param2 gives in one subtraction and a shift.
  * Room as lmp_deliver tests it, "used > size || size - used < len + 1",
- * is "mask - used borrows, or is below len": one subtraction and one
- * conditional compare (used == size borrows too, and C refuses it too).
+ * is "used > mask - len" in one unsigned compare: for used <= size the two
+ * say the same (size = mask + 1), and a used above size (corrupt
+ * counters) is above mask - len too.  mask - len never borrows: a ring has
+ * at least 16 words (LMP_ENDPOINT_MIN_BYTES), a message at most 11.  The
+ * same mask - len is the last index a header may have without the message
+ * crossing the ring's end (block 6's test).  The ldrd with writeback
+ * leaves the ring's address in r2 (its offset register differs from the
+ * two loaded and from the base, as ARM ARM, LDRD (register) requires).
  * in: r5 = length, r6 = endpoint CTE, lr = receiver
- * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = words needed
- *      (len + 1), r11 = index mask; r1 scratch */
+ * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = mask - len,
+ *      r11 = index mask; r1, r8, r9 scratch */
 .macro RING_ROOM
     ldr     r2, [lr, #DCB_FRAME_KVA]
-    ldrd    r0, r1, [r6, #CAP_PARAM1]
-    add     r2, r2, r0                          @ r2 = struct lmp_endpoint_kern
-    subs    r11, r1, #LEP_BUF + 4               @ param2 = 0 borrows:
+    ldrd    r8, r9, [r6, #CAP_PARAM1]           @ r8 = offset, r9 = bytes
+    subs    r11, r9, #LEP_BUF + 4               @ param2 = 0 borrows:
     blo     slow                                @ C: EP_NOT_MINTED
     lsr     r11, r11, #2                        @ r11 = ring words - 1 = mask
-    ldrd    r0, r1, [r2, #LEP_DELIVERED]        @ r0 = delivered, r1 = consumed
+    ldrd    r0, r1, [r2, r8]!                   @ r2 = struct lmp_endpoint_kern;
+                                                @ r0 = delivered, r1 = consumed
     sub     r1, r0, r1                          @ words in use
-    add     r4, r5, #1                          @ r4 = words needed (header too)
-    subs    r1, r11, r1                         @ mask - used; borrow: full
-    cmphs   r1, r5                              @ or corrupt; then room for
-    blo     slow                                @ len + 1? C: BUF_OVERFLOW
+    sub     r4, r11, r5                         @ r4 = mask - len
+    cmp     r1, r4                              @ room for len + 1 words?
+    bhi     slow                                @ C: BUF_OVERFLOW
 .endm
 
     /* ---- 1. the system call word (r0): an LMP send we can do here ----
@@ -202,42 +218,35 @@ lmp_fastpath:
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
     and     r3, r0, r11                         @ r3 = index of the header
-    add     r12, r3, r5                         @ index + need - 1 ...
-    cmp     r12, r11                            @ ... past the last word?
+    cmp     r3, r4                              @ past mask - len?
     bhi     wrap                                @ it would cross the end
 
     /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
-    add     r12, r0, r4
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
     str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
 payload:                                        @ r0 = the header, r5 = length
-    lsl     r1, r5, #3                          @ table entries are 8 bytes
-    add     r3, sp, #TF_R0 + 12
-    ldm     r3, {r3-r12}                        @ the payload: saved r3-r12
-    add     pc, pc, r1                          @ pc reads 8 ahead: entry r5
+    add     pc, pc, r5, lsl #4                  @ pc reads 8 ahead: entry r5
     nop
-    b       delivered                           @ 0 words
+    b       delivered                           @ 0 words (entries: 16 bytes)
     nop
-    stmib   r0, {r3}                            @ 1 word, after the header
+    nop
+    nop
+    ldr     r3, [sp, #TF_R0 + 12]               @ 1 word: the saved r3,
+    str     r3, [r0, #4]                        @ after the header
     b       delivered
-    stmib   r0, {r3-r4}
+    nop
+.irp last, r4, r5, r6, r7, r8, r9, r10, r11
+    add     r3, sp, #TF_R0 + 12                 @ 2-9 words: saved r3-...
+    ldm     r3, {r3-\last}
+    stmib   r0, {r3-\last}
     b       delivered
-    stmib   r0, {r3-r5}
-    b       delivered
-    stmib   r0, {r3-r6}
-    b       delivered
-    stmib   r0, {r3-r7}
-    b       delivered
-    stmib   r0, {r3-r8}
-    b       delivered
-    stmib   r0, {r3-r9}
-    b       delivered
-    stmib   r0, {r3-r10}
-    b       delivered
-    stmib   r0, {r3-r11}
-    b       delivered
-    stmib   r0, {r3-r12}                        @ 10 words
+.endr
+    add     r3, sp, #TF_R0 + 12                 @ 10 words
+    ldm     r3, {r3-r12}
+    stmib   r0, {r3-r12}
 
     /* ---- 7. tell the receiver: pending bit, counter, run queue ---------- *
      * (lmp_deliver's end)
@@ -257,46 +266,46 @@ delivered:
 woken:
 
     /* ---- 8. the sender gets SYS_ERR_OK; switch only for a sync send ----
-     * (lmp_send's end) */
-    ldr     r3, [sp, #TF_R0]                    @ the system call word
-    and     r3, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
-    cmp     r3, #SYSW_FLAG_SYNC
-    bne     to_sender
+     * (lmp_send's end).  The word is the frame's first: block 9's first
+     * ldm loads it, so it is tested after that ldm, which a send without
+     * the switch undoes (async_sender). */
+    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
+    and     r0, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
+    cmp     r0, #SYSW_FLAG_SYNC                 @ r3 = the system call word
+    bne     async_sender
 
     /* ---- 9. sync: the sender's registers to the save area of its mode,
      * and the receiver becomes current (it runs out the sender's slice):
      * sched_save_current, then sched_dispatch(receiver) (kernel/sched.c).
-     * lr = receiver; the copy uses r0 and r2-r12. */
+     * lr = receiver; r3-r12 = the frame's r0-r9 (block 8); the copy uses
+     * r0-r12. */
     ldr     r1, =dcb_current
     ldr     r2, [r1]
     str     lr, [r1]
-    mrc     p15, 0, r3, c13, c0, 2              @ the sender's TPIDRURW
-    str     r3, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
-    ldr     r2, [r2, #DCB_SHARED]
-    ldr     r3, [r2, #DS_DISABLED]
-    cmp     r3, #0
-    addeq   r2, r2, #DS_ENABLED_AREA
-    addne   r2, r2, #DS_DISABLED_AREA
-    ldmib   sp, {r4-r12}                        @ frame r1-r9 (TF_R0 = 0)
+    mrc     p15, 0, r0, c13, c0, 2              @ the sender's TPIDRURW
+    str     r0, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
+    ldr     r2, [r2, #DCB_ENABLED_AREA]         @ &shared->enabled_area
+    ldr     r0, [r2, #DS_DISABLED - DS_ENABLED_AREA]
+    cmp     r0, #0
+    addne   r2, r2, #DS_DISABLED_AREA - DS_ENABLED_AREA
     mov     r3, #0                              @ r0 = SYS_ERR_OK
     stm     r2!, {r3-r12}                       @ save area r0-r9
-    add     r0, sp, #TF_R0 + 40
-    ldm     r0, {r3-r9}                         @ frame r10-r12, sp, lr, pc, cpsr
-    stm     r2, {r3-r9}
+    ldm     sp!, {r3-r9}                        @ frame r10-r12, sp, lr, pc, cpsr
+    stm     r2, {r3-r9}                         @ sp = the top: the stack is empty
 
     /* ---- 10. the receiver's (lr) address space and user CPU state -----
      * as dispatch_switch_vspace does it: its cached ASID if asid_owner
-     * still names its table (asid_valid), else dispatch_asid (10'); then
+     * still names its table (asid_valid: the DCB's asid_slot is always
+     * &asid_owner[asid]), else dispatch_asid (10'); then
      * vspace_load's sequence (asid.c, ARM ARM B3.10.4): TTBR0 = the
      * kernel's table, which has no user entries; DSB (Cortex-A9 erratum
      * 754322) and CONTEXTIDR; TTBR0 -- an isb after each write, and no
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    ldm     lr, {r2-r6}                         @ shared, frame_kva, ttbr0, asid,
-                                                @ tpidrurw: the DCB's first words
-    ldr     r3, =asid_owner
-    ldr     r3, [r3, r5, lsl #2]
+    ldm     lr, {r2-r7}                         @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw, asid_slot: the DCB's
+    ldr     r3, [r7]                            @ first words; asid_owner[asid]
     cmp     r3, r4
     bne     asid_stale
 asid_ok:
@@ -319,17 +328,14 @@ asid_ok:
     /* ---- 11a. disabled: resume exactly where it was, from its disabled
      * save area; only the user bits of its saved CPSR count
      * (dispatch_resume, dispatch_sanitize_cpsr: kernel/dispatch.c) ------ */
-    add     r1, r2, #DS_DISABLED_AREA
-    ldr     r0, [r1, #TF_CPSR]
+    add     lr, r2, #DS_DISABLED_AREA           @ lr_svc = the save area
+    ldr     r0, [lr, #TF_CPSR]
     ldr     r3, =PSR_USER_BITS
     and     r0, r0, r3
     orr     r0, r0, #MODE_USR
     msr     spsr_fsxc, r0
-    ldr     lr, [r1, #TF_PC]
-    add     r0, r1, #TF_SP
-    ldm     r0, {sp, lr}^                       @ the user sp and lr
-    ldm     r1, {r0-r12}                        @ r1 is loaded last
-    add     sp, sp, #TF_SIZE                    @ the SVC stack is empty again
+    ldm     lr, {r0-lr}^                        @ r0-r12, the user sp and lr
+    ldr     lr, [lr, #TF_PC]                    @ (the base: lr_svc, banked)
     movs    pc, lr                              @ SPSR -> CPSR: user mode
 
     /* ---- 11b. enabled: disabled from now on, entered through run(udisp)
@@ -346,17 +352,18 @@ enter_run:
     msr     spsr_fsxc, r1
     ldr     r1, [r2, #DS_STACK_TOP]
     mov     r3, #0
-    str     r1, [sp, #TF_SP]
-    str     r3, [sp, #TF_LR]
-    add     r1, sp, #TF_SP
+    str     r1, [sp, #TF_SP - TF_SIZE]          @ (the frame's old place,
+    str     r3, [sp, #TF_LR - TF_SIZE]          @ below the empty stack)
+    sub     r1, sp, #TF_SIZE - TF_SP
     ldm     r1, {sp, lr}^                       @ user sp = upcall stack, lr = 0
     ldr     r0, [r2, #DS_UDISP]                 @ r0 = udisp
     ldr     r12, =lmp_zero_words
     ldm     r12, {r1-r12}                       @ r12 is loaded last
-    add     sp, sp, #TF_SIZE
     movs    pc, lr
 
     /* ---- back to the sender (non-blocking, or no sync flag) ------------ */
+async_sender:
+    sub     sp, sp, #TF_R0 + 40                 @ undo block 8's ldm: sp = the frame
 to_sender:
     mov     r0, #0
     str     r0, [sp, #TF_R0]                    @ r0 = SYS_ERR_OK
@@ -431,12 +438,12 @@ not_plain:
     /* ---- 6c. deliver as block 6, the header saying a capability came;
      * a message crossing the ring's end goes word by word (6') */
     and     r3, r0, r11                         @ r3 = index of the header
-    add     r4, r5, #1                          @ r4 = words needed
+    sub     r4, r11, r5                         @ r4 = mask - len again
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
-    add     r12, r3, r5                         @ index + need - 1 ...
-    cmp     r12, r11                            @ ... past the last word?
+    cmp     r3, r4                              @ past mask - len?
     bhi     wrap_hdr
-    add     r12, r0, r4
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]
     add     r0, r2, r3, lsl #2
     str     r7, [r0, #LEP_BUF]!
@@ -456,13 +463,14 @@ not_send:
     movs    pc, lr                              @ back to the caller, SPSR -> CPSR
 
     /* ---- 6'. the message crosses the end of the ring: word by word ------
-     * in: r0 = delivered, r2 = ring, r3 = index, r4 = words needed,
-     *     r5 = length, r11 = mask, lr = receiver; at wrap_hdr, r7 = the
-     *     header (block 5c's has the capability bit) */
+     * in: r0 = delivered, r2 = ring, r3 = index, r5 = length,
+     *     r11 = mask, lr = receiver; at wrap_hdr, r7 = the header (block
+     *     5c's has the capability bit) */
 wrap:
     mov     r7, r5                              @ header = length, no cap
 wrap_hdr:
-    add     r12, r0, r4
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]
     add     r0, r2, #LEP_BUF
     str     r7, [r0, r3, lsl #2]                @ the header

@@ -31,41 +31,46 @@ sys_call:
  *        r3 = pointer to the payload: len words (bits 19:16 of r0)
  *   out: r0 = errval_t; r4-r11 preserved
  *
- * Exactly len words are loaded (one ldm, chosen from a table by len), so
- * the caller's array need not be padded to LMP_MSG_WORDS: the kernel
- * copies only len words and leaves every register but r0 as it was.  A
- * len above LMP_MSG_WORDS loads nothing; the kernel refuses it.
+ * Exactly len words are loaded, so the caller's array need not be padded
+ * to LMP_MSG_WORDS: the kernel copies only len words and leaves every
+ * register but r0 as it was.  One table entry of four instructions per
+ * value of the 4-bit length, so no compare: each saves only the
+ * callee-saved registers its ldm overwrites (none for 0 or 1 word, which
+ * need no stack at all), and a len above LMP_MSG_WORDS loads nothing and
+ * lets the kernel refuse it.
  */
     .global lmp_ep_send_raw
     .type   lmp_ep_send_raw, %function
 lmp_ep_send_raw:
-    push    {r4-r11, lr}
     ubfx    r12, r0, #16, #4            @ len
-    cmp     r12, #10                    @ LMP_MSG_WORDS
-    movhi   r12, #0
-    add     pc, pc, r12, lsl #3         @ pc reads 8 ahead: entry len
+    add     pc, pc, r12, lsl #4         @ pc reads 8 ahead: entry len
     nop
-    b       1f                          @ 0 words
+    svc     #0                          @ 0 words
+    bx      lr
     nop
-    ldm     r3, {r3}                    @ 1 word
-    b       1f
+    nop
+    ldr     r3, [r3]                    @ 1 word
+    svc     #0
+    bx      lr
+    nop
+    push    {r4, lr}                    @ 2 words
     ldm     r3, {r3-r4}
-    b       1f
-    ldm     r3, {r3-r5}
-    b       1f
-    ldm     r3, {r3-r6}
-    b       1f
-    ldm     r3, {r3-r7}
-    b       1f
-    ldm     r3, {r3-r8}
-    b       1f
-    ldm     r3, {r3-r9}
-    b       1f
-    ldm     r3, {r3-r10}
-    b       1f
-    ldm     r3, {r3-r11}
-    b       1f
-    ldm     r3, {r3-r12}                @ 10 words
-1:  svc     #0
+    svc     #0
+    pop     {r4, pc}
+.irp last, r5, r6, r7, r8, r9, r10, r11
+    push    {r4-\last, lr}               @ 3-9 words
+    ldm     r3, {r3-\last}
+    svc     #0
+    pop     {r4-\last, pc}
+.endr
+    push    {r4-r11, lr}                @ 10 words (r12 is the caller's to lose)
+    ldm     r3, {r3-r12}
+    svc     #0
     pop     {r4-r11, pc}
+.rept 5
+    svc     #0                          @ 11-15 words: the kernel refuses them
+    bx      lr
+    nop
+    nop
+.endr
     .size   lmp_ep_send_raw, . - lmp_ep_send_raw
