@@ -218,10 +218,10 @@ static void core_went_down(void)
     relays_core_down();
 }
 
-/* After each event of the event thread (main.c).  No polled channel of
- * its own is needed to wake us: the word makes cores_rpc_served's poll
- * report its channel (ump_chan_peer_gone), an event in that same
- * waitset, after which this looks. */
+/* After each event of the cores_serve thread (below), the one thread that
+ * calls it.  No polled channel of its own is needed to wake us: the word
+ * makes cores_rpc_served's poll report its channel (ump_chan_peer_gone),
+ * an event in that thread's waitset, after which this looks. */
 void cores_notice_down(void)
 {
     static const volatile uint32_t *word;
@@ -312,6 +312,7 @@ static int cores_serve(void *arg)
 {
     for (;;) {
         event_dispatch(arg);            /* asleep until init.1 calls */
+        cores_notice_down();            /* or dies */
     }
     return 0;
 }

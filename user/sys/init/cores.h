@@ -59,7 +59,7 @@ extern const rpc_handler_fn core_handlers[RPC_CORE_COUNT];
 errval_t cores_rpc_open(bool first, struct waitset *ws);
 /* Is cores_rpc open (is there an init on the other core to call, alive)? */
 bool cores_rpc_opened(void);
-/* The boot core's event thread, after each event: has core 1's init died
+/* The boot core's cores_serve thread, after each event: has core 1's init died
  * (docs/multikernel.md, section 7.1)?  Then forget that core. */
 void cores_notice_down(void);
 /* A UMP channel of this init's to the other core's (relay.c): wake() set

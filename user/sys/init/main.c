@@ -164,7 +164,6 @@ static int event_loop(void *arg)
     (void)arg;
     for (;;) {
         event_dispatch(ws);
-        cores_notice_down();            /* (cores.c) */
     }
     return 0;
 }
