@@ -279,7 +279,8 @@ errval_t cap_retype(struct cte *src, uint32_t offset, unsigned type,
 
 /* Mirrored in lmp_fastpath.S, block 5c (a capability an LMP send copies,
  * with its own rights: the CTE and the retype mark written here, then
- * mdb_insert_copy). */
+ * mdb_insert_copy, then the cross-core mark -- 5c writes copy_of_prev
+ * and cross as one word, the source's with copy_of_prev set). */
 errval_t cap_copy(struct cte *dest, struct cte *src, uint8_t rights)
 {
     if (src->cap.type == ObjType_Null) {

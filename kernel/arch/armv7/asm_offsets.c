@@ -44,7 +44,8 @@ void asm_offsets(void)
     OFFSET(CTE_MAP, struct cte, map);
     OFFSET(CTE_MAP_RETYPED_TO, struct cte, map.retyped_to);
     OFFSET(CTE_WORK, struct cte, work);
-    /* struct cte: a copy deleted on the fast path (blocks 4d, 5d) */
+    /* struct cte: a copy deleted on the fast path (blocks 4d, 5d; 5c reads
+     * copy_of_prev and cross as the word after depth: asserted below) */
     OFFSET(CTE_MDB_COPY_OF_PREV, struct cte, mdb.copy_of_prev);
     OFFSET(CTE_MAP_TABLE, struct cte, map.table);
     OFFSET(CTE_FLAGS, struct cte, flags);
@@ -129,11 +130,13 @@ STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
 STATIC_ASSERT(AT(struct lmp_endpoint_kern, consumed) ==
               AT(struct lmp_endpoint_kern, delivered) + 4,
               "block 5's ldrd of delivered, consumed");
-/* Block 5c writes a CTE as the C path's cte_set + mdb_insert_copy leave
- * it: the capability (one ldm/stm of five words), then the MDB node
- * (prev, next, depth, copy_of_prev: one stm, the bool a word of 1 with
- * zero padding, as cte_clear leaves it), then zeros to the end but the
- * retype mark. */
+/* Block 5c writes a CTE as the C path's cte_set + mdb_insert_copy +
+ * cap_copy's mark leave it: the capability (one ldm/stm of five words),
+ * then the MDB node (prev, next, depth and the word of copy_of_prev and
+ * cross: one stm, after one ldm of the source's next, depth and that word,
+ * which gets copy_of_prev set -- cross is the source's, and the padding
+ * after it is 0 in every CTE: cte_clear zeroes whole slots and nothing
+ * stores there), then zeros to the end but the retype mark. */
 STATIC_ASSERT(sizeof(struct capability) == 20 && AT(struct cte, mdb) == 20,
               "block 5c: five words of capability, the MDB node after them");
 STATIC_ASSERT(AT(struct cte, mdb.next) == AT(struct cte, mdb.prev) + 4 &&
@@ -141,6 +144,12 @@ STATIC_ASSERT(AT(struct cte, mdb.next) == AT(struct cte, mdb.prev) + 4 &&
               AT(struct cte, mdb.copy_of_prev) == AT(struct cte, mdb.prev) + 12 &&
               AT(struct cte, map) == AT(struct cte, mdb.prev) + 16,
               "block 5c's stm of prev, next, depth, copy_of_prev");
+STATIC_ASSERT(sizeof(bool) == 1 &&
+              AT(struct cte, mdb.cross) == AT(struct cte, mdb.copy_of_prev) + 1 &&
+              sizeof(((struct mdb_node *)0)->cross) == 1 &&
+              sizeof(struct mdb_node) == AT(struct mdb_node, copy_of_prev) + 4,
+              "block 5c: copy_of_prev, then cross, then padding fill one word "
+              "(copy_of_prev | cross << 8, little-endian)");
 STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
               AT(struct cte, map.retyped_to) == AT(struct cte, map) + 8 &&
               AT(struct cte, work) == AT(struct cte, map) + 12 &&

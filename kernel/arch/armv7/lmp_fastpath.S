@@ -397,7 +397,11 @@ not_plain:
      * (lmp_send, find_recv_slot: kernel/lmp.c); then it is copied there
      * with its own rights, as cap_copy and mdb_insert_copy do
      * (kernel/cap.c, kernel/mdb.c): the slot as cte_set leaves it, the
-     * copy right after the source in the derivation list.
+     * copy right after the source in the derivation list, with the
+     * source's depth and its cross-core mark (MDB_CROSS_*: a copy of a
+     * lent or borrowed capability is one too, docs/multikernel.md
+     * section 6) -- the word after depth holds copy_of_prev and cross,
+     * so it is the source's with copy_of_prev set.
      * in: blocks 1-5's registers, r10 = sender; r1, r3, r7-r9, r12 free */
     ldr     r1, [sp, #TF_R0 + 8]                @ the sender's r2
     LOOKUP  r10, r1, r7, r8, r9, r3             @ r7 = the source CTE
@@ -415,9 +419,10 @@ not_plain:
      * r5, r11, lr; r4 is recomputed below. */
     ldm     r7, {r1, r3, r4, r6, r9}            @ the capability, its rights
     stm     r8, {r1, r3, r4, r6, r9}
-    ldr     r9, [r7, #CTE_MDB_NEXT]
-    ldr     r10, [r7, #CTE_MDB_DEPTH]           @ depth: the source's
-    mov     r12, #1                             @ copy_of_prev (and padding 0)
+    add     r3, r7, #CTE_MDB_NEXT
+    ldm     r3, {r9, r10, r12}                  @ the source's next, depth, and
+                                                @ copy_of_prev | cross << 8 (padding 0)
+    orr     r12, r12, #1                        @ copy_of_prev; cross: the source's
     add     r3, r8, #CTE_MDB_PREV
     stm     r3, {r7, r9, r10, r12}              @ prev = the source, its next
     str     r8, [r7, #CTE_MDB_NEXT]             @ link_after(source, copy)

@@ -10,8 +10,9 @@
  *   1. init.1 makes a frame of its RAM, writes a pattern, exports it;
  *      init.0 imports, maps, reads the pattern, writes an answer, which
  *      init.1 then sees in its own mapping.
- *   2. init.0 lends a RAM capability; init.1 imports it, retypes it into
- *      a frame and uses that.
+ *   2. init.0 lends a RAM capability (which stays lent in a domain
+ *      that receives a copy of it over LMP: tests/user/t_lent); init.1
+ *      imports it, retypes it into a frame and uses that.
  *   3. Revoke of a crossed capability is refused on both cores; so are
  *      imports of the wrong type, of the importer's own RAM, of memory
  *      outside RAM or in no core's share, a second import of the same
@@ -23,6 +24,7 @@
 #include <sys/invoke.h>
 #include <sys/paging.h>
 #include <sys/ram.h>
+#include <sys/spawn.h>
 #include <sys/ump_chan.h>
 #include <sprat/vm_layout.h>
 #include <systest.h>
@@ -193,6 +195,20 @@ static void check_frame_from_core1(uint32_t core1_desc[CAP_DESC_WORDS])
     }
 }
 
+/* 2': a copy of the lent RAM that reaches another domain over LMP is lent
+ * too: tests/user/t_lent gets one at spawn, sends it to us and receives
+ * it back (init's name service: LMP sends the fast path makes) and tries
+ * to retype it; its results are its own, its clean end is ours. */
+static void check_lent_copies(struct capref ram)
+{
+    struct spawn_caps caps = { .extra = { ram } };
+    char *argv[] = { "t_lent", NULL };
+    uint32_t id;
+    if (TEST_ERR(start_domain(1, argv, 0, &caps, 0, &id), SYS_ERR_OK)) {
+        wait_reaped(id);
+    }
+}
+
 /* 2: our RAM, lent to core 1, which makes a frame of it. */
 static void check_ram_to_core1(void)
 {
@@ -206,6 +222,7 @@ static void check_ram_to_core1(void)
     TEST_ERR(cap_retype(frame, ram, 0, ObjType_Frame, XCAP_PAGE, 1), SYS_ERR_CAP_LENT);
     TEST_ERR(cap_revoke(ram), SYS_ERR_CAP_CROSSED);
     slot_free(frame);
+    check_lent_copies(ram);
     if (!test_report(ask(CORE_MSG_XCAP_RAM, desc, w), "xcap: core 1 answers XCAP_RAM")) {
         return;
     }
