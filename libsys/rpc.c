@@ -466,11 +466,8 @@ errval_t rpc_call_fixed_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq, uin
         return call_fixed_general(rc, m, nreq, nresp, w);   /* rpc_send releases it */
     }
     bool locked = call_lock(rc);
-    uint16_t seq = ++rc->seq;
-    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
-    w[1] = 0;
-    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
-                                 RPC_FIRST_WORDS + nreq, w);
+    uint16_t seq;
+    errval_t err = rpc_fixed_send(rc, m, nreq, w, &seq);
     err = rpc_call_fixed_rest(rc, m, seq, nreq, nresp, err, w);
     if (locked) {
         thread_mutex_unlock(&rc->call_lock);
@@ -537,11 +534,8 @@ errval_t rpc_call_fixed_cap_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq,
         return fixed_cap_from_payload(rpc_call(rc, m, &req, &resp), &resp, nresp, w, cap);
     }
     bool locked = call_lock(rc);
-    uint16_t seq = ++rc->seq;
-    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
-    w[1] = 0;
-    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
-                                 RPC_FIRST_WORDS + nreq, w);
+    uint16_t seq;
+    errval_t err = rpc_fixed_send(rc, m, nreq, w, &seq);
     err = rpc_call_fixed_cap_rest(rc, m, seq, nreq, nresp, err, w, cap);
     if (locked) {
         thread_mutex_unlock(&rc->call_lock);

@@ -178,6 +178,36 @@ errval_t rpc_call_fixed_slow(struct rpc_chan *rc, unsigned m, uint32_t nreq, uin
 errval_t rpc_call_fixed_rest(struct rpc_chan *rc, unsigned m, uint16_t seq, uint32_t nreq,
                              uint32_t nresp, errval_t err, uint32_t *w);
 
+/* The three steps both inline calls below share (and their _slow forms
+ * the second).  May the call stay inline: the channel alive, no message
+ * half received, no frame kept, no other thread that could call too? */
+static inline bool rpc_fixed_inline_ok(struct rpc_chan *rc)
+{
+    return rc != NULL && !rc->dead && !rc->rx.active && capref_is_null(rc->frame.cap) &&
+           thread_count() <= 1;
+}
+
+/* The request: the next sequence number (*seq), the header, the length
+ * word 0, the nreq scalars already in w[RPC_FIRST_WORDS] on; sent. */
+static inline errval_t rpc_fixed_send(struct rpc_chan *rc, unsigned m, uint32_t nreq,
+                                      uint32_t *w, uint16_t *seq)
+{
+    *seq = ++rc->seq;
+    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, *seq) | RPC_HDR_LAST_BIT;
+    w[1] = 0;
+    return lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, RPC_FIRST_WORDS + nreq, w);
+}
+
+/* Is the message in place exactly the answer expected: its LMP length,
+ * the length word 0, the header (method, RESPONSE, 1 + nresp scalars,
+ * seq, LAST, not LARGE)? */
+static inline bool rpc_fixed_answer_is(const struct lmp_peek *in, unsigned m, uint32_t nresp,
+                                       uint16_t seq)
+{
+    return in->len == RPC_FIRST_WORDS + 1 + nresp && in->words[1] == 0 &&
+           in->words[0] == (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT);
+}
+
 /*
  * The call of a generated stub whose method has scalars only both ways:
  * the request's nreq scalars are in w[RPC_FIRST_WORDS] on; the answer
@@ -196,19 +226,14 @@ errval_t rpc_call_fixed_rest(struct rpc_chan *rc, unsigned m, uint16_t seq, uint
 static inline errval_t rpc_call_fixed(struct rpc_chan *rc, unsigned m, uint32_t nreq,
                                       uint32_t nresp, uint32_t w[LMP_MSG_WORDS])
 {
-    if (rc == NULL || rc->dead || rc->rx.active || !capref_is_null(rc->frame.cap) ||
-        thread_count() > 1) {
+    if (!rpc_fixed_inline_ok(rc)) {
         return rpc_call_fixed_slow(rc, m, nreq, nresp, w);
     }
-    uint16_t seq = ++rc->seq;
-    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
-    w[1] = 0;
-    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
-                                 RPC_FIRST_WORDS + nreq, w);
+    uint16_t seq;
+    errval_t err = rpc_fixed_send(rc, m, nreq, w, &seq);
     struct lmp_peek in;
     if (err_is_fail(err) || !lmp_chan_peek(&rc->lc, &in) ||
-        in.len != RPC_FIRST_WORDS + 1 + nresp || in.words[1] != 0 ||
-        in.words[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
+        !rpc_fixed_answer_is(&in, m, nresp, seq)) {
         return rpc_call_fixed_rest(rc, m, seq, nreq, nresp, err, w);
     }
     for (uint32_t i = 0; i <= nresp; i++) {
@@ -248,19 +273,14 @@ static inline errval_t rpc_call_fixed_cap(struct rpc_chan *rc, unsigned m, uint3
                                           uint32_t nresp, uint32_t w[LMP_MSG_WORDS],
                                           struct capref *cap)
 {
-    if (rc == NULL || rc->dead || rc->rx.active || !capref_is_null(rc->frame.cap) ||
-        thread_count() > 1) {
+    if (!rpc_fixed_inline_ok(rc)) {
         return rpc_call_fixed_cap_slow(rc, m, nreq, nresp, w, cap);
     }
-    uint16_t seq = ++rc->seq;
-    w[0] = RPC_HDR(m, RPC_KIND_REQUEST, 0, nreq, seq) | RPC_HDR_LAST_BIT;
-    w[1] = 0;
-    errval_t err = lmp_chan_send(&rc->lc, LMP_SEND_FLAGS_DEFAULT, NULL_CAP,
-                                 RPC_FIRST_WORDS + nreq, w);
+    uint16_t seq;
+    errval_t err = rpc_fixed_send(rc, m, nreq, w, &seq);
     struct lmp_peek in;
     if (err_is_fail(err) || !lmp_endpoint_peek_cap(rc->lc.endpoint, &in) ||
-        in.len != RPC_FIRST_WORDS + 1 + nresp || in.words[1] != 0 ||
-        in.words[0] != (RPC_HDR(m, RPC_KIND_RESPONSE, 0, 1 + nresp, seq) | RPC_HDR_LAST_BIT)) {
+        !rpc_fixed_answer_is(&in, m, nresp, seq)) {
         return rpc_call_fixed_cap_rest(rc, m, seq, nreq, nresp, err, w, cap);
     }
     for (uint32_t i = 0; i <= nresp; i++) {
