@@ -643,10 +643,17 @@ void h_core_client_gone(struct rpc_chan *rc, struct rpc_payload *req, struct rpc
     }
 }
 
+/* Does r serve, still, a client on the other core (a far relay whose
+ * near relay is across)?  Both lookups below ask it (lock held). */
+static bool serves_client_across(const struct relay *r)
+{
+    return r->far && r->across && !r->stop;
+}
+
 bool relay_client_across_locked(uint32_t id)
 {
     for (struct relay *r = relays; r != NULL; r = r->next) {
-        if (r->client == id && r->far && r->across && !r->stop) {
+        if (r->client == id && serves_client_across(r)) {
             return true;
         }
     }
@@ -662,7 +669,7 @@ void relays_core_down(void)
         uint32_t id = 0;
         thread_mutex_lock(&lock);
         for (struct relay *r = relays; r != NULL && id == 0; r = r->next) {
-            id = r->far && r->across && !r->stop ? r->client : 0;
+            id = serves_client_across(r) ? r->client : 0;
         }
         if (id != 0) {
             relays_forget_locked(id);

@@ -13,9 +13,9 @@
  * other init tells us of the child's end (CORE_DIED), and we answer the
  * waiter or keep the status, as for a child of our own (procmgr.c).
  *
- * Calls on cores_rpc are made one at a time (core_call_lock: one call in
- * flight per channel), never with `lock` held: the other init may be
- * calling us meanwhile.
+ * Calls on cores_rpc are made one at a time (rpc_ump_call holds the
+ * channel's call lock for the whole call), never with `lock` held: the
+ * other init may be calling us meanwhile.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +43,6 @@ static struct remote_child {
     unsigned num_waiters;
     struct { struct rpc_chan *rc; uint16_t seq; } waiters[MAX_WAITERS];
 } children[MAX_REMOTE_CHILDREN];
-
-static struct thread_mutex core_call_lock = THREAD_MUTEX_INITIALIZER;
 
 /* A call on cores_rpc ended with LIB_ERR_RPC_PEER_DEAD: the other core's
  * init died while we waited (docs/multikernel.md, section 7.1). */
@@ -126,9 +124,7 @@ errval_t remote_spawn(unsigned core, uint32_t parent, const char *name, const ch
     if (rc == NULL || c == NULL) {
         return rc == NULL ? err : SPAWN_ERR_TOO_MANY_CHILDREN;
     }
-    thread_mutex_lock(&core_call_lock);
     err = core_call_end(rpc_core_spawn(rc, parent, flags & START_ANY_END, name, args, id));
-    thread_mutex_unlock(&core_call_lock);
     thread_mutex_lock(&lock);
     bool ended_early = err_is_ok(err) && c->ended && c->early_id == *id;
     bool parent_gone = domain_by_id(parent) == NULL;    /* it may have died meanwhile */
@@ -148,9 +144,7 @@ errval_t remote_kill(uint32_t id, bool by_shell)
     errval_t err;
     struct rpc_chan *rc = id_chan(id, &err);
     if (rc != NULL) {
-        thread_mutex_lock(&core_call_lock);
         err = core_call_end(rpc_core_kill(rc, id, by_shell));
-        thread_mutex_unlock(&core_call_lock);
     }
     return err;
 }
@@ -160,9 +154,7 @@ errval_t remote_name(uint32_t id, char **name)
     errval_t err;
     struct rpc_chan *rc = id_chan(id, &err);
     if (rc != NULL) {
-        thread_mutex_lock(&core_call_lock);
         err = core_call_end(rpc_core_name(rc, id, name));
-        thread_mutex_unlock(&core_call_lock);
     }
     return err;
 }
@@ -172,9 +164,7 @@ errval_t remote_mem(unsigned core, struct mem_numbers *m)
     errval_t err;
     struct rpc_chan *rc = core_chan(core, &err);
     if (rc != NULL) {
-        thread_mutex_lock(&core_call_lock);
         err = core_call_end(rpc_core_mem(rc, &m->memserv_free, &m->memserv_total, &m->init_free));
-        thread_mutex_unlock(&core_call_lock);
     }
     return err;
 }
@@ -188,9 +178,7 @@ char *remote_ps_append(char *table)
         if (rc == NULL) {
             continue;
         }
-        thread_mutex_lock(&core_call_lock);
         err = rpc_core_ps(rc, &more);
-        thread_mutex_unlock(&core_call_lock);
         char *both = err_is_ok(err) ? malloc(strlen(table) + strlen(more) + 1) : NULL;
         if (both) {
             strcpy(stpcpy(both, table), more);
