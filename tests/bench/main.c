@@ -75,14 +75,17 @@ static unsigned warmup(unsigned n)
  * the next message is already in the ring.  What a round trip then costs
  * is the kernel path itself: send, directed switch, receive, answer.
  */
-/* Not expected while measuring: wait for a message, enabled (both ends
- * of the raw channel run disabled).  Out of line, so that the measured
- * loops do not carry its registers and constants. */
-static __attribute__((noinline)) void raw_wait(struct lmp_endpoint *e)
+/* Not expected while measuring: take the next message into c->msg,
+ * waiting for it enabled if it is not there (both ends of the raw channel
+ * run disabled).  Out of line, so that the measured loops do not carry
+ * its registers and constants. */
+static __attribute__((noinline)) void raw_recv(struct lmp_call *c)
 {
-    disp_enable();
-    lmp_endpoint_wait(e);
-    disp_disable();
+    while (err_is_fail(lmp_endpoint_recv(c->reply, &c->msg, NULL))) {
+        disp_enable();
+        lmp_endpoint_wait(c->reply);
+        disp_disable();
+    }
 }
 
 /* The raw responder's commands but the echo; false for CMD_QUIT.  Out of
@@ -129,35 +132,41 @@ static __attribute__((noinline)) bool raw_command(struct lmp_chan *ch,
     return true;
 }
 
+/* The common case: while the request in c->msg is an echo, the answer is
+ * the request -- back it goes, and the next comes into c->msg.  Out of
+ * line, so that the loop carries nothing of the other commands. */
+static __attribute__((noinline)) void raw_echo(struct lmp_call *c)
+{
+    while (c->msg.words[0] == CMD_ECHO) {
+        if (err_is_fail(lmp_ep_call(c))) {
+            raw_recv(c);
+        }
+    }
+}
+
 static int raw_responder(void *arg)
 {
     struct lmp_chan *ch = arg;
-    struct lmp_recv_msg m;
+    struct lmp_call c;
     struct capref cap;
 
     lmp_endpoint_wait(ch->endpoint);
-    lmp_chan_recv(ch, &m, &cap);
+    lmp_chan_recv(ch, &c.msg, &cap);
     lmp_chan_set_remote(ch, cap);
-    /* Endpoint level, as the client: the answer's system call word (but
-     * its length) and the endpoint's address computed once. */
-    capaddr_t ep = capref_addr(ch->remote_cap), none;
-    uint32_t word = lmp_send_word(LMP_SEND_FLAGS_DEFAULT, 0, NULL_CAP, &none);
-    struct lmp_endpoint *e = ch->endpoint;
-    lmp_endpoint_wait(e);
+    /* Endpoint level, as the client: lmp_ep_call as the reply-and-receive,
+     * the answer's system call word (but its length) and the endpoint's
+     * address computed once.  (A capability that comes is deleted.) */
+    capaddr_t none;
+    lmp_call_init(&c, lmp_send_word(LMP_SEND_FLAGS_DEFAULT, 0, NULL_CAP, &none),
+                  capref_addr(ch->remote_cap), 0, ch->endpoint);
     disp_disable();
+    raw_recv(&c);
     for (;;) {
-        /* (a capability that comes is deleted: NULL asks for that) */
-        if (err_is_fail(lmp_endpoint_recv(e, &m, NULL))) {
-            raw_wait(e);
-            continue;
-        }
-        if (m.words[0] == CMD_ECHO) {   /* the common case first */
-            lmp_ep_send_raw(word | m.len << SYSW_LEN_SHIFT, ep, 0, m.words);
-            continue;
-        }
-        if (!raw_command(ch, &m)) {
+        raw_echo(&c);
+        if (!raw_command(ch, &c.msg)) {
             return 0;
         }
+        raw_recv(&c);
     }
 }
 
@@ -325,47 +334,55 @@ static void bench_syscalls(unsigned n)
 }
 
 /*
- * One round trip at the endpoint level: the send stub with its system
- * call word and endpoint address computed once (lmp_chan_send recomputes
- * them each time), the kernel, and the inline receive.  Sent while
- * disabled, so the answer resumes us right after the system call.
+ * One round trip at the endpoint level: lmp_ep_call (libsys/arch/armv7/
+ * lmp_call.S) with its system call word and endpoint address computed
+ * once (lmp_chan_send recomputes them each time), the kernel, and the
+ * receive of the answer in the same routine.  Sent while disabled, so the
+ * answer resumes us right after the system call.  c->msg goes both ways:
+ * the responder echoes it, so what comes back is the next request.
  */
-struct raw_send {
-    uint32_t word;          /* SYS_INVOKE | length | sync (| cap) */
-    capaddr_t ep;
-    capaddr_t cap;
-};
-
-static struct raw_send raw_send_of(struct lmp_chan *ch, uint32_t words, struct capref cap)
+static void raw_call_init(struct lmp_call *c, struct lmp_chan *ch, struct capref cap,
+                          uint32_t len, uint32_t cmd)
 {
-    struct raw_send r = { .ep = capref_addr(ch->remote_cap) };
-    r.word = lmp_send_word(LMP_FLAG_SYNC, words, cap, &r.cap);
-    return r;
+    capaddr_t cap_addr;
+    uint32_t word = lmp_send_word(LMP_FLAG_SYNC, 0, cap, &cap_addr);
+    lmp_call_init(c, word, capref_addr(ch->remote_cap), cap_addr, ch->endpoint);
+    c->msg.len = len;
+    c->msg.words[0] = cmd;
 }
 
-/* (never inline: scripts/trace.py stops at its address, docs/lmp.md) */
-static __attribute__((noinline))
-void raw_roundtrip(struct lmp_chan *ch, const struct raw_send *r, const uint32_t *w)
+static inline void raw_call(struct lmp_call *c)
 {
-    struct lmp_recv_msg m;
-    lmp_ep_send_raw(r->word, r->ep, r->cap, w);
-    while (err_is_fail(lmp_endpoint_recv(ch->endpoint, &m, NULL))) {
-        raw_wait(ch->endpoint);         /* not expected: the answer is there */
+    if (err_is_fail(lmp_ep_call(c))) {
+        raw_recv(c);                    /* not expected: the answer is there */
     }
 }
 
-/* The mean round trip of n raw_roundtrip()s after a warm-up, x10. */
-static uint64_t time_raw_roundtrips(struct lmp_chan *ch, const struct raw_send *r,
-                                    const uint32_t *w, unsigned n)
+/* n (>= 1) round trips.  Never inline, and the label raw_roundtrip at
+ * the top of the loop's body (no instruction): `scripts/trace.py --at
+ * raw_roundtrip` traces one round trip from there to there (docs/lmp.md,
+ * section 5). */
+static __attribute__((noinline)) void raw_roundtrips(struct lmp_call *c, unsigned n)
 {
-    for (unsigned i = 0; i < warmup(n); i++) {
-        raw_roundtrip(ch, r, w);
-    }
+    do {
+        __asm__ volatile(".global raw_roundtrip\nraw_roundtrip:");
+        raw_call(c);
+    } while (--n);
+}
+
+/* The mean round trip of n after a warm-up, x10; checks that the echo
+ * came back as it went (else the loop measured something else). */
+static uint64_t time_raw_roundtrips(struct lmp_call *c, unsigned n)
+{
+    uint32_t len = c->msg.len, cmd = c->msg.words[0];
+    raw_roundtrips(c, warmup(n));
     uint64_t t0 = timing_now();
-    for (unsigned i = 0; i < n; i++) {
-        raw_roundtrip(ch, r, w);
+    raw_roundtrips(c, n);
+    uint64_t x10 = timing_mean_x10(t0, timing_now(), n);
+    if (c->msg.len != len || c->msg.words[0] != cmd) {
+        printf("bench: the raw echo came back changed (len %u)\n", (unsigned)c->msg.len);
     }
-    return timing_mean_x10(t0, timing_now(), n);
+    return x10;
 }
 
 /*
@@ -390,25 +407,26 @@ static uint64_t oneway_clock_x10(unsigned n)
     return timing_mean_x10(0, sum, n);
 }
 
-static void bench_oneway(struct lmp_chan *ch, const struct raw_send *one, unsigned n)
+static void bench_oneway(struct lmp_call *c, unsigned n)
 {
-    uint32_t ow[3] = { CMD_ONEWAY };
-    uint32_t r[1] = { CMD_ONEWAY_RESULT };
-    struct raw_send three = raw_send_of(ch, 3, NULL_CAP);
+    uint32_t *ow = c->msg.words;
     for (unsigned i = 0; i < warmup(n) + n; i++) {
         if (i == warmup(n)) {
-            raw_roundtrip(ch, one, r);      /* drop the warm-up's sum */
+            c->msg.len = 1;             /* drop the warm-up's sum */
+            ow[0] = CMD_ONEWAY_RESULT;
+            raw_call(c);
         }
+        c->msg.len = 3;
+        ow[0] = CMD_ONEWAY;
         uint64_t now = timing_now();
         ow[1] = (uint32_t)now;
         ow[2] = (uint32_t)(now >> 32);
-        raw_roundtrip(ch, &three, ow);
+        raw_call(c);
     }
-    struct lmp_recv_msg m;
-    lmp_ep_send_raw(one->word, one->ep, 0, r);
-    while (err_is_fail(lmp_endpoint_recv(ch->endpoint, &m, NULL))) {
-    }
-    uint64_t total = (uint64_t)m.words[1] << 32 | m.words[0];
+    c->msg.len = 1;
+    ow[0] = CMD_ONEWAY_RESULT;
+    raw_call(c);
+    uint64_t total = (uint64_t)ow[1] << 32 | ow[0];
     uint64_t clock = oneway_clock_x10(n);
     report("lmp_oneway", "LMP one way, 3 words, send to the receiver holding it",
            "message", total > clock ? total - clock : 0, n);
@@ -417,18 +435,19 @@ static void bench_oneway(struct lmp_chan *ch, const struct raw_send *one, unsign
 static void bench_lmp_raw(unsigned n)
 {
     struct lmp_chan ch;
-    uint32_t w[LMP_MSG_WORDS] = { CMD_ECHO };
+    struct lmp_call c;
+    uint32_t w[1] = { CMD_ECHO };
 
     lmp_chan_accept(&ch, 64, lookup("benchraw"));
     lmp_chan_send_retry(&ch, LMP_SEND_FLAGS_DEFAULT, ch.local_cap, 1, w);
     disp_disable();
-    struct raw_send one = raw_send_of(&ch, 1, NULL_CAP);
-    raw_roundtrip(&ch, &one, w);            /* the responder is in its loop */
+    raw_call_init(&c, &ch, NULL_CAP, 1, CMD_ECHO);
+    raw_call(&c);                           /* the responder is in its loop */
 
     static const uint32_t sizes[] = { 1, LMP_MSG_WORDS };
     for (unsigned s = 0; s < 2; s++) {
-        struct raw_send r = raw_send_of(&ch, sizes[s], NULL_CAP);
-        uint64_t x10 = time_raw_roundtrips(&ch, &r, w, n);
+        raw_call_init(&c, &ch, NULL_CAP, sizes[s], CMD_ECHO);
+        uint64_t x10 = time_raw_roundtrips(&c, n);
         char name[32], what[64];
         snprintf(name, sizeof(name), "lmp_roundtrip_%uw", (unsigned)sizes[s]);
         snprintf(what, sizeof(what), "LMP round trip, %u word%s, endpoint level",
@@ -446,15 +465,17 @@ static void bench_lmp_raw(unsigned n)
     disp_enable();
     frame_alloc(&frame, 4096);
     disp_disable();
-    struct raw_send withcap = raw_send_of(&ch, 1, frame);
+    struct lmp_call withcap;
+    raw_call_init(&withcap, &ch, frame, 1, CMD_ECHO);
     report("lmp_roundtrip_cap", "LMP round trip, 1 word and a capability (deleted), disabled",
-           "round trip", time_raw_roundtrips(&ch, &withcap, w, n), n);
+           "round trip", time_raw_roundtrips(&withcap, n), n);
 
-    bench_oneway(&ch, &one, n);
+    bench_oneway(&c, n);
 
     /* Yield ping-pong: both domains yield (enabled) to each other. */
+    uint32_t one = c.word | 1u << SYSW_LEN_SHIFT;
     uint32_t y[1] = { CMD_YIELD };
-    lmp_ep_send_raw(one.word, one.ep, 0, y);
+    lmp_ep_send_raw(one, c.ep, 0, y);
     disp_enable();
     for (unsigned i = 0; i < warmup(n); i++) {
         sys_yield(CPTR_NULL);
@@ -467,9 +488,10 @@ static void bench_lmp_raw(unsigned n)
     report("yield_pingpong", "yield ping-pong (two dispatcher switches, run() upcalls)",
            "round trip", timing_mean_x10(t0, t1, n), n);
     disp_disable();
-    raw_roundtrip(&ch, &one, w);            /* ends the responder's yielding */
+    raw_call_init(&c, &ch, NULL_CAP, 1, CMD_ECHO);
+    raw_call(&c);                           /* ends the responder's yielding */
     uint32_t q[1] = { CMD_QUIT };
-    lmp_ep_send_raw(one.word, one.ep, 0, q);
+    lmp_ep_send_raw(one, c.ep, 0, q);
     disp_enable();
     mem_free(frame);
 }

@@ -6,9 +6,11 @@
 #define LIBSYS_LMP_ENDPOINT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sprat/lmp.h>
 #include <sys/cspace.h>
+#include <sys/lmp_call_layout.h>
 #include <sys/threads.h>
 
 #define LMP_ENDPOINTS_MAX       32      /* one lmp_pending bit each */
@@ -82,6 +84,8 @@ static inline void lmp_words_copy(uint32_t *to, const uint32_t *from, uint32_t n
  * lmp_endpoint_recv_any, which does the same for it.  `consumed` is
  * advanced after the words are copied (the barrier keeps the compiler
  * from moving it earlier): until then the kernel will not reuse them.
+ * Mirrored in libsys/arch/armv7/lmp_call.S (lmp_ep_call's receive, which
+ * tests the same and sends the same cases to lmp_endpoint_recv_any).
  */
 static inline errval_t lmp_endpoint_recv(struct lmp_endpoint *ep,
                                          struct lmp_recv_msg *msg,
@@ -183,6 +187,63 @@ static inline void lmp_endpoint_consume(const struct lmp_peek *p)
     __asm__ volatile("" ::: "memory");
     p->kern->consumed = p->next;
 }
+
+/*
+ * A call (docs/lmp.md, section 3, "A call"): a sync send, and then, when
+ * the kernel hands the CPU back, the receive of the answer -- in one
+ * assembly routine, lmp_ep_call (libsys/arch/armv7/lmp_call.S), which
+ * keeps what it needs across the system call instead of returning to C in
+ * between.  The message goes both ways in msg: msg.len words of
+ * msg.words are sent (with the capability at cap if word has
+ * SYSW_FLAG_CAP), and the answer is received into msg with exactly
+ * lmp_endpoint_recv(reply, &msg, NULL)'s contract -- so a capability
+ * that comes with the answer is deleted.  A server uses the same routine
+ * as its reply-and-receive: the answer in msg goes out, the next request
+ * comes into msg.
+ *
+ * Returns the send's error if the send fails (nothing received), else
+ * what lmp_endpoint_recv returns (LIB_ERR_LMP_NO_MESSAGE if no answer is
+ * there yet).  A msg.len above LMP_MSG_WORDS is sent as a length the
+ * kernel refuses (SYS_ERR_LMP_PAYLOAD_TOO_LONG).  One thread at a time
+ * per struct lmp_call.
+ */
+struct lmp_call {
+    struct lmp_recv_msg msg;            /* first: lmp_call.S reads it at 0 */
+    uint32_t word;                      /* SYS_INVOKE | flags (| CAP), len 0 */
+    capaddr_t ep;                       /* the endpoint capability's address */
+    capaddr_t cap;                      /* the capability to send, or 0 */
+    struct lmp_endpoint_kern *kern;     /* reply->kern, */
+    uint32_t ring_mask;                 /* ... reply->ring_mask: one ldrd */
+    struct lmp_endpoint *reply;         /* where the answer comes */
+};
+
+/* The offsets lmp_call.S uses (sys/lmp_call_layout.h), checked. */
+_Static_assert(offsetof(struct lmp_call, msg.len) == LMP_CALL_MSG_LEN, "lmp_call.S");
+_Static_assert(offsetof(struct lmp_call, msg.words) == LMP_CALL_MSG_WORDS, "lmp_call.S");
+_Static_assert(offsetof(struct lmp_call, msg.has_cap) == LMP_CALL_MSG_HAS_CAP, "lmp_call.S");
+_Static_assert(offsetof(struct lmp_call, word) == LMP_CALL_WORD &&
+               offsetof(struct lmp_call, ep) == LMP_CALL_WORD + 4 &&
+               offsetof(struct lmp_call, cap) == LMP_CALL_WORD + 8, "lmp_call.S");
+_Static_assert(offsetof(struct lmp_call, kern) == LMP_CALL_KERN &&
+               offsetof(struct lmp_call, ring_mask) == LMP_CALL_KERN + 4, "lmp_call.S");
+_Static_assert(offsetof(struct lmp_call, reply) == LMP_CALL_REPLY, "lmp_call.S");
+_Static_assert(offsetof(struct lmp_endpoint_kern, consumed) == LMP_KERN_CONSUMED &&
+               offsetof(struct lmp_endpoint_kern, buf) == LMP_KERN_BUF, "lmp_call.S");
+
+/* word: lmp_send_word(flags, 0, cap, &cap_addr) (sys/lmp_chan.h), the
+ * length left 0 -- each call ors in msg.len's. */
+static inline void lmp_call_init(struct lmp_call *c, uint32_t word, capaddr_t ep,
+                                 capaddr_t cap, struct lmp_endpoint *reply)
+{
+    c->word = word & ~(SYSW_LEN_MASK << SYSW_LEN_SHIFT);
+    c->ep = ep;
+    c->cap = cap;
+    c->kern = reply->kern;
+    c->ring_mask = reply->ring_mask;
+    c->reply = reply;
+}
+
+errval_t lmp_ep_call(struct lmp_call *c);
 
 bool lmp_endpoint_has_message(struct lmp_endpoint *ep);
 /* Block the calling thread until a message is waiting. */

@@ -1,0 +1,26 @@
+/*
+ * libsys/include/sys/lmp_call_layout.h -- the byte offsets that
+ * libsys/arch/armv7/lmp_call.S reads struct lmp_call, struct lmp_recv_msg
+ * and the ring's header at (docs/lmp.md, section 3, "A call").
+ *
+ * Plain numbers, so that the assembly can include this file; the C side
+ * checks each against offsetof() where the structures are defined
+ * (sys/lmp_endpoint.h), so a field moved in C fails the build instead of
+ * the call.
+ */
+#ifndef LIBSYS_LMP_CALL_LAYOUT_H
+#define LIBSYS_LMP_CALL_LAYOUT_H
+
+/* struct lmp_call: the message comes first, so its address is the call's */
+#define LMP_CALL_MSG_LEN        0       /* msg.len */
+#define LMP_CALL_MSG_WORDS      4       /* msg.words[0] */
+#define LMP_CALL_MSG_HAS_CAP    44      /* msg.has_cap (a byte) */
+#define LMP_CALL_WORD           48      /* word, then ep and cap */
+#define LMP_CALL_KERN           60      /* kern, then ring_mask */
+#define LMP_CALL_REPLY          68      /* reply */
+
+/* struct lmp_endpoint_kern (sprat/lmp.h) */
+#define LMP_KERN_CONSUMED       4
+#define LMP_KERN_BUF            16      /* = LMP_ENDPOINT_HEADER_BYTES */
+
+#endif
