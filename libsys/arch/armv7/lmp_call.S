@@ -40,30 +40,34 @@
  *        `consumed` past it, or what lmp_endpoint_recv_any(c->reply,
  *        &c->msg, NULL) returns for every other case (tail call);
  *        r4-r11, sp preserved (AAPCS); r1-r3, r12, lr clobbered
+ *   inside: lr = &c->msg.words from before the svc to the end: the
+ *        kernel preserves it, and every field is at a fixed offset from it
  *
  * All ten words are loaded whatever the length -- msg.words always has
  * ten, and the kernel copies only len -- so there is no jump table on
  * the way in.  The receive's copy has one: an entry of eight
  * instructions per length, each ending the call itself.
  */
+#define AT_WORDS(off)   ((off) - LMP_CALL_MSG_WORDS)   /* lr-relative */
+
     .global lmp_ep_call
     .type   lmp_ep_call, %function
 lmp_ep_call:
-    push    {r0, r4-r11, lr}            @ c, for after the svc; the payload's
-    ldmib   r0, {r3-r12}                @ msg.words[0-9]
-    ldr     lr, [r0], #LMP_CALL_WORD    @ msg.len; r0 = &c->word
-    ldm     r0, {r0-r2}                 @ word, ep, cap
-    cmp     lr, #LMP_MSG_WORDS
-    movhi   lr, #SYSW_LEN_MASK          @ too long: a length the kernel refuses
-    orr     r0, r0, lr, lsl #SYSW_LEN_SHIFT
+    push    {r4-r11, lr}                @ the payload's registers
+    add     lr, r0, #LMP_CALL_MSG_WORDS
+    ldmdb   lr, {r0-r3}                 @ word, ep, cap, msg.len
+    cmp     r3, #LMP_MSG_WORDS
+    movhi   r3, #SYSW_LEN_MASK          @ too long: a length the kernel refuses
+    orr     r0, r0, r3, lsl #SYSW_LEN_SHIFT
+    ldm     lr, {r3-r12}                @ msg.words[0-9]
     svc     #0                          @ r1-r12, sp, lr come back unchanged
-    cmp     r0, #0
-    bne     done                        @ the send failed: its error
-    ldr     lr, [sp]                    @ c
-    ldrd    r4, r5, [lr, #LMP_CALL_KERN]        @ kern, mask
+    ldrd    r4, r5, [lr, #AT_WORDS(LMP_CALL_KERN)]      @ kern, mask
     ldrd    r6, r7, [r4]                @ delivered, consumed
+    /* Two tests, one branch: empty (Z from the cmp), or the send failed
+     * -- 1 - r0 is above 0 without a borrow (hi) only for r0 = 0. */
     cmp     r6, r7
-    beq     in_c                        @ no answer (C says so)
+    rsbsne  r8, r0, #1
+    bls     in_c
     and     r8, r7, r5                  @ at = consumed & mask
     add     r9, r4, r8, lsl #2
     ldr     r10, [r9, #LMP_KERN_BUF]!   @ the header; r9 = its address
@@ -71,14 +75,14 @@ lmp_ep_call:
     addls   r8, r8, r10
     cmpls   r8, r5                      @ or at + len > mask (it wraps):
     bhi     in_c                        @ the C receive takes it
-    str     r10, [lr, #LMP_CALL_MSG_LEN]
-    strb    r0, [lr, #LMP_CALL_MSG_HAS_CAP]     @ false (r0 = 0)
+    str     r10, [lr, #AT_WORDS(LMP_CALL_MSG_LEN)]
+    strb    r0, [lr, #AT_WORDS(LMP_CALL_MSG_HAS_CAP)]   @ false (r0 = 0)
     add     pc, pc, r10, lsl #5         @ pc reads 8 ahead: entry len
     nop
     /* len 0: nothing to copy */
     add     r7, r7, #1
     str     r7, [r4, #LMP_KERN_CONSUMED]
-    pop     {r1, r4-r11, pc}
+    pop     {r4-r11, pc}
     .rept 5
     nop
     .endr
@@ -89,8 +93,8 @@ lmp_ep_call:
     ldmib   r9, {\regs}
     add     r7, r7, #(\len + 1)
     str     r7, [r4, #LMP_KERN_CONSUMED]
-    stmib   lr, {\regs}
-    pop     {r1, r4-r11, pc}
+    stm     lr, {\regs}
+    pop     {r4-r11, pc}
     nop
     nop
     nop
@@ -105,12 +109,12 @@ lmp_ep_call:
     copy 8, "r1-r3, r5-r6, r8-r10"
     copy 9, "r1-r3, r5-r6, r8-r11"
     copy 10, "r1-r3, r5-r6, r8-r12"
-in_c:                                   @ lr = c = &c->msg
-    ldr     r0, [lr, #LMP_CALL_REPLY]
-    mov     r1, lr
+in_c:                                   @ lr = &c->msg.words
+    cmp     r0, #0
+    popne   {r4-r11, pc}                @ the send failed: its error
+    ldr     r0, [lr, #AT_WORDS(LMP_CALL_REPLY)]
+    sub     r1, lr, #(LMP_CALL_MSG_WORDS - LMP_CALL_MSG_LEN)  @ &c->msg
     mov     r2, #0                      @ a capability that came is deleted
-    pop     {r3, r4-r11, lr}
+    pop     {r4-r11, lr}
     b       lmp_endpoint_recv_any
-done:
-    pop     {r1, r4-r11, pc}
     .size   lmp_ep_call, . - lmp_ep_call

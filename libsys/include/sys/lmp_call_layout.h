@@ -11,11 +11,12 @@
 #ifndef LIBSYS_LMP_CALL_LAYOUT_H
 #define LIBSYS_LMP_CALL_LAYOUT_H
 
-/* struct lmp_call: the message comes first, so its address is the call's */
-#define LMP_CALL_MSG_LEN        0       /* msg.len */
-#define LMP_CALL_MSG_WORDS      4       /* msg.words[0] */
-#define LMP_CALL_MSG_HAS_CAP    44      /* msg.has_cap (a byte) */
-#define LMP_CALL_WORD           48      /* word, then ep and cap */
+/* struct lmp_call: word, ep and cap just before the message, so that one
+ * ldmdb from msg.words loads them and msg.len */
+#define LMP_CALL_WORD           0       /* word, then ep and cap */
+#define LMP_CALL_MSG_LEN        12      /* msg.len */
+#define LMP_CALL_MSG_WORDS      16      /* msg.words[0] */
+#define LMP_CALL_MSG_HAS_CAP    56      /* msg.has_cap (a byte) */
 #define LMP_CALL_KERN           60      /* kern, then ring_mask */
 #define LMP_CALL_REPLY          68      /* reply */
 

@@ -208,10 +208,10 @@ static inline void lmp_endpoint_consume(const struct lmp_peek *p)
  * per struct lmp_call.
  */
 struct lmp_call {
-    struct lmp_recv_msg msg;            /* first: lmp_call.S reads it at 0 */
     uint32_t word;                      /* SYS_INVOKE | flags (| CAP), len 0 */
     capaddr_t ep;                       /* the endpoint capability's address */
     capaddr_t cap;                      /* the capability to send, or 0 */
+    struct lmp_recv_msg msg;            /* right after them (lmp_call.S) */
     struct lmp_endpoint_kern *kern;     /* reply->kern, */
     uint32_t ring_mask;                 /* ... reply->ring_mask: one ldrd */
     struct lmp_endpoint *reply;         /* where the answer comes */
