@@ -305,6 +305,12 @@ static void against_the_c_receive(void)
     fill(&m, 11, 1, 7);
     check("a forged header of 11 words", ep, to, word, 0, &len11, &m, SYS_ERR_OK,
           LMP_MSG_WORDS);
+    struct ring_state len12 = { 200, LMP_MSG_WORDS + 2, LMP_MSG_WORDS + 2 };
+    check("a forged header of 12 words", ep, to, word, 0, &len12, &m, SYS_ERR_OK,
+          LMP_MSG_WORDS);
+    struct ring_state len255 = { 300, 255, 12 };
+    check("a forged header of 255 words", ep, to, word, 0, &len255, &m, SYS_ERR_OK,
+          LMP_MSG_WORDS);
     struct ring_state past = { mask - 1, 5, 5 };        /* 5 words from the last but one */
     check("a forged header running past the ring's end", ep, to, word, 0, &past, &m,
           SYS_ERR_OK, 5);
