@@ -95,10 +95,32 @@ static inline void cte_clear(struct cte *c)
     }
 }
 
+/* The one place that computes capability.fast (cap.h). */
+uint8_t cap_fast_bits(const struct capability *cap)
+{
+    bool write = cap->rights & CAPRIGHTS_WRITE;
+
+    switch (cap->type) {
+    case ObjType_L2CNode:
+        return CAPFAST_L2CNODE | (write ? CAPFAST_L2CNODE_W | CAPFAST_CNODE_W : 0);
+    case ObjType_L1CNode:
+        return write ? CAPFAST_CNODE_W : 0;
+    case ObjType_EndPoint:
+        if (!write || cap->param2 == 0) {
+            return 0;                   /* lmp_send: C names the error */
+        }
+        return CAPFAST_SEND | ((cap->rights & CAPRIGHTS_GRANT) ? CAPFAST_SEND_CAP : 0);
+    default:
+        return 0;
+    }
+}
+
+/* Every capability enters a slot here (or moves whole: cap_move). */
 static void cte_set(struct cte *dest, const struct capability *cap)
 {
     cte_clear(dest);
     dest->cap = *cap;
+    dest->cap.fast = cap_fast_bits(cap);
 }
 
 void cap_create_root(struct cte *dest, const struct capability *cap)

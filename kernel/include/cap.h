@@ -35,6 +35,8 @@
  *   param1/2      type-specific: EndPoint = receive buffer offset and length
  *                 in bytes inside the receiver's dispatcher frame (0, 0 until
  *                 minted); IRQ = param1 is the interrupt number.
+ *   fast          derived, never set by hand: CAPFAST_* (below), what the
+ *                 LMP fast path may do with the capability.
  *
  * Capabilities made from one another by copy (or by a mint that changes no
  * parameter) are *copies*: they name the same object with the same fields
@@ -46,12 +48,37 @@
 struct capability {
     uint8_t  type;          /* enum objtype */
     uint8_t  rights;        /* CAPRIGHTS_* */
-    uint16_t reserved;
+    uint8_t  fast;          /* CAPFAST_*: cap_fast_bits() of the rest */
+    uint8_t  reserved;      /* 0 */
     paddr_t  base;
     uint32_t bytes;
     uint32_t param1;
     uint32_t param2;
 };
+
+/*
+ * capability.fast: the questions lmp_fastpath.S asks of a capability --
+ * its type, its rights and (an EndPoint) whether it is minted -- answered
+ * once, by cap_fast_bits(), whenever a capability is written into a slot
+ * (cte_set, kernel/cap.c: retype, copy, mint, import and the boot
+ * capabilities all go through it).  A move and the fast path's own copy
+ * (block 5c) carry the capability whole, rights included, so its bits
+ * stay true; nothing changes type, rights or parameters in place.  The
+ * fast path then tests one bit of the word its ldrd reads anyway, where
+ * it compared a type, masked rights against a constant that is no ARM
+ * immediate, and tested param2 (docs/lmp.md, "Round six").  The C paths
+ * test the fields themselves, to name each error; a capability whose bit
+ * is clear goes to them.  mdb_check_invariants() checks every slot's bits.
+ */
+#define CAPFAST_L2CNODE     (1u << 0)   /* L2CNode: a level-2 lookup goes through */
+#define CAPFAST_L2CNODE_W   (1u << 1)   /* L2CNode with WRITE: a slot of it may be
+                                         * filled (find_recv_slot) or emptied */
+#define CAPFAST_CNODE_W     (1u << 2)   /* L1CNode or L2CNode with WRITE: it may
+                                         * be invoked to delete (cap_invoke_rights) */
+#define CAPFAST_SEND        (1u << 3)   /* minted EndPoint with WRITE: lmp_send */
+#define CAPFAST_SEND_CAP    (1u << 4)   /* ... and GRANT: a send with a capability */
+
+uint8_t cap_fast_bits(const struct capability *cap);
 
 struct cte;
 

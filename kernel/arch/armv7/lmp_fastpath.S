@@ -106,49 +106,38 @@ lmp_fastpath:
 
 /* Block 2: the two-level lookup of cap_lookup_slot (kernel/cap.c), level
  * 2: the L1 index within the root CNode of dcb's CSpace, an L2CNode there
- * (with the rights `need`, if any: find_recv_slot wants WRITE), any L2
- * index (an L2 CNode always has 256 slots).  The root's slots are read
- * from the DCB's root_slots and root_kva (one ldrd, no physical-to-kernel
- * conversion: dispatch_root_changed keeps them).  out = the slot's CTE,
+ * (with the write right too if `fast` says so: find_recv_slot and the
+ * delete want WRITE), any L2 index (an L2 CNode always has 256 slots).
+ * The root's slots are read from the DCB's root_slots and root_kva (one
+ * ldrd, no physical-to-kernel conversion: dispatch_root_changed keeps
+ * them); the L1 slot's type and rights are one bit of the word its ldrd
+ * reads with the base (capability.fast, cap.h).  out = the slot's CTE,
  * which may be empty; ev:od (an even register and the next) and ix are
  * scratch; anything else goes to C. */
-.macro LOOKUP dcb, addr, out, ev, od, ix, need=0
+.macro LOOKUP dcb, addr, out, ev, od, ix, fast=ASM_CAPFAST_L2CNODE
     ldrd    \ev, \od, [\dcb, #DCB_ROOT_SLOTS]   @ slots, their kernel address
     lsr     \ix, \addr, #ASM_L2_CNODE_BITS      @ L1 index
     cmp     \ix, \ev                            @ ... < number of root slots?
     bhs     slow
     add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
-.if \need
-    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type | rights << 8 (| reserved,
-    bic     \ev, \ev, #((0xff & ~(\need)) << 8) @ 0: block 3), base
-    eor     \ev, \ev, #((\need) << 8)           @ the type alone iff it has them
-    cmp     \ev, #ASM_TYPE_L2CNODE
-    bne     slow
+    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type, rights, fast; base
+    tst     \ev, #((\fast) << CAP_FAST_SHIFT)  @ an L2CNode (with WRITE)?
+    beq     slow
     KVA     \od
     uxtb    \ix, \addr                          @ L2 index
     add     \out, \od, \ix, lsl #CTE_SIZE_SHIFT
-.else
-    ldrb    \ix, [\ev, #CAP_TYPE]
-    cmp     \ix, #ASM_TYPE_L2CNODE
-    bne     slow
-    ldr     \ev, [\ev, #CAP_BASE]
-    KVA     \ev
-    uxtb    \ix, \addr                          @ L2 index
-    add     \out, \ev, \ix, lsl #CTE_SIZE_SHIFT
-.endif
 .endm
 
-/* Block 3: r6 holds an EndPoint with (at least) the rights `need`: one
- * ldrd reads type, rights and the reserved halfword (always 0: a
- * capability that had anything there would fail the compare and go to
- * C, which ignores it) -- and the base, for block 4.
- * out: r3 = the base; scratch r2, r12. */
-.macro EP_RIGHTS need
-    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type | rights << 8, base
-    bic     r2, r2, #((0xff & ~(\need)) << 8)
-    movw    r12, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
-    cmp     r2, r12
-    bne     slow
+/* Block 3: r6 holds a minted EndPoint with (at least) the rights lmp_send
+ * asks -- all one bit, `fast` (capability.fast, cap.h: cap_fast_bits
+ * derives it from the type, the rights and param2 when the capability is
+ * made).  One ldrd reads it and the base, for block 4.  A capability
+ * without the bit -- another type, a right missing, not minted -- goes to
+ * C, which names the error.  out: r3 = the base; scratch r2. */
+.macro EP_OK fast
+    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type, rights, fast; base
+    tst     r2, #((\fast) << CAP_FAST_SHIFT)
+    beq     slow                                @ C: INSUFFICIENT_RIGHTS, ...
 .endm
 
 /* Block 4: the receiver (lr = the DCB the endpoint r6 names; r3 = its
@@ -168,12 +157,15 @@ lmp_fastpath:
     bne     slow                                @ C: dead, not set up, ...
 .endm
 
-/* Block 5: the ring: minted, with room.
+/* Block 5: the ring has room.
  * param1 = the buffer's offset in the receiver's frame, param2 = its
- * bytes, 0 if not minted.  Mint accepts only a ring of a power of two
- * words, at least one full message (ep_buffer_valid, kernel/cap.c), so a
- * minted ring needs no test here.  Everything is said with the index
- * mask (size - 1), which param2 gives in one subtraction and a shift.
+ * bytes.  The endpoint is minted (block 3's bit says so), and mint accepts
+ * only a ring of a power of two words, at least one full message
+ * (ep_buffer_valid, kernel/cap.c), so the ring needs no test here.
+ * Everything is said with the index mask (size - 1), which param2 gives
+ * four times over in one subtraction (param2 - LEP_BUF = 4 x size, a
+ * multiple of 4: mint checks it); the shifts are in the operands that
+ * read it (r11, lsr #2), so the mask itself is never made.
  * Room as lmp_deliver tests it, "used > size || size - used < len + 1",
  * is "used > mask - len" in one unsigned compare: for used <= size the two
  * say the same (size = mask + 1), and a used above size (corrupt
@@ -185,17 +177,15 @@ lmp_fastpath:
  * two loaded and from the base, as ARM ARM, LDRD (register) requires).
  * in: r5 = length, r6 = endpoint CTE, lr = receiver
  * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = mask - len,
- *      r11 = index mask; r1, r8, r9 scratch */
+ *      r11 = 4 x the index mask; r1, r8, r9 scratch */
 .macro RING_ROOM
     ldr     r2, [lr, #DCB_FRAME_KVA]
     ldrd    r8, r9, [r6, #CAP_PARAM1]           @ r8 = offset, r9 = bytes
-    subs    r11, r9, #LEP_BUF + 4               @ param2 = 0 borrows:
-    blo     slow                                @ C: EP_NOT_MINTED
-    lsr     r11, r11, #2                        @ r11 = ring words - 1 = mask
+    sub     r11, r9, #LEP_BUF + 4               @ r11 = 4 x mask
     ldrd    r0, r1, [r2, r8]!                   @ r2 = struct lmp_endpoint_kern;
                                                 @ r0 = delivered, r1 = consumed
     sub     r1, r0, r1                          @ words in use
-    sub     r4, r11, r5                         @ r4 = mask - len
+    rsb     r4, r5, r11, lsr #2                 @ r4 = mask - len
     cmp     r1, r4                              @ room for len + 1 words?
     bhi     slow                                @ C: BUF_OVERFLOW
 .endm
@@ -214,10 +204,10 @@ lmp_fastpath:
     LOOKUP  r10, r1, r6, r2, r3, r12            @ r6 = the endpoint's CTE
 
     /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
-    EP_RIGHTS ASM_CAPRIGHTS_WRITE
+    EP_OK   ASM_CAPFAST_SEND                    @ a minted EndPoint, WRITE
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
-    and     r3, r0, r11                         @ r3 = index of the header
+    and     r3, r0, r11, lsr #2                 @ r3 = index of the header
     cmp     r3, r4                              @ past mask - len?
     bhi     wrap                                @ it would cross the end
 
@@ -388,7 +378,7 @@ not_plain:
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = sender DCB
     LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
-    EP_RIGHTS (ASM_CAPRIGHTS_WRITE | ASM_CAPRIGHTS_GRANT)
+    EP_OK   ASM_CAPFAST_SEND_CAP                @ block 3, with GRANT too
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
 
@@ -411,7 +401,7 @@ not_plain:
     ldr     r1, [r2, #LEP_RECV_SLOT]
     cmp     r1, #0                              @ CPTR_NULL: refuses them
     beq     slow                                @ C: CAPTRANSFER_DST_LOOKUP
-    LOOKUP  lr, r1, r8, r8, r9, r3, ASM_CAPRIGHTS_WRITE
+    LOOKUP  lr, r1, r8, r8, r9, r3, ASM_CAPFAST_L2CNODE_W
     ldrb    r3, [r8, #CAP_TYPE]
     cmp     r3, #ASM_TYPE_NULL
     bne     slow                                @ C: CAPTRANSFER_DST_FULL
@@ -442,8 +432,8 @@ not_plain:
 
     /* ---- 6c. deliver as block 6, the header saying a capability came;
      * a message crossing the ring's end goes word by word (6') */
-    and     r3, r0, r11                         @ r3 = index of the header
-    sub     r4, r11, r5                         @ r4 = mask - len again
+    and     r3, r0, r11, lsr #2                 @ r3 = index of the header
+    rsb     r4, r5, r11, lsr #2                 @ r4 = mask - len again
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
     cmp     r3, r4                              @ past mask - len?
     bhi     wrap_hdr
@@ -469,7 +459,7 @@ not_send:
 
     /* ---- 6'. the message crosses the end of the ring: word by word ------
      * in: r0 = delivered, r2 = ring, r3 = index, r5 = length,
-     *     r11 = mask, lr = receiver; at wrap_hdr, r7 = the header (block
+     *     r11 = 4 x mask, lr = receiver; at wrap_hdr, r7 = the header (block
      *     5c's has the capability bit) */
 wrap:
     mov     r7, r5                              @ header = length, no cap
@@ -483,7 +473,7 @@ wrap_hdr:
 1:  subs    r5, r5, #1
     blo     delivered
     add     r3, r3, #1
-    and     r3, r3, r11
+    and     r3, r3, r11, lsr #2
     ldr     r12, [r1], #4
     str     r12, [r0, r3, lsl #2]
     b       1b
@@ -560,17 +550,14 @@ delete_word:
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = the caller's DCB
     LOOKUP  r10, r1, r6, r4, r5, r12            @ r6 = the invoked CTE
-    ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
-    bic     r3, r3, #((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
-    eor     r3, r3, #(ASM_CAPRIGHTS_WRITE << 8) @ the type alone iff it has it
-    sub     r3, r3, #ASM_TYPE_L1CNODE
-    cmp     r3, #(ASM_TYPE_L2CNODE - ASM_TYPE_L1CNODE)
-    bhi     slow                                @ C: not a CNode, no WRITE, ...
+    ldrb    r3, [r6, #CAP_FAST]                 @ capability.fast (cap.h)
+    tst     r3, #ASM_CAPFAST_CNODE_W
+    beq     slow                                @ C: not a CNode, no WRITE, ...
 
     /* ---- 3d. the slot (the caller's r2), in an L2 CNode with the write
      * right (cnode_delete_fast; cap_slot_l2 as block 2) */
     ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
-    LOOKUP  r10, r2, r7, r4, r5, r12, ASM_CAPRIGHTS_WRITE   @ r7 = the slot
+    LOOKUP  r10, r2, r7, r4, r5, r12, ASM_CAPFAST_L2CNODE_W @ r7 = the slot
 
     /* ---- 4d. cap_delete_leaf's tests (kernel/cap.c): a capability, not
      * CTE_HELD, not mapped; another copy of it -- copy_of_prev, or a next
