@@ -35,8 +35,9 @@
  *   param1/2      type-specific: EndPoint = receive buffer offset and length
  *                 in bytes inside the receiver's dispatcher frame (0, 0 until
  *                 minted); IRQ = param1 is the interrupt number.
- *   fast          derived, never set by hand: CAPFAST_* (below), what the
- *                 LMP fast path may do with the capability.
+ *   fast, kva     derived, never set by hand: CAPFAST_* (below), what the
+ *                 LMP fast path may do with the capability; and the kernel's
+ *                 address of the object it reads through it (cap_kva).
  *
  * Capabilities made from one another by copy (or by a mint that changes no
  * parameter) are *copies*: they name the same object with the same fields
@@ -50,6 +51,7 @@ struct capability {
     uint8_t  rights;        /* CAPRIGHTS_* */
     uint8_t  fast;          /* CAPFAST_*: cap_fast_bits() of the rest */
     uint8_t  reserved;      /* 0 */
+    void    *kva;           /* cap_kva() of the rest */
     paddr_t  base;
     uint32_t bytes;
     uint32_t param1;
@@ -79,6 +81,16 @@ struct capability {
 #define CAPFAST_SEND_CAP    (1u << 4)   /* ... and GRANT: a send with a capability */
 
 uint8_t cap_fast_bits(const struct capability *cap);
+
+/*
+ * capability.kva: the kernel's pointer to the object the kernel reads
+ * through the capability -- an L1CNode's or L2CNode's slots, a
+ * Dispatcher's (and so an EndPoint's) DCB: cap_phys_to_kptr(base), kept
+ * so that the fast path need not add the physical-to-kernel offset (a
+ * capability holds the physical base: retype, identify and revoke read
+ * it).  NULL for every other type.  Set with `fast`, in cte_set.
+ */
+void *cap_kva(const struct capability *cap);
 
 struct cte;
 
@@ -137,7 +149,10 @@ struct cte {
     struct capability cap;
     struct mdb_node mdb;
     struct mapping_info map;
-    uint32_t work[3];           /* CNode destruction's work list (cap.c) */
+    struct {                    /* CNode destruction's work list (cap.c) */
+        struct cte *next;
+        uint32_t slots;
+    } work;
     uint32_t flags;             /* CTE_*; a copy does not inherit them */
 };
 /* On the target a CTE is exactly one CTE_SIZE slot.  The host tests have

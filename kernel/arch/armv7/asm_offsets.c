@@ -36,6 +36,7 @@ void asm_offsets(void)
     /* where fast sits in the word at CAP_TYPE (little-endian) */
     DEFINE(CAP_FAST_SHIFT, 8 * (offsetof(struct capability, fast) -
                                 offsetof(struct capability, type)));
+    OFFSET(CAP_KVA, struct capability, kva);
     OFFSET(CAP_BASE, struct capability, base);
     OFFSET(CAP_BYTES, struct capability, bytes);
     OFFSET(CAP_PARAM1, struct capability, param1);
@@ -112,9 +113,9 @@ STATIC_ASSERT(sizeof(struct cte) == 1u << __builtin_ctz(sizeof(struct cte)),
 STATIC_ASSERT(AT(struct cte, cap) == 0, "a CTE starts with its capability");
 STATIC_ASSERT(AT(struct capability, rights) == AT(struct capability, type) + 1 &&
               AT(struct capability, fast) == AT(struct capability, type) + 2 &&
-              AT(struct capability, base) == AT(struct capability, type) + 4,
+              AT(struct capability, kva) == AT(struct capability, type) + 4,
               "blocks 2 and 3: one ldrd of type, rights, fast (tested as bits "
-              "16-23 of the first word) and base");
+              "16-23 of the first word) and kva");
 STATIC_ASSERT((CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W |
                CAPFAST_SEND | CAPFAST_SEND_CAP) <= 0xff,
               "blocks 2, 3, 2d: capability.fast is a byte, each bit one ARM immediate");
@@ -145,8 +146,8 @@ STATIC_ASSERT(AT(struct lmp_endpoint_kern, consumed) ==
  * which gets copy_of_prev set -- cross is the source's, and the padding
  * after it is 0 in every CTE: cte_clear zeroes whole slots and nothing
  * stores there), then zeros to the end but the retype mark. */
-STATIC_ASSERT(sizeof(struct capability) == 20 && AT(struct cte, mdb) == 20,
-              "block 5c: five words of capability, the MDB node after them");
+STATIC_ASSERT(sizeof(struct capability) == 24 && AT(struct cte, mdb) == 24,
+              "block 5c: six words of capability, the MDB node after them");
 STATIC_ASSERT(AT(struct cte, mdb.next) == AT(struct cte, mdb.prev) + 4 &&
               AT(struct cte, mdb.depth) == AT(struct cte, mdb.prev) + 8 &&
               AT(struct cte, mdb.copy_of_prev) == AT(struct cte, mdb.prev) + 12 &&
@@ -161,8 +162,9 @@ STATIC_ASSERT(sizeof(bool) == 1 &&
 STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
               AT(struct cte, map.retyped_to) == AT(struct cte, map) + 8 &&
               AT(struct cte, work) == AT(struct cte, map) + 12 &&
-              AT(struct cte, flags) == AT(struct cte, map) + 24 &&
-              sizeof(struct cte) == AT(struct cte, map) + 28,
+              sizeof(((struct cte *)0)->work) == 8 &&
+              AT(struct cte, flags) == AT(struct cte, map) + 20 &&
+              sizeof(struct cte) == AT(struct cte, map) + 24,
               "block 5c: map, work and flags fill the CTE after the MDB node");
 STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");
 /* The delete (blocks 4d-5d): copy_of_prev is one byte (ldrb/strb,

@@ -77,17 +77,6 @@
  * decided later. */
 #define WORD_MUST_MASK  (SYSW_RESERVED_MASK | SYSW_FLAG_CAP | \
                          (SYSW_METHOD_MASK << SYSW_METHOD_SHIFT) | 0xd0 | SYSW_SYS_MASK)
-/* Physical to kernel virtual: all of RAM is mapped linearly (vm.h). */
-#define KVA_OFFSET      (ASM_KERNEL_VBASE - PLAT_RAM_BASE)
-
-/* Add the physical-to-kernel offset (nothing on boards where RAM is
- * already at the kernel's virtual base). */
-.macro KVA reg
-.if KVA_OFFSET
-    add     \reg, \reg, #KVA_OFFSET
-.endif
-.endm
-
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
@@ -111,7 +100,8 @@ lmp_fastpath:
  * The root's slots are read from the DCB's root_slots and root_kva (one
  * ldrd, no physical-to-kernel conversion: dispatch_root_changed keeps
  * them); the L1 slot's type and rights are one bit of the word its ldrd
- * reads with the base (capability.fast, cap.h).  out = the slot's CTE,
+ * reads with the L2 CNode's slots' kernel address (capability.fast and
+ * kva, cap.h: no conversion either).  out = the slot's CTE,
  * which may be empty; ev:od (an even register and the next) and ix are
  * scratch; anything else goes to C. */
 .macro LOOKUP dcb, addr, out, ev, od, ix, fast=ASM_CAPFAST_L2CNODE
@@ -120,10 +110,9 @@ lmp_fastpath:
     cmp     \ix, \ev                            @ ... < number of root slots?
     bhs     slow
     add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
-    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type, rights, fast; base
+    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type, rights, fast; kva
     tst     \ev, #((\fast) << CAP_FAST_SHIFT)  @ an L2CNode (with WRITE)?
     beq     slow
-    KVA     \od
     uxtb    \ix, \addr                          @ L2 index
     add     \out, \od, \ix, lsl #CTE_SIZE_SHIFT
 .endm
@@ -131,24 +120,21 @@ lmp_fastpath:
 /* Block 3: r6 holds a minted EndPoint with (at least) the rights lmp_send
  * asks -- all one bit, `fast` (capability.fast, cap.h: cap_fast_bits
  * derives it from the type, the rights and param2 when the capability is
- * made).  One ldrd reads it and the base, for block 4.  A capability
- * without the bit -- another type, a right missing, not minted -- goes to
- * C, which names the error.  out: r3 = the base; scratch r2. */
+ * made).  One ldrd reads it and the receiver's DCB (kva), for block 4.
+ * A capability without the bit -- another type, a right missing, not
+ * minted -- goes to C, which names the error.  out: r3 = the DCB;
+ * scratch r2. */
 .macro EP_OK fast
-    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type, rights, fast; base
+    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type, rights, fast; kva
     tst     r2, #((\fast) << CAP_FAST_SHIFT)
     beq     slow                                @ C: INSUFFICIENT_RIGHTS, ...
 .endm
 
-/* Block 4: the receiver (lr = the DCB the endpoint r6 names; r3 = its
- * base, from block 3) is another dispatcher than r10, runnable or
- * blocked (lmp_deliver's state checks, kernel/lmp.c).  Scratch r3. */
+/* Block 4: the receiver (lr = the DCB the endpoint r6 names: r3, from
+ * block 3) is another dispatcher than r10, runnable or blocked
+ * (lmp_deliver's state checks, kernel/lmp.c).  Scratch r3. */
 .macro RECEIVER_OK
-.if KVA_OFFSET
-    add     lr, r3, #KVA_OFFSET                 @ lr = receiver DCB
-.else
-    mov     lr, r3
-.endif
+    mov     lr, r3                              @ lr = receiver DCB
     cmp     lr, r10
     beq     slow                                @ to itself: C (no switch)
     ldr     r3, [lr, #DCB_STATE]
@@ -423,8 +409,8 @@ not_plain:
     bne     slow                                @ C: CAPTRANSFER_DST_FULL
     /* Every check is done: from here on the send happens.  Kept: r0, r2,
      * r5, r11, lr; r4 is recomputed below. */
-    ldm     r7, {r1, r3, r4, r6, r9}            @ the capability, its rights
-    stm     r8, {r1, r3, r4, r6, r9}
+    ldm     r7, {r1, r3, r4, r6, r9, r10}       @ the capability, its rights
+    stm     r8, {r1, r3, r4, r6, r9, r10}       @ (and fast, kva: the same)
     add     r3, r7, #CTE_MDB_NEXT
     ldm     r3, {r9, r10, r12}                  @ the source's next, depth, and
                                                 @ copy_of_prev | cross << 8 (padding 0)
@@ -443,8 +429,8 @@ not_plain:
     mov     r7, #0
     strd    r6, r7, [r8, #CTE_MAP]              @ not mapped
     str     r3, [r8, #CTE_MAP_RETYPED_TO]
-    strd    r6, r7, [r8, #CTE_WORK]             @ work[0..1]
-    strd    r6, r7, [r8, #CTE_WORK + 8]         @ work[2], flags
+    strd    r6, r7, [r8, #CTE_WORK]             @ work
+    str     r6, [r8, #CTE_FLAGS]
 
     /* ---- 6c. deliver as block 6, the header saying a capability came;
      * a message crossing the ring's end goes word by word (6') */
