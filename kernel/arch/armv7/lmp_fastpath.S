@@ -204,12 +204,13 @@ payload_\n:
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
     and     r3, r0, r11, lsr #2                 @ r3 = index of the header
-    cmp     r3, r4                              @ past mask - len?
-    bhi     wrap                                @ it would cross the end
+    cmp     r4, r3                              @ past mask - len?
+    blo     wrap                                @ it would cross the end
 
-    /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
-    add     r12, r0, r5
-    add     r12, r12, #1                        @ delivered + len + 1
+    /* ---- 6. deliver: count, header, payload (lmp_deliver) -------------
+     * The compare above, not taken, leaves the carry set (HS: no
+     * borrow), so one adc makes delivered + len + 1. */
+    adc     r12, r0, r5                         @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
     str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
@@ -437,11 +438,10 @@ not_plain:
     and     r3, r0, r11, lsr #2                 @ r3 = index of the header
     rsb     r4, r5, r11, lsr #2                 @ r4 = mask - len again
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
-    cmp     r3, r4                              @ past mask - len?
-    bhi     wrap_hdr
-    add     r12, r0, r5
-    add     r12, r12, #1                        @ delivered + len + 1
-    str     r12, [r2, #LEP_DELIVERED]
+    cmp     r4, r3                              @ past mask - len?
+    blo     wrap_hdr
+    adc     r12, r0, r5                         @ delivered + len + 1 (C set:
+    str     r12, [r2, #LEP_DELIVERED]           @ as in block 6)
     add     r0, r2, r3, lsl #2
     str     r7, [r0, #LEP_BUF]!
     b       payload
