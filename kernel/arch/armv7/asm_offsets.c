@@ -167,6 +167,8 @@ STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
               sizeof(struct cte) == AT(struct cte, map) + 24,
               "block 5c: map, work and flags fill the CTE after the MDB node");
 STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");
+STATIC_ASSERT(DCB_BLOCKED == DCB_RUNNABLE + 1,
+              "block 4: runnable or blocked is state - RUNNABLE <= 1");
 /* The delete (blocks 4d-5d): copy_of_prev is one byte (ldrb/strb,
  * leaving `cross` beside it alone); prev and next in one ldrd; a CTE is
  * emptied with two stm of eight zero registers (cte_clear). */

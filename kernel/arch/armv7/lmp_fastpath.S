@@ -132,16 +132,20 @@ lmp_fastpath:
 
 /* Block 4: the receiver (lr = the DCB the endpoint r6 names: r3, from
  * block 3) is another dispatcher than r10, runnable or blocked
- * (lmp_deliver's state checks, kernel/lmp.c).  Scratch r3. */
+ * (lmp_deliver's state checks, kernel/lmp.c).  Both tests end in one
+ * branch: state - RUNNABLE is 0 or 1 (BLOCKED = RUNNABLE + 1) exactly
+ * when 1 - it does not borrow, which leaves the carry set; only then does
+ * the teq run, and it leaves the carry alone (TEQ with an unshifted
+ * register: ARM ARM, TEQ (register)).  So HI (carry set, not equal) says
+ * "runnable or blocked, and not the sender"; LS goes to C.  Scratch r3. */
 .macro RECEIVER_OK
     mov     lr, r3                              @ lr = receiver DCB
-    cmp     lr, r10
-    beq     slow                                @ to itself: C (no switch)
     ldr     r3, [lr, #DCB_STATE]
-    cmp     r3, #ASM_DCB_RUNNABLE
-    cmpne   r3, #ASM_DCB_BLOCKED
-    bne     slow                                @ C: dead, not set up, ...
-.endm
+    sub     r3, r3, #ASM_DCB_RUNNABLE           @ runnable 0, blocked 1
+    rsbs    r3, r3, #1                          @ carry set iff it was 0 or 1
+    teqcs   lr, r10                             @ then equal iff to itself
+    bls     slow                                @ C: to itself (no switch),
+.endm                                           @ dead, not set up, ...
 
 /* Block 5: the ring has room.
  * param1 = the buffer's offset in the receiver's frame, param2 = its
