@@ -95,10 +95,48 @@ static inline void cte_clear(struct cte *c)
     }
 }
 
+/* The one place that computes capability.fast (cap.h). */
+uint8_t cap_fast_bits(const struct capability *cap)
+{
+    bool write = cap->rights & CAPRIGHTS_WRITE;
+
+    switch (cap->type) {
+    case ObjType_L2CNode:
+        return CAPFAST_L2CNODE | (write ? CAPFAST_L2CNODE_W | CAPFAST_CNODE_W : 0);
+    case ObjType_L1CNode:
+        return write ? CAPFAST_CNODE_W : 0;
+    case ObjType_EndPoint:
+        if (!write || cap->param2 == 0) {
+            return 0;                   /* lmp_send: C names the error */
+        }
+        return CAPFAST_SEND | ((cap->rights & CAPRIGHTS_GRANT) ? CAPFAST_SEND_CAP : 0);
+    default:
+        return 0;
+    }
+}
+
+/* The other derived field (cap.h). */
+void *cap_kva(const struct capability *cap)
+{
+    switch (cap->type) {
+    case ObjType_L1CNode:
+    case ObjType_L2CNode:
+    case ObjType_Dispatcher:
+    case ObjType_EndPoint:
+        return cap_phys_to_kptr(cap->base);
+    default:
+        return NULL;
+    }
+}
+
+/* Every capability enters a slot here (or moves whole: cap_move), and
+ * only here are its derived fields computed. */
 static void cte_set(struct cte *dest, const struct capability *cap)
 {
     cte_clear(dest);
     dest->cap = *cap;
+    dest->cap.fast = cap_fast_bits(cap);
+    dest->cap.kva = cap_kva(cap);
 }
 
 void cap_create_root(struct cte *dest, const struct capability *cap)
@@ -365,25 +403,11 @@ errval_t cap_mint(struct cte *dest, struct cte *src, uint8_t rights,
 static struct cte *cnode_work;
 static bool draining;
 
-/* The link (a pointer: 4 bytes here, 8 in the host tests) in work[0..1],
- * the CNode's slot count in work[2]. */
-static struct cte *work_next(const struct cte *c)
-{
-    struct cte *next;
-    memcpy(&next, c->work, sizeof(next));
-    return next;
-}
-
-static void set_work_next(struct cte *c, struct cte *next)
-{
-    memcpy(c->work, &next, sizeof(next));
-}
-
 static void cnode_push(const struct capability *cnode)
 {
     struct cte *first = cnode_slot(cnode, 0);
-    set_work_next(first, cnode_work);
-    first->work[2] = cnode_slots(cnode);
+    first->work.next = cnode_work;
+    first->work.slots = cnode_slots(cnode);
     cnode_work = first;
 }
 
@@ -397,10 +421,10 @@ static void cnode_drain(void)
     draining = true;
     while (cnode_work != NULL) {
         struct cte *slots = cnode_work;
-        uint32_t n = slots->work[2];
-        cnode_work = work_next(slots);
-        set_work_next(slots, NULL);
-        slots->work[2] = 0;
+        uint32_t n = slots->work.slots;
+        cnode_work = slots->work.next;
+        slots->work.next = NULL;
+        slots->work.slots = 0;
         for (uint32_t i = 0; i < n; i++) {
             if (slots[i].cap.type != ObjType_Null) {
                 delete_one(&slots[i]);

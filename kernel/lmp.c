@@ -30,7 +30,8 @@ static inline uint32_t ring_words(uint32_t buf_bytes)
 }
 
 /* Find the receiver's empty receive slot for an incoming capability.
- * Mirrored in lmp_fastpath.S, block 5c. */
+ * Mirrored in lmp_fastpath.S, block 5c (the CNode's write right there is
+ * CAPFAST_L2CNODE_W: cap_fast_bits, kernel/cap.c). */
 static errval_t find_recv_slot(struct dcb *d, capaddr_t addr, struct cte **slot)
 {
     const struct capability *cnode;
@@ -123,9 +124,12 @@ errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
  * SYS_INVOKE on an EndPoint: a send.  r0 (the result) is the only register
  * this changes; with the sync flag (and no non-blocking flag) the sender
  * then yields directly to the receiver.
- * Mirrored in lmp_fastpath.S: block 3 (write right), block 1c (a capability
- * copied, not moved: GIVEAWAY stays here) and 5c (the grant right, the
- * capability sent), block 8 (the flags), blocks 9-11 (the switch).
+ * Mirrored in lmp_fastpath.S: block 3 (write right; there one bit,
+ * CAPFAST_SEND, which cap_fast_bits in kernel/cap.c derives from these
+ * rights and lmp_deliver's minted test), block 1c (a capability copied,
+ * not moved: GIVEAWAY stays here) and 5c (the grant right,
+ * CAPFAST_SEND_CAP; the capability sent), block 8 (the flags), blocks
+ * 9-11 (the switch).
  */
 void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
 {

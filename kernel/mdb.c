@@ -155,7 +155,8 @@ bool mdb_check_invariants(void)
 {
     const struct cte *prev = NULL;
     for (const struct cte *c = mdb_head; c != NULL; c = c->mdb.next) {
-        if (c->mdb.prev != prev || c->cap.type == ObjType_Null) {
+        if (c->mdb.prev != prev || c->cap.type == ObjType_Null ||
+            c->cap.fast != cap_fast_bits(&c->cap) || c->cap.kva != cap_kva(&c->cap)) {
             return false;
         }
         /* Depth rises by at most one step: a child follows its parent's

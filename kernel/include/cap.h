@@ -35,6 +35,9 @@
  *   param1/2      type-specific: EndPoint = receive buffer offset and length
  *                 in bytes inside the receiver's dispatcher frame (0, 0 until
  *                 minted); IRQ = param1 is the interrupt number.
+ *   fast, kva     derived, never set by hand: CAPFAST_* (below), what the
+ *                 LMP fast path may do with the capability; and the kernel's
+ *                 address of the object it reads through it (cap_kva).
  *
  * Capabilities made from one another by copy (or by a mint that changes no
  * parameter) are *copies*: they name the same object with the same fields
@@ -46,12 +49,48 @@
 struct capability {
     uint8_t  type;          /* enum objtype */
     uint8_t  rights;        /* CAPRIGHTS_* */
-    uint16_t reserved;
+    uint8_t  fast;          /* CAPFAST_*: cap_fast_bits() of the rest */
+    uint8_t  reserved;      /* 0 */
+    void    *kva;           /* cap_kva() of the rest */
     paddr_t  base;
     uint32_t bytes;
     uint32_t param1;
     uint32_t param2;
 };
+
+/*
+ * capability.fast: the questions lmp_fastpath.S asks of a capability --
+ * its type, its rights and (an EndPoint) whether it is minted -- answered
+ * once, by cap_fast_bits(), whenever a capability is written into a slot
+ * (cte_set, kernel/cap.c: retype, copy, mint, import and the boot
+ * capabilities all go through it).  A move and the fast path's own copy
+ * (block 5c) carry the capability whole, rights included, so its bits
+ * stay true; nothing changes type, rights or parameters in place.  The
+ * fast path then tests one bit of the word its ldrd reads anyway, where
+ * it compared a type, masked rights against a constant that is no ARM
+ * immediate, and tested param2 (docs/lmp.md, "Round six").  The C paths
+ * test the fields themselves, to name each error; a capability whose bit
+ * is clear goes to them.  mdb_check_invariants() checks every slot's bits.
+ */
+#define CAPFAST_L2CNODE     (1u << 0)   /* L2CNode: a level-2 lookup goes through */
+#define CAPFAST_L2CNODE_W   (1u << 1)   /* L2CNode with WRITE: a slot of it may be
+                                         * filled (find_recv_slot) or emptied */
+#define CAPFAST_CNODE_W     (1u << 2)   /* L1CNode or L2CNode with WRITE: it may
+                                         * be invoked to delete (cap_invoke_rights) */
+#define CAPFAST_SEND        (1u << 3)   /* minted EndPoint with WRITE: lmp_send */
+#define CAPFAST_SEND_CAP    (1u << 4)   /* ... and GRANT: a send with a capability */
+
+uint8_t cap_fast_bits(const struct capability *cap);
+
+/*
+ * capability.kva: the kernel's pointer to the object the kernel reads
+ * through the capability -- an L1CNode's or L2CNode's slots, a
+ * Dispatcher's (and so an EndPoint's) DCB: cap_phys_to_kptr(base), kept
+ * so that the fast path need not add the physical-to-kernel offset (a
+ * capability holds the physical base: retype, identify and revoke read
+ * it).  NULL for every other type.  Set with `fast`, in cte_set.
+ */
+void *cap_kva(const struct capability *cap);
 
 struct cte;
 
@@ -110,7 +149,10 @@ struct cte {
     struct capability cap;
     struct mdb_node mdb;
     struct mapping_info map;
-    uint32_t work[3];           /* CNode destruction's work list (cap.c) */
+    struct {                    /* CNode destruction's work list (cap.c) */
+        struct cte *next;
+        uint32_t slots;
+    } work;
     uint32_t flags;             /* CTE_*; a copy does not inherit them */
 };
 /* On the target a CTE is exactly one CTE_SIZE slot.  The host tests have

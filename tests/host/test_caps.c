@@ -220,10 +220,11 @@ static void test_retype_matrix(void **state)
             /* A 64 KiB source at a 64 KiB boundary: aligned for anything. */
             paddr_t base = SPARE_BASE;
             uint32_t bytes = 64 * KIB;
-            if (from == ObjType_EndPoint || from == ObjType_Kernel ||
-                from == ObjType_IRQTable || from == ObjType_IRQ) {
+            if (from == ObjType_Kernel || from == ObjType_IRQTable || from == ObjType_IRQ) {
                 bytes = 0;
                 base = 0;
+            } else if (from == ObjType_EndPoint) {
+                bytes = spec[ObjType_Dispatcher].fixed;     /* its dispatcher's */
             } else if (from == ObjType_Dispatcher || from == ObjType_L2CNode ||
                        from == ObjType_VNode_ARM_l1 || from == ObjType_VNode_ARM_l2) {
                 bytes = spec[from].fixed;
@@ -529,6 +530,116 @@ static void test_copy_mint(void **state)
     assert_int_equal(destroyed[ObjType_Dispatcher], 1);
     assert_int_equal(destroyed[ObjType_Frame], 1);
     assert_false(mdb_has_descendants(ram));
+    assert_true(mdb_check_invariants());
+}
+
+/* ---- capability.fast and .kva: derived for the fast path (cap.h) -------- */
+
+/* capability.kva as cap.h states it: the object the kernel reads. */
+static void *spec_kva(unsigned type, paddr_t base)
+{
+    bool kernel_reads = type == ObjType_L1CNode || type == ObjType_L2CNode ||
+                        type == ObjType_Dispatcher || type == ObjType_EndPoint;
+    return kernel_reads ? cap_phys_to_kptr(base) : NULL;
+}
+
+/* The bits as cap.h states them, written out a second time. */
+static uint8_t spec_fast(unsigned type, uint8_t rights, uint32_t param2)
+{
+    bool w = rights & CAPRIGHTS_WRITE, g = rights & CAPRIGHTS_GRANT;
+    uint8_t f = 0;
+    if (type == ObjType_L2CNode) {
+        f |= CAPFAST_L2CNODE | (w ? CAPFAST_L2CNODE_W : 0);
+    }
+    if ((type == ObjType_L1CNode || type == ObjType_L2CNode) && w) {
+        f |= CAPFAST_CNODE_W;
+    }
+    if (type == ObjType_EndPoint && w && param2 != 0) {
+        f |= CAPFAST_SEND | (g ? CAPFAST_SEND_CAP : 0);
+    }
+    return f;
+}
+
+/* cap_fast_bits for every type, every rights byte, minted or not; and the
+ * bits in the slots that retype, copy, mint, move and import fill (each
+ * makes its capability in its own way): each a right lost or a parameter
+ * not given clears the bit the fast path would have acted on. */
+static void test_fast_bits(void **state)
+{
+    (void)state;
+    static const struct { unsigned type; uint8_t rights; uint32_t param2; uint8_t want; } c[] = {
+        { ObjType_L2CNode, CAPRIGHTS_ALLRIGHTS, 0,
+          CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W },
+        { ObjType_L2CNode, CAPRIGHTS_READ, 0, CAPFAST_L2CNODE },
+        { ObjType_L2CNode, CAPRIGHTS_NORIGHTS, 0, CAPFAST_L2CNODE },
+        { ObjType_L1CNode, CAPRIGHTS_WRITE, 0, CAPFAST_CNODE_W },
+        { ObjType_L1CNode, CAPRIGHTS_READ | CAPRIGHTS_GRANT, 0, 0 },
+        { ObjType_EndPoint, CAPRIGHTS_ALLRIGHTS, EP16, CAPFAST_SEND | CAPFAST_SEND_CAP },
+        { ObjType_EndPoint, CAPRIGHTS_WRITE, EP16, CAPFAST_SEND },
+        { ObjType_EndPoint, CAPRIGHTS_READ | CAPRIGHTS_GRANT, EP16, 0 },
+        { ObjType_EndPoint, CAPRIGHTS_ALLRIGHTS, 0, 0 },        /* not minted */
+        { ObjType_Dispatcher, CAPRIGHTS_ALLRIGHTS, 0, 0 },
+        { ObjType_RAM, CAPRIGHTS_ALLRIGHTS, 0, 0 },
+    };
+    for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+        struct capability cap = { .type = c[i].type, .rights = c[i].rights, .param2 = c[i].param2 };
+        assert_int_equal(cap_fast_bits(&cap), c[i].want);
+    }
+    for (unsigned t = 0; t < ObjType_Num; t++) {
+        for (unsigned r = 0; r < 256; r++) {
+            for (uint32_t p2 = 0; p2 <= EP16; p2 += EP16) {
+                struct capability cap = { .type = t, .rights = r, .param2 = p2 };
+                assert_int_equal(cap_fast_bits(&cap), spec_fast(t, r, p2));
+            }
+        }
+    }
+
+    /* The fixture's boot capabilities (cap_create_root) */
+    assert_int_equal(l2->cap.fast, CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W);
+    assert_ptr_equal(l2->cap.kva, arena + (L2_BASE - PHYS_BASE));
+    assert_int_equal(ram->cap.fast, 0);
+    assert_null(ram->cap.kva);
+    /* retype: an L2 CNode, a dispatcher and its unminted endpoint */
+    assert_int_equal(cap_retype(ram, 0, ObjType_L2CNode, 0, 1, &l2->cap, 1), SYS_ERR_OK);
+    assert_int_equal(slot(1)->cap.fast, CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W);
+    assert_int_equal(cap_retype(ram, 0x10000, ObjType_Dispatcher, 0, 1, &l2->cap, 2), SYS_ERR_OK);
+    assert_int_equal(cap_retype(slot(2), 0, ObjType_EndPoint, 0, 1, &l2->cap, 3), SYS_ERR_OK);
+    assert_int_equal(slot(3)->cap.fast, 0);
+    assert_ptr_equal(slot(1)->cap.kva, arena + (RAM_BASE - PHYS_BASE));
+    assert_ptr_equal(slot(2)->cap.kva, arena + (RAM_BASE + 0x10000 - PHYS_BASE));
+    assert_ptr_equal(slot(3)->cap.kva, slot(2)->cap.kva);      /* its DCB */
+    /* copy: a right less, a bit less; the same object */
+    assert_int_equal(cap_copy(slot(4), slot(1), CAPRIGHTS_READ), SYS_ERR_OK);
+    assert_int_equal(slot(4)->cap.fast, CAPFAST_L2CNODE);
+    assert_ptr_equal(slot(4)->cap.kva, slot(1)->cap.kva);
+    /* mint: a buffer makes it sendable; a copy with fewer rights is less */
+    assert_int_equal(cap_mint(slot(5), slot(3), CAPRIGHTS_ALLRIGHTS, 0x4000, EP16), SYS_ERR_OK);
+    assert_int_equal(slot(5)->cap.fast, CAPFAST_SEND | CAPFAST_SEND_CAP);
+    assert_ptr_equal(slot(5)->cap.kva, slot(2)->cap.kva);
+    assert_int_equal(cap_mint(slot(6), slot(5), CAPRIGHTS_READ_WRITE, 0x4000, EP16), SYS_ERR_OK);
+    assert_int_equal(slot(6)->cap.fast, CAPFAST_SEND);
+    assert_int_equal(cap_copy(slot(7), slot(6), CAPRIGHTS_READ), SYS_ERR_OK);
+    assert_int_equal(slot(7)->cap.fast, 0);
+    assert_int_equal(cap_copy(slot(8), slot(5), CAPRIGHTS_ALLRIGHTS), SYS_ERR_OK);
+    assert_int_equal(slot(8)->cap.fast, CAPFAST_SEND | CAPFAST_SEND_CAP);
+    /* move: the capability whole */
+    cap_move(slot(9), slot(8));
+    assert_int_equal(slot(9)->cap.fast, CAPFAST_SEND | CAPFAST_SEND_CAP);
+    assert_ptr_equal(slot(9)->cap.kva, slot(2)->cap.kva);
+    assert_int_equal(slot(8)->cap.fast, 0);
+    assert_null(slot(8)->cap.kva);
+    /* delete empties it with the rest */
+    assert_int_equal(cap_delete(slot(6)), SYS_ERR_OK);
+    assert_int_equal(slot(6)->cap.fast, 0);
+    assert_null(slot(6)->cap.kva);
+    assert_true(mdb_check_invariants());
+    /* mdb_check_invariants checks every slot's derived fields */
+    slot(9)->cap.fast = 0;
+    assert_false(mdb_check_invariants());
+    slot(9)->cap.fast = CAPFAST_SEND | CAPFAST_SEND_CAP;
+    slot(9)->cap.kva = slot(1)->cap.kva;
+    assert_false(mdb_check_invariants());
+    slot(9)->cap.kva = slot(2)->cap.kva;
     assert_true(mdb_check_invariants());
 }
 
@@ -1653,6 +1764,8 @@ static void check_against_model(void)
         assert_int_equal(c->cap.param1, g->cap.param1);
         assert_int_equal(c->cap.param2, g->cap.param2);
         assert_int_equal(c->cap.rights, mslots[i].rights);
+        assert_int_equal(c->cap.fast, spec_fast(g->cap.type, mslots[i].rights, g->cap.param2));
+        assert_ptr_equal(c->cap.kva, spec_kva(g->cap.type, g->cap.base));
         assert_int_equal(mdb_has_copies(c), g->members > 1);
         assert_int_equal(mdb_has_descendants(c), has_desc[mslots[i].group]);
     }
@@ -1748,6 +1861,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retype_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookup, setup, teardown),
         cmocka_unit_test_setup_teardown(test_copy_mint, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fast_bits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete_adopt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_revoke_complete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retype_watermark, setup, teardown),

@@ -32,6 +32,11 @@ void asm_offsets(void)
     /* struct capability, at the start of a struct cte */
     OFFSET(CAP_TYPE, struct capability, type);          /* uint8_t */
     OFFSET(CAP_RIGHTS, struct capability, rights);      /* uint8_t */
+    OFFSET(CAP_FAST, struct capability, fast);          /* uint8_t */
+    /* where fast sits in the word at CAP_TYPE (little-endian) */
+    DEFINE(CAP_FAST_SHIFT, 8 * (offsetof(struct capability, fast) -
+                                offsetof(struct capability, type)));
+    OFFSET(CAP_KVA, struct capability, kva);
     OFFSET(CAP_BASE, struct capability, base);
     OFFSET(CAP_BYTES, struct capability, bytes);
     OFFSET(CAP_PARAM1, struct capability, param1);
@@ -82,15 +87,15 @@ void asm_offsets(void)
     /* Constants the C headers spell in ways the assembler does not take
      * (enums, unsigned suffixes). */
     DEFINE(ASM_KERNEL_VBASE, KERNEL_VBASE);
-    DEFINE(ASM_CAPRIGHTS_WRITE, CAPRIGHTS_WRITE);
-    DEFINE(ASM_CAPRIGHTS_GRANT, CAPRIGHTS_GRANT);
+    DEFINE(ASM_CAPFAST_L2CNODE, CAPFAST_L2CNODE);
+    DEFINE(ASM_CAPFAST_L2CNODE_W, CAPFAST_L2CNODE_W);
+    DEFINE(ASM_CAPFAST_CNODE_W, CAPFAST_CNODE_W);
+    DEFINE(ASM_CAPFAST_SEND, CAPFAST_SEND);
+    DEFINE(ASM_CAPFAST_SEND_CAP, CAPFAST_SEND_CAP);
     DEFINE(ASM_LMP_HDR_CAP, LMP_HDR_CAP);
     DEFINE(ASM_TYPE_NULL, ObjType_Null);
     DEFINE(ASM_TYPE_RAM, ObjType_RAM);
     DEFINE(ASM_TYPE_PHYSADDR, ObjType_PhysAddr);
-    DEFINE(ASM_TYPE_L1CNODE, ObjType_L1CNode);
-    DEFINE(ASM_TYPE_L2CNODE, ObjType_L2CNode);
-    DEFINE(ASM_TYPE_ENDPOINT, ObjType_EndPoint);
     DEFINE(ASM_DCB_RUNNABLE, DCB_RUNNABLE);
     DEFINE(ASM_DCB_BLOCKED, DCB_BLOCKED);
     DEFINE(ASM_L2_CNODE_BITS, L2_CNODE_BITS);
@@ -107,9 +112,13 @@ STATIC_ASSERT(sizeof(struct cte) == 1u << __builtin_ctz(sizeof(struct cte)),
               "CTE size a power of two: the fast path shifts by CTE_SIZE_SHIFT");
 STATIC_ASSERT(AT(struct cte, cap) == 0, "a CTE starts with its capability");
 STATIC_ASSERT(AT(struct capability, rights) == AT(struct capability, type) + 1 &&
-              AT(struct capability, reserved) == AT(struct capability, type) + 2 &&
-              AT(struct capability, base) == AT(struct capability, type) + 4,
-              "block 3's ldrd of type, rights, reserved and base");
+              AT(struct capability, fast) == AT(struct capability, type) + 2 &&
+              AT(struct capability, kva) == AT(struct capability, type) + 4,
+              "blocks 2 and 3: one ldrd of type, rights, fast (tested as bits "
+              "16-23 of the first word) and kva");
+STATIC_ASSERT((CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W |
+               CAPFAST_SEND | CAPFAST_SEND_CAP) <= 0xff,
+              "blocks 2, 3, 2d: capability.fast is a byte, each bit one ARM immediate");
 STATIC_ASSERT(AT(struct capability, param2) == AT(struct capability, param1) + 4,
               "block 5's ldrd of param1, param2");
 /* Block 10 loads these six with one ldm from the DCB's address. */
@@ -137,8 +146,8 @@ STATIC_ASSERT(AT(struct lmp_endpoint_kern, consumed) ==
  * which gets copy_of_prev set -- cross is the source's, and the padding
  * after it is 0 in every CTE: cte_clear zeroes whole slots and nothing
  * stores there), then zeros to the end but the retype mark. */
-STATIC_ASSERT(sizeof(struct capability) == 20 && AT(struct cte, mdb) == 20,
-              "block 5c: five words of capability, the MDB node after them");
+STATIC_ASSERT(sizeof(struct capability) == 24 && AT(struct cte, mdb) == 24,
+              "block 5c: six words of capability, the MDB node after them");
 STATIC_ASSERT(AT(struct cte, mdb.next) == AT(struct cte, mdb.prev) + 4 &&
               AT(struct cte, mdb.depth) == AT(struct cte, mdb.prev) + 8 &&
               AT(struct cte, mdb.copy_of_prev) == AT(struct cte, mdb.prev) + 12 &&
@@ -153,15 +162,16 @@ STATIC_ASSERT(sizeof(bool) == 1 &&
 STATIC_ASSERT(sizeof(struct mapping_info) == 12 &&
               AT(struct cte, map.retyped_to) == AT(struct cte, map) + 8 &&
               AT(struct cte, work) == AT(struct cte, map) + 12 &&
-              AT(struct cte, flags) == AT(struct cte, map) + 24 &&
-              sizeof(struct cte) == AT(struct cte, map) + 28,
+              sizeof(((struct cte *)0)->work) == 8 &&
+              AT(struct cte, flags) == AT(struct cte, map) + 20 &&
+              sizeof(struct cte) == AT(struct cte, map) + 24,
               "block 5c: map, work and flags fill the CTE after the MDB node");
 STATIC_ASSERT(PSR_T == 1 << 5, "block 11b makes PSR_T with lsl #5");
-/* The delete (blocks 2d-5d): one compare of the type's distance from
- * L1CNode accepts both CNode types; copy_of_prev is one byte (ldrb/strb,
+STATIC_ASSERT(DCB_BLOCKED == DCB_RUNNABLE + 1,
+              "block 4: runnable or blocked is state - RUNNABLE <= 1");
+/* The delete (blocks 4d-5d): copy_of_prev is one byte (ldrb/strb,
  * leaving `cross` beside it alone); prev and next in one ldrd; a CTE is
  * emptied with two stm of eight zero registers (cte_clear). */
-STATIC_ASSERT(ObjType_L2CNode == ObjType_L1CNode + 1, "block 2d: the CNode types adjacent");
 STATIC_ASSERT(sizeof(bool) == 1, "blocks 4d, 5d: copy_of_prev is a byte");
 STATIC_ASSERT(sizeof(struct cte) == 64, "block 5d: two stm of eight words empty a CTE");
 STATIC_ASSERT(SYSW(SYS_INVOKE, CAP_LEVEL_L2, CNodeCmd_Delete) <= 0xffff,

@@ -77,17 +77,6 @@
  * decided later. */
 #define WORD_MUST_MASK  (SYSW_RESERVED_MASK | SYSW_FLAG_CAP | \
                          (SYSW_METHOD_MASK << SYSW_METHOD_SHIFT) | 0xd0 | SYSW_SYS_MASK)
-/* Physical to kernel virtual: all of RAM is mapped linearly (vm.h). */
-#define KVA_OFFSET      (ASM_KERNEL_VBASE - PLAT_RAM_BASE)
-
-/* Add the physical-to-kernel offset (nothing on boards where RAM is
- * already at the kernel's virtual base). */
-.macro KVA reg
-.if KVA_OFFSET
-    add     \reg, \reg, #KVA_OFFSET
-.endif
-.endm
-
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
@@ -106,74 +95,67 @@ lmp_fastpath:
 
 /* Block 2: the two-level lookup of cap_lookup_slot (kernel/cap.c), level
  * 2: the L1 index within the root CNode of dcb's CSpace, an L2CNode there
- * (with the rights `need`, if any: find_recv_slot wants WRITE), any L2
- * index (an L2 CNode always has 256 slots).  The root's slots are read
- * from the DCB's root_slots and root_kva (one ldrd, no physical-to-kernel
- * conversion: dispatch_root_changed keeps them).  out = the slot's CTE,
+ * (with the write right too if `fast` says so: find_recv_slot and the
+ * delete want WRITE), any L2 index (an L2 CNode always has 256 slots).
+ * The root's slots are read from the DCB's root_slots and root_kva (one
+ * ldrd, no physical-to-kernel conversion: dispatch_root_changed keeps
+ * them); the L1 slot's type and rights are one bit of the word its ldrd
+ * reads with the L2 CNode's slots' kernel address (capability.fast and
+ * kva, cap.h: no conversion either).  out = the slot's CTE,
  * which may be empty; ev:od (an even register and the next) and ix are
  * scratch; anything else goes to C. */
-.macro LOOKUP dcb, addr, out, ev, od, ix, need=0
+.macro LOOKUP dcb, addr, out, ev, od, ix, fast=ASM_CAPFAST_L2CNODE
     ldrd    \ev, \od, [\dcb, #DCB_ROOT_SLOTS]   @ slots, their kernel address
     lsr     \ix, \addr, #ASM_L2_CNODE_BITS      @ L1 index
     cmp     \ix, \ev                            @ ... < number of root slots?
     bhs     slow
     add     \ev, \od, \ix, lsl #CTE_SIZE_SHIFT  @ the L1 slot
-.if \need
-    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type | rights << 8 (| reserved,
-    bic     \ev, \ev, #((0xff & ~(\need)) << 8) @ 0: block 3), base
-    eor     \ev, \ev, #((\need) << 8)           @ the type alone iff it has them
-    cmp     \ev, #ASM_TYPE_L2CNODE
-    bne     slow
-    KVA     \od
+    ldrd    \ev, \od, [\ev, #CAP_TYPE]          @ type, rights, fast; kva
+    tst     \ev, #((\fast) << CAP_FAST_SHIFT)  @ an L2CNode (with WRITE)?
+    beq     slow
     uxtb    \ix, \addr                          @ L2 index
     add     \out, \od, \ix, lsl #CTE_SIZE_SHIFT
-.else
-    ldrb    \ix, [\ev, #CAP_TYPE]
-    cmp     \ix, #ASM_TYPE_L2CNODE
-    bne     slow
-    ldr     \ev, [\ev, #CAP_BASE]
-    KVA     \ev
-    uxtb    \ix, \addr                          @ L2 index
-    add     \out, \ev, \ix, lsl #CTE_SIZE_SHIFT
-.endif
 .endm
 
-/* Block 3: r6 holds an EndPoint with (at least) the rights `need`: one
- * ldrd reads type, rights and the reserved halfword (always 0: a
- * capability that had anything there would fail the compare and go to
- * C, which ignores it) -- and the base, for block 4.
- * out: r3 = the base; scratch r2, r12. */
-.macro EP_RIGHTS need
-    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type | rights << 8, base
-    bic     r2, r2, #((0xff & ~(\need)) << 8)
-    movw    r12, #(ASM_TYPE_ENDPOINT | ((\need) << 8))
-    cmp     r2, r12
-    bne     slow
+/* Block 3: r6 holds a minted EndPoint with (at least) the rights lmp_send
+ * asks -- all one bit, `fast` (capability.fast, cap.h: cap_fast_bits
+ * derives it from the type, the rights and param2 when the capability is
+ * made).  One ldrd reads it and the receiver's DCB (kva), for block 4.
+ * A capability without the bit -- another type, a right missing, not
+ * minted -- goes to C, which names the error.  out: r3 = the DCB;
+ * scratch r2. */
+.macro EP_OK fast
+    ldrd    r2, r3, [r6, #CAP_TYPE]             @ type, rights, fast; kva
+    tst     r2, #((\fast) << CAP_FAST_SHIFT)
+    beq     slow                                @ C: INSUFFICIENT_RIGHTS, ...
 .endm
 
-/* Block 4: the receiver (lr = the DCB the endpoint r6 names; r3 = its
- * base, from block 3) is another dispatcher than r10, runnable or
- * blocked (lmp_deliver's state checks, kernel/lmp.c).  Scratch r3. */
+/* Block 4: the receiver (lr = the DCB the endpoint r6 names: r3, from
+ * block 3) is another dispatcher than r10, runnable or blocked
+ * (lmp_deliver's state checks, kernel/lmp.c).  Both tests end in one
+ * branch: state - RUNNABLE is 0 or 1 (BLOCKED = RUNNABLE + 1) exactly
+ * when 1 - it does not borrow, which leaves the carry set; only then does
+ * the teq run, and it leaves the carry alone (TEQ with an unshifted
+ * register: ARM ARM, TEQ (register)).  So HI (carry set, not equal) says
+ * "runnable or blocked, and not the sender"; LS goes to C.  Scratch r3. */
 .macro RECEIVER_OK
-.if KVA_OFFSET
-    add     lr, r3, #KVA_OFFSET                 @ lr = receiver DCB
-.else
-    mov     lr, r3
-.endif
-    cmp     lr, r10
-    beq     slow                                @ to itself: C (no switch)
+    mov     lr, r3                              @ lr = receiver DCB
     ldr     r3, [lr, #DCB_STATE]
-    cmp     r3, #ASM_DCB_RUNNABLE
-    cmpne   r3, #ASM_DCB_BLOCKED
-    bne     slow                                @ C: dead, not set up, ...
-.endm
+    sub     r3, r3, #ASM_DCB_RUNNABLE           @ runnable 0, blocked 1
+    rsbs    r3, r3, #1                          @ carry set iff it was 0 or 1
+    teqcs   lr, r10                             @ then equal iff to itself
+    bls     slow                                @ C: to itself (no switch),
+.endm                                           @ dead, not set up, ...
 
-/* Block 5: the ring: minted, with room.
+/* Block 5: the ring has room.
  * param1 = the buffer's offset in the receiver's frame, param2 = its
- * bytes, 0 if not minted.  Mint accepts only a ring of a power of two
- * words, at least one full message (ep_buffer_valid, kernel/cap.c), so a
- * minted ring needs no test here.  Everything is said with the index
- * mask (size - 1), which param2 gives in one subtraction and a shift.
+ * bytes.  The endpoint is minted (block 3's bit says so), and mint accepts
+ * only a ring of a power of two words, at least one full message
+ * (ep_buffer_valid, kernel/cap.c), so the ring needs no test here.
+ * Everything is said with the index mask (size - 1), which param2 gives
+ * four times over in one subtraction (param2 - LEP_BUF = 4 x size, a
+ * multiple of 4: mint checks it); the shifts are in the operands that
+ * read it (r11, lsr #2), so the mask itself is never made.
  * Room as lmp_deliver tests it, "used > size || size - used < len + 1",
  * is "used > mask - len" in one unsigned compare: for used <= size the two
  * say the same (size = mask + 1), and a used above size (corrupt
@@ -185,19 +167,27 @@ lmp_fastpath:
  * two loaded and from the base, as ARM ARM, LDRD (register) requires).
  * in: r5 = length, r6 = endpoint CTE, lr = receiver
  * out: r0 = delivered, r2 = struct lmp_endpoint_kern, r4 = mask - len,
- *      r11 = index mask; r1, r8, r9 scratch */
+ *      r11 = 4 x the index mask; r1, r8, r9 scratch */
 .macro RING_ROOM
     ldr     r2, [lr, #DCB_FRAME_KVA]
     ldrd    r8, r9, [r6, #CAP_PARAM1]           @ r8 = offset, r9 = bytes
-    subs    r11, r9, #LEP_BUF + 4               @ param2 = 0 borrows:
-    blo     slow                                @ C: EP_NOT_MINTED
-    lsr     r11, r11, #2                        @ r11 = ring words - 1 = mask
+    sub     r11, r9, #LEP_BUF + 4               @ r11 = 4 x mask
     ldrd    r0, r1, [r2, r8]!                   @ r2 = struct lmp_endpoint_kern;
                                                 @ r0 = delivered, r1 = consumed
     sub     r1, r0, r1                          @ words in use
-    sub     r4, r11, r5                         @ r4 = mask - len
+    rsb     r4, r5, r11, lsr #2                 @ r4 = mask - len
     cmp     r1, r4                              @ room for len + 1 words?
     bhi     slow                                @ C: BUF_OVERFLOW
+.endm
+
+/* Block 6: the table entry for n > 1 payload words: the saved r3 and
+ * the n - 1 after it, from the frame to the words after the header (r0). */
+.macro PAYLOAD n, last
+payload_\n:
+    add     r3, sp, #TF_R0 + 12
+    ldm     r3, {r3-\last}
+    stmib   r0, {r3-\last}
+    b       delivered
 .endm
 
     /* ---- 1. the system call word (r0): an LMP send we can do here ----
@@ -214,39 +204,46 @@ lmp_fastpath:
     LOOKUP  r10, r1, r6, r2, r3, r12            @ r6 = the endpoint's CTE
 
     /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
-    EP_RIGHTS ASM_CAPRIGHTS_WRITE
+    EP_OK   ASM_CAPFAST_SEND                    @ a minted EndPoint, WRITE
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
-    and     r3, r0, r11                         @ r3 = index of the header
-    cmp     r3, r4                              @ past mask - len?
-    bhi     wrap                                @ it would cross the end
+    and     r3, r0, r11, lsr #2                 @ r3 = index of the header
+    cmp     r4, r3                              @ past mask - len?
+    blo     wrap                                @ it would cross the end
 
-    /* ---- 6. deliver: count, header, payload (lmp_deliver) ------------- */
-    add     r12, r0, r5
-    add     r12, r12, #1                        @ delivered + len + 1
+    /* ---- 6. deliver: count, header, payload (lmp_deliver) -------------
+     * The compare above, not taken, leaves the carry set (HS: no
+     * borrow), so one adc makes delivered + len + 1. */
+    adc     r12, r0, r5                         @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
     str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
+/* The payload: a table of entries by length, each copying from the frame
+ * with one ldm/stm pair (one ldr/str for one word).  An address table
+ * (not an add to pc over entries of equal size) lets any entry be the one
+ * that falls into block 7 without a branch: the one-word entry, the
+ * benchmark's and the shortest with a payload; a message of 0 words goes
+ * straight to block 7, and the others -- 10 words too -- branch there. */
 payload:                                        @ r0 = the header, r5 = length
-    add     pc, pc, r5, lsl #4                  @ pc reads 8 ahead: entry r5
-    nop
-    b       delivered                           @ 0 words (entries: 16 bytes)
-    nop
-    nop
-    nop
-    ldr     r3, [sp, #TF_R0 + 12]               @ 1 word: the saved r3,
-    str     r3, [r0, #4]                        @ after the header
-    b       delivered
-    nop
-.irp last, r4, r5, r6, r7, r8, r9, r10, r11
-    add     r3, sp, #TF_R0 + 12                 @ 2-9 words: saved r3-...
-    ldm     r3, {r3-\last}
-    stmib   r0, {r3-\last}
-    b       delivered
-.endr
-    add     r3, sp, #TF_R0 + 12                 @ 10 words
-    ldm     r3, {r3-r12}
-    stmib   r0, {r3-r12}
+    ldr     pc, [pc, r5, lsl #2]                @ pc reads 8 ahead: entry r5
+    .word   0                                   @ (skipped: the table is at pc)
+    .word   delivered                           @ 0 words: nothing to copy
+    .word   payload_1
+    .irp n, 2, 3, 4, 5, 6, 7, 8, 9, 10
+    .word   payload_\n
+    .endr
+    PAYLOAD 2, r4                               @ 2-10 words: saved r3-...
+    PAYLOAD 3, r5
+    PAYLOAD 4, r6
+    PAYLOAD 5, r7
+    PAYLOAD 6, r8
+    PAYLOAD 7, r9
+    PAYLOAD 8, r10
+    PAYLOAD 9, r11
+    PAYLOAD 10, r12
+payload_1:                                      @ 1 word: the saved r3,
+    ldr     r3, [sp, #TF_R0 + 12]               @ after the header; on into
+    str     r3, [r0, #4]                        @ block 7
 
     /* ---- 7. tell the receiver: pending bit, counter, run queue ---------- *
      * (lmp_deliver's end)
@@ -388,7 +385,7 @@ not_plain:
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = sender DCB
     LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
-    EP_RIGHTS (ASM_CAPRIGHTS_WRITE | ASM_CAPRIGHTS_GRANT)
+    EP_OK   ASM_CAPFAST_SEND_CAP                @ block 3, with GRANT too
     RECEIVER_OK                                 @ block 4: lr = receiver
     RING_ROOM                                   @ block 5: r2 = ring, ...
 
@@ -411,14 +408,14 @@ not_plain:
     ldr     r1, [r2, #LEP_RECV_SLOT]
     cmp     r1, #0                              @ CPTR_NULL: refuses them
     beq     slow                                @ C: CAPTRANSFER_DST_LOOKUP
-    LOOKUP  lr, r1, r8, r8, r9, r3, ASM_CAPRIGHTS_WRITE
+    LOOKUP  lr, r1, r8, r8, r9, r3, ASM_CAPFAST_L2CNODE_W
     ldrb    r3, [r8, #CAP_TYPE]
     cmp     r3, #ASM_TYPE_NULL
     bne     slow                                @ C: CAPTRANSFER_DST_FULL
     /* Every check is done: from here on the send happens.  Kept: r0, r2,
      * r5, r11, lr; r4 is recomputed below. */
-    ldm     r7, {r1, r3, r4, r6, r9}            @ the capability, its rights
-    stm     r8, {r1, r3, r4, r6, r9}
+    ldm     r7, {r1, r3, r4, r6, r9, r10}       @ the capability, its rights
+    stm     r8, {r1, r3, r4, r6, r9, r10}       @ (and fast, kva: the same)
     add     r3, r7, #CTE_MDB_NEXT
     ldm     r3, {r9, r10, r12}                  @ the source's next, depth, and
                                                 @ copy_of_prev | cross << 8 (padding 0)
@@ -437,19 +434,18 @@ not_plain:
     mov     r7, #0
     strd    r6, r7, [r8, #CTE_MAP]              @ not mapped
     str     r3, [r8, #CTE_MAP_RETYPED_TO]
-    strd    r6, r7, [r8, #CTE_WORK]             @ work[0..1]
-    strd    r6, r7, [r8, #CTE_WORK + 8]         @ work[2], flags
+    strd    r6, r7, [r8, #CTE_WORK]             @ work
+    str     r6, [r8, #CTE_FLAGS]
 
     /* ---- 6c. deliver as block 6, the header saying a capability came;
      * a message crossing the ring's end goes word by word (6') */
-    and     r3, r0, r11                         @ r3 = index of the header
-    sub     r4, r11, r5                         @ r4 = mask - len again
+    and     r3, r0, r11, lsr #2                 @ r3 = index of the header
+    rsb     r4, r5, r11, lsr #2                 @ r4 = mask - len again
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
-    cmp     r3, r4                              @ past mask - len?
-    bhi     wrap_hdr
-    add     r12, r0, r5
-    add     r12, r12, #1                        @ delivered + len + 1
-    str     r12, [r2, #LEP_DELIVERED]
+    cmp     r4, r3                              @ past mask - len?
+    blo     wrap_hdr
+    adc     r12, r0, r5                         @ delivered + len + 1 (C set:
+    str     r12, [r2, #LEP_DELIVERED]           @ as in block 6)
     add     r0, r2, r3, lsl #2
     str     r7, [r0, #LEP_BUF]!
     b       payload
@@ -469,7 +465,7 @@ not_send:
 
     /* ---- 6'. the message crosses the end of the ring: word by word ------
      * in: r0 = delivered, r2 = ring, r3 = index, r5 = length,
-     *     r11 = mask, lr = receiver; at wrap_hdr, r7 = the header (block
+     *     r11 = 4 x mask, lr = receiver; at wrap_hdr, r7 = the header (block
      *     5c's has the capability bit) */
 wrap:
     mov     r7, r5                              @ header = length, no cap
@@ -483,7 +479,7 @@ wrap_hdr:
 1:  subs    r5, r5, #1
     blo     delivered
     add     r3, r3, #1
-    and     r3, r3, r11
+    and     r3, r3, r11, lsr #2
     ldr     r12, [r1], #4
     str     r12, [r0, r3, lsl #2]
     b       1b
@@ -560,17 +556,14 @@ delete_word:
     ldr     r10, =dcb_current
     ldr     r10, [r10]                          @ r10 = the caller's DCB
     LOOKUP  r10, r1, r6, r4, r5, r12            @ r6 = the invoked CTE
-    ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
-    bic     r3, r3, #((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
-    eor     r3, r3, #(ASM_CAPRIGHTS_WRITE << 8) @ the type alone iff it has it
-    sub     r3, r3, #ASM_TYPE_L1CNODE
-    cmp     r3, #(ASM_TYPE_L2CNODE - ASM_TYPE_L1CNODE)
-    bhi     slow                                @ C: not a CNode, no WRITE, ...
+    ldrb    r3, [r6, #CAP_FAST]                 @ capability.fast (cap.h)
+    tst     r3, #ASM_CAPFAST_CNODE_W
+    beq     slow                                @ C: not a CNode, no WRITE, ...
 
     /* ---- 3d. the slot (the caller's r2), in an L2 CNode with the write
      * right (cnode_delete_fast; cap_slot_l2 as block 2) */
     ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
-    LOOKUP  r10, r2, r7, r4, r5, r12, ASM_CAPRIGHTS_WRITE   @ r7 = the slot
+    LOOKUP  r10, r2, r7, r4, r5, r12, ASM_CAPFAST_L2CNODE_W @ r7 = the slot
 
     /* ---- 4d. cap_delete_leaf's tests (kernel/cap.c): a capability, not
      * CTE_HELD, not mapped; another copy of it -- copy_of_prev, or a next

@@ -245,6 +245,32 @@ static void own_endpoint_errors(void)
 }
 
 /* Channels come and go (a server's clients do): nothing may be lost. */
+/* The rights of a send to another, running domain -- the fast path's
+ * case (a send to oneself, as above, is C's): with it on, one bit of the
+ * endpoint capability decides (capability.fast: lmp_fastpath.S, blocks 3
+ * and 1c), and a capability needs GRANT, any send WRITE.  A refused send
+ * delivers nothing: the server would see a message out of order. */
+static void rights_to_another(const struct lmp_chan *ch)
+{
+    struct capref ng, nw, frame;
+    uint32_t w[1] = { MAGIC };
+
+    slot_alloc(&ng);
+    slot_alloc(&nw);
+    frame_alloc(&frame, 4096);
+    TEST_ERR(cap_copy_rights(ng, ch->remote_cap, CAPRIGHTS_READ_WRITE), SYS_ERR_OK);
+    TEST_ERR(cap_copy_rights(nw, ch->remote_cap, CAPRIGHTS_READ), SYS_ERR_OK);
+    struct lmp_chan c_ng = *ch, c_nw = *ch;
+    lmp_chan_set_remote(&c_ng, ng);
+    lmp_chan_set_remote(&c_nw, nw);
+    TEST_ERR(lmp_chan_send(&c_ng, LMP_FLAG_NONBLOCK, frame, 1, w), SYS_ERR_LMP_NO_GRANT);
+    TEST_ERR(lmp_chan_send(&c_nw, LMP_FLAG_NONBLOCK, NULL_CAP, 1, w),
+             SYS_ERR_INSUFFICIENT_RIGHTS);
+    cap_destroy(ng);
+    cap_destroy(nw);
+    cap_destroy(frame);
+}
+
 static void channels_come_and_go(void)
 {
     uint32_t slots = slot_alloc_free_count();
@@ -278,6 +304,7 @@ static int client(void)
         DEBUG_ERR(err, "client channel");
         return 1;
     }
+    rights_to_another(&ch);
 
     unsigned overflows = 0;
     for (uint32_t seq = 0; seq < NMSG; seq++) {
