@@ -311,6 +311,19 @@ static void against_the_c_receive(void)
     struct ring_state len255 = { 300, 255, 12 };
     check("a forged header of 255 words", ep, to, word, 0, &len255, &m, SYS_ERR_OK,
           LMP_MSG_WORDS);
+    /* An answer of each length after a message of another: msg.len must
+     * be the answer's (lmp_call.S stores it with the words, or apart for
+     * 10 words), and the words the answer's. */
+    for (uint32_t n = 1; n <= LMP_MSG_WORDS; n++) {
+        struct ring_state answer = { 3, n, n };
+        char what[48];
+        snprintf(what, sizeof(what), "an answer of %u words after %u", (unsigned)n,
+                 (unsigned)(n == LMP_MSG_WORDS ? 1 : LMP_MSG_WORDS));
+        fill(&m, 14, n == LMP_MSG_WORDS ? 1 : LMP_MSG_WORDS, 10 + n);
+        o = check(what, ep, to, word, 0, &answer, &m, SYS_ERR_OK, n);
+        test_report(o.msg.words[0] == 0xf1 && o.msg.words[n - 1] == 0xf0 + n &&
+                    o.consumed == answer.at + 1 + n, "lmp_ep_call: %s, in place", what);
+    }
     struct ring_state past = { mask - 1, 5, 5 };        /* 5 words from the last but one */
     check("a forged header running past the ring's end", ep, to, word, 0, &past, &m,
           SYS_ERR_OK, 5);
