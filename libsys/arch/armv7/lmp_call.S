@@ -32,7 +32,8 @@
 
 /*
  * errval_t lmp_ep_call(struct lmp_call *c)
- *   in:  r0 = c: c->msg (len, words) is sent with c->word | len, to
+ *   in:  r0 = c: c->msg (len, words) is sent with lmp_call_word(c->word,
+ *        len), to
  *        c->ep, with c->cap; the answer is taken from c->kern's ring
  *        (mask c->ring_mask, words at c->buf) into c->msg
  *   out: r0 = the send's error if it failed (c->msg untouched, nothing
@@ -60,8 +61,11 @@ lmp_ep_call:
     push    {r4-r11, lr}                @ the payload's registers
     add     lr, r0, #LMP_CALL_MSG_LEN
     ldmda   lr, {r0-r3}                 @ word, ep, cap, msg.len
-    cmp     r3, #LMP_MSG_WORDS
-    movhi   r3, #SYSW_LEN_MASK          @ too long: a length the kernel refuses
+    /* lmp_call_word's rule (sys/lmp_endpoint.h): a length the kernel
+     * refuses stays one -- 11 to 2^31 - 1 saturate to 15, 2^31 and above
+     * (negative) to -16, whose bits above the field are the word's
+     * reserved ones. */
+    ssat    r3, #LMP_CALL_LEN_SAT, r3
     orr     r0, r0, r3, lsl #SYSW_LEN_SHIFT
     ldmib   lr, {r3-r12}                @ msg.words[0-9]
     svc     #0                          @ r1-r12, sp, lr come back unchanged

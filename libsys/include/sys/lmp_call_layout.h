@@ -21,6 +21,10 @@
 #define LMP_CALL_MSG_HAS_CAP    68      /* msg.has_cap (a byte) */
 #define LMP_CALL_REPLY          72      /* reply */
 
+/* lmp_call_word's saturation (sys/lmp_endpoint.h): the system call
+ * word's 4-bit length field and a sign bit (ssat's width) */
+#define LMP_CALL_LEN_SAT        5
+
 /* struct lmp_endpoint_kern (sprat/lmp.h) */
 #define LMP_KERN_CONSUMED       4
 #define LMP_KERN_BUF            16      /* = LMP_ENDPOINT_HEADER_BYTES */

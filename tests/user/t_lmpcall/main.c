@@ -206,8 +206,7 @@ static struct outcome run(bool c_path, struct lmp_endpoint *ep, capaddr_t to, ui
     c.msg = *msg;
     set_ring(ep, s);
     if (c_path) {
-        uint32_t len = msg->len > 15 ? 15 : msg->len;
-        o.err = lmp_ep_send_raw(c.word | len << SYSW_LEN_SHIFT, to, cap_addr, msg->words);
+        o.err = lmp_ep_send_raw(lmp_call_word(c.word, msg->len), to, cap_addr, msg->words);
         if (err_is_ok(o.err)) {
             o.err = lmp_endpoint_recv(ep, &c.msg, NULL);
         }
@@ -350,9 +349,17 @@ static void against_the_c_receive(void)
           SYS_ERR_INSUFFICIENT_RIGHTS, 0);
     m.len = LMP_MSG_WORDS + 1;
     check("11 words to send", ep, to, word, 0, &waiting, &m, SYS_ERR_LMP_PAYLOAD_TOO_LONG, 0);
-    m.len = 0x80000001u;
-    check("a length of 2^31 + 1 to send", ep, to, word, 0, &waiting, &m,
+    m.len = 16;                             /* would spill into the flags */
+    check("16 words to send", ep, to, word, 0, &waiting, &m, SYS_ERR_LMP_PAYLOAD_TOO_LONG, 0);
+    m.len = 0x7fffffffu;
+    check("a length of 2^31 - 1 to send", ep, to, word, 0, &waiting, &m,
           SYS_ERR_LMP_PAYLOAD_TOO_LONG, 0);
+    m.len = 0x80000001u;                    /* negative to ssat: reserved bits */
+    check("a length of 2^31 + 1 to send", ep, to, word, 0, &waiting, &m,
+          SYS_ERR_INVARGS_SYSCALL, 0);
+    m.len = 0xffffffffu;
+    check("a length of 2^32 - 1 to send", ep, to, word, 0, &waiting, &m,
+          SYS_ERR_INVARGS_SYSCALL, 0);
 }
 
 static int client(void)
