@@ -32,36 +32,44 @@
 
 /*
  * errval_t lmp_ep_call(struct lmp_call *c)
- *   in:  r0 = c: c->msg (len, words) is sent with c->word | len, to
+ *   in:  r0 = c: c->msg (len, words) is sent with lmp_call_word(c->word,
+ *        len), to
  *        c->ep, with c->cap; the answer is taken from c->kern's ring
- *        (mask c->ring_mask) into c->msg
+ *        (mask c->ring_mask, words at c->buf) into c->msg
  *   out: r0 = the send's error if it failed (c->msg untouched, nothing
  *        consumed); else SYS_ERR_OK with the answer in c->msg and
  *        `consumed` past it, or what lmp_endpoint_recv_any(c->reply,
  *        &c->msg, NULL) returns for every other case (tail call);
  *        r4-r11, sp preserved (AAPCS); r1-r3, r12, lr clobbered
- *   inside: lr = &c->msg.words from before the svc to the end: the
- *        kernel preserves it, and every field is at a fixed offset from it
+ *   inside: lr = &c->msg (its len) from before the svc to the end: the
+ *        kernel preserves it, and every field is at a fixed offset from
+ *        it -- word, ep, cap just below (one ldmda with msg.len), kern,
+ *        ring_mask, buf below them (one ldmdb), msg.words above
  *
  * All ten words are loaded whatever the length -- msg.words always has
  * ten, and the kernel copies only len -- so there is no jump table on
  * the way in.  The receive's copy has one: an entry of eight
- * instructions per length, each ending the call itself.
+ * instructions per length, each ending the call itself.  The header,
+ * once checked, is the length: it goes to msg.len in the same stm as the
+ * words (len in r1, below the words' registers).
  */
-#define AT_WORDS(off)   ((off) - LMP_CALL_MSG_WORDS)   /* lr-relative */
+#define AT_LEN(off)     ((off) - LMP_CALL_MSG_LEN)      /* lr-relative */
 
     .global lmp_ep_call
     .type   lmp_ep_call, %function
 lmp_ep_call:
     push    {r4-r11, lr}                @ the payload's registers
-    add     lr, r0, #LMP_CALL_MSG_WORDS
-    ldmdb   lr, {r0-r3}                 @ word, ep, cap, msg.len
-    cmp     r3, #LMP_MSG_WORDS
-    movhi   r3, #SYSW_LEN_MASK          @ too long: a length the kernel refuses
+    add     lr, r0, #LMP_CALL_MSG_LEN
+    ldmda   lr, {r0-r3}                 @ word, ep, cap, msg.len
+    /* lmp_call_word's rule (sys/lmp_endpoint.h): a length the kernel
+     * refuses stays one -- 11 to 2^31 - 1 saturate to 15, 2^31 and above
+     * (negative) to -16, whose bits above the field are the word's
+     * reserved ones. */
+    ssat    r3, #LMP_CALL_LEN_SAT, r3
     orr     r0, r0, r3, lsl #SYSW_LEN_SHIFT
-    ldm     lr, {r3-r12}                @ msg.words[0-9]
+    ldmib   lr, {r3-r12}                @ msg.words[0-9]
     svc     #0                          @ r1-r12, sp, lr come back unchanged
-    ldrd    r4, r5, [lr, #AT_WORDS(LMP_CALL_KERN)]      @ kern, mask
+    ldmdb   lr, {r4-r5, r9-r12}         @ kern, mask, buf (word, ep, cap: unused)
     ldrd    r6, r7, [r4]                @ delivered, consumed
     /* Two tests, one branch: empty (Z from the cmp), or the send failed
      * -- 1 - r0 is above 0 without a borrow (hi) only for r0 = 0. */
@@ -69,51 +77,57 @@ lmp_ep_call:
     rsbsne  r8, r0, #1
     bls     in_c
     and     r8, r7, r5                  @ at = consumed & mask
-    add     r9, r4, r8, lsl #2
-    ldr     r10, [r9, #LMP_KERN_BUF]!   @ the header; r9 = its address
-    cmp     r10, #LMP_MSG_WORDS         @ len > 10, or the cap bit set,
-    addls   r8, r8, r10
+    ldr     r1, [r9, r8, lsl #2]!       @ the header; r9 = its address
+    cmp     r1, #LMP_MSG_WORDS          @ len > 10, or the cap bit set,
+    addls   r8, r8, r1
     cmpls   r8, r5                      @ or at + len > mask (it wraps):
     bhi     in_c                        @ the C receive takes it
-    str     r10, [lr, #AT_WORDS(LMP_CALL_MSG_LEN)]
-    strb    r0, [lr, #AT_WORDS(LMP_CALL_MSG_HAS_CAP)]   @ false (r0 = 0)
-    add     pc, pc, r10, lsl #5         @ pc reads 8 ahead: entry len
+    strb    r0, [lr, #AT_LEN(LMP_CALL_MSG_HAS_CAP)]     @ false (r0 = 0)
+    add     pc, pc, r1, lsl #5          @ pc reads 8 ahead: entry len
     nop
     /* len 0: nothing to copy */
     add     r7, r7, #1
     str     r7, [r4, #LMP_KERN_CONSUMED]
+    str     r1, [lr]                    @ msg.len = 0
     pop     {r4-r11, pc}
-    .rept 5
+    .rept 4
     nop
     .endr
-    /* len 1-10: the words to registers, consumed past them (they are
-     * read), the words to msg.words, return.  r9, the base, is loaded
-     * last, so it may be in the list (no writeback). */
+    /* len 1-9: the words to registers, consumed past them (they are
+     * read), the length and the words to msg, return.  The registers are
+     * above r1 (stm stores the lowest first) and spare r4 (kern) and r7
+     * (consumed); r9, the base, may be in the list (no writeback). */
     .macro copy len, regs
     ldmib   r9, {\regs}
     add     r7, r7, #(\len + 1)
     str     r7, [r4, #LMP_KERN_CONSUMED]
-    stm     lr, {\regs}
+    stm     lr, {r1, \regs}
     pop     {r4-r11, pc}
     nop
     nop
     nop
     .endm
-    copy 1, "r1"
-    copy 2, "r1-r2"
-    copy 3, "r1-r3"
-    copy 4, "r1-r3, r5"
-    copy 5, "r1-r3, r5-r6"
-    copy 6, "r1-r3, r5-r6, r8"
-    copy 7, "r1-r3, r5-r6, r8-r9"
-    copy 8, "r1-r3, r5-r6, r8-r10"
-    copy 9, "r1-r3, r5-r6, r8-r11"
-    copy 10, "r1-r3, r5-r6, r8-r12"
-in_c:                                   @ lr = &c->msg.words
+    copy 1, "r2"
+    copy 2, "r2-r3"
+    copy 3, "r2-r3, r5"
+    copy 4, "r2-r3, r5-r6"
+    copy 5, "r2-r3, r5-r6, r8"
+    copy 6, "r2-r3, r5-r6, r8-r9"
+    copy 7, "r2-r3, r5-r6, r8-r10"
+    copy 8, "r2-r3, r5-r6, r8-r11"
+    copy 9, "r2-r3, r5-r6, r8-r12"
+    /* len 10: one register short for a single stm -- the length apart */
+    str     r1, [lr]                    @ msg.len = 10
+    ldmib   r9, {r1-r3, r5-r6, r8-r12}
+    add     r7, r7, #(LMP_MSG_WORDS + 1)
+    str     r7, [r4, #LMP_KERN_CONSUMED]
+    stmib   lr, {r1-r3, r5-r6, r8-r12}
+    pop     {r4-r11, pc}
+in_c:                                   @ lr = &c->msg
     cmp     r0, #0
     popne   {r4-r11, pc}                @ the send failed: its error
-    ldr     r0, [lr, #AT_WORDS(LMP_CALL_REPLY)]
-    sub     r1, lr, #(LMP_CALL_MSG_WORDS - LMP_CALL_MSG_LEN)  @ &c->msg
+    ldr     r0, [lr, #AT_LEN(LMP_CALL_REPLY)]
+    mov     r1, lr                      @ &c->msg
     mov     r2, #0                      @ a capability that came is deleted
     pop     {r4-r11, lr}
     b       lmp_endpoint_recv_any

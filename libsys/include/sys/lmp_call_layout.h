@@ -11,14 +11,19 @@
 #ifndef LIBSYS_LMP_CALL_LAYOUT_H
 #define LIBSYS_LMP_CALL_LAYOUT_H
 
-/* struct lmp_call: word, ep and cap just before the message, so that one
- * ldmdb from msg.words loads them and msg.len */
-#define LMP_CALL_WORD           0       /* word, then ep and cap */
-#define LMP_CALL_MSG_LEN        12      /* msg.len */
-#define LMP_CALL_MSG_WORDS      16      /* msg.words[0] */
-#define LMP_CALL_MSG_HAS_CAP    56      /* msg.has_cap (a byte) */
-#define LMP_CALL_KERN           60      /* kern, then ring_mask */
-#define LMP_CALL_REPLY          68      /* reply */
+/* struct lmp_call: word, ep and cap just below the message, so that one
+ * ldmda from &msg loads them and msg.len; kern, ring_mask and buf below
+ * them, so that one ldmdb from &msg loads the three */
+#define LMP_CALL_KERN           0       /* kern, ring_mask, buf */
+#define LMP_CALL_WORD           12      /* word, then ep and cap */
+#define LMP_CALL_MSG_LEN        24      /* msg.len: lmp_call.S's base */
+#define LMP_CALL_MSG_WORDS      28      /* msg.words[0] */
+#define LMP_CALL_MSG_HAS_CAP    68      /* msg.has_cap (a byte) */
+#define LMP_CALL_REPLY          72      /* reply */
+
+/* lmp_call_word's saturation (sys/lmp_endpoint.h): the system call
+ * word's 4-bit length field and a sign bit (ssat's width) */
+#define LMP_CALL_LEN_SAT        5
 
 /* struct lmp_endpoint_kern (sprat/lmp.h) */
 #define LMP_KERN_CONSUMED       4

@@ -203,17 +203,18 @@ static inline void lmp_endpoint_consume(const struct lmp_peek *p)
  *
  * Returns the send's error if the send fails (nothing received), else
  * what lmp_endpoint_recv returns (LIB_ERR_LMP_NO_MESSAGE if no answer is
- * there yet).  A msg.len above LMP_MSG_WORDS is sent as a length the
- * kernel refuses (SYS_ERR_LMP_PAYLOAD_TOO_LONG).  One thread at a time
- * per struct lmp_call.
+ * there yet).  A msg.len above LMP_MSG_WORDS is sent as a word the
+ * kernel refuses (lmp_call_word, below).  One thread at a time per
+ * struct lmp_call.
  */
 struct lmp_call {
+    struct lmp_endpoint_kern *kern;     /* reply->kern, */
+    uint32_t ring_mask;                 /* ... reply->ring_mask, */
+    const uint32_t *buf;                /* ... reply->kern->buf: one ldmdb */
     uint32_t word;                      /* SYS_INVOKE | flags (| CAP), len 0 */
     capaddr_t ep;                       /* the endpoint capability's address */
     capaddr_t cap;                      /* the capability to send, or 0 */
     struct lmp_recv_msg msg;            /* right after them (lmp_call.S) */
-    struct lmp_endpoint_kern *kern;     /* reply->kern, */
-    uint32_t ring_mask;                 /* ... reply->ring_mask: one ldrd */
     struct lmp_endpoint *reply;         /* where the answer comes */
 };
 
@@ -225,13 +226,35 @@ _Static_assert(offsetof(struct lmp_call, word) == LMP_CALL_WORD &&
                offsetof(struct lmp_call, ep) == LMP_CALL_WORD + 4 &&
                offsetof(struct lmp_call, cap) == LMP_CALL_WORD + 8, "lmp_call.S");
 _Static_assert(offsetof(struct lmp_call, kern) == LMP_CALL_KERN &&
-               offsetof(struct lmp_call, ring_mask) == LMP_CALL_KERN + 4, "lmp_call.S");
+               offsetof(struct lmp_call, ring_mask) == LMP_CALL_KERN + 4 &&
+               offsetof(struct lmp_call, buf) == LMP_CALL_KERN + 8 &&
+               LMP_CALL_KERN + 12 == LMP_CALL_WORD, "lmp_call.S");
 _Static_assert(offsetof(struct lmp_call, reply) == LMP_CALL_REPLY, "lmp_call.S");
 _Static_assert(offsetof(struct lmp_endpoint_kern, consumed) == LMP_KERN_CONSUMED &&
                offsetof(struct lmp_endpoint_kern, buf) == LMP_KERN_BUF, "lmp_call.S");
 
+/*
+ * The word a call sends: c->word with msg.len in its length field -- or,
+ * for a length above LMP_MSG_WORDS, a word the kernel refuses, so that
+ * no other message goes out in its place: 11 to 2^31 - 1 become 15
+ * (SYS_ERR_LMP_PAYLOAD_TOO_LONG), 2^31 and above -16, which sets the
+ * word's reserved bits too (SYS_ERR_INVARGS_SYSCALL).  A signed
+ * saturation, one ssat in lmp_call.S (which points here), where an
+ * unsigned clamp takes a compare and a move.
+ */
+static inline uint32_t lmp_call_word(uint32_t word, uint32_t len)
+{
+    const int32_t hi = (1 << (LMP_CALL_LEN_SAT - 1)) - 1, lo = -hi - 1;
+    int32_t n = (int32_t)len;
+    n = n > hi ? hi : n < lo ? lo : n;
+    return word | (uint32_t)n << SYSW_LEN_SHIFT;
+}
+_Static_assert((1u << (LMP_CALL_LEN_SAT - 1)) - 1 == SYSW_LEN_MASK &&
+               ((uint32_t)-(1 << (LMP_CALL_LEN_SAT - 1)) << SYSW_LEN_SHIFT &
+                SYSW_RESERVED_MASK) == SYSW_RESERVED_MASK, "lmp_call_word");
+
 /* word: lmp_send_word(flags, 0, cap, &cap_addr) (sys/lmp_chan.h), the
- * length left 0 -- each call ors in msg.len's. */
+ * length left 0 -- each call puts msg.len's in (lmp_call_word). */
 static inline void lmp_call_init(struct lmp_call *c, uint32_t word, capaddr_t ep,
                                  capaddr_t cap, struct lmp_endpoint *reply)
 {
@@ -240,6 +263,7 @@ static inline void lmp_call_init(struct lmp_call *c, uint32_t word, capaddr_t ep
     c->cap = cap;
     c->kern = reply->kern;
     c->ring_mask = reply->ring_mask;
+    c->buf = reply->kern->buf;
     c->reply = reply;
 }
 

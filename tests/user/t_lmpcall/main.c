@@ -206,8 +206,7 @@ static struct outcome run(bool c_path, struct lmp_endpoint *ep, capaddr_t to, ui
     c.msg = *msg;
     set_ring(ep, s);
     if (c_path) {
-        uint32_t len = msg->len > 15 ? 15 : msg->len;
-        o.err = lmp_ep_send_raw(c.word | len << SYSW_LEN_SHIFT, to, cap_addr, msg->words);
+        o.err = lmp_ep_send_raw(lmp_call_word(c.word, msg->len), to, cap_addr, msg->words);
         if (err_is_ok(o.err)) {
             o.err = lmp_endpoint_recv(ep, &c.msg, NULL);
         }
@@ -311,6 +310,19 @@ static void against_the_c_receive(void)
     struct ring_state len255 = { 300, 255, 12 };
     check("a forged header of 255 words", ep, to, word, 0, &len255, &m, SYS_ERR_OK,
           LMP_MSG_WORDS);
+    /* An answer of each length after a message of another: msg.len must
+     * be the answer's (lmp_call.S stores it with the words, or apart for
+     * 10 words), and the words the answer's. */
+    for (uint32_t n = 1; n <= LMP_MSG_WORDS; n++) {
+        struct ring_state answer = { 3, n, n };
+        char what[48];
+        snprintf(what, sizeof(what), "an answer of %u words after %u", (unsigned)n,
+                 (unsigned)(n == LMP_MSG_WORDS ? 1 : LMP_MSG_WORDS));
+        fill(&m, 14, n == LMP_MSG_WORDS ? 1 : LMP_MSG_WORDS, 10 + n);
+        o = check(what, ep, to, word, 0, &answer, &m, SYS_ERR_OK, n);
+        test_report(o.msg.words[0] == 0xf1 && o.msg.words[n - 1] == 0xf0 + n &&
+                    o.consumed == answer.at + 1 + n, "lmp_ep_call: %s, in place", what);
+    }
     struct ring_state past = { mask - 1, 5, 5 };        /* 5 words from the last but one */
     check("a forged header running past the ring's end", ep, to, word, 0, &past, &m,
           SYS_ERR_OK, 5);
@@ -337,9 +349,17 @@ static void against_the_c_receive(void)
           SYS_ERR_INSUFFICIENT_RIGHTS, 0);
     m.len = LMP_MSG_WORDS + 1;
     check("11 words to send", ep, to, word, 0, &waiting, &m, SYS_ERR_LMP_PAYLOAD_TOO_LONG, 0);
-    m.len = 0x80000001u;
-    check("a length of 2^31 + 1 to send", ep, to, word, 0, &waiting, &m,
+    m.len = 16;                             /* would spill into the flags */
+    check("16 words to send", ep, to, word, 0, &waiting, &m, SYS_ERR_LMP_PAYLOAD_TOO_LONG, 0);
+    m.len = 0x7fffffffu;
+    check("a length of 2^31 - 1 to send", ep, to, word, 0, &waiting, &m,
           SYS_ERR_LMP_PAYLOAD_TOO_LONG, 0);
+    m.len = 0x80000001u;                    /* negative to ssat: reserved bits */
+    check("a length of 2^31 + 1 to send", ep, to, word, 0, &waiting, &m,
+          SYS_ERR_INVARGS_SYSCALL, 0);
+    m.len = 0xffffffffu;
+    check("a length of 2^32 - 1 to send", ep, to, word, 0, &waiting, &m,
+          SYS_ERR_INVARGS_SYSCALL, 0);
 }
 
 static int client(void)
