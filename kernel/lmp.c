@@ -125,7 +125,9 @@ errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
  * then yields directly to the receiver.
  * Mirrored in lmp_fastpath.S: block 3 (write right), block 1c (a capability
  * copied, not moved: GIVEAWAY stays here) and 5c (the grant right, the
- * capability sent), block 8 (the flags), blocks 9-11 (the switch).
+ * capability sent), blocks 1 and 6c (the flags: only a sync, blocking send
+ * reaches the copy of blocks 2-7 that goes on to switch), blocks 9-11 (the
+ * switch).
  */
 void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
 {

@@ -41,7 +41,7 @@ EXEMPT_RETURNS = {
     '__kernel_start': 'boot: leaves Hyp mode, no user context yet',
     '_start_secondary': 'a secondary core\'s boot: leaves Hyp mode, no user context yet',
     'svc_entry': 'the null system call returns to its caller at once',
-    'not_send': 'the fast path answers the null system call: no switch',
+    'null_call': 'the fast path answers the null system call: no switch',
     'to_sender': 'the LMP fast path returns to the sender: no switch',
     'delete_return': 'the fast path\'s delete returns to its caller: no switch',
 }
