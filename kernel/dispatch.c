@@ -152,8 +152,8 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
     d->state = DCB_STOPPED;
     d->reason = reason;
     d->exit_status = status;
-    if (d == dcb_current) {
-        dcb_current = NULL;             /* its registers are not kept */
+    if (d == dcb_current()) {
+        dcb_set_current(NULL);         /* its registers are not kept */
     }
     uint32_t msg[5] = { LMP_KMSG_DEATH, d->death_badge, reason, status, pc };
     memcpy(d->death_msg, msg, sizeof(msg));
@@ -169,7 +169,7 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
 
 void dispatch_fault(struct trap_frame *tf, unsigned type)
 {
-    struct dcb *d = dcb_current;
+    struct dcb *d = dcb_current();
     struct dispatcher_shared *sh = d->shared;
     struct fault_info fi;
 

@@ -146,7 +146,7 @@ void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
             err = SYS_ERR_LMP_NO_GRANT;
             goto out;
         }
-        err = cap_lookup(&dcb_current->cspace.cap, tf->r[2], CAP_LEVEL_L2, &send_cap);
+        err = cap_lookup(&dcb_current()->cspace.cap, tf->r[2], CAP_LEVEL_L2, &send_cap);
         if (err_is_fail(err)) {
             err = SYS_ERR_LMP_CAPTRANSFER_SRC;
             goto out;
@@ -158,7 +158,7 @@ out:
     tf->r[0] = err;
     if (err_is_ok(err) && (word & SYSW_FLAG_SYNC) && !(word & SYSW_FLAG_NONBLOCK)) {
         struct dcb *receiver = lmp_ep_dcb(&ep);
-        if (receiver != dcb_current && receiver->state == DCB_RUNNABLE) {
+        if (receiver != dcb_current() && receiver->state == DCB_RUNNABLE) {
             sched_save_current(tf);
             sched_dispatch(tf, receiver);
         }

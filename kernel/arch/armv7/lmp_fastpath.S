@@ -265,8 +265,8 @@ woken_\inst:
  * receiver, room in its ring.  in: r1 = the endpoint's address, r5 =
  * length; out: as RING_ROOM, r10 = sender DCB */
 .macro SEND_CHECKS need
-    ldr     r10, =dcb_current
-    ldr     r10, [r10]                          @ r10 = sender DCB
+    mrc     p15, 0, r10, c13, c0, 4             @ r10 = sender DCB (TPIDRPRW:
+                                                @ dcb_current, sched.h)
     LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
     EP_RIGHTS \need                             @ block 3: an EndPoint
     RECEIVER_OK                                 @ block 4: lr = receiver
@@ -348,9 +348,8 @@ wake_\inst:
      * sched_save_current, then sched_dispatch(receiver) (kernel/sched.c).
      * lr = receiver; the copy uses r0-r12. */
     ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
-    ldr     r1, =dcb_current
-    ldr     r2, [r1]
-    str     lr, [r1]
+    mrc     p15, 0, r2, c13, c0, 4              @ r2 = the sender (TPIDRPRW)
+    mcr     p15, 0, lr, c13, c0, 4              @ dcb_current = the receiver
     mrc     p15, 0, r0, c13, c0, 2              @ the sender's TPIDRURW
     str     r0, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
     ldr     r2, [r2, #DCB_ENABLED_AREA]         @ &shared->enabled_area
@@ -600,8 +599,7 @@ delete_word:
      * (cnode_delete_fast) */
     cmp     r3, #ASM_CAP_LEVEL_L2
     bne     slow                                @ C: its own lookup's error
-    ldr     r10, =dcb_current
-    ldr     r10, [r10]                          @ r10 = the caller's DCB
+    mrc     p15, 0, r10, c13, c0, 4             @ r10 = the caller's DCB
     LOOKUP  r10, r1, r6, r4, r5, r12            @ r6 = the invoked CTE
     ldrh    r3, [r6, #CAP_TYPE]                 @ type | rights << 8
     bic     r3, r3, #((0xff & ~ASM_CAPRIGHTS_WRITE) << 8)
