@@ -255,6 +255,8 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->frame_kva = (lvaddr_t)cap_phys_to_kptr(frame->cap.base);
     d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
     d->enabled_area = &d->shared->enabled_area;
+    d->disabled_area = &d->shared->disabled_area;
+    d->kernel_ttbr = cp15_read_ttbr1();     /* a DCB runs on this core only */
     d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
     d->asid = 0;                /* none yet: the first switch gets one */
     d->asid_slot = &asid_owner[0];  /* 0: never a table's (asid.h) */

@@ -366,19 +366,25 @@ wake_\inst:
      * still names its table (asid_valid: the DCB's asid_slot is always
      * &asid_owner[asid]), else dispatch_asid (10'); then
      * vspace_load's sequence (asid.c, ARM ARM B3.10.4): TTBR0 = the
-     * kernel's table, which has no user entries; DSB (Cortex-A9 erratum
+     * kernel's table, which has no user entries (TTBR1's value, which
+     * dispatch_setup keeps in the DCB's kernel_ttbr: one register of the
+     * ldm, not an mrc; scripts/check_disasm.py checks where the value
+     * comes from); DSB (Cortex-A9 erratum
      * 754322) and CONTEXTIDR; TTBR0 -- an isb after each write, and no
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    ldm     lr, {r2-r7}                         @ shared, frame_kva, ttbr0, asid,
-                                                @ tpidrurw, asid_slot: the DCB's
-    ldr     r3, [r7]                            @ first words; asid_owner[asid]
+    ldm     lr, {r2-r8, lr}                     @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw, asid_slot, kernel_ttbr,
+                                                @ disabled_area: the DCB's first
+                                                @ words (lr, the base, last:
+                                                @ no writeback, ARM ARM A8.8.58)
+    ldr     r3, [r7]                            @ asid_owner[asid]
     cmp     r3, r4
     bne     asid_stale
 asid_ok:
-    mrc     p15, 0, r3, c2, c0, 1               @ TTBR1: the kernel's table
-    mcr     p15, 0, r3, c2, c0, 0               @ TTBR0 = it
+    mcr     p15, 0, r8, c2, c0, 0               @ TTBR0 = the kernel's table
+                                                @ (TTBR1's value, kept in the DCB)
     isb
     dsb
     mcr     p15, 0, r5, c13, c0, 1              @ CONTEXTIDR = the ASID
@@ -394,9 +400,9 @@ asid_ok:
     beq     enter_run
 
     /* ---- 11a. disabled: resume exactly where it was, from its disabled
-     * save area; only the user bits of its saved CPSR count
-     * (dispatch_resume, dispatch_sanitize_cpsr: kernel/dispatch.c) ------ */
-    add     lr, r2, #DS_DISABLED_AREA           @ lr_svc = the save area
+     * save area (lr_svc, from block 10's ldm); only the user bits of its
+     * saved CPSR count (dispatch_resume, dispatch_sanitize_cpsr:
+     * kernel/dispatch.c) ------ */
     ldr     r0, [lr, #TF_CPSR]
     ldr     r3, =PSR_USER_BITS
     and     r0, r0, r3
@@ -539,19 +545,20 @@ null_call:
     WRAP    async
 
     /* ---- 10'. the receiver's table lost its ASID in a rollover, or it
-     * never ran: dispatch_asid(lr) finds or makes one (a rollover leaves
-     * every user table first, then invalidates the TLB).
-     * in: lr = receiver, r2, r4, r6 as in block 10; out: r5 = the ASID */
+     * never ran: dispatch_asid(receiver) finds or makes one (a rollover
+     * leaves every user table first, then invalidates the TLB).  The
+     * receiver is current since block 9: TPIDRPRW.
+     * in: r2, r4, r6, r8, lr as in block 10; out: r5 = the ASID */
 asid_stale:
-    mov     r8, lr                              @ r4-r11 survive the call
-    mov     r9, r2
-    mov     r0, lr
+    mov     r9, lr                              @ r4-r11 survive the call
+    mov     r10, r2
+    mrc     p15, 0, r0, c13, c0, 4              @ the receiver
     mov     r7, sp
     bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
     bl      dispatch_asid
     mov     sp, r7
-    mov     lr, r8
-    mov     r2, r9
+    mov     lr, r9
+    mov     r2, r10
     mov     r5, r0
     b       asid_ok
 
