@@ -170,8 +170,9 @@ void sched_exit(struct trap_frame *tf)
 {
     dispatch_reap();
     sched_choose(tf);
-    if (dcb_current() != NULL) {   /* lmp_fastpath.S, block 10 mirrors this */
-        cp15_write_tpidruro(dcb_current()->shared->thread_pointer);
+    struct dcb *d = dcb_current();
+    if (d != NULL) {                /* lmp_fastpath.S, block 10 mirrors this */
+        cp15_write_tpidruro(d->shared->thread_pointer);
     }
 }
 

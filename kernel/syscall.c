@@ -214,9 +214,10 @@ static void sys_invoke(struct trap_frame *tf)
 {
     uint32_t word = tf->r[0];
     unsigned level = (word >> SYSW_LEVEL_SHIFT) & SYSW_LEVEL_MASK;
+    struct dcb *caller = dcb_current();     /* one mrc (sched.h) */
     struct cte *cte;
 
-    errval_t err = cap_lookup(&dcb_current()->cspace.cap, tf->r[1],
+    errval_t err = cap_lookup(&caller->cspace.cap, tf->r[1],
                               level ? level : CAP_LEVEL_L2, &cte);
     if (err_is_fail(err)) {
         tf->r[0] = err;
@@ -227,8 +228,8 @@ static void sys_invoke(struct trap_frame *tf)
         return;
     }
     struct invocation inv = {
-        .caller = dcb_current(),
-        .root = &dcb_current()->cspace.cap,
+        .caller = caller,
+        .root = &caller->cspace.cap,
         .cte = cte,
         .word = word,
         .method = (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK,
