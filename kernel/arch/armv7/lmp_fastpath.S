@@ -28,7 +28,11 @@
  * ring, the ring's delivered count, a capability copied into the receive
  * slot (the CTE and its place in the derivation database as cap_copy
  * leaves them), the receiver's pending bit and message counter, a blocked
- * receiver made runnable, r0 = SYS_ERR_OK for the sender.  With the sync flag (and not the non-blocking flag) the sender's
+ * receiver made runnable, r0 = SYS_ERR_OK for the sender.  Block 1 lets
+ * only a send with the sync flag (and not the non-blocking flag) into the
+ * copy of blocks 2-7 that goes on to switch; every other send runs a copy
+ * of its own, which returns to the sender (block 1a).  With the sync flag
+ * (and not the non-blocking flag) the sender's
  * registers then go to its enabled or disabled save area and the receiver
  * runs at once, for the rest of the sender's time slice: from its disabled
  * save area if it is disabled, else through run(udisp) with every other
