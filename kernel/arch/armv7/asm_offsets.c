@@ -126,6 +126,9 @@ STATIC_ASSERT(AT(struct dcb, root_kva) == AT(struct dcb, root_slots) + 4 &&
               AT(struct dcb, root_slots) <= 255,
               "block 2's ldrd of root_slots, root_kva");
 STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 9's ldm sp! from the frame");
+STATIC_ASSERT(AT(struct dispatcher_shared, disabled) == 0 &&
+              AT(struct dispatcher_shared, thread_pointer) == 4,
+              "block 10's ldrd of disabled, thread_pointer from the shared page");
 STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
               AT(struct dispatcher_shared, lmp_pending) + 4,
               "block 7's ldrd/strd of pending, delivered");

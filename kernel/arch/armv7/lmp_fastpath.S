@@ -397,9 +397,8 @@ asid_ok:
     isb
     clrex
     mcr     p15, 0, r6, c13, c0, 2              @ TPIDRURW
-    ldr     r0, [r2, #DS_THREAD_POINTER]
-    mcr     p15, 0, r0, c13, c0, 3              @ TPIDRURO
-    ldr     r0, [r2, #DS_DISABLED]
+    ldrd    r0, r1, [r2, #DS_DISABLED]          @ disabled, thread_pointer
+    mcr     p15, 0, r1, c13, c0, 3              @ TPIDRURO
     cmp     r0, #0
     beq     enter_run
 
