@@ -152,8 +152,8 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
     d->state = DCB_STOPPED;
     d->reason = reason;
     d->exit_status = status;
-    if (d == dcb_current) {
-        dcb_current = NULL;             /* its registers are not kept */
+    if (d == dcb_current()) {
+        dcb_set_current(NULL);         /* its registers are not kept */
     }
     uint32_t msg[5] = { LMP_KMSG_DEATH, d->death_badge, reason, status, pc };
     memcpy(d->death_msg, msg, sizeof(msg));
@@ -169,7 +169,7 @@ void dispatch_stop(struct dcb *d, uint32_t reason, uint32_t status, uint32_t pc)
 
 void dispatch_fault(struct trap_frame *tf, unsigned type)
 {
-    struct dcb *d = dcb_current;
+    struct dcb *d = dcb_current();
     struct dispatcher_shared *sh = d->shared;
     struct fault_info fi;
 
@@ -255,6 +255,8 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->frame_kva = (lvaddr_t)cap_phys_to_kptr(frame->cap.base);
     d->shared = (struct dispatcher_shared *)(d->frame_kva + DISP_SHARED_OFFSET);
     d->enabled_area = &d->shared->enabled_area;
+    d->disabled_area = &d->shared->disabled_area;
+    d->kernel_ttbr = cp15_read_ttbr1();     /* a DCB runs on this core only */
     d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
     d->asid = 0;                /* none yet: the first switch gets one */
     d->asid_slot = &asid_owner[0];  /* 0: never a table's (asid.h) */

@@ -128,8 +128,9 @@ errval_t lmp_deliver(const struct capability *ep, const uint32_t *words,
  * CAPFAST_SEND, which cap_fast_bits in kernel/cap.c derives from these
  * rights and lmp_deliver's minted test), block 1c (a capability copied,
  * not moved: GIVEAWAY stays here) and 5c (the grant right,
- * CAPFAST_SEND_CAP; the capability sent), block 8 (the flags), blocks
- * 9-11 (the switch).
+ * CAPFAST_SEND_CAP; the capability sent), blocks 1 and 6c (the flags:
+ * only a sync, blocking send reaches the copy of blocks 2-7 that goes on
+ * to switch), blocks 9-11 (the switch).
  */
 void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
 {
@@ -148,7 +149,7 @@ void lmp_send(struct trap_frame *tf, struct cte *ep_cte)
             err = SYS_ERR_LMP_NO_GRANT;
             goto out;
         }
-        err = cap_lookup(&dcb_current->cspace.cap, tf->r[2], CAP_LEVEL_L2, &send_cap);
+        err = cap_lookup(&dcb_current()->cspace.cap, tf->r[2], CAP_LEVEL_L2, &send_cap);
         if (err_is_fail(err)) {
             err = SYS_ERR_LMP_CAPTRANSFER_SRC;
             goto out;
@@ -160,7 +161,7 @@ out:
     tf->r[0] = err;
     if (err_is_ok(err) && (word & SYSW_FLAG_SYNC) && !(word & SYSW_FLAG_NONBLOCK)) {
         struct dcb *receiver = lmp_ep_dcb(&ep);
-        if (receiver != dcb_current && receiver->state == DCB_RUNNABLE) {
+        if (receiver != dcb_current() && receiver->state == DCB_RUNNABLE) {
             sched_save_current(tf);
             sched_dispatch(tf, receiver);
         }

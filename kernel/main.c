@@ -69,6 +69,7 @@ void kernel_main(uint32_t r0, uint32_t r1, uint32_t r2)
 {
     struct boot_args args = { r0, r1, r2 };
 
+    dcb_set_current(NULL);      /* TPIDRPRW is UNKNOWN at reset (sched.h) */
     plat_init(&args);
     timestamp_init();
     print_banner(&args);

@@ -19,7 +19,6 @@
 #include <arch/cp15.h>
 #include <arch/cpu.h>
 
-struct dcb *dcb_current;
 bool sched_need_resched;
 
 static struct dcb *rq_head;     /* the next dispatcher the round robin picks */
@@ -52,7 +51,7 @@ void sched_make_runnable(struct dcb *d)
         return;
     }
     d->state = DCB_RUNNABLE;
-    struct dcb *cur = dcb_current;
+    struct dcb *cur = dcb_current();
     if (rq_head == NULL) {
         d->rq_next = d->rq_prev = d;
         rq_head = d;
@@ -105,10 +104,10 @@ void sched_tick(void)
 }
 
 /* Mirrored in lmp_fastpath.S, block 9 (the sender's registers to the save
- * area of its mode; dcb_current becomes the receiver at once). */
+ * area of its mode; dcb_current() becomes the receiver at once). */
 void sched_save_current(struct trap_frame *tf)
 {
-    struct dcb *d = dcb_current;
+    struct dcb *d = dcb_current();
 
     if (d == NULL) {
         return;
@@ -119,7 +118,7 @@ void sched_save_current(struct trap_frame *tf)
                                                      : &sh->enabled_area), tf);
         dispatch_save_cpu_state(d);
     }
-    dcb_current = NULL;
+    dcb_set_current(NULL);
 }
 
 static void load_idle(struct trap_frame *tf)
@@ -146,14 +145,14 @@ void sched_dispatch(struct trap_frame *tf, struct dcb *d)
         load_idle(tf);
         return;
     }
-    dcb_current = d;
+    dcb_set_current(d);
     dispatch_resume(d, tf);
 }
 
 /* Decide who runs after this kernel entry; tf is rewritten on a switch. */
 static void sched_choose(struct trap_frame *tf)
 {
-    struct dcb *d = dcb_current;
+    struct dcb *d = dcb_current();
     if (d != NULL && d->state == DCB_RUNNABLE && !sched_need_resched) {
         return;                         /* keep running it */
     }
@@ -171,8 +170,9 @@ void sched_exit(struct trap_frame *tf)
 {
     dispatch_reap();
     sched_choose(tf);
-    if (dcb_current != NULL) {   /* lmp_fastpath.S, block 10 mirrors this */
-        cp15_write_tpidruro(dcb_current->shared->thread_pointer);
+    struct dcb *d = dcb_current();
+    if (d != NULL) {                /* lmp_fastpath.S, block 10 mirrors this */
+        cp15_write_tpidruro(d->shared->thread_pointer);
     }
 }
 
@@ -190,6 +190,6 @@ void sched_dispatch_first(struct trap_frame *tf)
     vspace_leave();
     tlb_invalidate_all();
     cpu_close_user_registers();
-    dcb_current = NULL;
+    dcb_set_current(NULL);
     sched_dispatch(tf, NULL);
 }

@@ -270,6 +270,7 @@ void smp_init_core(void)
 
 void kernel_secondary_main(uint32_t core)
 {
+    dcb_set_current(NULL);      /* this core's TPIDRPRW: UNKNOWN at reset (sched.h) */
     my_core = core;
     plat_init_secondary();
     timestamp_init();           /* this core's cycle counter */

@@ -111,7 +111,7 @@ static errval_t sys_debug_print(struct trap_frame *tf, unsigned method)
  */
 static void sys_yield(struct trap_frame *tf)
 {
-    struct dcb *d = dcb_current;
+    struct dcb *d = dcb_current();
     struct dispatcher_shared *sh = d->shared;
     struct dcb *target = NULL;
 
@@ -136,7 +136,7 @@ static void sys_yield(struct trap_frame *tf)
     if (sh->disabled) {
         sh->disabled = 0;
         dispatch_save_cpu_state(d);         /* TPIDRURW is not dropped */
-        dcb_current = NULL;                 /* context dropped */
+        dcb_set_current(NULL);             /* context dropped */
         if (!sh->haswork && sh->lmp_pending == 0 && !smp_take_wake(d)) {
             sched_remove(d);
             d->state = DCB_BLOCKED;
@@ -167,7 +167,7 @@ static void sys_resume(struct trap_frame *tf)
     if (tf->cpsr & PSR_T) {
         tf->pc &= ~1u;                  /* the interworking bit, if set */
     }
-    dcb_current->shared->disabled = 0;
+    dcb_current()->shared->disabled = 0;
 }
 
 /* ---- the Kernel capability ---------------------------------------------- */
@@ -214,9 +214,10 @@ static void sys_invoke(struct trap_frame *tf)
 {
     uint32_t word = tf->r[0];
     unsigned level = (word >> SYSW_LEVEL_SHIFT) & SYSW_LEVEL_MASK;
+    struct dcb *caller = dcb_current();     /* one mrc (sched.h) */
     struct cte *cte;
 
-    errval_t err = cap_lookup(&dcb_current->cspace.cap, tf->r[1],
+    errval_t err = cap_lookup(&caller->cspace.cap, tf->r[1],
                               level ? level : CAP_LEVEL_L2, &cte);
     if (err_is_fail(err)) {
         tf->r[0] = err;
@@ -227,8 +228,8 @@ static void sys_invoke(struct trap_frame *tf)
         return;
     }
     struct invocation inv = {
-        .caller = dcb_current,
-        .root = &dcb_current->cspace.cap,
+        .caller = caller,
+        .root = &caller->cspace.cap,
         .cte = cte,
         .word = word,
         .method = (word >> SYSW_METHOD_SHIFT) & SYSW_METHOD_MASK,
@@ -271,12 +272,12 @@ bool syscall_delete_fast(struct trap_frame *tf)
 #else
     if (tf->r[0] != SYSW(SYS_INVOKE, CAP_LEVEL_L2, CNodeCmd_Delete) ||
         tf->r[3] != CAP_LEVEL_L2 ||
-        !cnode_delete_fast(&dcb_current->cspace.cap, tf->r[1], tf->r[2])) {
+        !cnode_delete_fast(&dcb_current()->cspace.cap, tf->r[1], tf->r[2])) {
         return false;
     }
     tf->r[0] = SYS_ERR_OK;
     tf->r[1] = tf->r[2] = tf->r[3] = 0;     /* no results, as sys_invoke */
-    cp15_write_tpidruro(dcb_current->shared->thread_pointer);
+    cp15_write_tpidruro(dcb_current()->shared->thread_pointer);
     return true;
 #endif
 }

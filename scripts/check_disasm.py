@@ -17,7 +17,11 @@ speculatively -- is checked in the code itself:
                dsb; mcr -> CONTEXTIDR; isb                (erratum 754322)
            and every write of TTBR0 is either that first one or the one
            right after it: mcr -> TTBR0; isb.  (Boot code, which runs
-           before any ASID is used, is exempt: see EXEMPT.)
+           before any ASID is used, is exempt: see EXEMPT.)  The LMP fast
+           path (block 10) takes TTBR1's value from the DCB instead, where
+           dispatch_setup put it: there rN must come, on every path back,
+           from an ldm from lr (the DCB) that loads it as word 6,
+           kernel_ttbr (the order asm_offsets.c asserts); see TTBR_FROM_DCB.
   clrex    every instruction that returns to user mode (movs pc, lr;
            subs pc, lr; rfe; ldm {..pc}^) is reached only through a clrex,
            on every path of the control flow graph back from it -- unless
@@ -41,7 +45,7 @@ EXEMPT_RETURNS = {
     '__kernel_start': 'boot: leaves Hyp mode, no user context yet',
     '_start_secondary': 'a secondary core\'s boot: leaves Hyp mode, no user context yet',
     'svc_entry': 'the null system call returns to its caller at once',
-    'not_send': 'the fast path answers the null system call: no switch',
+    'null_call': 'the fast path answers the null system call: no switch',
     'to_sender': 'the LMP fast path returns to the sender: no switch',
     'delete_return': 'the fast path\'s delete returns to its caller: no switch',
 }
@@ -50,6 +54,14 @@ EXEMPT_TTBR0 = {
     '_start': 'boot, MMU off: boot_l1 with ASID 0, before any domain',
     '__kernel_start': 'boot, MMU off: boot_l1 with ASID 0, before any domain',
     '_start_secondary': 'a secondary core\'s boot, MMU off: ASID 0, before any domain',
+}
+
+# Where the first TTBR0 write of the sequence may take the kernel's table
+# from the DCB rather than from an mrc of TTBR1, by symbol: the word of
+# struct dcb the ldm must load it from (kernel_ttbr: asm_offsets.c asserts
+# it is the DCB's word 6).
+TTBR_FROM_DCB = {
+    'asid_ok': 6,
 }
 
 CONTEXTIDR = ('cr13', 'cr0', '{1}')
@@ -164,6 +176,64 @@ def step(insns, n, direction):
     return (n if 0 <= n < len(insns) else None), written
 
 
+def reg_list(ops):
+    """The registers of an ldm/stm list, in order, expanding ranges."""
+    m = re.search(r'\{([^}]*)\}', ops)
+    if not m:
+        return []
+    names = {'sl': 'r10', 'fp': 'r11', 'ip': 'r12'}
+    out = []
+    for part in m.group(1).split(','):
+        part = names.get(part.strip(), part.strip())
+        out.append(part)
+    return out
+
+
+CLOBBERED_BY_CALL = {'r0', 'r1', 'r2', 'r3', 'r12', 'lr'}     # AAPCS
+
+
+def writes(i, reg):
+    """Whether instruction i may write register reg."""
+    names = {'r10': 'sl', 'r11': 'fp', 'r12': 'ip'}
+    alias = {reg, names.get(reg, reg)}
+    ops = [p.strip() for p in i.ops.split(',')]
+    if re.match(r'^bl' + COND + '$', i.mnem) or re.match(r'^blx' + COND + '$', i.mnem):
+        return reg in CLOBBERED_BY_CALL
+    if i.mnem.startswith(('ldm', 'pop')):
+        return reg in reg_list(i.ops) or (i.ops.split(',')[0].rstrip('!') in alias
+                                          and '!' in i.ops.split(',')[0])
+    if re.match(r'^(str|stm|push|cmp|cmn|tst|teq|b|bx|mcr|dsb|isb|dmb|clrex|nop|msr|srs|rfe)',
+                i.mnem):
+        return '!' in i.ops and any(a in i.ops.split('[')[-1] for a in alias)
+    if i.mnem.startswith('mrc'):
+        return len(ops) > 2 and ops[2] in alias
+    return bool(ops) and ops[0] in alias or ('!' in i.ops or '], ' in i.ops) and \
+        any('[' + a in i.ops for a in alias)
+
+
+def from_dcb(insns, first, reg, word):
+    """Whether, on every path back from instruction first, the last write
+    of reg is an ldm from lr that loads it as the given word."""
+    seen, todo, ok = set(), list(insns[first].pred), True
+    if not todo:
+        return False
+    while todo and ok:
+        k = todo.pop()
+        if k in seen:
+            continue
+        seen.add(k)
+        i = insns[k]
+        if writes(i, reg):
+            regs = reg_list(i.ops)
+            ok = (i.mnem in ('ldm', 'ldmia') and i.ops.startswith('lr,') and
+                  word < len(regs) and regs[word] == reg)
+            continue
+        if not i.pred:
+            ok = False
+        todo.extend(i.pred)
+    return ok
+
+
 def safe_sequence(insns, n):
     """If the CONTEXTIDR write at n is in the safe sequence, the index of
     its first TTBR0 write (the kernel's table) and of the second (the new
@@ -178,7 +248,10 @@ def safe_sequence(insns, n):
     reg = cp15(insns[k], 'mcr', TTBR0) if k is not None else None
     first = k
     k, written = step(insns, k, -1) if reg else (None, set())
-    if k is None or cp15(insns[k], 'mrc', TTBR1) != reg or reg in written:
+    if reg and insns[first].sym in TTBR_FROM_DCB:
+        if not from_dcb(insns, first, reg, TTBR_FROM_DCB[insns[first].sym]):
+            return None
+    elif k is None or cp15(insns[k], 'mrc', TTBR1) != reg or reg in written:
         return None
     k, _ = step(insns, n, +1)
     if k is None or insns[k].mnem != 'isb':

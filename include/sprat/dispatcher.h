@@ -55,6 +55,12 @@ struct save_area {
 struct dispatcher_shared {
     /* ---- written by the dispatcher, read by the kernel ---- */
     volatile uint32_t disabled;     /* nonzero: dispatcher code is running */
+    /* The running thread's TLS pointer: the kernel loads it into TPIDRURO
+     * (which user code can read but not write) whenever it returns to this
+     * dispatcher, so libsys sets it and makes a null system call when it
+     * switches threads.  Right after `disabled`: the LMP fast path reads
+     * both with one ldrd (lmp_fastpath.S, block 10). */
+    volatile uint32_t thread_pointer;
     volatile uint32_t haswork;      /* nonzero: stay runnable after a yield */
     uint32_t udisp;                 /* user address of the frame */
     uint32_t run_entry;             /* upcall entry points (user addresses) */
@@ -63,11 +69,6 @@ struct dispatcher_shared {
     uint32_t crit_pc_low;           /* libsys only (the kernel ignores them): */
     uint32_t crit_pc_high;          /*   its thread-resume window, see docs */
     uint32_t stack_top;             /* user address of the upcall stack top */
-    /* The running thread's TLS pointer: the kernel loads it into TPIDRURO
-     * (which user code can read but not write) whenever it returns to this
-     * dispatcher, so libsys sets it and makes a null system call when it
-     * switches threads. */
-    volatile uint32_t thread_pointer;
 
     /* ---- written by the kernel ---- */
     volatile uint32_t lmp_pending;  /* bit (id % 32) per endpoint with news */

@@ -34,7 +34,7 @@ enum dcb_state {
 };
 
 struct dcb {
-    /* What the LMP fast path reads of a DCB comes first: the six words
+    /* What the LMP fast path reads of a DCB comes first: the eight words
      * below with one ldm from the DCB's own address (lmp_fastpath.S, block
      * 10), the root's with an ldrd, whose immediate offset is at most 255
      * bytes (ARM ARM, LDRD (immediate)). */
@@ -47,6 +47,11 @@ struct dcb {
     uint32_t tpidrurw;          /* TPIDRURW while it is not running */
     const uint32_t *asid_slot;  /* &asid_owner[asid], always: the fast
                                  * path tests asid_valid with one load */
+    uint32_t kernel_ttbr;       /* TTBR1 of the core it runs on: the table
+                                 * without user entries that the ASID
+                                 * switch goes through (asid.c; block 10) */
+    struct save_area *disabled_area;    /* &shared->disabled_area: block
+                                 * 11a restores from it */
     /* The CSpace root's slots, as the fast path's lookups want them:
      * their number (0 if there is no root) and their kernel address, no
      * physical-to-kernel conversion (dispatch_root_changed). */

@@ -55,7 +55,7 @@ static void fakes_destroy(void)
     for (unsigned i = 0; i < NFAKE; i++) {
         sched_remove(&fake[i]);
     }
-    dcb_current = NULL;
+    dcb_set_current(NULL);
     sched_need_resched = false;
     sched_slice_left = TIME_SLICE_TICKS;
     asid_release(saved_ttbr0 & ~0x3fffu);
@@ -69,18 +69,18 @@ static int switch_to(struct dcb *target)
     struct trap_frame tf;
 
     memset(&tf, 0, sizeof(tf));
-    if (dcb_current != NULL) {
-        memcpy(&tf, &dcb_current->shared->disabled_area, sizeof(tf));
+    if (dcb_current() != NULL) {
+        memcpy(&tf, &dcb_current()->shared->disabled_area, sizeof(tf));
     }
     sched_save_current(&tf);
     sched_dispatch(&tf, target);
     for (int i = 0; i < NFAKE; i++) {
-        if (dcb_current == &fake[i]) {
+        if (dcb_current() == &fake[i]) {
             KT_EXPECT_EQ(tf.pc, fake_pc(i));    /* its registers, no upcall */
             return i;
         }
     }
-    KT_EXPECT(dcb_current == NULL);
+    KT_EXPECT(dcb_current() == NULL);
     return -1;
 }
 
@@ -90,9 +90,9 @@ KTEST(sched_idles_when_nothing_is_runnable)
     struct trap_frame tf;
 
     memset(&tf, 0xa5, sizeof(tf));
-    dcb_current = NULL;
+    dcb_set_current(NULL);
     sched_dispatch(&tf, NULL);
-    KT_EXPECT(dcb_current == NULL);
+    KT_EXPECT(dcb_current() == NULL);
     KT_EXPECT_EQ(tf.pc, (uint32_t)idle_loop);
     KT_EXPECT_EQ(tf.sp, (uint32_t)svc_stack_top);
     KT_EXPECT_EQ(tf.cpsr & MODE_MASK, MODE_SVC);
@@ -196,7 +196,7 @@ KTEST(sched_time_slice)
 static void exit_kernel(struct trap_frame *tf)
 {
     sched_exit(tf);
-    KT_EXPECT(dcb_current == NULL || !sched_need_resched);
+    KT_EXPECT(dcb_current() == NULL || !sched_need_resched);
 }
 
 static void slice_runs_out(void)
@@ -219,13 +219,13 @@ KTEST(sched_resched_never_survives_into_a_dispatcher)
     memcpy(&tf, &fake_shared[0].disabled_area, sizeof(tf));
     slice_runs_out();
     exit_kernel(&tf);
-    KT_EXPECT(dcb_current == &fake[0]);
+    KT_EXPECT(dcb_current() == &fake[0]);
     /* Two runnable: the other one runs. */
     sched_make_runnable(&fake[1]);
     memcpy(&tf, &fake_shared[0].disabled_area, sizeof(tf));
     slice_runs_out();
     exit_kernel(&tf);
-    KT_EXPECT(dcb_current == &fake[1]);
+    KT_EXPECT(dcb_current() == &fake[1]);
     /* The tick comes while the kernel idles, with nothing to run: the
      * flag may stay set in the idle loop ... */
     for (unsigned i = 0; i < 2; i++) {
@@ -237,11 +237,11 @@ KTEST(sched_resched_never_survives_into_a_dispatcher)
     tf.cpsr = MODE_SVC;                         /* the idle loop's frame */
     slice_runs_out();
     exit_kernel(&tf);
-    KT_EXPECT(dcb_current == NULL);
+    KT_EXPECT(dcb_current() == NULL);
     /* ... but not into the dispatcher an interrupt wakes next. */
     sched_make_runnable(&fake[2]);
     sched_need_resched = true;
     exit_kernel(&tf);
-    KT_EXPECT(dcb_current == &fake[2]);
+    KT_EXPECT(dcb_current() == &fake[2]);
     fakes_destroy();
 }

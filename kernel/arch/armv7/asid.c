@@ -58,7 +58,8 @@ static void reserved_table_then_asid(uint32_t asid)
     isb();
 }
 
-/* Mirrored in lmp_fastpath.S, block 10. */
+/* Mirrored in lmp_fastpath.S, block 10 (which takes the kernel's table from
+ * the DCB's kernel_ttbr, TTBR1's value saved by dispatch_setup). */
 void vspace_load(uint32_t ttbr0, uint32_t asid)
 {
     reserved_table_then_asid(asid);

@@ -121,18 +121,23 @@ STATIC_ASSERT((CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W |
               "blocks 2, 3, 2d: capability.fast is a byte, each bit one ARM immediate");
 STATIC_ASSERT(AT(struct capability, param2) == AT(struct capability, param1) + 4,
               "block 5's ldrd of param1, param2");
-/* Block 10 loads these six with one ldm from the DCB's address. */
+/* Block 10 loads these eight with one ldm from the DCB's address. */
 STATIC_ASSERT(AT(struct dcb, shared) == 0 &&
               AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
               AT(struct dcb, ttbr0) == AT(struct dcb, shared) + 8 &&
               AT(struct dcb, asid) == AT(struct dcb, shared) + 12 &&
               AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16 &&
-              AT(struct dcb, asid_slot) == AT(struct dcb, shared) + 20,
+              AT(struct dcb, asid_slot) == AT(struct dcb, shared) + 20 &&
+              AT(struct dcb, kernel_ttbr) == AT(struct dcb, shared) + 24 &&
+              AT(struct dcb, disabled_area) == AT(struct dcb, shared) + 28,
               "DCB fields in ldm order");
 STATIC_ASSERT(AT(struct dcb, root_kva) == AT(struct dcb, root_slots) + 4 &&
               AT(struct dcb, root_slots) <= 255,
               "block 2's ldrd of root_slots, root_kva");
-STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 8's ldm sp! from the frame");
+STATIC_ASSERT(AT(struct trap_frame, r[0]) == 0, "block 9's ldm sp! from the frame");
+STATIC_ASSERT(AT(struct dispatcher_shared, disabled) == 0 &&
+              AT(struct dispatcher_shared, thread_pointer) == 4,
+              "block 10's ldrd of disabled, thread_pointer from the shared page");
 STATIC_ASSERT(AT(struct dispatcher_shared, lmp_delivered) ==
               AT(struct dispatcher_shared, lmp_pending) + 4,
               "block 7's ldrd/strd of pending, delivered");

@@ -28,7 +28,11 @@
  * ring, the ring's delivered count, a capability copied into the receive
  * slot (the CTE and its place in the derivation database as cap_copy
  * leaves them), the receiver's pending bit and message counter, a blocked
- * receiver made runnable, r0 = SYS_ERR_OK for the sender.  With the sync flag (and not the non-blocking flag) the sender's
+ * receiver made runnable, r0 = SYS_ERR_OK for the sender.  Block 1 lets
+ * only a send with the sync flag (and not the non-blocking flag) into the
+ * copy of blocks 2-7 that goes on to switch; every other send runs a copy
+ * of its own, which returns to the sender (block 1a).  With the sync flag
+ * (and not the non-blocking flag) the sender's
  * registers then go to its enabled or disabled save area and the receiver
  * runs at once, for the rest of the sender's time slice: from its disabled
  * save area if it is disabled, else through run(udisp) with every other
@@ -67,16 +71,15 @@
     .syntax unified
     .arm
 
-/* The system call word must have sys = SYS_INVOKE, level bits 4, 6 and 7
- * clear (level 0 or 2), no CAP flag (a word with it: block 1c), no
- * reserved bits -- and method 0.
- * The method means nothing to an endpoint (C ignores it too), and libsys
- * sends with 0; every invocation of another type has a method of 1 or
- * more (caps.h), so this sends them all to C at once, not after the
- * lookup of block 2 (24 instructions fewer for each).  The flags are
- * decided later. */
-#define WORD_MUST_MASK  (SYSW_RESERVED_MASK | SYSW_FLAG_CAP | \
-                         (SYSW_METHOD_MASK << SYSW_METHOD_SHIFT) | 0xd0 | SYSW_SYS_MASK)
+/* Block 1's word, but for the length: sys = SYS_INVOKE, level 0 (or 2:
+ * block 1 clears that bit), the sync flag alone, no reserved bits -- and
+ * method 0.  The method means nothing to an endpoint (C ignores it too),
+ * and libsys sends with 0; every invocation of another type has a method
+ * of 1 or more (caps.h), so this sends them all to C at once, not after
+ * the lookup of block 2 (24 instructions fewer for each). */
+#define SYNC_SEND       (SYS_INVOKE | SYSW_FLAG_SYNC)
+/* A word rotated right by 16 (the ror #16 of block 1). */
+#define ROR16(x)        ((((x) >> 16) & 0xffff) | (((x) & 0xffff) << 16))
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
@@ -84,14 +87,6 @@ lmp_fastpath:
 /* LAB 8 BEGIN: b       slow */
 
 /* ---- the checks both sends make: one copy, used twice ------------------- */
-
-/* Block 1's end: r5 = the payload length, at most LMP_MSG_WORDS (else C:
- * PAYLOAD_TOO_LONG).  in: r0 = the system call word. */
-.macro LEN_OK
-    ubfx    r5, r0, #SYSW_LEN_SHIFT, #4         @ r5 = payload words
-    cmp     r5, #LMP_MSG_WORDS
-    bhi     slow                                @ C: PAYLOAD_TOO_LONG
-.endm
 
 /* Block 2: the two-level lookup of cap_lookup_slot (kernel/cap.c), level
  * 2: the L1 index within the root CNode of dcb's CSpace, an L2CNode there
@@ -180,75 +175,73 @@ lmp_fastpath:
     bhi     slow                                @ C: BUF_OVERFLOW
 .endm
 
-/* Block 6: the table entry for n > 1 payload words: the saved r3 and
- * the n - 1 after it, from the frame to the words after the header (r0). */
-.macro PAYLOAD n, last
-payload_\n:
-    add     r3, sp, #TF_R0 + 12
-    ldm     r3, {r3-\last}
-    stmib   r0, {r3-\last}
-    b       delivered
-.endm
-
-    /* ---- 1. the system call word (r0): an LMP send we can do here ----
-     * (syscall_handle, sys_invoke in kernel/syscall.c) */
-    ldr     r2, =WORD_MUST_MASK
-    and     r2, r0, r2
-    cmp     r2, #SYS_INVOKE
-    bne     not_plain                           @ with a capability? (1c)
-    LEN_OK                                      @ r5 = payload words
-
-    /* ---- 2. look up r1 (L1 index . L2 index) in the sender's CSpace -- */
-    ldr     r10, =dcb_current
-    ldr     r10, [r10]                          @ r10 = sender DCB
-    LOOKUP  r10, r1, r6, r2, r3, r12            @ r6 = the endpoint's CTE
-
-    /* ---- 3. an EndPoint with the write right (lmp_send) --------------- */
-    EP_OK   ASM_CAPFAST_SEND                    @ a minted EndPoint, WRITE
-    RECEIVER_OK                                 @ block 4: lr = receiver
-    RING_ROOM                                   @ block 5: r2 = ring, ...
+/* Block 6, the message's start: the ring's end (the header's index, r3,
+ * past mask - len: the message would cross it, 6'), then the delivered
+ * count and the header (order free: see above) (lmp_deliver).  The
+ * compare, not taken, leaves the carry set (HS: no borrow), so one adc
+ * makes delivered + len + 1.
+ * in: r0 = delivered, r2 = ring, r4 = mask - len, r5 = length,
+ *     r11 = 4 x mask, \hdr = the header
+ * out: r0 = the header's address, r3 = its index; scratch r12 */
+.macro DELIVER hdr, wrap
     and     r3, r0, r11, lsr #2                 @ r3 = index of the header
     cmp     r4, r3                              @ past mask - len?
-    blo     wrap                                @ it would cross the end
-
-    /* ---- 6. deliver: count, header, payload (lmp_deliver) -------------
-     * The compare above, not taken, leaves the carry set (HS: no
-     * borrow), so one adc makes delivered + len + 1. */
+    blo     \wrap                               @ it would cross the end
     adc     r12, r0, r5                         @ delivered + len + 1
     str     r12, [r2, #LEP_DELIVERED]           @ (order free: see above)
     add     r0, r2, r3, lsl #2
-    str     r5, [r0, #LEP_BUF]!                 @ header = length, no cap
-/* The payload: a table of entries by length, each copying from the frame
- * with one ldm/stm pair (one ldr/str for one word).  An address table
- * (not an add to pc over entries of equal size) lets any entry be the one
- * that falls into block 7 without a branch: the one-word entry, the
+    str     \hdr, [r0, #LEP_BUF]!
+.endm
+
+/* Block 6, the payload: the frame's r3-r12, after the header, through a
+ * table of entries by length, each copying from the frame with one
+ * ldm/stm pair (one ldr/str for one word).  An address table (not an add
+ * to pc over entries of equal size) lets any entry be the one that falls
+ * into block 7 (tell_\inst) without a branch: the one-word entry, the
  * benchmark's and the shortest with a payload; a message of 0 words goes
- * straight to block 7, and the others -- 10 words too -- branch there. */
-payload:                                        @ r0 = the header, r5 = length
+ * straight to block 7, and the others -- 10 words too -- branch there.
+ * in: r0 = the header, r5 = length; scratch r3-r12 */
+.macro PAYLOAD_WORDS n, last, inst
+payload_\n\()_\inst:
+    add     r3, sp, #TF_R0 + 12                 @ 2-10 words: saved r3-...
+    ldm     r3, {r3-\last}
+    stmib   r0, {r3-\last}
+    b       tell_\inst
+.endm
+.macro PAYLOAD inst
+payload_\inst:                                  @ r0 = the header, r5 = length
     ldr     pc, [pc, r5, lsl #2]                @ pc reads 8 ahead: entry r5
     .word   0                                   @ (skipped: the table is at pc)
-    .word   delivered                           @ 0 words: nothing to copy
-    .word   payload_1
-    .irp n, 2, 3, 4, 5, 6, 7, 8, 9, 10
-    .word   payload_\n
-    .endr
-    PAYLOAD 2, r4                               @ 2-10 words: saved r3-...
-    PAYLOAD 3, r5
-    PAYLOAD 4, r6
-    PAYLOAD 5, r7
-    PAYLOAD 6, r8
-    PAYLOAD 7, r9
-    PAYLOAD 8, r10
-    PAYLOAD 9, r11
-    PAYLOAD 10, r12
-payload_1:                                      @ 1 word: the saved r3,
-    ldr     r3, [sp, #TF_R0 + 12]               @ after the header; on into
-    str     r3, [r0, #4]                        @ block 7
+    .word   tell_\inst                          @ 0 words: nothing to copy
+    .word   payload_1_\inst
+    .word   payload_2_\inst
+    .word   payload_3_\inst
+    .word   payload_4_\inst
+    .word   payload_5_\inst
+    .word   payload_6_\inst
+    .word   payload_7_\inst
+    .word   payload_8_\inst
+    .word   payload_9_\inst
+    .word   payload_10_\inst
+    PAYLOAD_WORDS 2, r4, \inst
+    PAYLOAD_WORDS 3, r5, \inst
+    PAYLOAD_WORDS 4, r6, \inst
+    PAYLOAD_WORDS 5, r7, \inst
+    PAYLOAD_WORDS 6, r8, \inst
+    PAYLOAD_WORDS 7, r9, \inst
+    PAYLOAD_WORDS 8, r10, \inst
+    PAYLOAD_WORDS 9, r11, \inst
+    PAYLOAD_WORDS 10, r12, \inst
+payload_1_\inst:                                @ 1 word: the saved r3, after
+    ldr     r3, [sp, #TF_R0 + 12]               @ the header; on into block 7
+    str     r3, [r0, #4]
+tell_\inst:
+.endm
 
-    /* ---- 7. tell the receiver: pending bit, counter, run queue ---------- *
-     * (lmp_deliver's end)
-     * in: r2 = the ring, lr = receiver DCB */
-delivered:
+/* Block 7: tell the receiver: pending bit, counter, run queue (a blocked
+ * receiver joins it at wake_\inst, 7') (lmp_deliver's end).
+ * in: r2 = the ring, lr = receiver DCB; scratch r0, r1, r3-r5 */
+.macro TELL inst
     ldr     r3, [r2, #LEP_ID]
     ldr     r4, [lr, #DCB_SHARED]               @ receiver's dispatcher_shared
     and     r3, r3, #31
@@ -259,26 +252,99 @@ delivered:
     strd    r0, r1, [r4, #DS_LMP_PENDING]
     ldr     r3, [lr, #DCB_STATE]
     cmp     r3, #ASM_DCB_BLOCKED
-    beq     wake
-woken:
+    beq     wake_\inst
+woken_\inst:
+.endm
 
-    /* ---- 8. the sender gets SYS_ERR_OK; switch only for a sync send ----
-     * (lmp_send's end).  The word is the frame's first: block 9's first
-     * ldm loads it, so it is tested after that ldm, which a send without
-     * the switch undoes (async_sender). */
-    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
-    and     r0, r3, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
-    cmp     r0, #SYSW_FLAG_SYNC                 @ r3 = the system call word
-    bne     async_sender
+/* Blocks 2-5 of a send: the endpoint (with the capability.fast bit `fast`: the rights a send asks), the
+ * receiver, room in its ring.  in: r1 = the endpoint's address, r5 =
+ * length; out: as RING_ROOM, r10 = sender DCB */
+.macro SEND_CHECKS fast
+    mrc     p15, 0, r10, c13, c0, 4             @ r10 = sender DCB (TPIDRPRW:
+                                                @ dcb_current, sched.h)
+    LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
+    EP_OK   \fast                               @ block 3: a minted EndPoint
+    RECEIVER_OK                                 @ block 4: lr = receiver
+    RING_ROOM                                   @ block 5: r2 = ring, ...
+.endm
+
+/* Blocks 2-7 of a send without a capability, up to the receiver told:
+ * one copy for each end of the send (block 8), \inst = sync (on to
+ * block 9) or async (back to the sender, to_sender). */
+.macro SEND_PLAIN inst
+    SEND_CHECKS ASM_CAPFAST_SEND                @ a minted EndPoint, WRITE
+    DELIVER r5, wrap_\inst                      @ block 6: header = length
+    PAYLOAD \inst
+    TELL    \inst                               @ block 7
+.endm
+
+/* Block 6': the message crosses the end of the ring: word by word.
+ * in: r0 = delivered, r2 = ring, r3 = index, r5 = length, r11 = 4 x mask,
+ *     lr = receiver; at wrap_hdr_\inst, r7 = the header (block 6c's has
+ *     the capability bit) */
+.macro WRAP inst
+wrap_\inst:
+    mov     r7, r5                              @ header = length, no cap
+wrap_hdr_\inst:
+    add     r12, r0, r5
+    add     r12, r12, #1                        @ delivered + len + 1
+    str     r12, [r2, #LEP_DELIVERED]
+    add     r0, r2, #LEP_BUF
+    str     r7, [r0, r3, lsl #2]                @ the header
+    add     r1, sp, #TF_R0 + 12                 @ the payload in the frame
+1:  subs    r5, r5, #1
+    blo     tell_\inst
+    add     r3, r3, #1
+    and     r3, r3, r11, lsr #2
+    ldr     r12, [r1], #4
+    str     r12, [r0, r3, lsl #2]
+    b       1b
+.endm
+
+/* Block 7': a blocked receiver joins the run queue. */
+.macro WAKE inst
+wake_\inst:
+    mov     r7, lr                              @ r4-r11 survive the call
+    mov     r0, lr
+    mov     r4, sp
+    bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
+    bl      sched_make_runnable
+    mov     sp, r4
+    mov     lr, r7
+    b       woken_\inst
+.endm
+
+    /* ---- 1. the system call word (r0): a sync send we can do here ----
+     * (syscall_handle, sys_invoke in kernel/syscall.c; lmp_send's end).
+     * Rotated by 16, the word's length field is its lowest (bits 0-3),
+     * and every other bit belongs to a field with one value here: the
+     * flags (4-7: sync alone -- a capability, the non-blocking flag or
+     * GIVEAWAY, and the word is block 1a's), the reserved bits (8-15),
+     * sys (16-19: SYS_INVOKE), the level (20-23: 0 or 2, so its bit 1 is
+     * cleared first) and the method (24-31: 0 -- see SYNC_SEND).  So the
+     * eor with those values leaves the length alone if they all match,
+     * and a number of 16 or more if one does not: one compare tests
+     * "this kind of word, at most LMP_MSG_WORDS" (else C:
+     * PAYLOAD_TOO_LONG).  Only r4 and r5 change: block 1a's null call
+     * and delete find r1-r3 as the caller left them. */
+    ldr     r5, =ROR16(SYNC_SEND)
+    bic     r4, r0, #(ASM_CAP_LEVEL_L2 << SYSW_LEVEL_SHIFT)
+    eor     r5, r5, r4, ror #16                 @ r5 = payload words, or > 15
+    cmp     r5, #LMP_MSG_WORDS
+    bhi     not_sync                            @ another word (block 1a)
+
+    SEND_PLAIN sync                             @ blocks 2-7
+    /* ---- 8. nothing left to test: block 1 let only a sync send (and not
+     * a non-blocking one) through here, which switches (lmp_send's end);
+     * block 1a sends the others down their own copy of blocks 2-7 ---- */
 
     /* ---- 9. sync: the sender's registers to the save area of its mode,
      * and the receiver becomes current (it runs out the sender's slice):
      * sched_save_current, then sched_dispatch(receiver) (kernel/sched.c).
-     * lr = receiver; r3-r12 = the frame's r0-r9 (block 8); the copy uses
-     * r0-r12. */
-    ldr     r1, =dcb_current
-    ldr     r2, [r1]
-    str     lr, [r1]
+     * lr = receiver; the copy uses r0-r12. */
+    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
+    mrc     p15, 0, r2, c13, c0, 4              @ r2 = the sender (TPIDRPRW)
+    mcr     p15, 0, lr, c13, c0, 4              @ dcb_current = the receiver
     mrc     p15, 0, r0, c13, c0, 2              @ the sender's TPIDRURW
     str     r0, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
     ldr     r2, [r2, #DCB_ENABLED_AREA]         @ &shared->enabled_area
@@ -295,19 +361,25 @@ woken:
      * still names its table (asid_valid: the DCB's asid_slot is always
      * &asid_owner[asid]), else dispatch_asid (10'); then
      * vspace_load's sequence (asid.c, ARM ARM B3.10.4): TTBR0 = the
-     * kernel's table, which has no user entries; DSB (Cortex-A9 erratum
+     * kernel's table, which has no user entries (TTBR1's value, which
+     * dispatch_setup keeps in the DCB's kernel_ttbr: one register of the
+     * ldm, not an mrc; scripts/check_disasm.py checks where the value
+     * comes from); DSB (Cortex-A9 erratum
      * 754322) and CONTEXTIDR; TTBR0 -- an isb after each write, and no
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    ldm     lr, {r2-r7}                         @ shared, frame_kva, ttbr0, asid,
-                                                @ tpidrurw, asid_slot: the DCB's
-    ldr     r3, [r7]                            @ first words; asid_owner[asid]
+    ldm     lr, {r2-r8, lr}                     @ shared, frame_kva, ttbr0, asid,
+                                                @ tpidrurw, asid_slot, kernel_ttbr,
+                                                @ disabled_area: the DCB's first
+                                                @ words (lr, the base, last:
+                                                @ no writeback, ARM ARM A8.8.58)
+    ldr     r3, [r7]                            @ asid_owner[asid]
     cmp     r3, r4
     bne     asid_stale
 asid_ok:
-    mrc     p15, 0, r3, c2, c0, 1               @ TTBR1: the kernel's table
-    mcr     p15, 0, r3, c2, c0, 0               @ TTBR0 = it
+    mcr     p15, 0, r8, c2, c0, 0               @ TTBR0 = the kernel's table
+                                                @ (TTBR1's value, kept in the DCB)
     isb
     dsb
     mcr     p15, 0, r5, c13, c0, 1              @ CONTEXTIDR = the ASID
@@ -316,16 +388,15 @@ asid_ok:
     isb
     clrex
     mcr     p15, 0, r6, c13, c0, 2              @ TPIDRURW
-    ldr     r0, [r2, #DS_THREAD_POINTER]
-    mcr     p15, 0, r0, c13, c0, 3              @ TPIDRURO
-    ldr     r0, [r2, #DS_DISABLED]
+    ldrd    r0, r1, [r2, #DS_DISABLED]          @ disabled, thread_pointer
+    mcr     p15, 0, r1, c13, c0, 3              @ TPIDRURO
     cmp     r0, #0
     beq     enter_run
 
     /* ---- 11a. disabled: resume exactly where it was, from its disabled
-     * save area; only the user bits of its saved CPSR count
-     * (dispatch_resume, dispatch_sanitize_cpsr: kernel/dispatch.c) ------ */
-    add     lr, r2, #DS_DISABLED_AREA           @ lr_svc = the save area
+     * save area (lr_svc, from block 10's ldm); only the user bits of its
+     * saved CPSR count (dispatch_resume, dispatch_sanitize_cpsr:
+     * kernel/dispatch.c) ------ */
     ldr     r0, [lr, #TF_CPSR]
     ldr     r3, =PSR_USER_BITS
     and     r0, r0, r3
@@ -358,36 +429,36 @@ enter_run:
     ldm     r12, {r1-r12}                       @ r12 is loaded last
     movs    pc, lr
 
-    /* ---- back to the sender (non-blocking, or no sync flag) ------------ */
-async_sender:
-    sub     sp, sp, #TF_R0 + 40                 @ undo block 8's ldm: sp = the frame
+    /* ---- 1a. every other word (block 1's compare failed): the null
+     * call; a send with other flags (async, non-blocking) or with a
+     * capability; the delete; else C.  in: r0 = the word, r5 = the
+     * length eor'd with the word's fields as block 1 left it; r1-r3 and
+     * r6-r12 the caller's, r4 scratch */
+not_sync:
+    cmp     r0, #0
+    beq     null_call                           @ the null call (block 1n)
+    bic     r5, r5, #ROR16(SYSW_FLAG_CAP | SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK)
+    cmp     r5, #LMP_MSG_WORDS                  @ a send but for those flags,
+    bhi     delete_word                         @ at most 10 words? else 1d
+    tst     r0, #SYSW_FLAG_CAP                  @ (a GIVEAWAY is not: C's
+    bne     send_cap                            @ cap_move, from 1d)
+
+    /* ---- 2-7 of an async or non-blocking send, then back to the
+     * sender, r0 = SYS_ERR_OK and every other register its own (lmp_send
+     * without the switch) */
+    SEND_PLAIN async
 to_sender:
-    mov     r0, #0
-    str     r0, [sp, #TF_R0]                    @ r0 = SYS_ERR_OK
-    add     r0, sp, #TF_SP
-    ldm     r0, {sp, lr}^
-    ldm     sp, {r0-r12}
+    ldm     sp, {r0-lr}^                        @ r0-r12, the user sp and lr
+    mov     r0, #0                              @ r0 = SYS_ERR_OK
     add     sp, sp, #TF_PC
     rfeia   sp!                                 @ pc, cpsr; sp = stack top
 
-    /* ---- 1c. a send that carries a capability (SYSW_FLAG_CAP): the
-     * word differs from a plain send in that flag alone, and the
-     * capability is copied, not moved (a GIVEAWAY is cap_move's: C).
-     * Then blocks 1-5 as for a plain send, with the grant right too
-     * (lmp_send), and block 5c.  in: r2 = the masked word, as block 1 */
-not_plain:
-    eor     r2, r2, #SYSW_FLAG_CAP
-    cmp     r2, #SYS_INVOKE                     @ a send but for the flag?
-    bne     not_send
-    tst     r0, #SYSW_FLAG_GIVEAWAY
-    bne     slow                                @ a move: cap_move in C
-    LEN_OK
-    ldr     r10, =dcb_current
-    ldr     r10, [r10]                          @ r10 = sender DCB
-    LOOKUP  r10, r1, r6, r2, r3, r12            @ block 2: r6 = the endpoint
-    EP_OK   ASM_CAPFAST_SEND_CAP                @ block 3, with GRANT too
-    RECEIVER_OK                                 @ block 4: lr = receiver
-    RING_ROOM                                   @ block 5: r2 = ring, ...
+    /* ---- 1c. a send that carries a capability (SYSW_FLAG_CAP), copied,
+     * not moved (a GIVEAWAY is cap_move's: block 1a left it to C).
+     * Blocks 2-5 as for a plain send, with the grant right too (lmp_send),
+     * and block 5c.  in: r5 = length */
+send_cap:
+    SEND_CHECKS ASM_CAPFAST_SEND_CAP            @ block 3, with GRANT too
 
     /* ---- 5c. the capability: the sender's is there, the receiver's
      * receive slot is named, in an L2 CNode it may write, and empty
@@ -437,80 +508,56 @@ not_plain:
     strd    r6, r7, [r8, #CTE_WORK]             @ work
     str     r6, [r8, #CTE_FLAGS]
 
-    /* ---- 6c. deliver as block 6, the header saying a capability came;
-     * a message crossing the ring's end goes word by word (6') */
-    and     r3, r0, r11, lsr #2                 @ r3 = index of the header
+    /* ---- 6c. deliver as block 6, the header saying a capability came,
+     * into the copy of blocks 6-7 for the word's end: for a capability
+     * send, block 8 is here (lmp_send's end), the word read again from
+     * the frame -- no register lasts through blocks 2-5c */
+    ldr     r1, [sp, #TF_R0]                    @ the system call word
+    and     r1, r1, #SYSW_FLAG_SYNC | SYSW_FLAG_NONBLOCK
     rsb     r4, r5, r11, lsr #2                 @ r4 = mask - len again
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
-    cmp     r4, r3                              @ past mask - len?
-    blo     wrap_hdr
-    adc     r12, r0, r5                         @ delivered + len + 1 (C set:
-    str     r12, [r2, #LEP_DELIVERED]           @ as in block 6)
-    add     r0, r2, r3, lsl #2
-    str     r7, [r0, #LEP_BUF]!
-    b       payload
+    cmp     r1, #SYSW_FLAG_SYNC
+    bne     cap_async
+    DELIVER r7, wrap_hdr_sync
+    b       payload_sync
+cap_async:
+    DELIVER r7, wrap_hdr_async
+    b       payload_async
 
-    /* ---- 1n. not a send: the null system call (r0 == 0: SYS_NOP,
-     * method 0, no flags) returns SYS_ERR_OK, already in r0, at once --
-     * what svc_entry does before its frame when the fast path is built
-     * out; here the test costs a send nothing (a word of 0 fails block
-     * 1's compare).  Every other register as the caller left it: blocks
-     * 1 and 1c changed only r2.  Everything else: C. */
-not_send:
-    cmp     r0, #0
-    bne     delete_word                         @ a delete? (block 1d)
-    ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
+    /* ---- 1n. the null system call (r0 == 0: SYS_NOP, method 0, no
+     * flags) returns SYS_ERR_OK, already in r0, at once -- what
+     * svc_entry does before its frame when the fast path is built out;
+     * here it costs a sync send nothing (a word of 0 fails block 1's
+     * compare).  Every other register as the caller left it: block 1
+     * changed only r4 and r5. */
+null_call:
+    ldrd    r4, r5, [sp, #TF_R0 + 16]           @ the caller's r4, r5
     add     sp, sp, #TF_SIZE                    @ drop the frame
     movs    pc, lr                              @ back to the caller, SPSR -> CPSR
 
-    /* ---- 6'. the message crosses the end of the ring: word by word ------
-     * in: r0 = delivered, r2 = ring, r3 = index, r5 = length,
-     *     r11 = 4 x mask, lr = receiver; at wrap_hdr, r7 = the header (block
-     *     5c's has the capability bit) */
-wrap:
-    mov     r7, r5                              @ header = length, no cap
-wrap_hdr:
-    add     r12, r0, r5
-    add     r12, r12, #1                        @ delivered + len + 1
-    str     r12, [r2, #LEP_DELIVERED]
-    add     r0, r2, #LEP_BUF
-    str     r7, [r0, r3, lsl #2]                @ the header
-    add     r1, sp, #TF_R0 + 12                 @ the payload in the frame
-1:  subs    r5, r5, #1
-    blo     delivered
-    add     r3, r3, #1
-    and     r3, r3, r11, lsr #2
-    ldr     r12, [r1], #4
-    str     r12, [r0, r3, lsl #2]
-    b       1b
+    WRAP    sync                                @ block 6'
+    WRAP    async
 
     /* ---- 10'. the receiver's table lost its ASID in a rollover, or it
-     * never ran: dispatch_asid(lr) finds or makes one (a rollover leaves
-     * every user table first, then invalidates the TLB).
-     * in: lr = receiver, r2, r4, r6 as in block 10; out: r5 = the ASID */
+     * never ran: dispatch_asid(receiver) finds or makes one (a rollover
+     * leaves every user table first, then invalidates the TLB).  The
+     * receiver is current since block 9: TPIDRPRW.
+     * in: r2, r4, r6, r8, lr as in block 10; out: r5 = the ASID */
 asid_stale:
-    mov     r8, lr                              @ r4-r11 survive the call
-    mov     r9, r2
-    mov     r0, lr
+    mov     r9, lr                              @ r4-r11 survive the call
+    mov     r10, r2
+    mrc     p15, 0, r0, c13, c0, 4              @ the receiver
     mov     r7, sp
     bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
     bl      dispatch_asid
     mov     sp, r7
-    mov     lr, r8
-    mov     r2, r9
+    mov     lr, r9
+    mov     r2, r10
     mov     r5, r0
     b       asid_ok
 
-    /* ---- 7'. a blocked receiver joins the run queue ------------------- */
-wake:
-    mov     r7, lr                              @ r4-r11 survive the call
-    mov     r0, lr
-    mov     r4, sp
-    bic     sp, sp, #7                          @ AAPCS: 8-byte aligned calls
-    bl      sched_make_runnable
-    mov     sp, r4
-    mov     lr, r7
-    b       woken
+    WAKE    sync                                @ block 7'
+    WAKE    async
 
 /* ---- The delete: libsys' cap_delete of a capability with another copy
  * ---------------------------------------------------------------------
@@ -528,10 +575,10 @@ wake:
  * (CONFIG_NO_LMP_FASTPATH: the -slow images delete through C alone).
  *
  * Register contract (blocks 1d-5d):
- *   in:  (from block 1n) sp = the trap frame, r0 = the system call word
- *        (not 0), r1 and r3 = the caller's, r2 = scratch (its value is in
- *        the frame), r4-r12 = the caller's (also in the frame), lr =
- *        scratch; SVC mode, IRQs masked
+ *   in:  (from block 1a) sp = the trap frame, r0 = the system call word
+ *        (not 0), r1-r3 = the caller's, r4 and r5 = scratch (their values
+ *        are in the frame), r6-r12 = the caller's (also in the frame), lr
+ *        = scratch; SVC mode, IRQs masked
  *   out: back to the caller with r0 = SYS_ERR_OK and r1-r3 = 0 (no
  *        results, as sys_invoke leaves them), r4-r12 as it left them,
  *        TPIDRURO = its thread pointer, sp at the top of the SVC stack;
@@ -543,8 +590,8 @@ wake:
      * invoked capability at level 2 (syscall_delete_fast).  Every other
      * word goes to C after these 3. */
 delete_word:
-    movw    r2, #ASM_SYSW_CNODE_DELETE
-    cmp     r0, r2
+    movw    r4, #ASM_SYSW_CNODE_DELETE
+    cmp     r0, r4
     bne     slow
 
     /* ---- 2d. the slot's level is 2 too (r3); the invoked capability
@@ -553,8 +600,7 @@ delete_word:
      * (cnode_delete_fast) */
     cmp     r3, #ASM_CAP_LEVEL_L2
     bne     slow                                @ C: its own lookup's error
-    ldr     r10, =dcb_current
-    ldr     r10, [r10]                          @ r10 = the caller's DCB
+    mrc     p15, 0, r10, c13, c0, 4             @ r10 = the caller's DCB
     LOOKUP  r10, r1, r6, r4, r5, r12            @ r6 = the invoked CTE
     ldrb    r3, [r6, #CAP_FAST]                 @ capability.fast (cap.h)
     tst     r3, #ASM_CAPFAST_CNODE_W
@@ -562,7 +608,6 @@ delete_word:
 
     /* ---- 3d. the slot (the caller's r2), in an L2 CNode with the write
      * right (cnode_delete_fast; cap_slot_l2 as block 2) */
-    ldr     r2, [sp, #TF_R0 + 8]                @ the caller's r2
     LOOKUP  r10, r2, r7, r4, r5, r12, ASM_CAPFAST_L2CNODE_W @ r7 = the slot
 
     /* ---- 4d. cap_delete_leaf's tests (kernel/cap.c): a capability, not

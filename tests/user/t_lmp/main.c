@@ -10,6 +10,11 @@
  *                   filling the server's buffer), sends the frame and
  *                   the RAM capability, and tests the error cases against
  *                   endpoints of its own
+ *
+ * Last, the two ends of a send (ends_client, ends_server): every
+ * combination of the sync and non-blocking flags, with and without a
+ * capability, of every length -- only a sync send without the
+ * non-blocking flag hands the CPU to the receiver.
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +30,7 @@
 #define MAGIC       0x5a5a0000u
 #define FRAME_WORDS 1024
 #define CAP_MSGS    8           /* 10-word messages with a capability */
+#define ENDS_CASES  (4 * 2 * (LMP_MSG_WORDS + 1))   /* flags x cap x length */
 /* Ring counters start here, so that the first messages cross the wrap of
  * the counters at 2^32 (docs/lmp.md): on the fast path between the two
  * domains, on the C path in own_endpoint_errors (and everywhere in the
@@ -46,6 +52,7 @@ static void fill(uint32_t *w, uint32_t seq)
 }
 
 static int copied_ram(struct lmp_chan *ch);
+static int ends_server(struct lmp_chan *ch);
 
 static int server(void)
 {
@@ -149,7 +156,93 @@ static int copied_ram(struct lmp_chan *ch)
     TEST_ERR(cap_identify(ram, &info), SYS_ERR_CAP_NOT_FOUND);
     TEST_ERR(cap_identify(frame, &info), SYS_ERR_CAP_NOT_FOUND);
     lmp_chan_send_retry(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 1, &done);
+    return ends_server(ch);
+}
+
+/* The words of ends case i, and what the server answers for them: their
+ * sum, the length, whether a capability came. */
+static uint32_t ends_sum(const uint32_t *w, uint32_t len)
+{
+    uint32_t sum = 0;
+    for (uint32_t k = 0; k < len; k++) {
+        sum = sum * 31 + w[k];
+    }
+    return sum;
+}
+
+/* The server's half: answer each of the client's ENDS_CASES messages with
+ * a sync send of its sum, length and capability bit. */
+static int ends_server(struct lmp_chan *ch)
+{
+    for (uint32_t i = 0; i < ENDS_CASES; i++) {
+        struct lmp_recv_msg m;
+        struct capref cap = NULL_CAP;
+        lmp_endpoint_wait(ch->endpoint);
+        if (err_is_fail(lmp_chan_recv(ch, &m, &cap))) {
+            i--;
+            continue;
+        }
+        uint32_t answer[3] = { ends_sum(m.words, m.len), m.len, m.has_cap };
+        if (m.has_cap) {
+            cap_destroy(cap);
+        }
+        lmp_chan_send_retry(ch, LMP_SEND_FLAGS_DEFAULT, NULL_CAP, 3, answer);
+    }
     return 0;
+}
+
+/* The client's half: for each case, is the answer there as soon as the
+ * send returns (the server ran: a switch), and is it the right one?  The
+ * send is made disabled (lmp_chan_send's sync sends are), so the server's
+ * answer resumes us right after it.  A timer tick between the send and
+ * the look could run the server anyway: a case that disagrees is tried
+ * again, and fails only three times in a row. */
+static void ends_client(struct lmp_chan *ch)
+{
+    struct capref cap;
+    frame_alloc(&cap, 4096);
+    static const uint32_t kinds[4] = { 0, LMP_FLAG_NONBLOCK, LMP_FLAG_SYNC | LMP_FLAG_NONBLOCK,
+                                       LMP_FLAG_SYNC };
+    unsigned wrong_end = 0, wrong_answer = 0;
+    for (uint32_t i = 0; i < ENDS_CASES; i++) {
+        uint32_t flags = kinds[i % 4], len = i / 8, w[LMP_MSG_WORDS];
+        struct capref c = (i / 4) % 2 ? cap : NULL_CAP;
+        bool switches = flags == LMP_FLAG_SYNC, ok_end = false;
+        fill(w, i);
+        for (unsigned tries = 0; tries < 3 && !ok_end; tries++) {
+            capaddr_t ca;
+            uint32_t word = lmp_send_word(flags, len, c, &ca);
+            struct lmp_peek p;
+            bool was = disp_disable();
+            errval_t err = lmp_ep_send_raw(word, ch->remote_addr, ca, w);
+            bool answered = lmp_endpoint_peek(ch->endpoint, &p);
+            if (!was) {
+                disp_enable();
+            }
+            struct lmp_recv_msg m;
+            while (err_is_ok(err) && err_is_fail(lmp_chan_recv(ch, &m, NULL))) {
+                lmp_endpoint_wait(ch->endpoint);
+            }
+            ok_end = err_is_ok(err) && answered == switches;
+            if (err_is_fail(err) || m.len != 3 || m.words[0] != ends_sum(w, len) ||
+                m.words[1] != len || m.words[2] != !capref_is_null(c)) {
+                if (wrong_answer++ < 3) {
+                    printf("t_lmp: ends case %u (flags %#x, cap %d, %u words): answer wrong\n",
+                           (unsigned)i, (unsigned)flags, !capref_is_null(c), (unsigned)len);
+                }
+            }
+        }
+        if (!ok_end && wrong_end++ < 3) {
+            printf("t_lmp: ends case %u (flags %#x, cap %d, %u words): %s\n", (unsigned)i,
+                   (unsigned)flags, !capref_is_null(c), (unsigned)len,
+                   switches ? "no switch to the receiver" : "a switch to the receiver");
+        }
+    }
+    cap_destroy(cap);
+    test_report(wrong_end == 0 && wrong_answer == 0,
+                "LMP: %u sends, every flag, with and without a capability, every length: "
+                "only sync, blocking ones switch",
+                (unsigned)ENDS_CASES);
 }
 
 /* Error cases against an endpoint of our own dispatcher. */
@@ -367,6 +460,7 @@ static int client(void)
     lmp_chan_recv(&ch, &m, NULL);
     cap_destroy(ram);
     cap_destroy(pool);
+    ends_client(&ch);
     return 0;
 }
 
