@@ -35,7 +35,7 @@
  *   in:  r0 = c: c->msg (len, words) is sent with lmp_call_word(c->word,
  *        len), to
  *        c->ep, with c->cap; the answer is taken from c->kern's ring
- *        (mask c->ring_mask, words at c->buf) into c->msg
+ *        (mask c->ring_mask, its last word at c->last) into c->msg
  *   out: r0 = the send's error if it failed (c->msg untouched, nothing
  *        consumed); else SYS_ERR_OK with the answer in c->msg and
  *        `consumed` past it, or what lmp_endpoint_recv_any(c->reply,
@@ -44,7 +44,7 @@
  *   inside: lr = &c->msg (its len) from before the svc to the end: the
  *        kernel preserves it, and every field is at a fixed offset from
  *        it -- word, ep, cap just below (one ldmda with msg.len), kern,
- *        ring_mask, buf below them (one ldmdb), msg.words above
+ *        ring_mask, last below them (one ldmdb), msg.words above
  *
  * All ten words are loaded whatever the length -- msg.words always has
  * ten, and the kernel copies only len -- so there is no jump table on
@@ -69,18 +69,20 @@ lmp_ep_call:
     orr     r0, r0, r3, lsl #SYSW_LEN_SHIFT
     ldmib   lr, {r3-r12}                @ msg.words[0-9]
     svc     #0                          @ r1-r12, sp, lr come back unchanged
-    ldmdb   lr, {r4-r5, r9-r12}         @ kern, mask, buf (word, ep, cap: unused)
+    ldmdb   lr, {r4-r5, r9-r12}         @ kern, mask, last (word, ep, cap: unused)
     ldrd    r6, r7, [r4]                @ delivered, consumed
     /* Two tests, one branch: empty (Z from the cmp), or the send failed
      * -- 1 - r0 is above 0 without a borrow (hi) only for r0 = 0. */
     cmp     r6, r7
     rsbsne  r8, r0, #1
     bls     in_c
-    and     r8, r7, r5                  @ at = consumed & mask
-    ldr     r1, [r9, r8, lsl #2]!       @ the header; r9 = its address
-    cmp     r1, #LMP_MSG_WORDS          @ len > 10, or the cap bit set,
-    addls   r8, r8, r1
-    cmpls   r8, r5                      @ or at + len > mask (it wraps):
+    /* at = consumed & mask; mask - at = ~consumed & mask (at has only
+     * mask's bits), which is what both the header's address (counted
+     * back from the ring's last word) and the wrap test need. */
+    bic     r8, r5, r7                  @ r8 = mask - at
+    ldr     r1, [r9, -r8, lsl #2]!      @ the header; r9 = its address
+    cmp     r1, r8                      @ at + len > mask (it wraps),
+    cmpls   r1, #LMP_MSG_WORDS          @ or len > 10, or the cap bit set:
     bhi     in_c                        @ the C receive takes it
     strb    r0, [lr, #AT_LEN(LMP_CALL_MSG_HAS_CAP)]     @ false (r0 = 0)
     add     pc, pc, r1, lsl #5          @ pc reads 8 ahead: entry len

@@ -12,9 +12,10 @@
 #define LIBSYS_LMP_CALL_LAYOUT_H
 
 /* struct lmp_call: word, ep and cap just below the message, so that one
- * ldmda from &msg loads them and msg.len; kern, ring_mask and buf below
- * them, so that one ldmdb from &msg loads the three */
-#define LMP_CALL_KERN           0       /* kern, ring_mask, buf */
+ * ldmda from &msg loads them and msg.len; kern, ring_mask and last (the
+ * ring's last word) below them, so that one ldmdb from &msg loads the
+ * three */
+#define LMP_CALL_KERN           0       /* kern, ring_mask, last */
 #define LMP_CALL_WORD           12      /* word, then ep and cap */
 #define LMP_CALL_MSG_LEN        24      /* msg.len: lmp_call.S's base */
 #define LMP_CALL_MSG_WORDS      28      /* msg.words[0] */

@@ -210,7 +210,7 @@ static inline void lmp_endpoint_consume(const struct lmp_peek *p)
 struct lmp_call {
     struct lmp_endpoint_kern *kern;     /* reply->kern, */
     uint32_t ring_mask;                 /* ... reply->ring_mask, */
-    const uint32_t *buf;                /* ... reply->kern->buf: one ldmdb */
+    const uint32_t *last;               /* ... &kern->buf[ring_mask]: one ldmdb */
     uint32_t word;                      /* SYS_INVOKE | flags (| CAP), len 0 */
     capaddr_t ep;                       /* the endpoint capability's address */
     capaddr_t cap;                      /* the capability to send, or 0 */
@@ -227,7 +227,7 @@ _Static_assert(offsetof(struct lmp_call, word) == LMP_CALL_WORD &&
                offsetof(struct lmp_call, cap) == LMP_CALL_WORD + 8, "lmp_call.S");
 _Static_assert(offsetof(struct lmp_call, kern) == LMP_CALL_KERN &&
                offsetof(struct lmp_call, ring_mask) == LMP_CALL_KERN + 4 &&
-               offsetof(struct lmp_call, buf) == LMP_CALL_KERN + 8 &&
+               offsetof(struct lmp_call, last) == LMP_CALL_KERN + 8 &&
                LMP_CALL_KERN + 12 == LMP_CALL_WORD, "lmp_call.S");
 _Static_assert(offsetof(struct lmp_call, reply) == LMP_CALL_REPLY, "lmp_call.S");
 _Static_assert(offsetof(struct lmp_endpoint_kern, consumed) == LMP_KERN_CONSUMED &&
@@ -263,7 +263,7 @@ static inline void lmp_call_init(struct lmp_call *c, uint32_t word, capaddr_t ep
     c->cap = cap;
     c->kern = reply->kern;
     c->ring_mask = reply->ring_mask;
-    c->buf = reply->kern->buf;
+    c->last = &reply->kern->buf[reply->ring_mask];
     c->reply = reply;
 }
 
