@@ -35,7 +35,8 @@ static struct dcb *death_list;
  * Mirrored in lmp_fastpath.S, block 11a. */
 uint32_t dispatch_sanitize_cpsr(uint32_t cpsr)
 {
-    return (cpsr & PSR_USER_BITS) | MODE_USR;
+    return (cpsr & PSR_USER_BITS) | MODE_USR;   /* block 11a: the DCB's
+                                                 * psr_user_bits, the same */
 }
 
 /* Mirrored in lmp_fastpath.S, blocks 10 and 10' (which calls this when
@@ -257,6 +258,7 @@ errval_t dispatch_setup(struct dcb *d, struct cte *cspace, struct cte *vspace,
     d->enabled_area = &d->shared->enabled_area;
     d->disabled_area = &d->shared->disabled_area;
     d->kernel_ttbr = cp15_read_ttbr1();     /* a DCB runs on this core only */
+    d->psr_user_bits = PSR_USER_BITS;
     d->ttbr0 = vspace->cap.base | TTBR_WALK_WBWA;   /* ready for TTBR0 */
     d->asid = 0;                /* none yet: the first switch gets one */
     d->asid_slot = &asid_owner[0];  /* 0: never a table's (asid.h) */

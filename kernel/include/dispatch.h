@@ -34,7 +34,7 @@ enum dcb_state {
 };
 
 struct dcb {
-    /* What the LMP fast path reads of a DCB comes first: the eight words
+    /* What the LMP fast path reads of a DCB comes first: the nine words
      * below with one ldm from the DCB's own address (lmp_fastpath.S, block
      * 10), the root's with an ldrd, whose immediate offset is at most 255
      * bytes (ARM ARM, LDRD (immediate)). */
@@ -50,6 +50,10 @@ struct dcb {
     uint32_t kernel_ttbr;       /* TTBR1 of the core it runs on: the table
                                  * without user entries that the ASID
                                  * switch goes through (asid.c; block 10) */
+    uint32_t psr_user_bits;     /* PSR_USER_BITS, the CPSR bits a saved
+                                 * state keeps (dispatch_sanitize_cpsr):
+                                 * a register of block 10's ldm, where
+                                 * block 11a would load a literal */
     struct save_area *disabled_area;    /* &shared->disabled_area: block
                                  * 11a restores from it */
     /* The CSpace root's slots, as the fast path's lookups want them:

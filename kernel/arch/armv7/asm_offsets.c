@@ -121,7 +121,7 @@ STATIC_ASSERT((CAPFAST_L2CNODE | CAPFAST_L2CNODE_W | CAPFAST_CNODE_W |
               "blocks 2, 3, 2d: capability.fast is a byte, each bit one ARM immediate");
 STATIC_ASSERT(AT(struct capability, param2) == AT(struct capability, param1) + 4,
               "block 5's ldrd of param1, param2");
-/* Block 10 loads these eight with one ldm from the DCB's address. */
+/* Block 10 loads these nine with one ldm from the DCB's address. */
 STATIC_ASSERT(AT(struct dcb, shared) == 0 &&
               AT(struct dcb, frame_kva) == AT(struct dcb, shared) + 4 &&
               AT(struct dcb, ttbr0) == AT(struct dcb, shared) + 8 &&
@@ -129,7 +129,8 @@ STATIC_ASSERT(AT(struct dcb, shared) == 0 &&
               AT(struct dcb, tpidrurw) == AT(struct dcb, shared) + 16 &&
               AT(struct dcb, asid_slot) == AT(struct dcb, shared) + 20 &&
               AT(struct dcb, kernel_ttbr) == AT(struct dcb, shared) + 24 &&
-              AT(struct dcb, disabled_area) == AT(struct dcb, shared) + 28,
+              AT(struct dcb, psr_user_bits) == AT(struct dcb, shared) + 28 &&
+              AT(struct dcb, disabled_area) == AT(struct dcb, shared) + 32,
               "DCB fields in ldm order");
 STATIC_ASSERT(AT(struct dcb, root_kva) == AT(struct dcb, root_slots) + 4 &&
               AT(struct dcb, root_slots) <= 255,

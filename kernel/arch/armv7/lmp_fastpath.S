@@ -206,6 +206,11 @@ payload_\n\()_\inst:
     add     r3, sp, #TF_R0 + 12                 @ 2-10 words: saved r3-...
     ldm     r3, {r3-\last}
     stmib   r0, {r3-\last}
+.ifc \inst, sync
+.if \n >= 8
+    mrc     p15, 0, r10, c13, c0, 4             @ the sender again, for block 9
+.endif
+.endif
     b       tell_\inst
 .endm
 .macro PAYLOAD inst
@@ -341,13 +346,14 @@ wake_\inst:
     /* ---- 9. sync: the sender's registers to the save area of its mode,
      * and the receiver becomes current (it runs out the sender's slice):
      * sched_save_current, then sched_dispatch(receiver) (kernel/sched.c).
-     * lr = receiver; the copy uses r0-r12. */
-    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
-    mrc     p15, 0, r2, c13, c0, 4              @ r2 = the sender (TPIDRPRW)
+     * lr = receiver, r10 = the sender: block 2's, kept through blocks 3-7
+     * (the payload entries that load r10 -- 8 words or more -- and block
+     * 6c, after 5c's copy, read TPIDRPRW again); the copy uses r0-r12. */
     mcr     p15, 0, lr, c13, c0, 4              @ dcb_current = the receiver
     mrc     p15, 0, r0, c13, c0, 2              @ the sender's TPIDRURW
-    str     r0, [r2, #DCB_TPIDRURW]             @ (dispatch_save_cpu_state)
-    ldr     r2, [r2, #DCB_ENABLED_AREA]         @ &shared->enabled_area
+    str     r0, [r10, #DCB_TPIDRURW]            @ (dispatch_save_cpu_state)
+    ldr     r2, [r10, #DCB_ENABLED_AREA]        @ &shared->enabled_area
+    ldm     sp!, {r3-r12}                       @ frame r0-r9 (TF_R0 = 0)
     ldr     r0, [r2, #DS_DISABLED - DS_ENABLED_AREA]
     cmp     r0, #0
     addne   r2, r2, #DS_DISABLED_AREA - DS_ENABLED_AREA
@@ -369,8 +375,9 @@ wake_\inst:
      * branch in between.  Then clrex (no ldrex of the sender's may pair
      * with a strex of the receiver's: ARM ARM A3.4.4), TPIDRURW and
      * TPIDRURO (dispatch_resume, sched_exit). */
-    ldm     lr, {r2-r8, lr}                     @ shared, frame_kva, ttbr0, asid,
+    ldm     lr, {r2-r8, r11, lr}                @ shared, frame_kva, ttbr0, asid,
                                                 @ tpidrurw, asid_slot, kernel_ttbr,
+                                                @ psr_user_bits (r11: 10' keeps it),
                                                 @ disabled_area: the DCB's first
                                                 @ words (lr, the base, last:
                                                 @ no writeback, ARM ARM A8.8.58)
@@ -398,8 +405,8 @@ asid_ok:
      * saved CPSR count (dispatch_resume, dispatch_sanitize_cpsr:
      * kernel/dispatch.c) ------ */
     ldr     r0, [lr, #TF_CPSR]
-    ldr     r3, =PSR_USER_BITS
-    and     r0, r0, r3
+    and     r0, r0, r11                         @ the DCB's psr_user_bits:
+                                                @ PSR_USER_BITS, no literal
     orr     r0, r0, #MODE_USR
     msr     spsr_fsxc, r0
     ldm     lr, {r0-lr}^                        @ r0-r12, the user sp and lr
@@ -518,6 +525,8 @@ send_cap:
     orr     r7, r5, #ASM_LMP_HDR_CAP            @ r7 = the header
     cmp     r1, #SYSW_FLAG_SYNC
     bne     cap_async
+    mrc     p15, 0, r10, c13, c0, 4             @ the sender again (5c used
+                                                @ r10), for block 9
     DELIVER r7, wrap_hdr_sync
     b       payload_sync
 cap_async:
