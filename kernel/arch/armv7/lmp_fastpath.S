@@ -80,6 +80,7 @@
 #define SYNC_SEND       (SYS_INVOKE | SYSW_FLAG_SYNC)
 /* A word rotated right by 16 (the ror #16 of block 1). */
 #define ROR16(x)        ((((x) >> 16) & 0xffff) | (((x) & 0xffff) << 16))
+
     .global lmp_fastpath
     .type   lmp_fastpath, %function
 lmp_fastpath:
@@ -261,9 +262,10 @@ tell_\inst:
 woken_\inst:
 .endm
 
-/* Blocks 2-5 of a send: the endpoint (with the capability.fast bit `fast`: the rights a send asks), the
- * receiver, room in its ring.  in: r1 = the endpoint's address, r5 =
- * length; out: as RING_ROOM, r10 = sender DCB */
+/* Blocks 2-5 of a send: the endpoint (with the capability.fast bit
+ * `fast`: the rights a send asks), the receiver, room in its ring.
+ * in: r1 = the endpoint's address, r5 = length; out: as RING_ROOM,
+ * r10 = sender DCB */
 .macro SEND_CHECKS fast
     mrc     p15, 0, r10, c13, c0, 4             @ r10 = sender DCB (TPIDRPRW:
                                                 @ dcb_current, sched.h)
@@ -551,7 +553,8 @@ null_call:
      * never ran: dispatch_asid(receiver) finds or makes one (a rollover
      * leaves every user table first, then invalidates the TLB).  The
      * receiver is current since block 9: TPIDRPRW.
-     * in: r2, r4, r6, r8, lr as in block 10; out: r5 = the ASID */
+     * in: r2, r4, r6, r8, r11, lr as in block 10 (r8 and r11 live
+     * through the call: callee-saved); out: r5 = the ASID */
 asid_stale:
     mov     r9, lr                              @ r4-r11 survive the call
     mov     r10, r2
